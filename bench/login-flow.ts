@@ -1,0 +1,194 @@
+/**
+ * Complete logins per second against the emulator on PostgreSQL (authorize → login page → device scan and
+ * approve with PIN → code → token → userinfo), and the same code flow against a bare oidc-provider with one
+ * argon2id verification per login, each served from its own process and driven from this one.
+ *   DATABASE_URL=postgres://... node bench/login-flow.ts [--flows N] [--concurrency C]
+ * BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the emulator process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { VirtualDevice } from '../src/devices/virtual-device.ts';
+import { generateCitizen } from '../src/registry/generate.ts';
+import { REGISTRY_REFERENCE_DATE } from '../src/registry/seed.ts';
+import { requireServerUrl, scratchDatabase } from './support.ts';
+
+const { values } = parseArgs({ options: { flows: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '8' } } });
+const flows = Number(values.flows);
+const concurrency = Number(values.concurrency);
+const serverUrl = requireServerUrl();
+const redirectUri = 'http://localhost:8080/callback';
+const pin = '40718263';
+const registrySeed = 2567;
+const TARGET_RATIO = 0.7;
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startProcess(script: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, script, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(readyUrl).then((r) => r.status < 500, () => false)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error(`${script.join(' ')} did not start`);
+}
+
+/** Just enough of a browser: follows nothing by itself, keeps cookies per path-less jar. */
+class Browser {
+  readonly #cookies = new Map<string, string>();
+  async get(url: string): Promise<Response> {
+    const response = await fetch(url, { redirect: 'manual', headers: { cookie: [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const eq = pair!.indexOf('=');
+      this.#cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return response;
+  }
+}
+
+/** Follows redirects on the provider's host until the browser is sent to the relying party; returns the code. */
+async function followToCallback(browser: Browser, base: string, response: Response): Promise<string> {
+  for (let hops = 0; hops < 10; hops++) {
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`expected a redirect, got ${response.status}`);
+    const url = new URL(location, base);
+    if (url.href.startsWith(redirectUri)) {
+      const code = url.searchParams.get('code');
+      if (!code) throw new Error(`no code: ${url.href}`);
+      await response.body?.cancel();
+      return code;
+    }
+    await response.body?.cancel();
+    response = await browser.get(url.href);
+  }
+  throw new Error('too many redirects');
+}
+
+async function exchange(base: string, tokenPath: string, userinfoPath: string, clientId: string, secret: string, code: string) {
+  const token = await fetch(`${base}${tokenPath}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+  });
+  const tokens = (await token.json()) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`token request failed: ${JSON.stringify(tokens)}`);
+  const userinfo = await fetch(`${base}${userinfoPath}`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  if (!userinfo.ok) throw new Error(`userinfo failed: ${userinfo.status}`);
+  await userinfo.json();
+}
+
+const authorizeQuery = (clientId: string) =>
+  new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid pid name', redirect_uri: redirectUri, state: 'bench-state', nonce: 'bench-nonce' });
+
+async function run(label: string, flow: (worker: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < flows) {
+        next++;
+        const t = performance.now();
+        await flow(worker);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const result = { label, perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  console.log(`  ${label.padEnd(34)} ${result.perSecond.toFixed(1).padStart(7)} flows/s   p50 ${result.p50.toFixed(0).padStart(5)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms`);
+  return result;
+}
+
+/** Transactions committed in the database so far: each statement outside a transaction is one. */
+async function databaseWork(url: string): Promise<number> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Server processes publish their statistics about once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { rows } = await client.query('select xact_commit from pg_stat_database where datname = current_database()');
+    return Number(rows[0]?.xact_commit ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+console.log(`\n${flows} complete logins at concurrency ${concurrency}, driven from process ${process.pid}`);
+
+// Baseline first, alone on the machine.
+const baselinePort = await freePort();
+const baselineBase = `http://127.0.0.1:${baselinePort}`;
+const baseline = await startProcess([path.resolve('bench/baseline-provider.ts')], { PORT: String(baselinePort) }, `${baselineBase}/.well-known/openid-configuration`);
+let baselineResult;
+try {
+  const warm = async () => {
+    const browser = new Browser();
+    const start = await browser.get(`${baselineBase}/auth?${authorizeQuery('baseline')}`);
+    const code = await followToCallback(browser, baselineBase, start);
+    await exchange(baselineBase, '/token', '/me', 'baseline', 'baseline-secret', code);
+  };
+  for (let i = 0; i < 10; i++) await warm();
+  baselineResult = await run('bare oidc-provider + argon2id', warm);
+} finally {
+  baseline.kill();
+}
+
+// The emulator on PostgreSQL, in its own process, with one enrolled virtual device per worker.
+const scratch = await scratchDatabase(serverUrl, 'thaid_bench');
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-bench-'));
+const server = await startProcess(
+  [path.resolve('src/cli/main.ts'), 'serve'],
+  { ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}), PORT: String(port), HOST: '127.0.0.1', ISSUER: base, DATABASE_URL: scratch.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_CITIZENS: String(concurrency), REGISTRY_SEED: String(registrySeed) },
+  `${base}/readyz`,
+);
+try {
+  const devices: VirtualDevice[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    const citizen = generateCitizen(registrySeed, i, REGISTRY_REFERENCE_DATE);
+    const device = await VirtualDevice.create(base, `bench ${i}`);
+    await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
+    devices.push(device);
+  }
+  const login = async (worker: number) => {
+    const browser = new Browser();
+    const start = await browser.get(`${base}/api/v2/oauth2/auth/?${authorizeQuery('thaid-demo-client')}`);
+    const loginPath = start.headers.get('location')!;
+    await start.body?.cancel();
+    const page = await (await browser.get(`${base}${loginPath}`)).text();
+    const appLink = /class="app-link" href="([^"]+)"/.exec(page)![1]!;
+    const device = devices[worker]!;
+    const request = await device.scan(appLink);
+    await device.approve(request.id, pin);
+    const code = await followToCallback(browser, base, await browser.get(`${base}${loginPath}`));
+    await exchange(base, '/api/v2/oauth2/token/', '/api/v2/oauth2/userinfo/', 'thaid-demo-client', 'demo-secret-for-local-development-only', code);
+  };
+  for (let i = 0; i < 10; i++) await login(0);
+  const before = await databaseWork(scratch.url);
+  const ours = await run('thaid-emulator on PostgreSQL', login);
+  const after = await databaseWork(scratch.url);
+  console.log(`  database statements per login: ${((after - before) / flows).toFixed(1)} (transactions committed)`);
+  const ratio = ours.perSecond / baselineResult.perSecond;
+  console.log(`\nlogin flow: ${ratio.toFixed(2)} of the baseline's flows/s (target ≥ ${TARGET_RATIO}) — ${ratio >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET'}`);
+} finally {
+  server.kill();
+  await new Promise((resolve) => server.once('exit', resolve));
+  await scratch.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

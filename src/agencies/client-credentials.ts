@@ -1,0 +1,23 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export function newClientId(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function newClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Secrets are 256 random bits, so a fast hash is enough to make a stolen table useless; a slow password
+ * hash would only add latency to every token request.
+ */
+export function hashClientSecret(secret: string): string {
+  return `sha256:${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
+}
+
+export function clientSecretMatches(secret: string, storedHash: string): boolean {
+  const expected = Buffer.from(storedHash);
+  const actual = Buffer.from(hashClientSecret(secret));
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}

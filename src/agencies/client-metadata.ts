@@ -1,0 +1,30 @@
+import type { AdapterPayload } from 'oidc-provider';
+import { agencySectorUri } from '../oidc/subjects.ts';
+import type { SystemRow } from './queries.ts';
+
+/** Fields of ours that ride along in the client metadata, for pages and pairwise subjects. */
+export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en', 'system_name', 'purpose'] as const;
+
+/**
+ * The oidc-provider client metadata for an active system. client_secret carries the stored hash; the
+ * provider's secret comparison is replaced to check against it (see oidc/provider.ts).
+ */
+export function clientMetadata(system: SystemRow & { agency_name_th: string; agency_name_en: string }): AdapterPayload {
+  return {
+    client_id: system.client_id,
+    ...(system.client_secret_hash ? { client_secret: system.client_secret_hash } : {}),
+    client_name: system.name,
+    redirect_uris: system.redirect_uris,
+    scope: system.scopes.join(' '),
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: system.token_endpoint_auth_method,
+    id_token_signed_response_alg: 'RS256',
+    sector_identifier_uri: agencySectorUri(system.agency_id),
+    agency_id: system.agency_id,
+    agency_name_th: system.agency_name_th,
+    agency_name_en: system.agency_name_en,
+    system_name: system.name,
+    purpose: system.purpose,
+  };
+}

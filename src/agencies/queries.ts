@@ -1,0 +1,89 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AgencySystemsTable, Schema, Status } from '../db/schema.ts';
+
+export type SystemRow = Selectable<AgencySystemsTable>;
+
+export interface NewAgency {
+  nameTh: string;
+  nameEn: string;
+}
+
+export interface NewSystem {
+  clientId: string;
+  name: string;
+  purpose: string;
+  redirectUris: string[];
+  scopes: string[];
+  tokenEndpointAuthMethod: AgencySystemsTable['token_endpoint_auth_method'];
+  clientSecretHash: string | null;
+}
+
+export async function insertAgencyWithSystem(
+  db: Kysely<Schema>,
+  agency: NewAgency,
+  system: NewSystem,
+): Promise<{ agencyId: string }> {
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('agencies')
+      .values({ name_th: agency.nameTh, name_en: agency.nameEn })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('agency_systems')
+      .values({
+        client_id: system.clientId,
+        agency_id: id,
+        name: system.name,
+        purpose: system.purpose,
+        redirect_uris: system.redirectUris,
+        scopes: system.scopes,
+        token_endpoint_auth_method: system.tokenEndpointAuthMethod,
+        client_secret_hash: system.clientSecretHash,
+      })
+      .execute();
+    return { agencyId: id };
+  });
+}
+
+/** A system that may act right now: both it and its agency are active. */
+export async function findActiveSystem(
+  db: Kysely<Schema>,
+  clientId: string,
+): Promise<(SystemRow & { agency_name_th: string; agency_name_en: string }) | undefined> {
+  return db
+    .selectFrom('agency_systems')
+    .innerJoin('agencies', 'agencies.id', 'agency_systems.agency_id')
+    .selectAll('agency_systems')
+    .select(['agencies.name_th as agency_name_th', 'agencies.name_en as agency_name_en'])
+    .where('agency_systems.client_id', '=', clientId)
+    .where('agency_systems.status', '=', 'active')
+    .where('agencies.status', '=', 'active')
+    .executeTakeFirst();
+}
+
+export async function setSystemStatus(db: Kysely<Schema>, clientId: string, status: Status): Promise<boolean> {
+  const result = await db
+    .updateTable('agency_systems')
+    .set({ status, updated_at: new Date() })
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, status: Status): Promise<boolean> {
+  const result = await db
+    .updateTable('agencies')
+    .set({ status, updated_at: new Date() })
+    .where('id', '=', agencyId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function countSystems(db: Kysely<Schema>): Promise<number> {
+  const { count } = await db
+    .selectFrom('agency_systems')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}

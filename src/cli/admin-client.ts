@@ -1,0 +1,52 @@
+import type { Config } from '../config/config.ts';
+import { adminTokenFile, readAdminToken } from '../admin/admin-token.ts';
+import { CliError } from './cli-error.ts';
+
+/** Talks to the running server's admin API, found through ISSUER, with the admin token. */
+export class AdminClient {
+  readonly #baseUrl: string;
+  readonly #token: string;
+
+  constructor(config: Config) {
+    const token = readAdminToken(config.dataDir, config.adminToken);
+    if (!token) {
+      throw new CliError(
+        `No admin token: set ADMIN_TOKEN, or run this where the server keeps ${adminTokenFile(config.dataDir)} ` +
+          '(it is written on the first start of the server).',
+      );
+    }
+    this.#baseUrl = config.issuer;
+    this.#token = token;
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const url = `${this.#baseUrl}/admin/api${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new CliError(
+        `No server answers at ${this.#baseUrl}. Start it with "npm start", or set ISSUER to the URL it runs at.`,
+      );
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new CliError(`The server at ${this.#baseUrl} answered ${response.status} without JSON; is ISSUER right?`);
+    }
+    if (!response.ok) {
+      const { error, error_description: description } = json as { error?: string; error_description?: string };
+      throw new CliError(`${description ?? 'Request failed'} (${response.status} ${error ?? ''})`.trim());
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
+import type { IdentityProof } from '../../devices/enrolment.ts';
+import type { IntegrityVerdict } from '../../devices/integrity.ts';
+import { AdminClient } from '../admin-client.ts';
+import { CliError } from '../cli-error.ts';
+import { loadDevice, saveDevice } from '../device-files.ts';
+import { print } from '../output.ts';
+
+const usage = `Usage:
+  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
+  device enroll --enrolment-code CODE --pin P [--name N] [--json]
+  device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
+  device deny <app-link-or-short-code> [--pid PID] [--json]`;
+
+/** Device API refusals become one-line CLI errors with the server's explanation. */
+async function explained<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DeviceApiError) throw new CliError(`${error.message} (${error.status} ${error.code})`);
+    if (error instanceof TypeError && /fetch failed/.test(error.message)) {
+      throw new CliError('No server answers at ISSUER. Start it with "npm start", or set ISSUER to the URL it runs at.');
+    }
+    throw error;
+  }
+}
+
+export async function deviceCommand(config: Config, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      pid: { type: 'string' },
+      'laser-code': { type: 'string' },
+      birthdate: { type: 'string' },
+      'enrolment-code': { type: 'string' },
+      pin: { type: 'string' },
+      name: { type: 'string' },
+      rooted: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+
+  if (sub === 'enroll' || sub === 'enrol') {
+    if (!values.pin) throw new CliError(`device enroll needs --pin\n${usage}`);
+    let proof: IdentityProof;
+    if (values['enrolment-code']) proof = { method: 'office', enrolmentCode: values['enrolment-code'] };
+    else if (values.pid && values['laser-code'] && values.birthdate) {
+      proof = { method: 'self', pid: values.pid, laserCode: values['laser-code'], birthdate: values.birthdate };
+    } else throw new CliError(`device enroll needs --pid, --laser-code and --birthdate, or --enrolment-code\n${usage}`);
+    const device = await VirtualDevice.create(config.issuer, values.name ?? 'Virtual device (CLI)');
+    const integrity: IntegrityVerdict = values.rooted ? 'rooted' : 'intact';
+    const enrolment = await explained(device.enrol({ proof, pin: values.pin, integrity }));
+    const file = saveDevice(config.dataDir, device.state);
+    print(values.json, { ...enrolment, file }, () =>
+      [
+        `Enrolled a virtual device for ${enrolment.pid}; its key is in ${file}.`,
+        ...(enrolment.replacedDeviceId ? ['The citizen’s previous device was signed out.'] : []),
+      ].join('\n'),
+    );
+    return;
+  }
+
+  if (sub === 'approve' || sub === 'deny') {
+    const code = positionals[0];
+    if (!code) throw new CliError(`device ${sub} needs the app link or short code shown on the login page\n${usage}`);
+    if (sub === 'approve' && !values.pin) throw new CliError(`device approve needs --pin\n${usage}`);
+    const device = VirtualDevice.fromState(loadDevice(config.dataDir, values.pid));
+    const request = await explained(device.scan(code));
+    const answer = await explained(sub === 'approve' ? device.approve(request.id, values.pin!) : device.deny(request.id));
+    print(values.json, { ...request, status: answer.status }, () =>
+      [
+        `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,
+        `  purpose     ${request.purpose}`,
+        `  data items  ${request.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
+        'The browser continues by itself.',
+      ].join('\n'),
+    );
+    return;
+  }
+  throw new CliError(usage);
+}
+
+export async function enrolmentCodeCommand(config: Config, argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { pid: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.pid) throw new CliError('Usage: enrolment-code --pid PID [--json]');
+  const issued = await new AdminClient(config).request<{ code: string; expiresAt: string }>('POST', '/enrolment-codes', { pid: values.pid });
+  print(values.json, issued, () => `Enrolment code for ${values.pid}: ${issued.code} (valid until ${issued.expiresAt}, once)`);
+}

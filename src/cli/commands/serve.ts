@@ -1,0 +1,48 @@
+import type { Config } from '../../config/config.ts';
+import { demoRelyingParty } from '../../demo/demo-data.ts';
+import { createLogger } from '../../logging/logger.ts';
+import { endpointPaths } from '../../oidc/paths.ts';
+import { demoPersonas, personaNotes } from '../../registry/personas.ts';
+import { startServer } from '../../server.ts';
+
+/** Runs until SIGINT or SIGTERM. Logs go to stdout as JSON; the human-readable banner goes to stderr. */
+export async function serveCommand(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, logger);
+  logger.info({ url: server.url, issuer: config.issuer, database: server.database.location }, 'listening');
+  process.stderr.write(banner(config, server.url, server.demo.seededNow ? server.demo.citizens : undefined));
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      server.close().then(resolve, (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function banner(config: Config, url: string, seededCitizens: number | undefined): string {
+  const lines = [
+    '',
+    `ThaID emulator listening on ${url}`,
+    `  issuer       ${config.issuer}`,
+    `  discovery    ${config.issuer}/.well-known/openid-configuration`,
+    `  authorize    ${config.issuer}${endpointPaths.authorization}`,
+    `  token        ${config.issuer}${endpointPaths.token}`,
+    ...(seededCitizens === undefined ? [] : [`  first start: seeded ${seededCitizens} citizens into the registry`]),
+    '',
+    'Demo relying party',
+    `  client_id     ${demoRelyingParty.clientId}`,
+    `  client_secret ${demoRelyingParty.clientSecret}`,
+    `  redirect_uri  ${demoRelyingParty.redirectUris.join(', ')}`,
+    '',
+    'Demo citizens',
+    ...demoPersonas.map((p) => `  ${p.pid}  ${p.titleTh}${p.givenNameTh} ${p.familyNameTh}  ${personaNotes[p.pid] ?? ''}`),
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}

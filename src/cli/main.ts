@@ -1,0 +1,93 @@
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { DataDirBusyError } from '../db/data-dir-lock.ts';
+import { describePostgresUrl } from '../db/database.ts';
+import { DatabaseUnavailableError } from '../db/unavailable.ts';
+import { CliError } from './cli-error.ts';
+import { citizenCommand, keysCommand, rpCommand } from './commands/admin-commands.ts';
+import { migrateCommand, seedCommand } from './commands/database-commands.ts';
+import { serveCommand } from './commands/serve.ts';
+import { deviceCommand, enrolmentCodeCommand } from './commands/device-commands.ts';
+
+const usage = `Usage: thaid-emulator <command> [options]
+
+Server and database (use the database directly):
+  start                       apply migrations, then serve (what "npm start" runs)
+  serve                       the same: migrations are always applied on start
+  migrate [--json]            apply pending migrations and exit
+  seed --citizens N [--seed S] [--json]
+                              add generated citizens 0..N-1 of the registry seed (idempotent)
+
+Talk to the running server's admin API (found through ISSUER):
+  rp create --name N --redirect-uri U [--redirect-uri U2] --scopes "openid pid name"
+            [--name-en E] [--system-name S] [--purpose P] [--public] [--json]
+  citizen show PID [--json]
+  citizen list [--limit N] [--after PID] [--json]
+  keys rotate [--json]
+  enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
+
+A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
+  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
+  device enroll --enrolment-code CODE --pin P [--json]
+  device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
+  device deny <app-link-or-short-code> [--pid PID] [--json]
+
+Configuration comes from environment variables; see README.md and .env.example.`;
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+    case 'serve':
+      return serveCommand(config);
+    case 'migrate':
+      return migrateCommand(config, rest);
+    case 'seed':
+      return seedCommand(config, rest);
+    case 'rp':
+      return rpCommand(config, rest);
+    case 'citizen':
+      return citizenCommand(config, rest);
+    case 'keys':
+      return keysCommand(config, rest);
+    case 'enrolment-code':
+      return enrolmentCodeCommand(config, rest);
+    case 'device':
+      return deviceCommand(config, rest);
+    default:
+      throw new CliError(`Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+function explain(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof ConfigError) return { message: error.message, exitCode: 78 };
+  if (error instanceof DataDirBusyError) return { message: error.message, exitCode: 75 };
+  if (error instanceof DatabaseUnavailableError) {
+    const url = process.env.DATABASE_URL;
+    const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+    return {
+      message: `Cannot connect to ${url ? describePostgresUrl(url) : 'the database'}: ${cause}. Check DATABASE_URL and that the server is running.`,
+      exitCode: 69,
+    };
+  }
+  if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return { message: (error as Error).message, exitCode: 64 };
+  }
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    return { message: `The port is already in use: ${(error as Error).message}. Set PORT to a free port.`, exitCode: 1 };
+  }
+  return { message: `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: 1 };
+}
+
+try {
+  await run(process.argv.slice(2));
+} catch (error) {
+  const { message, exitCode } = explain(error);
+  process.stderr.write(`thaid-emulator: ${message}\n`);
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Schema } from './schema.ts';
+import { DatabaseUnavailableError } from './unavailable.ts';
+
+export interface Database {
+  db: Kysely<Schema>;
+  kind: 'pglite' | 'postgres';
+  /** Where the data lives, for log lines and messages; never includes a password. */
+  location: string;
+  /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel`, from any process on the same database.
+   * Delivery is best effort (a reconnect can miss messages), so listeners also check the state themselves.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+// Calendar dates stay strings: turning them into Date objects shifts them by the local time zone.
+const keepAsText = (value: string) => value;
+
+export interface OpenOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Names the process in the embedded database's lock file. */
+  command: string;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPGlite(options.dataDir, options.command);
+}
+
+async function openPGlite(dataDir: string, command: string): Promise<Database> {
+  const release = lockDataDir(dataDir, command);
+  try {
+    const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { parsers: { [DATE_OID]: keepAsText } });
+    const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      location: `embedded PGlite in ${dataDir}`,
+      // Runs outside the dialect's turn-taking; it is only called while the server starts.
+      listen: (channel, onMessage) => pglite.listen(channel, onMessage),
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export function describePostgresUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+async function openPostgres(databaseUrl: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the pool replaces it on the next query.
+  pool.on('error', () => {});
+  const location = describePostgresUrl(databaseUrl);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new DatabaseUnavailableError(error);
+  }
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new PostgresListeners(databaseUrl);
+  return {
+    db,
+    kind: 'postgres',
+    location,
+    listen: (channel, onMessage) => listeners.listen(channel, onMessage),
+    close: async () => {
+      await listeners.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** One dedicated connection for LISTEN, re-established after a failure. */
+class PostgresListeners {
+  readonly #databaseUrl: string;
+  readonly #handlers = new Map<string, Set<(payload: string) => void>>();
+  #client: Promise<pg.Client> | undefined;
+  #closed = false;
+
+  constructor(databaseUrl: string) {
+    this.#databaseUrl = databaseUrl;
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    let handlers = this.#handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+      const client = await this.#connection().catch(() => undefined);
+      await client?.query(`listen ${pg.escapeIdentifier(channel)}`).catch(() => {});
+    }
+    handlers.add(onMessage);
+    return async () => {
+      handlers.delete(onMessage);
+    };
+  }
+
+  #connection(): Promise<pg.Client> {
+    this.#client ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#databaseUrl });
+      client.on('notification', (message) => {
+        for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+      });
+      client.on('error', () => this.#reconnectSoon());
+      client.on('end', () => this.#reconnectSoon());
+      try {
+        await client.connect();
+        for (const channel of this.#handlers.keys()) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw error;
+      }
+      return client;
+    })();
+    this.#client.catch(() => this.#reconnectSoon());
+    return this.#client;
+  }
+
+  #reconnectSoon() {
+    if (this.#closed) return;
+    this.#client = undefined;
+    setTimeout(() => {
+      if (!this.#closed && !this.#client) this.#connection().catch(() => {});
+    }, 1000).unref();
+  }
+
+  async close() {
+    this.#closed = true;
+    const client = await this.#client?.catch(() => undefined);
+    await client?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,162 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Columns the database fills in; writable, but optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type Status = 'active' | 'suspended' | 'cancelled';
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: unknown;
+  created_at: Timestamp;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: Record<string, unknown>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: NullableTimestamp;
+  consumed_at: NullableTimestamp;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: 'RS256' | 'ES256';
+  private_jwk: Record<string, unknown>;
+  created_at: Timestamp;
+  superseded_at: NullableTimestamp;
+  published_until: NullableTimestamp;
+}
+
+export interface CookieKeysTable {
+  id: Generated<number>;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export interface AgenciesTable {
+  id: Generated<string>;
+  name_th: string;
+  name_en: string;
+  status: Defaulted<Status>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgencySystemsTable {
+  client_id: string;
+  agency_id: string;
+  name: string;
+  purpose: string;
+  redirect_uris: string[];
+  scopes: string[];
+  token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  client_secret_hash: string | null;
+  status: Defaulted<Status>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CitizensTable {
+  pid: string;
+  title_th: string;
+  title_en: string;
+  given_name_th: string;
+  middle_name_th: string | null;
+  family_name_th: string;
+  given_name_en: string;
+  middle_name_en: string | null;
+  family_name_en: string;
+  /** Dates come back as YYYY-MM-DD strings (see the type parsers in database.ts). */
+  birthdate: string;
+  sex: 'male' | 'female';
+  house_number: string;
+  village_number: string | null;
+  alley: string | null;
+  road: string | null;
+  subdistrict: string;
+  district: string;
+  province: string;
+  postal_code: string;
+  laser_code: string;
+  card_issued_on: string;
+  card_expires_on: string;
+  /** numeric comes back as a string so no precision is lost; the registry module converts it. */
+  ial: ColumnType<string, string | number, string | number>;
+}
+
+export interface DevicesTable {
+  id: string;
+  pid: string;
+  public_jwk: Record<string, unknown>;
+  name: string;
+  enrolment_method: 'self' | 'office';
+  status: Defaulted<'active' | 'revoked'>;
+  pin_hash: string;
+  failed_pin_attempts: Defaulted<number>;
+  enrolled_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+}
+
+export interface DeviceRequestNoncesTable {
+  device_id: string;
+  nonce: string;
+  expires_at: Timestamp;
+}
+
+export interface EnrolmentCodesTable {
+  code_hash: string;
+  pid: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export type LoginStatus = 'pending' | 'scanned' | 'approved' | 'denied' | 'expired' | 'cancelled';
+
+export interface LoginTransactionsTable {
+  id: string;
+  interaction_uid: string;
+  client_id: string;
+  scopes: string[];
+  short_code: string;
+  status: Defaulted<LoginStatus>;
+  device_id: string | null;
+  pid: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  scanned_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+}
+
+export interface DeviceNotificationsTable {
+  id: Generated<string>;
+  pid: string;
+  device_id: string;
+  kind: string;
+  message_th: string;
+  message_en: string;
+  details: Defaulted<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface Schema {
+  instance_settings: InstanceSettingsTable;
+  oidc_payloads: OidcPayloadsTable;
+  signing_keys: SigningKeysTable;
+  cookie_keys: CookieKeysTable;
+  agencies: AgenciesTable;
+  agency_systems: AgencySystemsTable;
+  citizens: CitizensTable;
+  devices: DevicesTable;
+  device_request_nonces: DeviceRequestNoncesTable;
+  enrolment_codes: EnrolmentCodesTable;
+  login_transactions: LoginTransactionsTable;
+  device_notifications: DeviceNotificationsTable;
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { createApprovedRelyingParty } from '../agencies/relying-parties.ts';
+import { findActiveSystem } from '../agencies/queries.ts';
+import type { Schema } from '../db/schema.ts';
+import { getSetting, setSettingOnce } from '../instance/settings.ts';
+import { claimScopes } from '../oidc/scopes.ts';
+import { seedDemoPersonas, seedRegistry } from '../registry/seed.ts';
+
+/** The documented demo relying party. Its secret is public on purpose: it exists for first steps on a laptop. */
+export const demoRelyingParty = {
+  clientId: 'thaid-demo-client',
+  clientSecret: 'demo-secret-for-local-development-only',
+  name: 'หน่วยงานทดลอง',
+  nameEn: 'Demo Agency',
+  systemName: 'Demo relying party',
+  purpose: 'ทดลองเข้าสู่ระบบด้วย ThaID · Trying out sign-in with ThaID',
+  redirectUris: ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback'],
+  scopes: [...claimScopes],
+} as const;
+
+const DEMO_MARKER = 'demo_data_seeded';
+
+export interface DemoSeedResult {
+  seededNow: boolean;
+  citizens: number;
+}
+
+/**
+ * On the first start of an installation: the demo personas, `count` generated citizens and the demo relying
+ * party. Each step is idempotent, and the marker is written last, so an interrupted first start finishes later.
+ */
+export async function seedDemoDataOnFirstStart(
+  db: Kysely<Schema>,
+  options: { registrySeed: number; count: number },
+): Promise<DemoSeedResult> {
+  if (await getSetting(db, DEMO_MARKER)) return { seededNow: false, citizens: 0 };
+  const personas = await seedDemoPersonas(db);
+  const { inserted } = await seedRegistry(db, { seed: options.registrySeed, count: options.count });
+  if (!(await findActiveSystem(db, demoRelyingParty.clientId))) {
+    await createApprovedRelyingParty(db, { ...demoRelyingParty, redirectUris: [...demoRelyingParty.redirectUris], scopes: [...demoRelyingParty.scopes] });
+  }
+  await setSettingOnce(db, DEMO_MARKER, { at: new Date().toISOString() });
+  return { seededNow: true, citizens: personas + inserted };
+}

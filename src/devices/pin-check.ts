@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { ForbiddenError } from '../errors.ts';
+import { pinMatches, spendPinCheckTime } from './pin-hash.ts';
+import { MAX_FAILED_PIN_ATTEMPTS, resetPinAttempts, takePinAttempt } from './queries.ts';
+
+/** One answer for a wrong PIN and for a locked device, so a guesser cannot tell them apart. */
+export class PinRejectedError extends ForbiddenError {
+  constructor() {
+    super(
+      'pin_rejected',
+      `The PIN is not correct, or this device is locked after ${MAX_FAILED_PIN_ATTEMPTS} wrong PINs in a row. ` +
+        'A locked device works again after the citizen enrols it again.',
+    );
+  }
+}
+
+/**
+ * Checks a device's PIN. An attempt is taken before the hash is compared, so concurrent guesses never get
+ * more than the allowed number of comparisons; a right PIN gives the attempts back.
+ */
+export async function checkPin(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
+  const hash = await takePinAttempt(db, deviceId);
+  if (hash === undefined) {
+    await spendPinCheckTime(pin);
+    throw new PinRejectedError();
+  }
+  if (!(await pinMatches(hash, pin))) throw new PinRejectedError();
+  await resetPinAttempts(db, deviceId);
+}

@@ -1,0 +1,104 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DevicesTable, Schema } from '../db/schema.ts';
+
+export type Device = Selectable<DevicesTable>;
+type Db = Kysely<Schema> | Transaction<Schema>;
+
+export const MAX_FAILED_PIN_ATTEMPTS = 5;
+
+export async function findDevice(db: Db, id: string): Promise<Device | undefined> {
+  return db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findActiveDeviceOf(db: Db, pid: string): Promise<Device | undefined> {
+  return db.selectFrom('devices').selectAll().where('pid', '=', pid).where('status', '=', 'active').executeTakeFirst();
+}
+
+/** Revokes the citizen's active device, if any, and returns it. */
+export async function revokeActiveDevice(db: Db, pid: string, reason: string): Promise<Device | undefined> {
+  return db
+    .updateTable('devices')
+    .set({ status: 'revoked', revoked_at: sql`now()`, revoked_reason: reason })
+    .where('pid', '=', pid)
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertDevice(
+  db: Db,
+  device: { id: string; pid: string; publicJwk: Record<string, unknown>; name: string; method: 'self' | 'office'; pinHash: string },
+): Promise<void> {
+  await db
+    .insertInto('devices')
+    .values({
+      id: device.id,
+      pid: device.pid,
+      public_jwk: device.publicJwk,
+      name: device.name,
+      enrolment_method: device.method,
+      pin_hash: device.pinHash,
+    })
+    .execute();
+}
+
+/**
+ * Takes one PIN attempt before the PIN is checked, in one UPDATE: however many guesses arrive at once, no
+ * more than the limit are ever checked. Returns the PIN hash, or undefined when the device may not try.
+ * The counter stops one past the limit, so a locked device is written to like any other: its refusal costs
+ * the database the same as a wrong PIN's.
+ */
+export async function takePinAttempt(db: Db, deviceId: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('devices')
+    .set({ failed_pin_attempts: sql`least(failed_pin_attempts + 1, ${MAX_FAILED_PIN_ATTEMPTS + 1})` })
+    .where('id', '=', deviceId)
+    .where('status', '=', 'active')
+    .returning(['pin_hash', 'failed_pin_attempts'])
+    .executeTakeFirst();
+  return row && row.failed_pin_attempts <= MAX_FAILED_PIN_ATTEMPTS ? row.pin_hash : undefined;
+}
+
+export async function resetPinAttempts(db: Db, deviceId: string): Promise<void> {
+  await db.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', deviceId).execute();
+}
+
+export async function setPinHash(db: Db, deviceId: string, pinHash: string): Promise<void> {
+  await db.updateTable('devices').set({ pin_hash: pinHash, failed_pin_attempts: 0 }).where('id', '=', deviceId).execute();
+}
+
+/** Records a request nonce; false when the device used it before. */
+export async function rememberNonce(db: Db, deviceId: string, nonce: string, expiresAt: Date): Promise<boolean> {
+  const result = await db
+    .insertInto('device_request_nonces')
+    .values({ device_id: deviceId, nonce, expires_at: expiresAt })
+    .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+export async function deleteExpiredNonces(db: Db): Promise<void> {
+  await db.deleteFrom('device_request_nonces').where('expires_at', '<', sql<Date>`now()`).execute();
+}
+
+export async function insertEnrolmentCode(db: Db, code: { hash: string; pid: string; validMinutes: number }): Promise<{ expiresAt: Date }> {
+  const row = await db
+    .insertInto('enrolment_codes')
+    .values({ code_hash: code.hash, pid: code.pid, expires_at: sql`now() + make_interval(mins => ${code.validMinutes})` })
+    .returning('expires_at')
+    .executeTakeFirstOrThrow();
+  return { expiresAt: row.expires_at };
+}
+
+/** Marks an unused, unexpired enrolment code used and returns its citizen, in one statement. */
+export async function useEnrolmentCode(db: Db, hash: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('enrolment_codes')
+    .set({ used_at: sql`now()` })
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('pid')
+    .executeTakeFirst();
+  return row?.pid;
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { compactVerify, EmbeddedJWK, importJWK, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { DeviceAuthenticationError } from '../errors.ts';
+import { findDevice, rememberNonce, type Device } from './queries.ts';
+
+/**
+ * Every device request carries `Authorization: ThaID-Device <JWS>`, an ES256 compact JWS by the device's own
+ * P-256 key over what makes the request unique: method, path, a digest of the body, the time and a nonce.
+ * Enrolment requests embed the new public key in the JWS header (proof of possession); all later requests name
+ * the device with `kid`.
+ */
+export const signatureScheme = 'ThaID-Device';
+export const signatureType = 'thaid-device-request+jwt';
+export const MAX_CLOCK_SKEW_SECONDS = 60;
+
+export interface SignedRequestClaims {
+  htm: string;
+  htu: string;
+  /** base64url SHA-256 of the raw body (of the empty string when there is none). */
+  bd: string;
+  iat: number;
+  nonce: string;
+}
+
+export function bodyDigest(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+export interface RequestFacts {
+  authorization: string;
+  method: string;
+  path: string;
+  body: Buffer;
+}
+
+function compactJwsOf(authorization: string): string {
+  const [scheme, jws] = authorization.split(' ');
+  if (scheme !== signatureScheme || !jws) {
+    throw new DeviceAuthenticationError('invalid_signature', `Sign the request: send "Authorization: ${signatureScheme} <JWS>".`);
+  }
+  return jws;
+}
+
+function checkClaims(payload: Uint8Array, facts: RequestFacts): SignedRequestClaims {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DeviceAuthenticationError('invalid_signature', 'The signed payload must be a JSON object.');
+  }
+  const claims = parsed as SignedRequestClaims;
+  if (claims.htm !== facts.method || claims.htu !== facts.path || claims.bd !== bodyDigest(facts.body)) {
+    throw new DeviceAuthenticationError('invalid_signature', 'The signature does not cover this method, path and body.');
+  }
+  if (typeof claims.nonce !== 'string' || claims.nonce.length < 16 || claims.nonce.length > 128) {
+    throw new DeviceAuthenticationError('invalid_signature', 'The signed request needs a nonce of 16 to 128 characters.');
+  }
+  if (typeof claims.iat !== 'number' || Math.abs(Date.now() / 1000 - claims.iat) > MAX_CLOCK_SKEW_SECONDS) {
+    throw new DeviceAuthenticationError('stale_request', `The request was signed more than ${MAX_CLOCK_SKEW_SECONDS} s from now; check the device clock.`);
+  }
+  return claims;
+}
+
+async function verifyWith(jws: string, key: Parameters<typeof compactVerify>[1]) {
+  try {
+    return await compactVerify(jws, key, { algorithms: ['ES256'] });
+  } catch {
+    throw new DeviceAuthenticationError('invalid_signature', 'The request signature does not verify.');
+  }
+}
+
+async function refuseReplay(db: Kysely<Schema>, deviceKey: string, claims: SignedRequestClaims) {
+  const expiresAt = new Date((claims.iat + 2 * MAX_CLOCK_SKEW_SECONDS) * 1000);
+  if (!(await rememberNonce(db, deviceKey, claims.nonce, expiresAt))) {
+    throw new DeviceAuthenticationError('replayed_request', 'This signed request was already used.');
+  }
+}
+
+/** An enrolment request: verified with the key in its own header, which becomes the device's key. */
+export async function verifyEnrolmentRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<{ publicJwk: JWK }> {
+  const jws = compactJwsOf(facts.authorization);
+  const { payload, protectedHeader } = await verifyWith(jws, EmbeddedJWK);
+  const jwk = protectedHeader.jwk;
+  if (protectedHeader.typ !== signatureType || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) {
+    throw new DeviceAuthenticationError('invalid_signature', 'Enrolment must be signed by a P-256 key whose public JWK is in the JWS header.');
+  }
+  const claims = checkClaims(payload, facts);
+  await refuseReplay(db, `enrolment:${jwk.x}`, claims);
+  return { publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } };
+}
+
+// Importing a JWK costs more than verifying with it; a device's key never changes.
+const importedKeys = new Map<string, Awaited<ReturnType<typeof importJWK>>>();
+
+async function deviceKey(device: Device) {
+  let key = importedKeys.get(device.id);
+  if (!key) {
+    key = await importJWK(device.public_jwk as JWK, 'ES256');
+    if (importedKeys.size >= 10_000) importedKeys.clear();
+    importedKeys.set(device.id, key);
+  }
+  return key;
+}
+
+/** Any later request: the device named by kid must exist, be active, and have signed it. */
+export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<Device> {
+  const jws = compactJwsOf(facts.authorization);
+  const [encodedHeader] = jws.split('.');
+  let kid: unknown;
+  try {
+    kid = JSON.parse(Buffer.from(encodedHeader ?? '', 'base64url').toString('utf8')).kid;
+  } catch {
+    kid = undefined;
+  }
+  const device = typeof kid === 'string' ? await findDevice(db, kid) : undefined;
+  if (!device) throw new DeviceAuthenticationError('invalid_signature', 'The signing device is not known; enrol it first.');
+  const { payload, protectedHeader } = await verifyWith(jws, await deviceKey(device));
+  if (protectedHeader.typ !== signatureType) {
+    throw new DeviceAuthenticationError('invalid_signature', `The JWS header must have typ "${signatureType}".`);
+  }
+  const claims = checkClaims(payload, facts);
+  if (device.status !== 'active') {
+    throw new DeviceAuthenticationError(
+      'device_revoked',
+      'This device no longer holds the citizen’s ThaID: another phone was enrolled. Enrol this phone again to use it.',
+    );
+  }
+  await refuseReplay(db, device.id, claims);
+  return device;
+}

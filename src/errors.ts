@@ -1,0 +1,62 @@
+/**
+ * Errors the application's own routes throw. Each maps to one HTTP response in error-handler.ts;
+ * anything else is an unexpected fault and becomes a 500 without details.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  /** A short machine-readable code, OAuth style (invalid_request, not_found, ...). */
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class InvalidRequestError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'invalid_request', message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super(401, 'unauthorized', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'conflict') {
+    super(409, code, message);
+  }
+}
+
+/** Something that existed and has ended, such as an expired sign-in. */
+export class GoneError extends AppError {
+  constructor(code: string, message: string) {
+    super(410, code, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string) {
+    super(403, code, message);
+  }
+}
+
+/** A device request that is not signed right, replayed, stale, or from a device that no longer counts. */
+export class DeviceAuthenticationError extends AppError {
+  constructor(code: 'invalid_signature' | 'replayed_request' | 'stale_request' | 'device_revoked', message: string) {
+    super(401, code, message);
+  }
+}

@@ -1,0 +1,48 @@
+import Koa from 'koa';
+import type { Kysely } from 'kysely';
+import { adminRoutes } from '../admin/routes.ts';
+import type { Schema } from '../db/schema.ts';
+import type { Logger } from '../logging/logger.ts';
+import { loginRoutes } from '../login/routes.ts';
+import { endpointAliases } from '../oidc/paths.ts';
+import type { ProviderHost } from '../oidc/provider-host.ts';
+import type { LoginChanges } from '../login/events.ts';
+import { deviceRoutes } from '../devices/routes.ts';
+import { assetRoutes } from './assets.ts';
+import { errorHandler } from './error-handler.ts';
+import { healthRoutes } from './health-routes.ts';
+import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
+
+export interface AppDependencies {
+  logger: Logger;
+  db: Kysely<Schema>;
+  adminToken: string;
+  providers: ProviderHost;
+  /** Must equal the provider's cookie keys: the mounted provider signs cookies with the outer app's keys. */
+  cookieKeys: string[];
+  trustProxy: boolean;
+  loginChanges: LoginChanges;
+  issuer: string;
+}
+
+/** Our routes first; everything else is the OpenID Connect provider. */
+export function createApp(deps: AppDependencies): Koa {
+  const app = new Koa({ keys: deps.cookieKeys, proxy: deps.trustProxy });
+  app.silent = true; // errors are logged by the error handler, with the request id
+  const routers = [
+    healthRoutes(deps.db),
+    adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
+    loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
+    deviceRoutes({ db: deps.db, providers: deps.providers }),
+    assetRoutes(),
+  ];
+
+  app.use(requestContext(deps.logger));
+  app.use(securityHeaders);
+  app.use(errorHandler);
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  app.use(endpointAliases);
+  app.use(deps.providers.middleware);
+  return app;
+}

@@ -1,0 +1,94 @@
+import type { Context, Middleware } from 'koa';
+import { errors as oidcErrors } from 'oidc-provider';
+import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { AppError } from '../errors.ts';
+import { render } from './views.ts';
+
+interface ErrorResponse {
+  status: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+const unavailable: ErrorResponse = {
+  status: 503,
+  error: 'temporarily_unavailable',
+  message: 'The service cannot reach its database right now. Try again in a few seconds.',
+};
+
+const notFound: ErrorResponse = {
+  status: 404,
+  error: 'not_found',
+  message: 'There is nothing at this address. The OpenID Connect endpoints are listed at /.well-known/openid-configuration.',
+};
+
+/** The one place that turns errors into responses. Unexpected errors are logged and answered without details. */
+function toResponse(error: unknown): ErrorResponse {
+  if (error instanceof AppError) return { status: error.status, error: error.code, message: error.message, details: error.details };
+  if (error instanceof z.ZodError) {
+    return {
+      status: 400,
+      error: 'invalid_request',
+      message: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    };
+  }
+  if (error instanceof oidcErrors.SessionNotFound) {
+    return {
+      status: 400,
+      error: 'session_not_found',
+      message:
+        'This sign-in page has expired or was opened in a different browser. Go back to the application and sign in again.',
+    };
+  }
+  if (error instanceof oidcErrors.OIDCProviderError) {
+    return { status: error.statusCode, error: error.error, message: error.error_description ?? error.message };
+  }
+  if (isDatabaseUnavailable(error)) return unavailable;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Koa's own client errors, such as a malformed JSON body.
+    return { status, error: 'invalid_request', message: (error as Error).message };
+  }
+  return { status: 500, error: 'server_error', message: 'Something went wrong on our side. The request id identifies it in the logs.' };
+}
+
+function wantsHtml(ctx: Context): boolean {
+  const api = ctx.path.startsWith('/admin/api/') || ctx.path.startsWith('/device/');
+  return !api && ctx.accepts('json', 'html') === 'html';
+}
+
+function send(ctx: Context, response: ErrorResponse) {
+  ctx.status = response.status;
+  if (response.status === 503) ctx.set('Retry-After', '5');
+  if (wantsHtml(ctx)) {
+    ctx.type = 'html';
+    ctx.body = render('error', 'Error', {
+      heading: response.status >= 500 ? 'ThaID is temporarily unavailable' : 'The request could not be completed',
+      message: response.message,
+      code: response.error,
+      requestId: String(ctx.state.requestId ?? ''),
+    });
+  } else {
+    ctx.body = {
+      error: response.error,
+      error_description: response.message,
+      ...(response.details === undefined ? {} : { details: response.details }),
+    };
+  }
+}
+
+export const errorHandler: Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (error) {
+    const response = toResponse(error);
+    if (response.status >= 500) ctx.state.log?.error({ err: error }, 'request failed');
+    send(ctx, response);
+    return;
+  }
+  // oidc-provider answers its own failures; when the cause was the database, say so with a 503.
+  if (ctx.state.databaseUnavailable && ctx.status >= 500) send(ctx, unavailable);
+  else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound);
+};

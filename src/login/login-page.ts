@@ -1,0 +1,47 @@
+import QRCode from 'qrcode';
+import { escapeHtml, html, render } from '../http/views.ts';
+import type { ProviderHost } from '../oidc/provider-host.ts';
+import { dataItems } from '../oidc/scopes.ts';
+import type { LoginTransaction } from './queries.ts';
+import { appLinkPath, loginPagePath } from './paths.ts';
+import { formatShortCode } from './transactions.ts';
+
+const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', timeStyle: 'medium' });
+
+const statusText: Record<LoginTransaction['status'], string> = {
+  pending: 'รอการสแกน · Waiting for the QR code to be scanned',
+  scanned: 'สแกนแล้ว รอการยืนยันด้วย PIN · Scanned; waiting for approval with the PIN',
+  approved: 'ยืนยันแล้ว · Approved',
+  denied: 'ปฏิเสธแล้ว · Refused',
+  expired: 'QR code หมดอายุ · The QR code has expired',
+  cancelled: 'ยกเลิกแล้ว · Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled',
+};
+
+/** The browser's login page: the request, the QR code and short code while it is open, and its status. */
+export async function loginPage(deps: { providers: ProviderHost; issuer: string }, uid: string, login: LoginTransaction): Promise<string> {
+  const client = await deps.providers.provider.Client.find(login.client_id);
+  const appLink = `${deps.issuer}${appLinkPath(login.id)}`;
+  const open = login.status === 'pending' || login.status === 'scanned';
+  const items = dataItems
+    .filter((item) => login.scopes.includes(item.scope))
+    .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· ${escapeHtml(item.en)}</span></li>`)
+    .join('');
+  return render('login', 'Sign in with ThaID', {
+    agency: String(client?.['agency_name_th'] ?? client?.clientName ?? ''),
+    agencyEn: String(client?.['agency_name_en'] ?? ''),
+    system: String(client?.['system_name'] ?? ''),
+    purpose: String(client?.['purpose'] ?? ''),
+    items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · Sign-in only (no personal data)</li>'),
+    // One byte-mode segment: a URL gains nothing from the library's search for the shortest mix of modes.
+    qr: html(open ? await QRCode.toString([{ data: Buffer.from(appLink), mode: 'byte' }], { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : ''),
+    appLink,
+    shortCode: formatShortCode(login.short_code),
+    status: login.status,
+    statusText: statusText[login.status],
+    expiresAt: login.expires_at.toISOString(),
+    expiresAtText: bangkokTime.format(login.expires_at),
+    pagePath: loginPagePath(uid),
+    hidden: open ? '' : 'hidden',
+    renewHidden: open ? 'hidden' : '',
+  });
+}

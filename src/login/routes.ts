@@ -1,0 +1,121 @@
+import { PassThrough } from 'node:stream';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Kysely } from 'kysely';
+import { errors } from 'oidc-provider';
+import type { Schema } from '../db/schema.ts';
+import { render } from '../http/views.ts';
+import type { ProviderHost } from '../oidc/provider-host.ts';
+import type { LoginChanges } from './events.ts';
+import { loginPage } from './login-page.ts';
+import { appLinkPath, loginPagePath } from './paths.ts';
+import { cancelLoginFromBrowser, currentLogin, openLogin, type LoginDeps } from './transactions.ts';
+
+
+const SSE_RECHECK_MS = 5000;
+
+/** What a new login transaction is for: the interaction, its client and the scopes it asked for. */
+const loginRequestOf = (details: { uid: string; params: Record<string, unknown> }) => ({
+  interactionUid: details.uid,
+  clientId: String(details.params.client_id),
+  scopes: String(details.params.scope ?? 'openid').split(' ').filter(Boolean),
+});
+const finished = new Set(['approved', 'denied']);
+
+export interface LoginRouteDeps {
+  db: Kysely<Schema>;
+  providers: ProviderHost;
+  changes: LoginChanges;
+  issuer: string;
+}
+
+/** The browser side of a sign-in. oidc-provider sends the browser here for every authorization request. */
+export function loginRoutes(deps: LoginRouteDeps): Router {
+  const router = new Router();
+  const loginDeps: LoginDeps = { db: deps.db, provider: () => deps.providers.provider };
+
+  /** The interaction this browser is in (its cookie decides), and it must be the one the address names. */
+  async function interactionOf(ctx: Context) {
+    const details = await deps.providers.provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction mismatch');
+    return details;
+  }
+
+  router.get('/login/:uid', async (ctx) => {
+    const details = await interactionOf(ctx);
+    let login = await currentLogin(deps.db, details.uid);
+    // The device answered: carry the browser on to the relying party (this is also the no-JavaScript path).
+    if (login && finished.has(login.status) && details.result) {
+      ctx.status = 303;
+      ctx.redirect(details.returnTo);
+      return;
+    }
+    if (!login) {
+      login = await openLogin(deps.db, loginRequestOf(details));
+    }
+    ctx.type = 'html';
+    ctx.body = await loginPage({ providers: deps.providers, issuer: deps.issuer }, details.uid, login);
+  });
+
+  router.post('/login/:uid/renew', async (ctx) => {
+    const details = await interactionOf(ctx);
+    const login = await currentLogin(deps.db, details.uid);
+    if (!login || login.status === 'expired' || login.status === 'cancelled') {
+      await openLogin(deps.db, loginRequestOf(details));
+    }
+    ctx.status = 303;
+    ctx.redirect(loginPagePath(details.uid));
+  });
+
+  router.post('/login/:uid/cancel', async (ctx) => {
+    const details = await interactionOf(ctx);
+    await cancelLoginFromBrowser(loginDeps, details.uid);
+    ctx.status = 303;
+    ctx.redirect(details.returnTo);
+  });
+
+  router.get('/login/:uid/status', async (ctx) => {
+    const details = await interactionOf(ctx);
+    const login = await currentLogin(deps.db, details.uid);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: login?.status ?? 'pending' };
+  });
+
+  /** Server-sent events: the status each time it changes, whichever server process the device reached. */
+  router.get('/login/:uid/events', async (ctx) => {
+    const details = await interactionOf(ctx);
+    const stream = new PassThrough();
+    let last = '';
+    const send = async () => {
+      const login = await currentLogin(deps.db, details.uid).catch(() => undefined);
+      const status = login?.status ?? 'pending';
+      if (status !== last) {
+        last = status;
+        stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
+      }
+      if (finished.has(status)) stream.end();
+    };
+    const unsubscribe = deps.changes.subscribe(() => void send());
+    // NOTIFY is best effort; a periodic look at the database makes sure no change goes unseen.
+    const recheck = setInterval(() => void send(), SSE_RECHECK_MS);
+    const stop = () => {
+      unsubscribe();
+      clearInterval(recheck);
+    };
+    stream.on('close', stop);
+    ctx.req.on('close', () => stream.end());
+    ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    ctx.status = 200;
+    ctx.body = stream;
+    await send();
+  });
+
+  router.get('/app/login/:id', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = render('app-link', 'ThaID', {
+      link: `${deps.issuer}${appLinkPath(ctx.params.id ?? '')}`,
+    });
+  });
+
+  return router;
+}

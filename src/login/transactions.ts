@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type Provider from 'oidc-provider';
+import { findActiveSystem } from '../agencies/queries.ts';
+import type { Schema } from '../db/schema.ts';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
+import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
+import { checkPin } from '../devices/pin-check.ts';
+import type { Device } from '../devices/queries.ts';
+import { insertNotification } from '../notifications/queries.ts';
+import { dataItems, type DataItem } from '../oidc/scopes.ts';
+import { recordApproval, recordRefusal } from './interaction-results.ts';
+import {
+  claimForScan,
+  expireOverdue,
+  findLoginTransaction,
+  insertLoginTransaction,
+  latestForInteraction,
+  transition,
+  type LoginTransaction,
+} from './queries.ts';
+
+/** A QR code is good for three minutes, then the browser shows a new one on request. */
+export const LOGIN_TTL_SECONDS = 180;
+
+const shortCodeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newShortCode(): string {
+  return Array.from(randomBytes(8), (b) => shortCodeAlphabet[b % shortCodeAlphabet.length]).join('');
+}
+
+export const formatShortCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+export const normaliseShortCode = (code: string) => code.replace(/[-\s]/g, '').toUpperCase();
+
+export interface LoginDeps {
+  db: Kysely<Schema>;
+  provider: () => Provider;
+}
+
+/**
+ * Starts a transaction for an interaction, or returns the one already open. A clash of short codes (rare)
+ * just draws another.
+ */
+export async function openLogin(
+  db: Kysely<Schema>,
+  request: { interactionUid: string; clientId: string; scopes: string[] },
+): Promise<LoginTransaction> {
+  await expireOverdue(db, request.interactionUid);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const opened = await insertLoginTransaction(db, {
+        id: randomBytes(24).toString('base64url'),
+        interactionUid: request.interactionUid,
+        clientId: request.clientId,
+        scopes: request.scopes,
+        shortCode: newShortCode(),
+        ttlSeconds: LOGIN_TTL_SECONDS,
+      });
+      const login = opened ?? (await latestForInteraction(db, request.interactionUid));
+      if (login) return login;
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== '23505') throw error;
+    }
+  }
+}
+
+/** The interaction's latest transaction. */
+export async function currentLogin(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | undefined> {
+  return latestForInteraction(db, interactionUid);
+}
+
+export interface LoginRequestDetails {
+  id: string;
+  status: LoginTransaction['status'];
+  expiresAt: string;
+  agency: { th: string; en: string };
+  system: string;
+  purpose: string;
+  dataItems: DataItem[];
+}
+
+/** What the device shows about a request; only a relying party that is still permitted can be answered yes. */
+async function describe(db: Kysely<Schema>, login: LoginTransaction): Promise<LoginRequestDetails> {
+  const system = await findActiveSystem(db, login.client_id);
+  if (!system) throw new ForbiddenError('relying_party_inactive', 'The application asking is no longer permitted to use ThaID.');
+  return {
+    id: login.id,
+    status: login.status,
+    expiresAt: login.expires_at.toISOString(),
+    agency: { th: system.agency_name_th, en: system.agency_name_en },
+    system: system.name,
+    purpose: system.purpose,
+    dataItems: dataItems.filter((item) => login.scopes.includes(item.scope)),
+  };
+}
+
+async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { shortCode: string }): Promise<never> {
+  const login = await findLoginTransaction(db, ref);
+  if (!login) throw new NotFoundError('No sign-in has this code. Check the code, or scan the QR code again.');
+  if (login.status === 'expired') {
+    throw new GoneError('login_expired', 'This code has expired. Ask for a new QR code in the browser.');
+  }
+  throw new ConflictError('This code was already scanned or answered. Each QR code works once.', 'login_already_used');
+}
+
+/** A device scans a QR code (or types its short code): the request is now this device's to answer. */
+export async function scanLogin(
+  db: Kysely<Schema>,
+  device: Device,
+  ref: { id: string } | { shortCode: string },
+): Promise<LoginRequestDetails> {
+  const found = await findLoginTransaction(db, ref);
+  // A relying party that is no longer permitted gets nothing, and its code stays unclaimed.
+  const described = found && (await describe(db, found));
+  const scanned = await claimForScan(db, ref, device);
+  if (!scanned) return explainUnavailable(db, ref);
+  const details = described?.id === scanned.id ? { ...described, status: scanned.status } : await describe(db, scanned);
+  // The citizen is told of every request for their data, whatever they answer.
+  await insertNotification(db, {
+    pid: device.pid,
+    deviceId: device.id,
+    kind: 'data_request',
+    th: `${details.agency.th} (${details.system}) ขอข้อมูลของคุณ: ${details.dataItems.map((i) => i.th).join(', ') || 'การเข้าสู่ระบบ'}`,
+    en: `${details.agency.en} (${details.system}) asks for your data: ${details.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
+    details: { loginId: scanned.id, clientId: scanned.client_id, scopes: scanned.scopes },
+  });
+  return details;
+}
+
+async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promise<LoginTransaction> {
+  const login = await findLoginTransaction(db, { id });
+  if (!login || login.device_id !== device.id) throw new NotFoundError('This device has not scanned a sign-in with this id.');
+  if (login.status === 'expired') throw new GoneError('login_expired', 'The sign-in expired before it was answered.');
+  if (login.status !== 'scanned') throw new ConflictError(`The sign-in was already ${login.status}.`, 'login_already_used');
+  return login;
+}
+
+/** The citizen approves with their PIN: the relying party gets exactly the requested data items. */
+export async function approveLogin(
+  deps: LoginDeps,
+  device: Device,
+  request: { id: string; pin: string; integrity: IntegrityVerdict },
+): Promise<LoginRequestDetails> {
+  requireIntactDevice(request.integrity);
+  const login = await scannedBy(deps.db, device, request.id);
+  // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
+  const details = await describe(deps.db, login);
+  await checkPin(deps.db, device.id, request.pin);
+  const approved = await transition(deps.db, login.id, 'scanned', 'approved', { requireDeviceId: device.id });
+  if (!approved) return explainUnavailable(deps.db, { id: login.id });
+  try {
+    await recordApproval(deps.provider(), approved.interaction_uid, { pid: device.pid, clientId: approved.client_id, scopes: approved.scopes });
+  } catch (error) {
+    // The sign-in ended in the browser meanwhile: the approval counts for nothing, and says so.
+    await transition(deps.db, approved.id, 'approved', 'expired');
+    throw error;
+  }
+  await insertNotification(deps.db, {
+    pid: device.pid,
+    deviceId: device.id,
+    kind: 'login_approved',
+    th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
+    en: `You approved ${details.agency.en} (${details.system}) to receive your data.`,
+    details: { loginId: approved.id, clientId: approved.client_id, scopes: approved.scopes },
+  });
+  return { ...details, status: approved.status };
+}
+
+/** The citizen refuses: the relying party gets access_denied and nothing else. */
+export async function denyLogin(deps: LoginDeps, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
+  const login = await scannedBy(deps.db, device, id);
+  const denied = await transition(deps.db, login.id, 'scanned', 'denied', { requireDeviceId: device.id });
+  if (!denied) return explainUnavailable(deps.db, { id });
+  await recordRefusal(deps.provider(), denied.interaction_uid, 'The citizen refused the request on their ThaID device');
+  return { id: denied.id, status: denied.status };
+}
+
+/**
+ * The browser gives up: its open transaction is cancelled and the relying party gets access_denied, unless
+ * the phone answered first, in which case its answer stands.
+ */
+export async function cancelLoginFromBrowser(deps: LoginDeps, interactionUid: string): Promise<void> {
+  const login = await currentLogin(deps.db, interactionUid);
+  if (login?.status === 'approved' || login?.status === 'denied') return;
+  if (login && (login.status === 'pending' || login.status === 'scanned')) {
+    if (!(await transition(deps.db, login.id, login.status, 'cancelled'))) return;
+  }
+  await recordRefusal(deps.provider(), interactionUid, 'The citizen cancelled the sign-in');
+}

@@ -1,0 +1,25 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DeviceNotificationsTable, Schema } from '../db/schema.ts';
+
+export type DeviceNotification = Selectable<DeviceNotificationsTable>;
+type Db = Kysely<Schema> | Transaction<Schema>;
+
+export interface NewNotification {
+  pid: string;
+  deviceId: string;
+  kind: string;
+  th: string;
+  en: string;
+  details?: Record<string, unknown>;
+}
+
+export async function insertNotification(db: Db, n: NewNotification): Promise<void> {
+  await db
+    .insertInto('device_notifications')
+    .values({ pid: n.pid, device_id: n.deviceId, kind: n.kind, message_th: n.th, message_en: n.en, details: n.details ?? {} })
+    .execute();
+}
+
+export async function listNotifications(db: Db, deviceId: string, limit = 50): Promise<DeviceNotification[]> {
+  return db.selectFrom('device_notifications').selectAll().where('device_id', '=', deviceId).orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,101 @@
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Schema } from '../db/schema.ts';
+
+/** Looks clients up in our own tables on every request, so a suspended system stops at once. */
+export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/*
+ * The provider reads and writes this table several times per request, so its statements are written out once
+ * as SQL instead of being built per call: building a query costs more CPU than PostgreSQL spends running it.
+ */
+const notExpired = '(expires_at is null or expires_at > now())';
+const statements = {
+  upsert: `insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
+    values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), null)
+    on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+      uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
+  findById: `select payload, consumed_at from oidc_payloads where model = $1 and id = $2 and ${notExpired}`,
+  findByUid: `select payload, consumed_at from oidc_payloads where model = $1 and uid = $2 and ${notExpired}`,
+  findByUserCode: `select payload, consumed_at from oidc_payloads where model = $1 and user_code = $2 and ${notExpired}`,
+  consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
+  destroy: 'delete from oidc_payloads where model = $1 and id = $2',
+  revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
+};
+
+/** oidc-provider's storage for every model, in one table keyed by (model, id). */
+export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource) {
+  const run = <R>(statement: string, parameters: unknown[]) => db.executeQuery<R>(CompiledQuery.raw(statement, parameters));
+
+  return class KyselyAdapter implements Adapter {
+    readonly model: string;
+
+    constructor(model: string) {
+      this.model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      await run(statements.upsert, [
+        this.model,
+        id,
+        JSON.stringify(payload),
+        payload.grantId ?? null,
+        payload.uid ?? null,
+        payload.userCode ?? null,
+        // Expiry by the database's clock, the same clock find() compares with.
+        expiresIn ?? null,
+      ]);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') return findClient(id);
+      return this.#findBy(statements.findById, id);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.#findBy(statements.findByUid, uid);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.#findBy(statements.findByUserCode, userCode);
+    }
+
+    async #findBy(statement: string, value: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await run<{ payload: AdapterPayload; consumed_at: Date | null }>(statement, [this.model, value]);
+      const row = rows[0];
+      if (!row) return undefined;
+      return { ...row.payload, ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}) };
+    }
+
+    /**
+     * The library checks `consumed` on find and then consumes; two requests redeeming one code at the same
+     * moment would both pass that check. Only the request whose UPDATE marks the row wins; the other fails.
+     */
+    async consume(id: string): Promise<void> {
+      const result = await run(statements.consume, [this.model, id]);
+      if (result.numAffectedRows === 0n) throw new errors.InvalidGrant(`${this.model} already consumed`);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await run(statements.destroy, [this.model, id]);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await run(statements.revokeByGrantId, [this.model, grantId]);
+    }
+  };
+}
+
+/**
+ * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
+ * the grace keeps them briefly for anyone reading the table while investigating a failed login.
+ */
+export async function deleteExpiredPayloads(db: Kysely<Schema>, graceSeconds = 300): Promise<number> {
+  const result = await db
+    .deleteFrom('oidc_payloads')
+    .where('expires_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,75 @@
+import type { Citizen } from '../registry/citizen.ts';
+import { formatAddressTh } from '../registry/addresses.ts';
+
+/** The address claim: OpenID Connect's standard members plus the parts of a Thai house-registration address. */
+export interface AddressClaim {
+  formatted: string;
+  street_address: string;
+  locality: string;
+  region: string;
+  postal_code: string;
+  country: string;
+  house_number: string;
+  village_number?: string;
+  alley?: string;
+  road?: string;
+  subdistrict: string;
+  district: string;
+  province: string;
+}
+
+const joinNames = (...parts: (string | null)[]) => parts.filter(Boolean).join(' ');
+
+function addressClaim(citizen: Citizen): AddressClaim {
+  const a = citizen.address;
+  const bangkok = a.province === 'กรุงเทพมหานคร';
+  const street = [
+    a.houseNumber,
+    a.villageNumber && `หมู่ที่ ${a.villageNumber}`,
+    a.alley && `ซอย${a.alley}`,
+    a.road && `ถนน${a.road}`,
+  ].filter(Boolean);
+  return {
+    formatted: formatAddressTh(a),
+    street_address: street.join(' '),
+    locality: `${bangkok ? 'แขวง' : 'ตำบล'}${a.subdistrict} ${bangkok ? 'เขต' : 'อำเภอ'}${a.district}`,
+    region: a.province,
+    postal_code: a.postalCode,
+    country: 'TH',
+    house_number: a.houseNumber,
+    ...(a.villageNumber ? { village_number: a.villageNumber } : {}),
+    ...(a.alley ? { alley: a.alley } : {}),
+    ...(a.road ? { road: a.road } : {}),
+    subdistrict: a.subdistrict,
+    district: a.district,
+    province: a.province,
+  };
+}
+
+/**
+ * Every claim the registry can release about a citizen, keyed by claim name. Which of them a relying party
+ * receives is decided by the scopes granted, never here. Absent values (no middle name) are left out.
+ */
+export function citizenClaims(citizen: Citizen): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    pid: citizen.pid,
+    title: citizen.titleTh,
+    title_en: citizen.titleEn,
+    given_name: citizen.givenNameTh,
+    middle_name: citizen.middleNameTh ?? undefined,
+    family_name: citizen.familyNameTh,
+    given_name_en: citizen.givenNameEn,
+    middle_name_en: citizen.middleNameEn ?? undefined,
+    family_name_en: citizen.familyNameEn,
+    name: joinNames(citizen.givenNameTh, citizen.middleNameTh, citizen.familyNameTh),
+    name_en: joinNames(citizen.givenNameEn, citizen.middleNameEn, citizen.familyNameEn),
+    birthdate: citizen.birthdate,
+    gender: citizen.sex,
+    address: addressClaim(citizen),
+    smartcard_code: citizen.laserCode,
+    date_of_issuance: citizen.cardIssuedOn,
+    date_of_expiry: citizen.cardExpiresOn,
+    ial: citizen.ial,
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { retiredKeyPublishSeconds } from './lifetimes.ts';
+
+export const signingAlgorithms = ['RS256', 'ES256'] as const;
+type SigningAlgorithm = (typeof signingAlgorithms)[number];
+
+// Any fixed number: processes starting together must not each create a first key.
+const KEYS_LOCK = 20_230_712;
+
+async function newPrivateJwk(alg: SigningAlgorithm): Promise<JWK & { kid: string }> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
+}
+
+async function insertKey(db: Kysely<Schema>, alg: SigningAlgorithm) {
+  const jwk = await newPrivateJwk(alg);
+  await db.insertInto('signing_keys').values({ kid: jwk.kid, alg, private_jwk: jwk as Record<string, unknown> }).execute();
+  return jwk.kid;
+}
+
+/** Creates a first RS256 and ES256 key where there is none, and the cookie-signing key. */
+export async function ensureKeys(db: Kysely<Schema>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
+    for (const alg of signingAlgorithms) {
+      const current = await trx
+        .selectFrom('signing_keys')
+        .select('kid')
+        .where('alg', '=', alg)
+        .where('superseded_at', 'is', null)
+        .executeTakeFirst();
+      if (!current) await insertKey(trx, alg);
+    }
+    const cookieKey = await trx.selectFrom('cookie_keys').select('id').executeTakeFirst();
+    if (!cookieKey) await trx.insertInto('cookie_keys').values({ secret: randomBytes(32).toString('base64url') }).execute();
+  });
+}
+
+export interface RotationResult {
+  added: string[];
+  /** Superseded keys stay in the JWKS until this time, so tokens they signed still verify. */
+  retiredKeysPublishedUntil: Date;
+}
+
+/** Adds a new key of every algorithm; the new one signs from now on, the old ones only verify. */
+export async function rotateSigningKeys(db: Kysely<Schema>): Promise<RotationResult> {
+  const publishedUntil = new Date(Date.now() + retiredKeyPublishSeconds * 1000);
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
+    await trx
+      .updateTable('signing_keys')
+      .set({ superseded_at: new Date(), published_until: publishedUntil })
+      .where('superseded_at', 'is', null)
+      .execute();
+    const added = [];
+    for (const alg of signingAlgorithms) added.push(await insertKey(trx, alg));
+    return { added, retiredKeysPublishedUntil: publishedUntil };
+  });
+}
+
+/**
+ * The private JWKs the provider loads: current keys first (the library signs with the first key that fits
+ * an algorithm), then superseded keys still inside their publication window.
+ */
+export async function loadSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
+  const rows = await db
+    .selectFrom('signing_keys')
+    .select(['private_jwk', 'superseded_at'])
+    .where((eb) => eb.or([eb('published_until', 'is', null), eb('published_until', '>', new Date())]))
+    .orderBy(sql`superseded_at is null`, 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => row.private_jwk as JWK);
+}
+
+/** Cookie keys, newest first: the newest signs, every one verifies. */
+export async function loadCookieKeys(db: Kysely<Schema>): Promise<string[]> {
+  const rows = await db.selectFrom('cookie_keys').select('secret').orderBy('id', 'desc').execute();
+  return rows.map((row) => row.secret);
+}

@@ -1,0 +1,135 @@
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { clientSecretMatches } from '../agencies/client-credentials.ts';
+import { clientMetadata, extraClientFields } from '../agencies/client-metadata.ts';
+import { findActiveSystem } from '../agencies/queries.ts';
+import type { Schema } from '../db/schema.ts';
+import { createAdapterClass } from './adapter.ts';
+import { renderError } from './error-page.ts';
+import { createFindAccount } from './find-account.ts';
+import { lifetimes } from './lifetimes.ts';
+import { endpointPaths } from './paths.ts';
+import { claimsByScope, supportedScopes } from './scopes.ts';
+import { subjectFor } from './subjects.ts';
+import { tokenResponseClaims } from './token-response-claims.ts';
+
+export interface ProviderOptions {
+  issuer: string;
+  db: Kysely<Schema>;
+  /** Private JWKs, current keys first. */
+  signingKeys: JWK[];
+  cookieKeys: string[];
+  /** Secret salt of pairwise subject identifiers; fixed for the life of the installation. */
+  pairwiseSalt: string;
+  trustProxy: boolean;
+  /** Where the login page for an authorization request lives. */
+  loginPageUrl: (uid: string) => string;
+}
+
+/**
+ * Every authorization request needs the citizen's approval on their device, even when the browser still has a
+ * session from an earlier sign-in: the login prompt is satisfied only by a result from this very interaction.
+ */
+function freshApprovalPolicy() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('device_approval_required', 'Every sign-in is approved on the citizen’s ThaID device', (ctx) =>
+      ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
+}
+
+export function createProvider(options: ProviderOptions): Provider {
+  const { db } = options;
+  const findClient = async (clientId: string) => {
+    const system = await findActiveSystem(db, clientId);
+    return system && clientMetadata(system);
+  };
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass(db, findClient),
+    findAccount: createFindAccount(db),
+    claims: claimsByScope(),
+    // Scope-based claims go into the ID token too, as ThaID integrations expect them there.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+      requestObjectSigningAlgValues: ['RS256', 'ES256'],
+      clientAuthSigningAlgValues: ['RS256', 'ES256'],
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+      subject_type: 'pairwise',
+    },
+    extraClientMetadata: { properties: [...extraClientFields] },
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: async (_ctx, pid, client) => subjectFor(options.pairwiseSalt, String(client['agency_id']), pid),
+    sectorIdentifierUriValidate: () => false,
+    scopes: [...supportedScopes],
+    // The real service returns a refresh token with every code exchange.
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
+    routes: endpointPaths,
+    features: {
+      devInteractions: { enabled: false },
+      introspection: {
+        enabled: true,
+        // A system may introspect only the tokens issued to it.
+        allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId,
+      },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
+      registration: { enabled: false },
+      claimsParameter: { enabled: false },
+    },
+    interactions: { policy: freshApprovalPolicy(), url: async (_ctx, interaction) => options.loginPageUrl(interaction.uid) },
+    jwks: { keys: options.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: {
+      keys: options.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    ttl: {
+      AuthorizationCode: lifetimes.AuthorizationCode,
+      AccessToken: lifetimes.AccessToken,
+      IdToken: lifetimes.IdToken,
+      RefreshToken: lifetimes.RefreshToken,
+      Grant: lifetimes.Grant,
+      Interaction: lifetimes.Interaction,
+      Session: lifetimes.Session,
+    },
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
+    renderError,
+  };
+
+  const provider = new Provider(options.issuer, configuration);
+  provider.proxy = options.trustProxy;
+
+  // Secrets are stored hashed; the metadata's client_secret is that hash (see agencies/client-metadata.ts).
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+    return this.clientSecret !== undefined && clientSecretMatches(actual, this.clientSecret);
+  };
+
+  provider.use(tokenResponseClaims);
+  return provider;
+}
+
+export type { KoaContextWithOIDC };

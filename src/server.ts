@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config/config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { isDatabaseUnavailable } from './db/unavailable.ts';
+import { ensureAdminToken } from './admin/admin-token.ts';
+import { seedDemoDataOnFirstStart, type DemoSeedResult } from './demo/demo-data.ts';
+import { createApp } from './http/app.ts';
+import { getOrCreateSetting } from './instance/settings.ts';
+import type { Logger } from './logging/logger.ts';
+import { loginPagePath } from './login/paths.ts';
+import { LoginChanges } from './login/events.ts';
+import { expireOverdue } from './login/queries.ts';
+import { deleteExpiredNonces } from './devices/queries.ts';
+import { deleteExpiredPayloads } from './oidc/adapter.ts';
+import { ensureKeys, loadCookieKeys, loadSigningKeys } from './oidc/keys.ts';
+import { createProvider } from './oidc/provider.ts';
+import { ProviderHost } from './oidc/provider-host.ts';
+
+export interface RunningServer {
+  /** Where the server listens, e.g. http://127.0.0.1:3000 (the issuer may be a different, public URL). */
+  url: string;
+  database: Database;
+  providers: ProviderHost;
+  demo: DemoSeedResult;
+  close(): Promise<void>;
+}
+
+const CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
+
+/** Opens the database, brings it up to date, and serves the identity provider until close(). */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: 'thaid-emulator serve' });
+  try {
+    return await serve(config, logger, database);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve(config: Config, logger: Logger, database: Database): Promise<RunningServer> {
+  const { db } = database;
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+  await ensureKeys(db);
+  const demo = await seedDemoDataOnFirstStart(db, { registrySeed: config.registrySeed, count: config.demoCitizens });
+  const adminToken = ensureAdminToken(config.dataDir, config.adminToken);
+  const pairwiseSalt = await getOrCreateSetting(db, 'pairwise_salt', () => randomBytes(32).toString('base64url'));
+  const cookieKeys = await loadCookieKeys(db);
+
+  const providers = await ProviderHost.create(async () => {
+    const provider = createProvider({
+      issuer: config.issuer,
+      db,
+      signingKeys: await loadSigningKeys(db),
+      cookieKeys,
+      pairwiseSalt,
+      trustProxy: config.trustProxy,
+      loginPageUrl: loginPagePath,
+    });
+    provider.on('server_error', (ctx, error) => {
+      if (isDatabaseUnavailable(error)) ctx.state.databaseUnavailable = true;
+      (ctx.state.log ?? logger).error({ err: error }, 'provider error');
+    });
+    return provider;
+  });
+
+  const loginChanges = await LoginChanges.start(database);
+  const app = createApp({ logger, db, adminToken, providers, cookieKeys, trustProxy: config.trustProxy, loginChanges, issuer: config.issuer });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  const cleanup = setInterval(() => {
+    Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db)]).catch((error) =>
+      logger.warn({ err: error }, 'periodic clean-up failed'),
+    );
+  }, CLEANUP_INTERVAL_MS);
+  cleanup.unref();
+
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    database,
+    providers,
+    demo,
+    close: async () => {
+      clearInterval(cleanup);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

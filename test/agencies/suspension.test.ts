@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setAgencyStatus, setSystemStatus } from '../../src/agencies/queries.ts';
+import { authorizationUrl, createRelyingParty, type CreatedRelyingParty } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { basicAuth } from '../support/http.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.dispose());
+
+
+function tokenRequest(rp: CreatedRelyingParty) {
+  return request(server.url)
+    .post('/api/v2/oauth2/token/')
+    .set('authorization', basicAuth(rp.clientId, rp.clientSecret!))
+    .type('form')
+    .send({ grant_type: 'authorization_code', code: 'x', redirect_uri: rp.redirectUris[0] });
+}
+
+describe.each([
+  ['a suspended system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'suspended')],
+  ['a cancelled system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'cancelled')],
+  ['a system of a suspended agency', (rp: CreatedRelyingParty) => setAgencyStatus(server.database.db, rp.agencyId, 'suspended')],
+])('%s, set in the database', (_, suspend) => {
+  it('gets invalid_client at once on every endpoint, and works again when reinstated', async () => {
+    const rp = await createRelyingParty(server);
+    expect((await tokenRequest(rp).expect(400)).body.error).toBe('invalid_grant');
+
+    await suspend(rp);
+
+    expect((await tokenRequest(rp).expect(401)).body.error).toBe('invalid_client');
+    for (const endpoint of ['introspect', 'revoke']) {
+      const response = await request(server.url)
+        .post(`/api/v2/oauth2/${endpoint}/`)
+        .set('authorization', basicAuth(rp.clientId, rp.clientSecret!))
+        .type('form')
+        .send({ token: 'x' })
+        .expect(401);
+      expect(response.body.error).toBe('invalid_client');
+    }
+    const page = await request(server.url)
+      .get(authorizationUrl(server, { client_id: rp.clientId, redirect_uri: rp.redirectUris[0]! }))
+      .expect(400);
+    expect(page.headers.location).toBeUndefined();
+    expect(page.text).toContain('suspended or cancelled');
+
+    await setSystemStatus(server.database.db, rp.clientId, 'active');
+    await setAgencyStatus(server.database.db, rp.agencyId, 'active');
+    expect((await tokenRequest(rp).expect(400)).body.error).toBe('invalid_grant');
+  });
+});

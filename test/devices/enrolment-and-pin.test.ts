@@ -1,0 +1,167 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { generateCitizen } from '../../src/registry/generate.ts';
+import { insertCitizens } from '../../src/registry/queries.ts';
+import { REGISTRY_REFERENCE_DATE } from '../../src/registry/seed.ts';
+import type { Citizen } from '../../src/registry/citizen.ts';
+import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+import { refusal } from '../support/http.ts';
+
+let server: TestServer;
+let nextIndex = 500_000;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.dispose());
+
+/** A citizen of this test's own, so tests do not share devices. */
+async function newCitizen(): Promise<Citizen> {
+  const citizen = generateCitizen(99, nextIndex++, REGISTRY_REFERENCE_DATE);
+  await insertCitizens(server.database.db, [citizen]);
+  return citizen;
+}
+
+
+async function scannedLogin(device: VirtualDevice) {
+  const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
+  const login = await openLoginPage(server, rp.url);
+  const scanned = await device.scan(login.appLink);
+  return { rp, login, scanned };
+}
+
+describe('self-service enrolment', () => {
+  it('checks the citizen ID, laser code and date of birth against the registry, all with one answer', async () => {
+    const citizen = await newCitizen();
+    const device = await VirtualDevice.create(server.issuer);
+    const tries = [
+      { ...citizen, laserCode: 'AA0000000000' },
+      { ...citizen, birthdate: '1900-01-01' },
+    ];
+    for (const wrong of tries) {
+      const error = await refusal(device.enrol({ proof: { method: 'self', pid: wrong.pid, laserCode: wrong.laserCode, birthdate: wrong.birthdate }, pin: testPin }));
+      expect(error).toMatchObject({ status: 403, code: 'identity_not_verified' });
+    }
+    const enrolment = await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: testPin });
+    expect(enrolment.pid).toBe(citizen.pid);
+  });
+
+  it('refuses a weak PIN with the reason', async () => {
+    const citizen = await newCitizen();
+    const device = await VirtualDevice.create(server.issuer);
+    const error = await refusal(device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: '12345678' }));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(error?.message).toContain('run of digits');
+  });
+
+  it('refuses a rooted or jailbroken phone', async () => {
+    const citizen = await newCitizen();
+    for (const integrity of ['rooted', 'jailbroken'] as const) {
+      const device = await VirtualDevice.create(server.issuer);
+      const error = await refusal(device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: testPin, integrity }));
+      expect(error).toMatchObject({ status: 403, code: 'device_integrity_failed' });
+    }
+  });
+});
+
+describe('enrolment at a registration office', () => {
+  it('works once with the code an officer issued, and not again', async () => {
+    const citizen = await newCitizen();
+    const issued = await request(server.url)
+      .post('/admin/api/enrolment-codes')
+      .set('authorization', `Bearer ${testAdminToken}`)
+      .send({ pid: citizen.pid })
+      .expect(201);
+    const code: string = issued.body.code;
+    const device = await VirtualDevice.create(server.issuer);
+    expect((await device.enrol({ proof: { method: 'office', enrolmentCode: code }, pin: testPin })).pid).toBe(citizen.pid);
+    const second = await VirtualDevice.create(server.issuer);
+    const error = await refusal(second.enrol({ proof: { method: 'office', enrolmentCode: code }, pin: testPin }));
+    expect(error).toMatchObject({ status: 403, code: 'invalid_enrolment_code' });
+  });
+});
+
+describe('one active device per citizen', () => {
+  it('a new enrolment revokes the old device mid-login: its approval fails, the browser sees it cancelled, the new device is told', async () => {
+    const citizen = await newCitizen();
+    const oldPhone = await enrolledDevice(server, citizen);
+    const { login, scanned } = await scannedLogin(oldPhone);
+
+    const newPhone = await enrolledDevice(server, citizen);
+
+    const error = await refusal(oldPhone.approve(scanned.id, testPin));
+    expect(error).toMatchObject({ status: 401, code: 'device_revoked' });
+    const status = await login.browser.get(`${login.loginPath}/status`).expect(200);
+    expect(status.body.status).toBe('cancelled');
+    const inbox = await newPhone.notifications();
+    expect(inbox.notifications.map((n) => n.kind)).toContain('device_replaced');
+    expect(inbox.notifications.find((n) => n.kind === 'device_replaced')?.details).toMatchObject({ cancelledLogins: 1 });
+  });
+});
+
+describe('enrolments of one citizen at the same moment', () => {
+  it('leave exactly one active device, and every request gets an answer, not a server error', async () => {
+    const citizen = await newCitizen();
+    const devices = await Promise.all(Array.from({ length: 4 }, () => VirtualDevice.create(server.issuer)));
+    const results = await Promise.all(
+      devices.map((d) =>
+        refusal(d.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: testPin })),
+      ),
+    );
+    expect(results.every((r) => r === undefined)).toBe(true);
+    const active = await server.database.db.selectFrom('devices').select('id').where('pid', '=', citizen.pid).where('status', '=', 'active').execute();
+    expect(active).toHaveLength(1);
+  });
+});
+
+describe('the PIN', () => {
+  it('locks the device after 5 wrong PINs in a row; a sixth, correct PIN is refused the same way', async () => {
+    const device = await enrolledDevice(server, await newCitizen());
+    const { scanned } = await scannedLogin(device);
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await refusal(device.approve(scanned.id, '99887766')));
+    const sixth = await refusal(device.approve(scanned.id, testPin));
+    for (const answer of [...answers, sixth]) expect(answer).toMatchObject({ status: 403, code: 'pin_rejected' });
+    expect(sixth?.message).toBe(answers[0]?.message);
+  });
+
+  it('never checks more than 5 of 20 simultaneous wrong guesses', async () => {
+    const device = await enrolledDevice(server, await newCitizen());
+    const { scanned } = await scannedLogin(device);
+    const guesses = Array.from({ length: 20 }, (_, i) => refusal(device.approve(scanned.id, String(90_000_000 + i))));
+    expect((await Promise.all(guesses)).every((e) => e?.code === 'pin_rejected')).toBe(true);
+    const row = await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', device.requireDeviceId()).executeTakeFirstOrThrow();
+    // 1 to 5 are the attempts that were checked; the counter stops at 6, where every other guess was refused.
+    expect(row.failed_pin_attempts).toBe(6);
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ code: 'pin_rejected' });
+  });
+
+  it('a wrong PIN releases nothing and a right one afterwards still approves', async () => {
+    const device = await enrolledDevice(server, await newCitizen());
+    const { rp, login, scanned } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, '99887766'))).toMatchObject({ code: 'pin_rejected' });
+    expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
+    await device.approve(scanned.id, testPin);
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBeDefined();
+  });
+
+  it('can be changed with the current PIN, and not without it', async () => {
+    const device = await enrolledDevice(server, await newCitizen());
+    expect(await refusal(device.changePin('11112222', '52049183'))).toMatchObject({ code: 'pin_rejected' });
+    expect(await refusal(device.changePin(testPin, '11111111'))).toMatchObject({ code: 'invalid_request' });
+    await device.changePin(testPin, '52049183');
+    const { scanned } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ code: 'pin_rejected' });
+    await device.approve(scanned.id, '52049183');
+  });
+
+  it('approval is refused on a phone that reports itself rooted', async () => {
+    const device = await enrolledDevice(server, await newCitizen());
+    const { scanned } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, testPin, 'rooted'))).toMatchObject({ status: 403, code: 'device_integrity_failed' });
+  });
+});

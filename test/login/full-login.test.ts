@@ -1,0 +1,78 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatAddressTh } from '../../src/registry/addresses.ts';
+import { demoPersonas } from '../../src/registry/personas.ts';
+import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let config: oidc.Configuration;
+const citizen = demoPersonas[0]!;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  config = await discoverAsDemoClient(server);
+});
+afterAll(() => server?.dispose());
+
+describe('a whole login with openid-client as the relying party', () => {
+  it('releases the registry’s data in the ID token, at userinfo and at the top of the token response', async () => {
+    const device = await enrolledDevice(server, citizen);
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid name name_en address birthdate');
+    const login = await openLoginPage(server, rp.url);
+    expect(login.page.text).toContain('<svg');
+
+    const request = await device.scan(login.appLink);
+    expect(request.agency.th).toBe(demo.name);
+    expect(request.dataItems.map((i) => i.scope)).toEqual(['pid', 'name', 'name_en', 'birthdate', 'address']);
+    await device.approve(request.id, testPin);
+
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    const expected = {
+      pid: citizen.pid,
+      name: `${citizen.givenNameTh} ${citizen.familyNameTh}`,
+      name_en: `${citizen.givenNameEn} ${citizen.familyNameEn}`,
+      birthdate: citizen.birthdate,
+      address: expect.objectContaining({ formatted: formatAddressTh(citizen.address) }),
+    };
+    expect(tokens.claims()).toMatchObject(expected);
+    expect(tokens).toMatchObject(expected);
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).toMatchObject(expected);
+    expect(tokens.claims()).not.toHaveProperty('gender');
+  });
+
+  it('works with the short code typed by hand', async () => {
+    const device = await enrolledDevice(server, demoPersonas[1]!);
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(server, rp.url);
+    const request = await device.scan(login.shortCode.toLowerCase());
+    await device.approve(request.id, testPin);
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[1]!.pid);
+  });
+
+  it('sends access_denied when the citizen refuses, and releases nothing', async () => {
+    const device = await enrolledDevice(server, demoPersonas[2]!);
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(server, rp.url);
+    const request = await device.scan(login.appLink);
+    await device.deny(request.id);
+    const callback = new URL(await login.continueToRelyingParty());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+    await expect(rp.finish(callback.href)).rejects.toThrow();
+  });
+
+  it('asks the device again for every authorization request, even with a session in the browser', async () => {
+    const device = await enrolledDevice(server, demoPersonas[3]!);
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid');
+    const login = await openLoginPage(server, rp.url);
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await rp.finish(await login.continueToRelyingParty());
+
+    const again = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid');
+    const second = await login.browser.get(`${again.url.pathname}${again.url.search}`).expect(303);
+    expect(second.headers.location).toMatch(/^\/login\//);
+  });
+});

@@ -1,0 +1,151 @@
+import http from 'node:http';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPersonas } from '../../src/registry/personas.ts';
+import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { refusal } from '../support/http.ts';
+
+let server: TestServer;
+let device: VirtualDevice;
+beforeAll(async () => {
+  server = await startTestServer();
+  device = await enrolledDevice(server, demoPersonas[0]!);
+});
+afterAll(() => server?.dispose());
+
+
+async function newLogin(scope = 'openid pid') {
+  const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], scope);
+  return { rp, login: await openLoginPage(server, rp.url) };
+}
+
+/** Reads server-sent events from the login page's stream, as a browser's EventSource would. */
+function readEvents(login: Awaited<ReturnType<typeof openLoginPage>>, cookies: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const statuses: string[] = [];
+    const req = http.get(`${server.url}${login.loginPath}/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (const match of buffer.matchAll(/data: (\{.*\})\n\n/g)) statuses.push(JSON.parse(match[1]!).status);
+        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
+      });
+      res.on('end', () => resolve(statuses));
+    });
+    req.on('error', reject);
+  });
+}
+
+const cookiesOf = (login: Awaited<ReturnType<typeof openLoginPage>>) =>
+  login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
+
+describe('a login transaction', () => {
+  it('streams its status to the waiting browser until the device has answered', async () => {
+    const { login } = await newLogin();
+    const events = readEvents(login, cookiesOf(login));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const scanned = await device.scan(login.appLink);
+    await device.approve(scanned.id, testPin);
+    expect(await events).toEqual(['pending', 'scanned', 'approved']);
+  });
+
+  it('is single-use: a second scan of the same QR code is refused', async () => {
+    const { login } = await newLogin();
+    await device.scan(login.appLink);
+    const other = await enrolledDevice(server, demoPersonas[1]!);
+    expect(await refusal(other.scan(login.appLink))).toMatchObject({ status: 409, code: 'login_already_used' });
+    expect(await refusal(device.scan(login.appLink))).toMatchObject({ status: 409, code: 'login_already_used' });
+  });
+
+  it('cannot be answered by a device that did not scan it', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    const other = await enrolledDevice(server, demoPersonas[2]!);
+    expect(await refusal(other.approve(scanned.id, testPin))).toMatchObject({ status: 404 });
+  });
+
+  it('expires after three minutes: it can no longer be scanned or approved, and the page offers a new QR code', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('id', '=', scanned.id)
+      .execute();
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 410, code: 'login_expired' });
+    const page = await login.browser.get(login.loginPath).expect(200);
+    expect(page.text).toContain('The QR code has expired');
+    await login.browser.post(`${login.loginPath}/renew`).expect(303);
+    const renewed = await login.browser.get(login.loginPath).expect(200);
+    const newLink = /class="app-link" href="([^"]+)"/.exec(renewed.text)?.[1];
+    expect(newLink).toBeDefined();
+    expect(newLink).not.toBe(login.appLink);
+  });
+
+  it('cannot be finished by another browser', async () => {
+    const { login } = await newLogin();
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+    const { default: request } = await import('supertest');
+    const stranger = await request(server.url).get(login.loginPath).set('accept', 'application/json');
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.error).toBe('session_not_found');
+  });
+
+  it('an unknown short code is answered with 404 and a hint', async () => {
+    expect(await refusal(device.scan('ZZZZ-ZZZZ'))).toMatchObject({ status: 404 });
+    expect(await refusal(device.scan('not a code'))).toMatchObject({ status: 400 });
+  });
+});
+
+describe('a relying party suspended while the citizen holds its request', () => {
+  it('cannot be approved: the PIN is not even checked and nothing is released', async () => {
+    const { createRelyingParty } = await import('../support/relying-party.ts');
+    const oidcClient = await import('openid-client');
+    const rp = await createRelyingParty(server, { redirectUris: ['https://rp.example.test/cb'], scopes: ['pid'] });
+    const config = await oidcClient.discovery(new URL(server.issuer), rp.clientId, rp.clientSecret, oidcClient.ClientSecretBasic(rp.clientSecret!), {
+      execute: [oidcClient.allowInsecureRequests],
+    });
+    const start = await startRelyingPartyLogin(config, rp.redirectUris[0]!, 'openid pid');
+    const login = await openLoginPage(server, start.url);
+    const scanned = await device.scan(login.appLink);
+    await server.database.db.updateTable('agency_systems').set({ status: 'suspended' }).where('client_id', '=', rp.clientId).execute();
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 403, code: 'relying_party_inactive' });
+    expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
+  });
+});
+
+describe('a login page loaded many times at once', () => {
+  it('still has a single open transaction', async () => {
+    const { login } = await newLogin();
+    await Promise.all(Array.from({ length: 8 }, () => login.browser.get(login.loginPath).expect(200)));
+    const open = await server.database.db
+      .selectFrom('login_transactions')
+      .select('id')
+      .where('status', 'in', ['pending', 'scanned'])
+      .where('interaction_uid', '=', login.loginPath.split('/').at(-1)!)
+      .execute();
+    expect(open).toHaveLength(1);
+  });
+});
+
+describe('cancel in the browser and approval on the phone', () => {
+  it('when the phone approves first, a later cancel does not take the approval back', async () => {
+    const { rp, login } = await newLogin();
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+    const cancel = await login.browser.post(`${login.loginPath}/cancel`).expect(303);
+    expect(cancel.headers.location).toContain('/api/v2/oauth2/auth/');
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+  });
+
+  it('when the browser cancels first, the phone’s approval is refused', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    await login.browser.post(`${login.loginPath}/cancel`).expect(303);
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 409, code: 'login_already_used' });
+  });
+});

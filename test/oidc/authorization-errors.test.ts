@@ -1,0 +1,132 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizationUrl, createRelyingParty, demo } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.dispose());
+
+describe('an authorization request that cannot be trusted', () => {
+  it('from an unknown client gets an error page, never a redirect', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: 'no-such-client', redirect_uri: 'https://attacker.example/cb' }))
+      .expect(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('This application cannot sign in with ThaID');
+    expect(response.text).toContain('invalid_client');
+  });
+
+  it('with a redirect URI that is not registered gets an error page, never a redirect', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: 'http://localhost:8080/callback/other' }))
+      .expect(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.text).toContain('The return address is not registered');
+    expect(response.text).not.toContain('attacker');
+  });
+
+  it('that differs from the registered URI only by a trailing slash is refused too', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: `${demo.redirectUris[0]}/` }))
+      .expect(400);
+    expect(response.headers.location).toBeUndefined();
+  });
+
+  it('escapes what the request carried before showing it', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: '<script>alert(1)</script>', redirect_uri: 'https://x.example/cb' }))
+      .expect(400);
+    expect(response.text).not.toContain('<script>alert(1)</script>');
+  });
+});
+
+describe('an authorization request from a registered client with a bad parameter', () => {
+  it('asking for a data item the system is not approved for is sent back with invalid_scope', async () => {
+    const rp = await createRelyingParty(server, { scopes: ['pid', 'name'] });
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: rp.clientId, redirect_uri: rp.redirectUris[0]!, scope: 'openid pid birthdate' }))
+      .expect(303);
+    const location = new URL(response.headers.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe(rp.redirectUris[0]);
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+    expect(location.searchParams.get('state')).toBe('state-1');
+  });
+
+  it('asking for a response type other than code is refused', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], response_type: 'id_token' }))
+      .expect(303);
+    // The error travels in the fragment, the default response mode of the type that was asked for.
+    const fragment = new URLSearchParams(new URL(response.headers.location as string).hash.slice(1));
+    expect(fragment.get('error')).toBe('unsupported_response_type');
+  });
+});
+
+describe('the login page', () => {
+  it('names the agency, the system and each data item asked for', async () => {
+    const agent = request.agent(server.url);
+    const start = await agent
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'openid pid address' }))
+      .expect(303);
+    const page = await agent.get(start.headers.location as string).expect(200);
+    expect(page.text).toContain(demo.name);
+    expect(page.text).toContain(demo.systemName);
+    expect(page.text).toContain('เลขประจำตัวประชาชน');
+    expect(page.text).toContain('Registered address');
+    expect(page.text).not.toContain('Date of birth');
+  });
+
+  it('opened in another browser explains that the sign-in must start again', async () => {
+    const start = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
+      .expect(303);
+    const page = await request(server.url).get(start.headers.location as string).set('accept', 'text/html').expect(400);
+    expect(page.text).toContain('opened in a different browser');
+  });
+
+  it('lets the citizen cancel, which sends access_denied to the relying party', async () => {
+    const agent = request.agent(server.url);
+    const start = await agent
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
+      .expect(303);
+    const resume = await agent.post(`${start.headers.location}/cancel`).expect(303);
+    const back = await agent.get(new URL(resume.headers.location as string).pathname).expect(303);
+    const location = new URL(back.headers.location as string);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('state-1');
+  });
+});
+
+describe('pages in general', () => {
+  it('let the provider’s own self-submitting pages run their script (form_post)', async () => {
+    const agent = request.agent(server.url);
+    const start = await agent
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], response_mode: 'form_post' }))
+      .expect(303);
+    const resume = await agent.post(`${start.headers.location}/cancel`).expect(303);
+    // The refusal travels in a self-submitting form; oidc-provider answers an error with 400.
+    const page = await agent.get(new URL(resume.headers.location as string).pathname).expect(400);
+    expect(page.text).toContain('<form method="post" action="http://localhost:8080/callback"');
+    expect(page.text).toContain('value="access_denied"');
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'self' 'sha256-[^']+'/);
+  });
+
+  it('may not be framed and load nothing from elsewhere', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: 'no-such-client', redirect_uri: 'https://x.example/cb' }))
+      .expect(400);
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('answer an unknown address with a 404 that points to discovery', async () => {
+    const response = await request(server.url).get('/no-such-page').expect(404);
+    expect(response.body.error).toBe('not_found');
+    expect(response.body.error_description).toContain('/.well-known/openid-configuration');
+  });
+});

@@ -1,0 +1,61 @@
+import * as oidc from 'openid-client';
+import request from 'supertest';
+import type { Citizen } from '../../src/registry/citizen.ts';
+import { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import type { TestServer } from './server.ts';
+
+/** A relying party's half of a login: the authorization URL it sends the browser to, and how to finish. */
+export async function startRelyingPartyLogin(config: oidc.Configuration, redirectUri: string, scope: string) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  return {
+    url,
+    finish: (callback: string) =>
+      oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }),
+  };
+}
+
+/** A browser (a cookie-keeping HTTP agent) that follows the sign-in to the login page and reads what it shows. */
+export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
+  const browser = request.agent(server.url);
+  const toLogin = await browser.get(`${authorizationUrl.pathname}${authorizationUrl.search}`).expect(303);
+  const loginPath = toLogin.headers.location as string;
+  const page = await browser.get(loginPath).expect(200);
+  const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&#38;', '&');
+  const shortCode = /class="short-code">([^<]+)</.exec(page.text)?.[1];
+  if (!appLink || !shortCode) throw new Error('The login page shows no app link or short code');
+  return {
+    browser,
+    loginPath,
+    page,
+    appLink,
+    shortCode,
+    /** Reloads the login page as a browser without JavaScript would, following redirects to the relying party. */
+    async continueToRelyingParty(): Promise<string> {
+      let response = await browser.get(loginPath);
+      while (response.status === 303 || response.status === 302) {
+        const location = response.headers.location as string;
+        if (!location.startsWith('/') && !location.startsWith(server.issuer)) return location;
+        response = await browser.get(location.replace(server.issuer, ''));
+      }
+      throw new Error(`The browser was not sent on to the relying party (status ${response.status})`);
+    },
+  };
+}
+
+export const testPin = '40718263';
+
+export async function enrolledDevice(server: TestServer, citizen: Citizen, pin = testPin): Promise<VirtualDevice> {
+  const device = await VirtualDevice.create(server.issuer);
+  await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
+  return device;
+}

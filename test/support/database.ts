@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * Where a test's data lives. By default an embedded PGlite database in a fresh temporary directory; with
+ * TEST_DATABASE_URL (a PostgreSQL server the tests may create databases on) a fresh database there.
+ */
+export interface TestDatabase {
+  kind: 'pglite' | 'postgres';
+  dataDir: string;
+  databaseUrl: string | undefined;
+  drop(): Promise<void>;
+}
+
+export const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-test-'));
+  if (!postgresServerUrl) {
+    return { kind: 'pglite', dataDir, databaseUrl: undefined, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `thaid_test_${randomBytes(6).toString('hex')}`;
+  await onServer((client) => client.query(`create database ${name}`));
+  const url = new URL(postgresServerUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    dataDir,
+    databaseUrl: url.href,
+    drop: async () => {
+      await onServer((client) => client.query(`drop database if exists ${name} with (force)`));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function onServer(work: (client: pg.Client) => Promise<unknown>) {
+  const client = new pg.Client({ connectionString: postgresServerUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}

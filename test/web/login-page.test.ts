@@ -1,0 +1,78 @@
+import type { Browser, Page } from 'playwright-core';
+import type * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPersonas } from '../../src/registry/personas.ts';
+import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { enrolledDevice, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+let config: oidc.Configuration;
+let device: VirtualDevice;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  config = await discoverAsDemoClient(server);
+  device = await enrolledDevice(server, demoPersonas[0]!);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/** Opens a sign-in in a real browser; the relying party's callback is answered in the browser itself. */
+async function openSignIn(page: Page, scope: string) {
+  const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], scope);
+  const callback = new Promise<string>((resolve) => {
+    void page.route('http://localhost:8080/**', async (route) => {
+      resolve(route.request().url());
+      await route.fulfill({ contentType: 'text/plain', body: 'relying party' });
+    });
+  });
+  await page.goto(rp.url.href);
+  return { rp, callback };
+}
+
+describe('the login page in Chromium', () => {
+  it('shows the QR code, the short code and the request, and continues by itself once the phone approves', async () => {
+    const page = await browser.newPage();
+    const { rp, callback } = await openSignIn(page, 'openid pid address');
+    expect(await page.locator('.qr-image svg').count()).toBe(1);
+    expect(await page.textContent('main')).toContain('Registered address');
+    const shortCode = (await page.textContent('.short-code'))!;
+    const appLink = (await page.getAttribute('.app-link', 'href'))!;
+    expect(shortCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+    const scanned = await device.scan(appLink);
+    await page.locator('#login[data-status="scanned"]').waitFor();
+    await device.approve(scanned.id, testPin);
+
+    const tokens = await rp.finish(await callback);
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+    await page.close();
+  });
+
+  it('without JavaScript, reloads itself and carries the browser on after approval', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const { rp, callback } = await openSignIn(page, 'openid pid');
+    const appLink = (await page.getAttribute('.app-link', 'href'))!;
+    await device.approve((await device.scan(appLink)).id, testPin);
+    const tokens = await rp.finish(await callback);
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+    await context.close();
+  });
+
+  it('shows the refusal to the relying party when the citizen denies', async () => {
+    const page = await browser.newPage();
+    const { callback } = await openSignIn(page, 'openid');
+    const appLink = (await page.getAttribute('.app-link', 'href'))!;
+    await device.deny((await device.scan(appLink)).id);
+    expect(new URL(await callback).searchParams.get('error')).toBe('access_denied');
+    await page.close();
+  });
+});

@@ -1,0 +1,47 @@
+// Follows the sign-in's status live and carries the browser on once the phone has answered.
+(() => {
+  const section = document.getElementById('login');
+  if (!section) return;
+  const statusLine = section.querySelector('.status');
+  const texts = {
+    pending: 'รอการสแกน · Waiting for the QR code to be scanned',
+    scanned: 'สแกนแล้ว รอการยืนยันด้วย PIN · Scanned; waiting for approval with the PIN',
+    approved: 'ยืนยันแล้ว กำลังดำเนินการต่อ · Approved; continuing',
+    denied: 'ปฏิเสธแล้ว · Refused',
+    expired: 'QR code หมดอายุ · The QR code has expired',
+    cancelled: 'ยกเลิกแล้ว · Cancelled',
+  };
+  let done = false;
+  const show = (status) => {
+    if (done || status === section.dataset.status) return;
+    section.dataset.status = status;
+    statusLine.textContent = texts[status] || status;
+    if (status === 'approved' || status === 'denied') {
+      done = true;
+      window.location.replace(section.dataset.page);
+    } else if (status === 'expired' || status === 'cancelled') {
+      // The page knows how to offer a new code.
+      done = true;
+      window.location.reload();
+    }
+  };
+  const poll = () => {
+    const timer = setInterval(async () => {
+      if (done) return clearInterval(timer);
+      try {
+        const response = await fetch(section.dataset.poll, { headers: { accept: 'application/json' } });
+        if (response.ok) show((await response.json()).status);
+      } catch {
+        // Keep polling; the network may come back.
+      }
+    }, 2000);
+  };
+  if (!('EventSource' in window)) return poll();
+  const events = new EventSource(section.dataset.events);
+  events.addEventListener('status', (event) => show(JSON.parse(event.data).status));
+  events.onerror = () => {
+    if (done) return events.close();
+    events.close();
+    poll();
+  };
+})();
