@@ -4,9 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { InvalidRequestError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/json-body.ts';
-import { approveLogin, denyLogin, normaliseShortCode, scanLogin, type LoginDeps } from '../login/transactions.ts';
+import { approveLogin, denyLogin, normaliseShortCode, scanLogin } from '../login/transactions.ts';
 import { listNotifications } from '../notifications/queries.ts';
-import type { ProviderHost } from '../oidc/provider-host.ts';
 import { findCitizen } from '../registry/queries.ts';
 import { enrolDevice } from './enrolment.ts';
 import { changePin } from './pin-change.ts';
@@ -29,9 +28,8 @@ function loginReference(code: string): { id: string } | { shortCode: string } {
 }
 
 /** The device API: JSON, every request signed by the device's own key (see request-signature.ts). */
-export function deviceRoutes(deps: { db: Kysely<Schema>; providers: ProviderHost }): Router {
+export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
   const { db } = deps;
-  const loginDeps: LoginDeps = { db, provider: () => deps.providers.provider };
   const router = new Router({ prefix: deviceApiPrefix });
 
   const facts = async (ctx: Context) => ({
@@ -83,12 +81,12 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; providers: ProviderHost
 
   router.post(
     '/logins/:id/approve',
-    signed(async (ctx, device, body) => approveLogin(loginDeps, device, { id: String(ctx.params.id), ...approveBody.parse(body) })),
+    signed(async (ctx, device, body) => approveLogin(db, device, { id: String(ctx.params.id), ...approveBody.parse(body) })),
   );
 
   router.post(
     '/logins/:id/deny',
-    signed(async (ctx, device) => denyLogin(loginDeps, device, String(ctx.params.id))),
+    signed(async (ctx, device) => denyLogin(db, device, String(ctx.params.id))),
   );
 
   router.get(

@@ -34,7 +34,7 @@ export function createApp(deps: AppDependencies): Koa {
     healthRoutes(deps.db),
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
-    deviceRoutes({ db: deps.db, providers: deps.providers }),
+    deviceRoutes({ db: deps.db }),
     assetRoutes(),
   ];
 

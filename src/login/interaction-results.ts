@@ -1,29 +1,35 @@
 import type Provider from 'oidc-provider';
-import { GoneError } from '../errors.ts';
+import type { LoginTransaction } from './queries.ts';
+
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
-const interactionGone = () =>
-  new GoneError('login_expired', 'The sign-in this code belonged to has ended. Start again from the application.');
+const refusals = {
+  denied: 'The citizen refused the request on their ThaID device',
+  cancelled: 'The citizen cancelled the sign-in',
+} as const;
 
 /**
- * Records the outcome of a sign-in on its interaction, from whichever process the device reached. The browser
- * that started the sign-in then follows the interaction's returnTo and oidc-provider reads the result there.
+ * Writes the outcome of a sign-in on the browser's own interaction, in the browser's request, so the result
+ * is in place before the browser follows `returnTo`. The device only moves the login transaction; this is
+ * the one place that turns its final status into what oidc-provider reads.
+ * Returns where the browser goes next.
  */
-export async function recordApproval(provider: Provider, uid: string, approval: { pid: string; clientId: string; scopes: string[] }) {
-  const interaction = await provider.Interaction.find(uid);
-  // No interaction, or one that already has an outcome (a cancel in the browser won): nothing to approve.
-  if (!interaction || interaction.result) throw interactionGone();
-  const grant = new provider.Grant({ accountId: approval.pid, clientId: approval.clientId });
-  grant.addOIDCScope(approval.scopes.join(' '));
-  const grantId = await grant.save();
-  interaction.result = { login: { accountId: approval.pid }, consent: { grantId } };
+export async function finishInteraction(
+  provider: Provider,
+  interaction: Interaction,
+  outcome: Pick<LoginTransaction, 'status' | 'pid' | 'client_id' | 'scopes'> | { status: 'cancelled' },
+): Promise<string> {
+  if (interaction.result) return interaction.returnTo;
+  if (outcome.status === 'approved' && 'pid' in outcome && outcome.pid) {
+    const grant = new provider.Grant({ accountId: outcome.pid, clientId: outcome.client_id });
+    grant.addOIDCScope(outcome.scopes.join(' '));
+    interaction.result = { login: { accountId: outcome.pid }, consent: { grantId: await grant.save() } };
+  } else {
+    const reason = outcome.status === 'denied' ? refusals.denied : refusals.cancelled;
+    interaction.result = { error: 'access_denied', error_description: reason };
+  }
   await interaction.save(interaction.exp - epochSeconds());
-}
-
-export async function recordRefusal(provider: Provider, uid: string, description: string) {
-  const interaction = await provider.Interaction.find(uid);
-  if (!interaction) throw interactionGone();
-  interaction.result = { error: 'access_denied', error_description: description };
-  await interaction.save(interaction.exp - epochSeconds());
+  return interaction.returnTo;
 }

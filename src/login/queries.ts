@@ -10,7 +10,7 @@ type Db = Kysely<Schema> | Transaction<Schema>;
  */
 export async function insertLoginTransaction(
   db: Db,
-  t: { id: string; interactionUid: string; clientId: string; scopes: string[]; shortCode: string; ttlSeconds: number },
+  t: { id: string; interactionUid: string; clientId: string; scopes: string[]; shortCode: string; ttlSeconds: number; notAfter: number },
 ): Promise<LoginTransaction | undefined> {
   return db
     .insertInto('login_transactions')
@@ -20,8 +20,9 @@ export async function insertLoginTransaction(
       client_id: t.clientId,
       scopes: t.scopes,
       short_code: t.shortCode,
-      // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it.
-      expires_at: sql`now() + make_interval(secs => ${t.ttlSeconds})`,
+      // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it;
+      // `notAfter` (epoch seconds) is the end of the interaction the transaction belongs to.
+      expires_at: sql`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.notAfter}))`,
     })
     .onConflict((oc) => oc.column('interaction_uid').where('status', 'in', ['pending', 'scanned']).doNothing())
     .returningAll()

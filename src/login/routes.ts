@@ -9,14 +9,15 @@ import type { ProviderHost } from '../oidc/provider-host.ts';
 import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
-import { cancelLoginFromBrowser, currentLogin, openLogin, type LoginDeps } from './transactions.ts';
-
+import { finishInteraction } from './interaction-results.ts';
+import { cancelFromBrowser, currentLogin, openLogin } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
 
 /** What a new login transaction is for: the interaction, its client and the scopes it asked for. */
-const loginRequestOf = (details: { uid: string; params: Record<string, unknown> }) => ({
+const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }) => ({
   interactionUid: details.uid,
+  interactionExpiresAt: details.exp,
   clientId: String(details.params.client_id),
   scopes: String(details.params.scope ?? 'openid').split(' ').filter(Boolean),
 });
@@ -32,7 +33,6 @@ export interface LoginRouteDeps {
 /** The browser side of a sign-in. oidc-provider sends the browser here for every authorization request. */
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router();
-  const loginDeps: LoginDeps = { db: deps.db, provider: () => deps.providers.provider };
 
   /** The interaction this browser is in (its cookie decides), and it must be the one the address names. */
   async function interactionOf(ctx: Context) {
@@ -45,9 +45,9 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     const details = await interactionOf(ctx);
     let login = await currentLogin(deps.db, details.uid);
     // The device answered: carry the browser on to the relying party (this is also the no-JavaScript path).
-    if (login && finished.has(login.status) && details.result) {
+    if (login && finished.has(login.status)) {
       ctx.status = 303;
-      ctx.redirect(details.returnTo);
+      ctx.redirect(await finishInteraction(deps.providers.provider, details, login));
       return;
     }
     if (!login) {
@@ -69,9 +69,9 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
 
   router.post('/login/:uid/cancel', async (ctx) => {
     const details = await interactionOf(ctx);
-    await cancelLoginFromBrowser(loginDeps, details.uid);
+    const outcome = await cancelFromBrowser(deps.db, details.uid);
     ctx.status = 303;
-    ctx.redirect(details.returnTo);
+    ctx.redirect(await finishInteraction(deps.providers.provider, details, outcome));
   });
 
   router.get('/login/:uid/status', async (ctx) => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type Provider from 'oidc-provider';
 import { findActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
@@ -9,7 +8,6 @@ import { checkPin } from '../devices/pin-check.ts';
 import type { Device } from '../devices/queries.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
-import { recordApproval, recordRefusal } from './interaction-results.ts';
 import {
   claimForScan,
   expireOverdue,
@@ -32,18 +30,14 @@ function newShortCode(): string {
 export const formatShortCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 export const normaliseShortCode = (code: string) => code.replace(/[-\s]/g, '').toUpperCase();
 
-export interface LoginDeps {
-  db: Kysely<Schema>;
-  provider: () => Provider;
-}
-
 /**
- * Starts a transaction for an interaction, or returns the one already open. A clash of short codes (rare)
- * just draws another.
+ * Starts a transaction for an interaction, or returns the one already open. It never outlives the
+ * interaction, so an approval always finds a sign-in the browser can still finish. A clash of short codes
+ * (rare) just draws another.
  */
 export async function openLogin(
   db: Kysely<Schema>,
-  request: { interactionUid: string; clientId: string; scopes: string[] },
+  request: { interactionUid: string; interactionExpiresAt: number; clientId: string; scopes: string[] },
 ): Promise<LoginTransaction> {
   await expireOverdue(db, request.interactionUid);
   for (let attempt = 0; ; attempt++) {
@@ -55,6 +49,7 @@ export async function openLogin(
         scopes: request.scopes,
         shortCode: newShortCode(),
         ttlSeconds: LOGIN_TTL_SECONDS,
+        notAfter: request.interactionExpiresAt,
       });
       const login = opened ?? (await latestForInteraction(db, request.interactionUid));
       if (login) return login;
@@ -135,27 +130,23 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
   return login;
 }
 
-/** The citizen approves with their PIN: the relying party gets exactly the requested data items. */
+/**
+ * The citizen approves with their PIN: the relying party gets exactly the requested data items. The status
+ * change is the whole decision; the waiting browser turns it into the interaction's result when it comes back.
+ */
 export async function approveLogin(
-  deps: LoginDeps,
+  db: Kysely<Schema>,
   device: Device,
   request: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
   requireIntactDevice(request.integrity);
-  const login = await scannedBy(deps.db, device, request.id);
+  const login = await scannedBy(db, device, request.id);
   // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
-  const details = await describe(deps.db, login);
-  await checkPin(deps.db, device.id, request.pin);
-  const approved = await transition(deps.db, login.id, 'scanned', 'approved', { requireDeviceId: device.id });
-  if (!approved) return explainUnavailable(deps.db, { id: login.id });
-  try {
-    await recordApproval(deps.provider(), approved.interaction_uid, { pid: device.pid, clientId: approved.client_id, scopes: approved.scopes });
-  } catch (error) {
-    // The sign-in ended in the browser meanwhile: the approval counts for nothing, and says so.
-    await transition(deps.db, approved.id, 'approved', 'expired');
-    throw error;
-  }
-  await insertNotification(deps.db, {
+  const details = await describe(db, login);
+  await checkPin(db, device.id, request.pin);
+  const approved = await transition(db, login.id, 'scanned', 'approved', { requireDeviceId: device.id });
+  if (!approved) return explainUnavailable(db, { id: login.id });
+  await insertNotification(db, {
     pid: device.pid,
     deviceId: device.id,
     kind: 'login_approved',
@@ -167,23 +158,24 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(deps: LoginDeps, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
-  const login = await scannedBy(deps.db, device, id);
-  const denied = await transition(deps.db, login.id, 'scanned', 'denied', { requireDeviceId: device.id });
-  if (!denied) return explainUnavailable(deps.db, { id });
-  await recordRefusal(deps.provider(), denied.interaction_uid, 'The citizen refused the request on their ThaID device');
+export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
+  const login = await scannedBy(db, device, id);
+  const denied = await transition(db, login.id, 'scanned', 'denied', { requireDeviceId: device.id });
+  if (!denied) return explainUnavailable(db, { id });
   return { id: denied.id, status: denied.status };
 }
 
 /**
- * The browser gives up: its open transaction is cancelled and the relying party gets access_denied, unless
- * the phone answered first, in which case its answer stands.
+ * The browser gives up: its open transaction is cancelled, unless the phone answered first, in which case
+ * that answer stands. Returns the transaction's final state for the browser to finish with.
  */
-export async function cancelLoginFromBrowser(deps: LoginDeps, interactionUid: string): Promise<void> {
-  const login = await currentLogin(deps.db, interactionUid);
-  if (login?.status === 'approved' || login?.status === 'denied') return;
-  if (login && (login.status === 'pending' || login.status === 'scanned')) {
-    if (!(await transition(deps.db, login.id, login.status, 'cancelled'))) return;
+export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | { status: 'cancelled' }> {
+  let login = await currentLogin(db, interactionUid);
+  // A scan may land between the read and the update; then the update is tried again from 'scanned'.
+  for (let attempt = 0; login && (login.status === 'pending' || login.status === 'scanned') && attempt < 3; attempt++) {
+    const cancelled = await transition(db, login.id, login.status, 'cancelled');
+    if (cancelled) return cancelled;
+    login = await findLoginTransaction(db, { id: login.id });
   }
-  await recordRefusal(deps.provider(), interactionUid, 'The citizen cancelled the sign-in');
+  return login ?? { status: 'cancelled' };
 }

@@ -7,6 +7,7 @@ import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
+import { openLogin } from '../../src/login/transactions.ts';
 
 let server: TestServer;
 let device: VirtualDevice;
@@ -84,6 +85,26 @@ describe('a login transaction', () => {
     const newLink = /class="app-link" href="([^"]+)"/.exec(renewed.text)?.[1];
     expect(newLink).toBeDefined();
     expect(newLink).not.toBe(login.appLink);
+  });
+
+  it('never outlives the sign-in it belongs to', async () => {
+    const interactionEndsAt = Math.floor(Date.now() / 1000) + 30;
+    const login = await openLogin(server.database.db, {
+      interactionUid: `ends-soon-${Date.now()}`,
+      interactionExpiresAt: interactionEndsAt,
+      clientId: demo.clientId,
+      scopes: ['openid'],
+    });
+    expect(login.expires_at.getTime()).toBeLessThanOrEqual(interactionEndsAt * 1000);
+  });
+
+  it('carries the browser on from its final status alone, however soon the browser comes back', async () => {
+    const { rp, login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    // The device's whole decision is this one status change; the browser's next request does the rest.
+    await server.database.db.updateTable('login_transactions').set({ status: 'approved' }).where('id', '=', scanned.id).execute();
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
   it('cannot be finished by another browser', async () => {

@@ -13,10 +13,13 @@
   };
   let done = false;
   const show = (status) => {
-    if (done || status === section.dataset.status) return;
+    if (done) return;
+    // An answer always moves the browser on, even one the page was already drawn with.
+    const answered = status === 'approved' || status === 'denied';
+    if (!answered && status === section.dataset.status) return;
     section.dataset.status = status;
     statusLine.textContent = texts[status] || status;
-    if (status === 'approved' || status === 'denied') {
+    if (answered) {
       done = true;
       window.location.replace(section.dataset.page);
     } else if (status === 'expired' || status === 'cancelled') {
