@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { VirtualDevice } from '../src/devices/virtual-device.ts';
 import { generateCitizen } from '../src/registry/generate.ts';
 import { REGISTRY_REFERENCE_DATE } from '../src/registry/seed.ts';
-import { requireServerUrl, scratchDatabase } from './support.ts';
+import { cpuSecondsOf, requireServerUrl, scratchDatabase } from './support.ts';
 
 const { values } = parseArgs({ options: { flows: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '8' } } });
 const flows = Number(values.flows);
@@ -91,9 +91,19 @@ async function exchange(base: string, tokenPath: string, userinfoPath: string, c
 const authorizeQuery = (clientId: string) =>
   new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid pid name', redirect_uri: redirectUri, state: 'bench-state', nonce: 'bench-nonce' });
 
-async function run(label: string, flow: (worker: number) => Promise<void>) {
+/** The processes whose CPU a run is charged with, besides this driver. */
+interface Served {
+  server: number;
+  /** PostgreSQL backends serving the server; asked again after the run, as the pool may open more. */
+  database?: () => Promise<number[]>;
+}
+
+async function run(label: string, served: Served, flow: (worker: number) => Promise<void>) {
   const latencies: number[] = [];
   let next = 0;
+  const databaseBefore = new Map((await served.database?.())?.map((pid) => [pid, cpuSecondsOf([pid])]) ?? []);
+  const serverBefore = cpuSecondsOf([served.server]);
+  const driverBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -106,11 +116,34 @@ async function run(label: string, flow: (worker: number) => Promise<void>) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const driverUsage = process.cpuUsage(driverBefore);
+  const serverCpu = cpuSecondsOf([served.server]) - serverBefore;
+  const databasePids = (await served.database?.()) ?? [];
+  const databaseCpu = databasePids.reduce((sum, pid) => sum + cpuSecondsOf([pid]) - (databaseBefore.get(pid) ?? 0), 0);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   const result = { label, perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  const perLogin = (cpuSeconds: number) => ((cpuSeconds * 1000) / latencies.length).toFixed(1);
   console.log(`  ${label.padEnd(34)} ${result.perSecond.toFixed(1).padStart(7)} flows/s   p50 ${result.p50.toFixed(0).padStart(5)} ms   p99 ${result.p99.toFixed(0).padStart(5)} ms`);
+  console.log(
+    `  ${''.padEnd(34)} CPU per login: server ${perLogin(serverCpu)} ms` +
+      (served.database ? `, database ${perLogin(databaseCpu)} ms` : '') +
+      `, driver ${perLogin((driverUsage.user + driverUsage.system) / 1e6)} ms`,
+  );
   return result;
+}
+
+/** The PostgreSQL backends connected to the database at `url`, other than the one asking. */
+async function backendsOf(url: string): Promise<number[]> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return rows.map((r: { pid: number }) => r.pid);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Transactions committed in the database so far: each statement outside a transaction is one. */
@@ -143,7 +176,7 @@ try {
     await exchange(baselineBase, '/token', '/me', 'baseline', 'baseline-secret', code);
   };
   for (let i = 0; i < 10; i++) await warm();
-  baselineResult = await run('bare oidc-provider + argon2id', warm);
+  baselineResult = await run('bare oidc-provider + argon2id', { server: baseline.pid! }, warm);
 } finally {
   baseline.kill();
 }
@@ -181,7 +214,7 @@ try {
   };
   for (let i = 0; i < 10; i++) await login(0);
   const before = await databaseWork(scratch.url);
-  const ours = await run('thaid-emulator on PostgreSQL', login);
+  const ours = await run('thaid-emulator on PostgreSQL', { server: server.pid!, database: () => backendsOf(scratch.url) }, login);
   const after = await databaseWork(scratch.url);
   console.log(`  database statements per login: ${((after - before) / flows).toFixed(1)} (transactions committed)`);
   const ratio = ours.perSecond / baselineResult.perSecond;

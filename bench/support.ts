@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
 
 /** Creates a scratch database on the server of `serverUrl` and returns its URL and a drop function. */
@@ -32,3 +33,19 @@ export function requireServerUrl(): string {
 }
 
 export const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** CPU seconds (user + system) used so far by each process in `pids`, from /proc; 0 where it cannot be read. */
+export function cpuSecondsOf(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // Not Linux, or the process has ended: it counts as nothing.
+    }
+  }
+  return total;
+}
