@@ -1,6 +1,6 @@
 import type { AdapterPayload } from 'oidc-provider';
 import { agencySectorUri } from '../oidc/subjects.ts';
-import type { SystemRow } from './queries.ts';
+import type { ActiveSystem } from './queries.ts';
 
 /** Fields of ours that ride along in the client metadata, for pages and pairwise subjects. */
 export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en', 'system_name', 'purpose'] as const;
@@ -9,7 +9,7 @@ export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en
  * The oidc-provider client metadata for an active system. client_secret carries the stored hash; the
  * provider's secret comparison is replaced to check against it (see oidc/provider.ts).
  */
-export function clientMetadata(system: SystemRow & { agency_name_th: string; agency_name_en: string }): AdapterPayload {
+export function clientMetadata(system: ActiveSystem): AdapterPayload {
   return {
     client_id: system.client_id,
     ...(system.client_secret_hash ? { client_secret: system.client_secret_hash } : {}),

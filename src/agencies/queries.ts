@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AgencySystemsTable, Schema, Status } from '../db/schema.ts';
+import type { ActiveSystemsView, AgencySystemsTable, Schema, Status } from '../db/schema.ts';
 
 export type SystemRow = Selectable<AgencySystemsTable>;
+export type ActiveSystem = Selectable<ActiveSystemsView>;
 
 export interface NewAgency {
   nameTh: string;
@@ -47,19 +48,8 @@ export async function insertAgencyWithSystem(
 }
 
 /** A system that may act right now: both it and its agency are active. */
-export async function findActiveSystem(
-  db: Kysely<Schema>,
-  clientId: string,
-): Promise<(SystemRow & { agency_name_th: string; agency_name_en: string }) | undefined> {
-  return db
-    .selectFrom('agency_systems')
-    .innerJoin('agencies', 'agencies.id', 'agency_systems.agency_id')
-    .selectAll('agency_systems')
-    .select(['agencies.name_th as agency_name_th', 'agencies.name_en as agency_name_en'])
-    .where('agency_systems.client_id', '=', clientId)
-    .where('agency_systems.status', '=', 'active')
-    .where('agencies.status', '=', 'active')
-    .executeTakeFirst();
+export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Promise<ActiveSystem | undefined> {
+  return db.selectFrom('active_systems').selectAll().where('client_id', '=', clientId).executeTakeFirst();
 }
 
 export async function setSystemStatus(db: Kysely<Schema>, clientId: string, status: Status): Promise<boolean> {

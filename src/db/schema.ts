@@ -62,6 +62,12 @@ export interface AgencySystemsTable {
   updated_at: Timestamp;
 }
 
+/** The view of systems that may act right now (migration 0003). */
+export interface ActiveSystemsView extends AgencySystemsTable {
+  agency_name_th: string;
+  agency_name_en: string;
+}
+
 export interface CitizensTable {
   pid: string;
   title_th: string;
@@ -153,6 +159,7 @@ export interface Schema {
   cookie_keys: CookieKeysTable;
   agencies: AgenciesTable;
   agency_systems: AgencySystemsTable;
+  active_systems: ActiveSystemsView;
   citizens: CitizensTable;
   devices: DevicesTable;
   device_request_nonces: DeviceRequestNoncesTable;

@@ -67,7 +67,32 @@ export async function setPinHash(db: Db, deviceId: string, pinHash: string): Pro
   await db.updateTable('devices').set({ pin_hash: pinHash, failed_pin_attempts: 0 }).where('id', '=', deviceId).execute();
 }
 
-/** Records a request nonce; false when the device used it before. */
+/**
+ * Records a signed request's nonce and reads its device, in one statement: the device as it is now (absent if
+ * unknown) and whether the nonce was new.
+ */
+export async function recordDeviceRequest(
+  db: Db,
+  deviceId: string,
+  nonce: string,
+  expiresAt: Date,
+): Promise<(Device & { nonce_is_new: boolean }) | undefined> {
+  return db
+    .with('recorded', (qb) =>
+      qb
+        .insertInto('device_request_nonces')
+        .values({ device_id: deviceId, nonce, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
+        .returning('nonce'),
+    )
+    .selectFrom('devices')
+    .selectAll('devices')
+    .select((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'))
+    .where('devices.id', '=', deviceId)
+    .executeTakeFirst();
+}
+
+/** Records a request nonce; false when it was used before. */
 export async function rememberNonce(db: Db, deviceId: string, nonce: string, expiresAt: Date): Promise<boolean> {
   const result = await db
     .insertInto('device_request_nonces')

@@ -3,7 +3,7 @@ import { compactVerify, EmbeddedJWK, importJWK, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { DeviceAuthenticationError } from '../errors.ts';
-import { findDevice, rememberNonce, type Device } from './queries.ts';
+import { findDevice, recordDeviceRequest, rememberNonce, type Device } from './queries.ts';
 
 /**
  * Every device request carries `Authorization: ThaID-Device <JWS>`, an ES256 compact JWS by the device's own
@@ -74,12 +74,9 @@ async function verifyWith(jws: string, key: Parameters<typeof compactVerify>[1])
   }
 }
 
-async function refuseReplay(db: Kysely<Schema>, deviceKey: string, claims: SignedRequestClaims) {
-  const expiresAt = new Date((claims.iat + 2 * MAX_CLOCK_SKEW_SECONDS) * 1000);
-  if (!(await rememberNonce(db, deviceKey, claims.nonce, expiresAt))) {
-    throw new DeviceAuthenticationError('replayed_request', 'This signed request was already used.');
-  }
-}
+const nonceKeptUntil = (claims: SignedRequestClaims) => new Date((claims.iat + 2 * MAX_CLOCK_SKEW_SECONDS) * 1000);
+
+const replayed = () => new DeviceAuthenticationError('replayed_request', 'This signed request was already used.');
 
 /** An enrolment request: verified with the key in its own header, which becomes the device's key. */
 export async function verifyEnrolmentRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<{ publicJwk: JWK }> {
@@ -90,46 +87,61 @@ export async function verifyEnrolmentRequest(db: Kysely<Schema>, facts: RequestF
     throw new DeviceAuthenticationError('invalid_signature', 'Enrolment must be signed by a P-256 key whose public JWK is in the JWS header.');
   }
   const claims = checkClaims(payload, facts);
-  await refuseReplay(db, `enrolment:${jwk.x}`, claims);
+  if (!(await rememberNonce(db, `enrolment:${jwk.x}`, claims.nonce, nonceKeptUntil(claims)))) throw replayed();
   return { publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } };
 }
 
-// Importing a JWK costs more than verifying with it; a device's key never changes.
-const importedKeys = new Map<string, Awaited<ReturnType<typeof importJWK>>>();
+type DeviceKey = Awaited<ReturnType<typeof importJWK>>;
 
-async function deviceKey(device: Device) {
-  let key = importedKeys.get(device.id);
+/**
+ * Public keys of devices seen by this process. A device id names one key for good, so the key can be kept;
+ * the device's status is read afresh with every request.
+ */
+const deviceKeys = new Map<string, DeviceKey>();
+
+async function deviceKey(db: Kysely<Schema>, deviceId: string): Promise<DeviceKey | undefined> {
+  let key = deviceKeys.get(deviceId);
   if (!key) {
+    const device = await findDevice(db, deviceId);
+    if (!device) return undefined;
     key = await importJWK(device.public_jwk as JWK, 'ES256');
-    if (importedKeys.size >= 10_000) importedKeys.clear();
-    importedKeys.set(device.id, key);
+    if (deviceKeys.size >= 10_000) deviceKeys.clear();
+    deviceKeys.set(deviceId, key);
   }
   return key;
 }
 
-/** Any later request: the device named by kid must exist, be active, and have signed it. */
+const unknownDevice = () => new DeviceAuthenticationError('invalid_signature', 'The signing device is not known; enrol it first.');
+
+function kidOf(jws: string): string | undefined {
+  try {
+    const { kid } = JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8'));
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Any later request: the device named by kid must have signed it, be active, and not have sent it before. */
 export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<Device> {
   const jws = compactJwsOf(facts.authorization);
-  const [encodedHeader] = jws.split('.');
-  let kid: unknown;
-  try {
-    kid = JSON.parse(Buffer.from(encodedHeader ?? '', 'base64url').toString('utf8')).kid;
-  } catch {
-    kid = undefined;
-  }
-  const device = typeof kid === 'string' ? await findDevice(db, kid) : undefined;
-  if (!device) throw new DeviceAuthenticationError('invalid_signature', 'The signing device is not known; enrol it first.');
-  const { payload, protectedHeader } = await verifyWith(jws, await deviceKey(device));
+  const kid = kidOf(jws);
+  const key = kid === undefined ? undefined : await deviceKey(db, kid);
+  if (!kid || !key) throw unknownDevice();
+  const { payload, protectedHeader } = await verifyWith(jws, key);
   if (protectedHeader.typ !== signatureType) {
     throw new DeviceAuthenticationError('invalid_signature', `The JWS header must have typ "${signatureType}".`);
   }
   const claims = checkClaims(payload, facts);
+  const recorded = await recordDeviceRequest(db, kid, claims.nonce, nonceKeptUntil(claims));
+  if (!recorded) throw unknownDevice();
+  const { nonce_is_new: nonceIsNew, ...device } = recorded;
   if (device.status !== 'active') {
     throw new DeviceAuthenticationError(
       'device_revoked',
       'This device no longer holds the citizen’s ThaID: another phone was enrolled. Enrol this phone again to use it.',
     );
   }
-  await refuseReplay(db, device.id, claims);
+  if (!nonceIsNew) throw replayed();
   return device;
 }

@@ -1,6 +1,5 @@
 import QRCode from 'qrcode';
 import { escapeHtml, html, render } from '../http/views.ts';
-import type { ProviderHost } from '../oidc/provider-host.ts';
 import { dataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
@@ -18,19 +17,19 @@ const statusText: Record<LoginTransaction['status'], string> = {
 };
 
 /** The browser's login page: the request, the QR code and short code while it is open, and its status. */
-export async function loginPage(deps: { providers: ProviderHost; issuer: string }, uid: string, login: LoginTransaction): Promise<string> {
-  const client = await deps.providers.provider.Client.find(login.client_id);
-  const appLink = `${deps.issuer}${appLinkPath(login.id)}`;
+export async function loginPage(issuer: string, uid: string, login: LoginTransaction): Promise<string> {
+  const appLink = `${issuer}${appLinkPath(login.id)}`;
   const open = login.status === 'pending' || login.status === 'scanned';
   const items = dataItems
     .filter((item) => login.scopes.includes(item.scope))
     .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· ${escapeHtml(item.en)}</span></li>`)
     .join('');
   return render('login', 'Sign in with ThaID', {
-    agency: String(client?.['agency_name_th'] ?? client?.clientName ?? ''),
-    agencyEn: String(client?.['agency_name_en'] ?? ''),
-    system: String(client?.['system_name'] ?? ''),
-    purpose: String(client?.['purpose'] ?? ''),
+    // Blank once the relying party may no longer act; the provider refuses it on its next request anyway.
+    agency: login.agency_name_th ?? '',
+    agencyEn: login.agency_name_en ?? '',
+    system: login.system_name ?? '',
+    purpose: login.purpose ?? '',
     items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · Sign-in only (no personal data)</li>'),
     // One byte-mode segment: a URL gains nothing from the library's search for the shortest mix of modes.
     qr: html(open ? await QRCode.toString([{ data: Buffer.from(appLink), mode: 'byte' }], { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : ''),

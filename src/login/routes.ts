@@ -10,12 +10,12 @@ import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
 import { finishInteraction } from './interaction-results.ts';
-import { cancelFromBrowser, currentLogin, openLogin } from './transactions.ts';
+import { cancelFromBrowser, currentLogin, openLogin, renewLogin, type LoginRequest } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
 
 /** What a new login transaction is for: the interaction, its client and the scopes it asked for. */
-const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }) => ({
+const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }): LoginRequest => ({
   interactionUid: details.uid,
   interactionExpiresAt: details.exp,
   clientId: String(details.params.client_id),
@@ -54,14 +54,14 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       login = await openLogin(deps.db, loginRequestOf(details));
     }
     ctx.type = 'html';
-    ctx.body = await loginPage({ providers: deps.providers, issuer: deps.issuer }, details.uid, login);
+    ctx.body = await loginPage(deps.issuer, details.uid, login);
   });
 
   router.post('/login/:uid/renew', async (ctx) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
-      await openLogin(deps.db, loginRequestOf(details));
+      await renewLogin(deps.db, loginRequestOf(details));
     }
     ctx.status = 303;
     ctx.redirect(loginPagePath(details.uid));

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { findActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
@@ -15,6 +14,7 @@ import {
   insertLoginTransaction,
   latestForInteraction,
   transition,
+  type LoginRow,
   type LoginTransaction,
 } from './queries.ts';
 
@@ -31,15 +31,11 @@ export const formatShortCode = (code: string) => `${code.slice(0, 4)}-${code.sli
 export const normaliseShortCode = (code: string) => code.replace(/[-\s]/g, '').toUpperCase();
 
 /**
- * Starts a transaction for an interaction, or returns the one already open. It never outlives the
- * interaction, so an approval always finds a sign-in the browser can still finish. A clash of short codes
+ * Starts a transaction for an interaction that has none open, or returns the one that is. It never outlives
+ * the interaction, so an approval always finds a sign-in the browser can still finish. A clash of short codes
  * (rare) just draws another.
  */
-export async function openLogin(
-  db: Kysely<Schema>,
-  request: { interactionUid: string; interactionExpiresAt: number; clientId: string; scopes: string[] },
-): Promise<LoginTransaction> {
-  await expireOverdue(db, request.interactionUid);
+export async function openLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
   for (let attempt = 0; ; attempt++) {
     try {
       const opened = await insertLoginTransaction(db, {
@@ -59,9 +55,24 @@ export async function openLogin(
   }
 }
 
+/** A new QR code for an interaction whose last one expired or was cancelled. */
+export async function renewLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
+  // One that ran out of time may still be marked open, which would block the new one.
+  await expireOverdue(db, request.interactionUid);
+  return openLogin(db, request);
+}
+
 /** The interaction's latest transaction. */
 export async function currentLogin(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | undefined> {
   return latestForInteraction(db, interactionUid);
+}
+
+export interface LoginRequest {
+  interactionUid: string;
+  /** Epoch seconds. */
+  interactionExpiresAt: number;
+  clientId: string;
+  scopes: string[];
 }
 
 export interface LoginRequestDetails {
@@ -74,17 +85,21 @@ export interface LoginRequestDetails {
   dataItems: DataItem[];
 }
 
-/** What the device shows about a request; only a relying party that is still permitted can be answered yes. */
-async function describe(db: Kysely<Schema>, login: LoginTransaction): Promise<LoginRequestDetails> {
-  const system = await findActiveSystem(db, login.client_id);
-  if (!system) throw new ForbiddenError('relying_party_inactive', 'The application asking is no longer permitted to use ThaID.');
+/** Who asks: only a relying party that may still act can be answered, or even described. */
+function requester(login: LoginTransaction): Pick<LoginRequestDetails, 'agency' | 'system' | 'purpose'> {
+  if (login.agency_name_th === null || login.agency_name_en === null || login.system_name === null || login.purpose === null) {
+    throw new ForbiddenError('relying_party_inactive', 'The application asking is no longer permitted to use ThaID.');
+  }
+  return { agency: { th: login.agency_name_th, en: login.agency_name_en }, system: login.system_name, purpose: login.purpose };
+}
+
+/** What the device shows about a request. */
+function describe(login: LoginTransaction): LoginRequestDetails {
   return {
     id: login.id,
     status: login.status,
     expiresAt: login.expires_at.toISOString(),
-    agency: { th: system.agency_name_th, en: system.agency_name_en },
-    system: system.name,
-    purpose: system.purpose,
+    ...requester(login),
     dataItems: dataItems.filter((item) => login.scopes.includes(item.scope)),
   };
 }
@@ -92,6 +107,7 @@ async function describe(db: Kysely<Schema>, login: LoginTransaction): Promise<Lo
 async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { shortCode: string }): Promise<never> {
   const login = await findLoginTransaction(db, ref);
   if (!login) throw new NotFoundError('No sign-in has this code. Check the code, or scan the QR code again.');
+  requester(login);
   if (login.status === 'expired') {
     throw new GoneError('login_expired', 'This code has expired. Ask for a new QR code in the browser.');
   }
@@ -104,12 +120,9 @@ export async function scanLogin(
   device: Device,
   ref: { id: string } | { shortCode: string },
 ): Promise<LoginRequestDetails> {
-  const found = await findLoginTransaction(db, ref);
-  // A relying party that is no longer permitted gets nothing, and its code stays unclaimed.
-  const described = found && (await describe(db, found));
   const scanned = await claimForScan(db, ref, device);
   if (!scanned) return explainUnavailable(db, ref);
-  const details = described?.id === scanned.id ? { ...described, status: scanned.status } : await describe(db, scanned);
+  const details = describe(scanned);
   // The citizen is told of every request for their data, whatever they answer.
   await insertNotification(db, {
     pid: device.pid,
@@ -142,7 +155,7 @@ export async function approveLogin(
   requireIntactDevice(request.integrity);
   const login = await scannedBy(db, device, request.id);
   // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
-  const details = await describe(db, login);
+  const details = describe(login);
   await checkPin(db, device.id, request.pin);
   const approved = await transition(db, login.id, 'scanned', 'approved', { requireDeviceId: device.id });
   if (!approved) return explainUnavailable(db, { id: login.id });
@@ -158,7 +171,7 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
+export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
   const login = await scannedBy(db, device, id);
   const denied = await transition(db, login.id, 'scanned', 'denied', { requireDeviceId: device.id });
   if (!denied) return explainUnavailable(db, { id });
@@ -169,8 +182,8 @@ export async function denyLogin(db: Kysely<Schema>, device: Device, id: string):
  * The browser gives up: its open transaction is cancelled, unless the phone answered first, in which case
  * that answer stands. Returns the transaction's final state for the browser to finish with.
  */
-export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | { status: 'cancelled' }> {
-  let login = await currentLogin(db, interactionUid);
+export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginRow | { status: 'cancelled' }> {
+  let login: LoginRow | undefined = await currentLogin(db, interactionUid);
   // A scan may land between the read and the update; then the update is tried again from 'scanned'.
   for (let attempt = 0; login && (login.status === 'pending' || login.status === 'scanned') && attempt < 3; attempt++) {
     const cancelled = await transition(db, login.id, login.status, 'cancelled');

@@ -77,6 +77,9 @@ export function createProvider(options: ProviderOptions): Provider {
     pairwiseIdentifier: async (_ctx, pid, client) => subjectFor(options.pairwiseSalt, String(client['agency_id']), pid),
     sectorIdentifierUriValidate: () => false,
     scopes: [...supportedScopes],
+    // Tokens live by their own lifetimes and their grant, not by the browser session at this provider: every
+    // sign-in is approved afresh on the device, so that session is never used again.
+    expiresWithSession: async () => false,
     // The real service returns a refresh token with every code exchange.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
