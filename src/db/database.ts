@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PreparingClient } from './prepared-statements.ts';
 import type { Schema } from './schema.ts';
 import { DatabaseUnavailableError } from './unavailable.ts';
 
@@ -65,6 +66,7 @@ export function describePostgresUrl(databaseUrl: string): string {
 
 async function openPostgres(databaseUrl: string): Promise<Database> {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString: databaseUrl,
     max: 10,
     connectionTimeoutMillis: 5000,

@@ -23,7 +23,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { kind: 'pglite', dataDir, databaseUrl: undefined, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `thaid_test_${randomBytes(6).toString('hex')}`;
-  await onServer((client) => client.query(`create database ${name}`));
+  await onServer(async (client) => {
+    await client.query(`create database ${name}`);
+    // The server prepares its statements; PostgreSQL switches a prepared statement to a generic plan after a
+    // few runs, and some statements only fail there. Tests take that plan from the first run.
+    await client.query(`alter database ${name} set plan_cache_mode = force_generic_plan`);
+  });
   const url = new URL(postgresServerUrl);
   url.pathname = `/${name}`;
   return {
