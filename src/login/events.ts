@@ -1,27 +1,37 @@
 import type { Database } from '../db/database.ts';
 
 /**
- * A trigger on login_transactions (migration 0002) sends the id of every transaction that changes on this
- * channel, so a browser waiting on one server process learns at once that a device approved on another.
+ * A trigger on login_transactions (migrations 0002, 0004) sends the interaction uid of every transaction whose
+ * status changes on this channel, so a browser waiting on one server process learns at once that a device
+ * answered on another.
  */
 const CHANNEL = 'thaid_login_transactions';
 
-export type LoginChangeListener = (transactionId: string) => void;
+export type LoginChangeListener = () => void;
 
-/** Fans the one database subscription out to the browsers waiting in this process. */
+/** Fans the one database subscription out to the browsers waiting in this process, each for its own sign-in. */
 export class LoginChanges {
-  readonly #listeners = new Set<LoginChangeListener>();
+  readonly #listeners = new Map<string, Set<LoginChangeListener>>();
 
   static async start(database: Database): Promise<LoginChanges> {
     const changes = new LoginChanges();
-    await database.listen(CHANNEL, (id) => {
-      for (const listener of changes.#listeners) listener(id);
+    await database.listen(CHANNEL, (interactionUid) => {
+      for (const listener of changes.#listeners.get(interactionUid) ?? []) listener();
     });
     return changes;
   }
 
-  subscribe(listener: LoginChangeListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Calls `listener` each time a transaction of the sign-in `interactionUid` changes status. */
+  subscribe(interactionUid: string, listener: LoginChangeListener): () => void {
+    let listeners = this.#listeners.get(interactionUid);
+    if (!listeners) {
+      listeners = new Set();
+      this.#listeners.set(interactionUid, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#listeners.delete(interactionUid);
+    };
   }
 }

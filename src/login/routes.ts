@@ -88,6 +88,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     let last = '';
     const send = async () => {
       const login = await currentLogin(deps.db, details.uid).catch(() => undefined);
+      // A recheck or a late notice may still arrive after the answer ended the stream.
+      if (stream.writableEnded) return;
       const status = login?.status ?? 'pending';
       if (status !== last) {
         last = status;
@@ -95,7 +97,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       }
       if (finished.has(status)) stream.end();
     };
-    const unsubscribe = deps.changes.subscribe(() => void send());
+    const unsubscribe = deps.changes.subscribe(details.uid, () => void send());
     // NOTIFY is best effort; a periodic look at the database makes sure no change goes unseen.
     const recheck = setInterval(() => void send(), SSE_RECHECK_MS);
     const stop = () => {
