@@ -76,21 +76,26 @@ async function citizenForOfficeEnrolment(db: Kysely<Schema>, code: string): Prom
   return citizen;
 }
 
+function requireStrongPin(pin: string, birthdate: string): void {
+  const problems = pinProblems(pin, birthdate);
+  if (problems.length) throw new InvalidRequestError(problems.join(' '), { pin: problems });
+}
+
 /**
  * Enrols a phone for a citizen. In one database transaction it revokes the citizen's previous device and
  * cancels the logins that device had in hand: one phone only, effective at once.
  */
 export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest): Promise<Enrolment> {
   requireIntactDevice(request.integrity);
+  const proof = request.proof;
+  // The PIN is judged before the registry is consulted, so a refused PIN says nothing about whether the
+  // identity details are real.
+  if (proof.method === 'self') requireStrongPin(request.pin, proof.birthdate);
   const citizen =
-    request.proof.method === 'self'
-      ? await citizenForSelfEnrolment(db, request.proof)
-      : await citizenForOfficeEnrolment(db, request.proof.enrolmentCode);
-  const problems = pinProblems(request.pin, citizen.birthdate);
-  if (problems.length) throw new InvalidRequestError(problems.join(' '), { pin: problems });
+    proof.method === 'self' ? await citizenForSelfEnrolment(db, proof) : await citizenForOfficeEnrolment(db, proof.enrolmentCode);
+  if (proof.method === 'office') requireStrongPin(request.pin, citizen.birthdate);
   const pinHash = await hashPin(request.pin);
   const deviceId = randomBytes(16).toString('base64url');
-  const proof = request.proof;
 
   const replaced = await db.transaction().execute(async (trx) => {
     // Enrolments of one citizen take turns, so two at once cannot both find no active device.

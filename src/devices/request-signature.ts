@@ -17,6 +17,7 @@ export const MAX_CLOCK_SKEW_SECONDS = 60;
 
 export interface SignedRequestClaims {
   htm: string;
+  /** The request's path and query string, as sent. */
   htu: string;
   /** base64url SHA-256 of the raw body (of the empty string when there is none). */
   bd: string;
@@ -57,8 +58,8 @@ function checkClaims(payload: Uint8Array, facts: RequestFacts): SignedRequestCla
   if (claims.htm !== facts.method || claims.htu !== facts.path || claims.bd !== bodyDigest(facts.body)) {
     throw new DeviceAuthenticationError('invalid_signature', 'The signature does not cover this method, path and body.');
   }
-  if (typeof claims.nonce !== 'string' || claims.nonce.length < 16 || claims.nonce.length > 128) {
-    throw new DeviceAuthenticationError('invalid_signature', 'The signed request needs a nonce of 16 to 128 characters.');
+  if (typeof claims.nonce !== 'string' || !/^[\w-]{16,128}$/.test(claims.nonce)) {
+    throw new DeviceAuthenticationError('invalid_signature', 'The signed request needs a nonce of 16 to 128 base64url characters (A-Z, a-z, 0-9, - and _).');
   }
   if (typeof claims.iat !== 'number' || Math.abs(Date.now() / 1000 - claims.iat) > MAX_CLOCK_SKEW_SECONDS) {
     throw new DeviceAuthenticationError('stale_request', `The request was signed more than ${MAX_CLOCK_SKEW_SECONDS} s from now; check the device clock.`);
@@ -111,12 +112,19 @@ async function deviceKey(db: Kysely<Schema>, deviceId: string): Promise<DeviceKe
   return key;
 }
 
+export const deviceRevoked = () =>
+  new DeviceAuthenticationError(
+    'device_revoked',
+    'This device no longer holds the citizen’s ThaID: another phone was enrolled. Enrol this phone again to use it.',
+  );
+
 const unknownDevice = () => new DeviceAuthenticationError('invalid_signature', 'The signing device is not known; enrol it first.');
 
+/** The device id the JWS header names; device ids are base64url, so anything else names no device. */
 function kidOf(jws: string): string | undefined {
   try {
     const { kid } = JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8'));
-    return typeof kid === 'string' ? kid : undefined;
+    return typeof kid === 'string' && /^[\w-]{1,64}$/.test(kid) ? kid : undefined;
   } catch {
     return undefined;
   }
@@ -136,12 +144,7 @@ export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFact
   const recorded = await recordDeviceRequest(db, kid, claims.nonce, nonceKeptUntil(claims));
   if (!recorded) throw unknownDevice();
   const { nonce_is_new: nonceIsNew, ...device } = recorded;
-  if (device.status !== 'active') {
-    throw new DeviceAuthenticationError(
-      'device_revoked',
-      'This device no longer holds the citizen’s ThaID: another phone was enrolled. Enrol this phone again to use it.',
-    );
-  }
+  if (device.status !== 'active') throw deviceRevoked();
   if (!nonceIsNew) throw replayed();
   return device;
 }

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { InvalidRequestError } from '../errors.ts';
+import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/json-body.ts';
 import { approveLogin, denyLogin, normaliseShortCode, scanLogin } from '../login/transactions.ts';
 import { listNotifications } from '../notifications/queries.ts';
@@ -11,7 +11,7 @@ import { enrolDevice } from './enrolment.ts';
 import { changePin } from './pin-change.ts';
 import type { Device } from './queries.ts';
 import { verifyDeviceRequest, verifyEnrolmentRequest } from './request-signature.ts';
-import { approveBody, changePinBody, enrolmentBody, scanBody } from './schemas.ts';
+import { approveBody, changePinBody, enrolmentBody, loginId, scanBody } from './schemas.ts';
 
 export const deviceApiPrefix = '/device/v1';
 
@@ -25,6 +25,12 @@ function loginReference(code: string): { id: string } | { shortCode: string } {
   const shortCode = normaliseShortCode(code);
   if (!/^[A-HJ-NP-Z2-9]{8}$/.test(shortCode)) throw new InvalidRequestError('A sign-in code has 8 letters and digits, like ABCD-2345.');
   return { shortCode };
+}
+
+function loginIdOf(ctx: Context): string {
+  const id = loginId.safeParse(ctx.params.id);
+  if (!id.success) throw new NotFoundError('This device has not scanned a sign-in with this id.');
+  return id.data;
 }
 
 /** The device API: JSON, every request signed by the device's own key (see request-signature.ts). */
@@ -81,12 +87,12 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
 
   router.post(
     '/logins/:id/approve',
-    signed(async (ctx, device, body) => approveLogin(db, device, { id: String(ctx.params.id), ...approveBody.parse(body) })),
+    signed(async (ctx, device, body) => approveLogin(db, device, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(
     '/logins/:id/deny',
-    signed(async (ctx, device) => denyLogin(db, device, String(ctx.params.id))),
+    signed(async (ctx, device) => denyLogin(db, device, loginIdOf(ctx))),
   );
 
   router.get(

@@ -6,7 +6,13 @@ const pin = z.string().regex(/^\d{8}$/, 'must be exactly 8 digits');
 const integrity = z.enum(integrityVerdicts, { error: `must be one of ${integrityVerdicts.join(', ')}` });
 
 export const enrolmentBody = z.object({
-  name: z.string().trim().min(1).max(100).default('ThaID device'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters')
+    .default('ThaID device'),
   pin,
   integrity,
   proof: z.discriminatedUnion('method', [
@@ -26,3 +32,6 @@ export const scanBody = z.object({ code: z.string().trim().min(1).max(500) });
 export const approveBody = z.object({ pin, integrity });
 
 export const changePinBody = z.object({ currentPin: pin, newPin: pin });
+
+/** Login ids are base64url; anything else names no sign-in. */
+export const loginId = z.string().regex(/^[\w-]{1,64}$/);

@@ -89,18 +89,27 @@ export class VirtualDevice {
     return this.#send('GET', '/notifications');
   }
 
-  /** A signed request as the device would send it; exposed so tests can replay or tamper with one. */
-  async signedRequest(method: string, path: string, body: unknown, mode: 'device' | 'enrolment' = 'device') {
+  /**
+   * A signed request as the device would send it; exposed so tests can replay or tamper with one, or sign it
+   * at another time or with another nonce.
+   */
+  async signedRequest(
+    method: string,
+    path: string,
+    body: unknown,
+    mode: 'device' | 'enrolment' = 'device',
+    override: { iat?: number; nonce?: string } = {},
+  ) {
     const url = `${this.state.issuer}${deviceApiPrefix}${path}`;
     const raw = body === undefined ? '' : JSON.stringify(body);
     const { d: _private, ...publicJwk } = this.state.privateJwk;
     this.#key ??= await importJWK(this.state.privateJwk, 'ES256');
     const payload = {
       htm: method,
-      htu: new URL(url).pathname,
+      htu: `${new URL(url).pathname}${new URL(url).search}`,
       bd: bodyDigest(raw),
-      iat: Math.floor(Date.now() / 1000),
-      nonce: randomBytes(16).toString('base64url'),
+      iat: override.iat ?? Math.floor(Date.now() / 1000),
+      nonce: override.nonce ?? randomBytes(16).toString('base64url'),
     };
     const header =
       mode === 'enrolment'

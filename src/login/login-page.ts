@@ -41,6 +41,8 @@ export async function loginPage(issuer: string, uid: string, login: LoginTransac
     expiresAtText: bangkokTime.format(login.expires_at),
     pagePath: loginPagePath(uid),
     hidden: open ? '' : 'hidden',
+    // Without JavaScript the page reloads itself while the code is open, and stops once it has no future.
+    refresh: html(open ? '<meta http-equiv="refresh" content="5">' : ''),
     renewHidden: open ? 'hidden' : '',
   });
 }

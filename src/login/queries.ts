@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
+import { MAX_FAILED_PIN_ATTEMPTS } from '../devices/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -113,7 +114,9 @@ export async function transition(
 
 /**
  * A device scans a code: the pending transaction it names becomes this device's, in one statement, unless
- * the relying party asking may no longer act (then the code stays unclaimed). Returns it with who asks.
+ * the relying party asking may no longer act, or the device can no longer answer (revoked by a new enrolment
+ * or locked by wrong PINs since its request was checked). Then the code stays unclaimed for another scan.
+ * Returns the transaction with who asks.
  */
 export async function claimForScan(
   db: Db,
@@ -127,7 +130,17 @@ export async function claimForScan(
         .set({ status: 'scanned', scanned_at: sql`now()`, device_id: device.id, pid: device.pid })
         .where('status', '=', 'pending')
         .where('expires_at', '>', sql<Date>`now()`)
-        .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')));
+        .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('devices')
+              .select('devices.id')
+              .where('devices.id', '=', device.id)
+              .where('devices.status', '=', 'active')
+              .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
+          ),
+        );
       return ('id' in ref ? claim.where('id', '=', ref.id) : claim.where('short_code', '=', ref.shortCode)).returningAll();
     })
     .selectFrom('claimed as t')

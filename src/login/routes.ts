@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import { errors } from 'oidc-provider';
+import { NotFoundError } from '../errors.ts';
 import type { Schema } from '../db/schema.ts';
 import { render } from '../http/views.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
@@ -22,6 +23,8 @@ const loginRequestOf = (details: { uid: string; exp: number; params: Record<stri
   scopes: String(details.params.scope ?? 'openid').split(' ').filter(Boolean),
 });
 const finished = new Set(['approved', 'denied']);
+/** Statuses a stream waits no further after: an answer, or a code that needs a new page to be replaced. */
+const final = new Set(['approved', 'denied', 'expired', 'cancelled']);
 
 export interface LoginRouteDeps {
   db: Kysely<Schema>;
@@ -53,6 +56,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     if (!login) {
       login = await openLogin(deps.db, loginRequestOf(details));
     }
+    // The page holds a live sign-in code; no cache may keep it.
+    ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.body = await loginPage(deps.issuer, details.uid, login);
   });
@@ -95,14 +100,17 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
         last = status;
         stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
       }
-      if (finished.has(status)) stream.end();
+      if (final.has(status)) stream.end();
     };
     const unsubscribe = deps.changes.subscribe(details.uid, () => void send());
     // NOTIFY is best effort; a periodic look at the database makes sure no change goes unseen.
     const recheck = setInterval(() => void send(), SSE_RECHECK_MS);
+    // Nothing can change once the sign-in itself has expired.
+    const deadline = setTimeout(() => stream.end(), Math.max(0, details.exp * 1000 - Date.now()));
     const stop = () => {
       unsubscribe();
       clearInterval(recheck);
+      clearTimeout(deadline);
     };
     stream.on('close', stop);
     ctx.req.on('close', () => stream.end());
@@ -113,6 +121,9 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   });
 
   router.get('/app/login/:id', (ctx) => {
+    // Login ids are base64url; the page repeats this one inside a command line.
+    if (!/^[\w-]{1,64}$/.test(ctx.params.id ?? '')) throw new NotFoundError('No sign-in has this link.');
+    ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.body = render('app-link', 'ThaID', {
       link: `${deps.issuer}${appLinkPath(ctx.params.id ?? '')}`,

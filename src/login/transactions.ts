@@ -4,7 +4,8 @@ import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
 import { checkPin } from '../devices/pin-check.ts';
-import type { Device } from '../devices/queries.ts';
+import { findDevice, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
+import { deviceRevoked } from '../devices/request-signature.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
 import {
@@ -36,7 +37,7 @@ export const normaliseShortCode = (code: string) => code.replace(/[-\s]/g, '').t
  * (rare) just draws another.
  */
 export async function openLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     try {
       const opened = await insertLoginTransaction(db, {
         id: randomBytes(24).toString('base64url'),
@@ -50,9 +51,10 @@ export async function openLogin(db: Kysely<Schema>, request: LoginRequest): Prom
       const login = opened ?? (await latestForInteraction(db, request.interactionUid));
       if (login) return login;
     } catch (error) {
-      if (attempt >= 3 || (error as { code?: string }).code !== '23505') throw error;
+      if ((error as { code?: string }).code !== '23505') throw error;
     }
   }
+  throw new Error(`No login transaction could be opened for interaction ${request.interactionUid}`);
 }
 
 /** A new QR code for an interaction whose last one expired or was cancelled. */
@@ -104,7 +106,16 @@ function describe(login: LoginTransaction): LoginRequestDetails {
   };
 }
 
-async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { shortCode: string }): Promise<never> {
+const deviceLocked = () =>
+  new ForbiddenError('device_locked', `This device is locked after ${MAX_FAILED_PIN_ATTEMPTS} wrong PINs in a row. Enrol it again to use it.`);
+
+/** Why a device cannot take a sign-in it asked for: its own state first, then the sign-in's. */
+async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { shortCode: string }, deviceId?: string): Promise<never> {
+  if (deviceId) {
+    const device = await findDevice(db, deviceId);
+    if (device?.status !== 'active') throw deviceRevoked();
+    if (device.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS) throw deviceLocked();
+  }
   const login = await findLoginTransaction(db, ref);
   if (!login) throw new NotFoundError('No sign-in has this code. Check the code, or scan the QR code again.');
   requester(login);
@@ -120,8 +131,10 @@ export async function scanLogin(
   device: Device,
   ref: { id: string } | { shortCode: string },
 ): Promise<LoginRequestDetails> {
+  // A locked device could never approve; it should not hold the browser's code either.
+  if (device.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS) throw deviceLocked();
   const scanned = await claimForScan(db, ref, device);
-  if (!scanned) return explainUnavailable(db, ref);
+  if (!scanned) return explainUnavailable(db, ref, device.id);
   const details = describe(scanned);
   // The citizen is told of every request for their data, whatever they answer.
   await insertNotification(db, {

@@ -25,6 +25,12 @@ const statements = {
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
 };
 
+/**
+ * Ids, codes and tokens come from requests. PostgreSQL text cannot hold a NUL character, and nothing stored
+ * has one, so a key with one is simply not found instead of failing the query.
+ */
+const storable = (key: string) => !key.includes('\0');
+
 /** oidc-provider's storage for every model, in one table keyed by (model, id). */
 export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource) {
   const run = <R>(statement: string, parameters: unknown[]) => db.executeQuery<R>(CompiledQuery.raw(statement, parameters));
@@ -50,6 +56,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (!storable(id)) return undefined;
       if (this.model === 'Client') return findClient(id);
       return this.#findBy(statements.findById, id);
     }
@@ -63,6 +70,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     }
 
     async #findBy(statement: string, value: string): Promise<AdapterPayload | undefined> {
+      if (!storable(value)) return undefined;
       const { rows } = await run<{ payload: AdapterPayload; consumed_at: Date | null }>(statement, [this.model, value]);
       const row = rows[0];
       if (!row) return undefined;

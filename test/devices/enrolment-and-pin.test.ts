@@ -57,6 +57,25 @@ describe('self-service enrolment', () => {
     expect(error?.message).toContain('run of digits');
   });
 
+  it('judges the PIN before the identity, so a refused PIN does not tell whether card details are real', async () => {
+    const citizen = await newCitizen();
+    const device = await VirtualDevice.create(server.issuer);
+    const real = { method: 'self' as const, pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate };
+    const invented = { ...real, laserCode: 'AA0000000000' };
+    const answers = await Promise.all([real, invented].map((proof) => refusal(device.enrol({ proof, pin: '11111111' }))));
+    expect(answers.map((a) => [a?.status, a?.code, a?.message])).toEqual([
+      [400, 'invalid_request', answers[0]?.message],
+      [400, 'invalid_request', answers[0]?.message],
+    ]);
+  });
+
+  it('refuses a device name with control characters', async () => {
+    const citizen = await newCitizen();
+    const device = await VirtualDevice.create(server.issuer, 'phone\u0000');
+    const error = await refusal(device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: testPin }));
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+
   it('refuses a rooted or jailbroken phone', async () => {
     const citizen = await newCitizen();
     for (const integrity of ['rooted', 'jailbroken'] as const) {
@@ -126,6 +145,19 @@ describe('the PIN', () => {
     const sixth = await refusal(device.approve(scanned.id, testPin));
     for (const answer of [...answers, sixth]) expect(answer).toMatchObject({ status: 403, code: 'pin_rejected' });
     expect(sixth?.message).toBe(answers[0]?.message);
+  });
+
+  it('once locked, cannot take another sign-in, whose code stays free for a device that can answer', async () => {
+    const locked = await enrolledDevice(server, await newCitizen());
+    const { scanned } = await scannedLogin(locked);
+    for (let i = 0; i < 5; i++) await refusal(locked.approve(scanned.id, '99887766'));
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(server, rp.url);
+    expect(await refusal(locked.scan(login.appLink))).toMatchObject({ status: 403, code: 'device_locked' });
+    expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('pending');
+    const other = await enrolledDevice(server, await newCitizen());
+    await other.approve((await other.scan(login.appLink)).id, testPin);
+    expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(other.state.pid);
   });
 
   it('never checks more than 5 of 20 simultaneous wrong guesses', async () => {

@@ -62,14 +62,8 @@ describe('signed device requests', () => {
 
 describe('stale signed requests', () => {
   it('are refused when signed more than a minute away from the server clock', async () => {
-    const realNow = Date.now;
-    Date.now = () => realNow() - 5 * 60_000;
-    let signed;
-    try {
-      signed = await device.signedRequest('GET', '/me', undefined);
-    } finally {
-      Date.now = realNow;
-    }
+    const fiveMinutesAgo = Math.floor(Date.now() / 1000) - 5 * 60;
+    const signed = await device.signedRequest('GET', '/me', undefined, 'device', { iat: fiveMinutesAgo });
     const stale = await send(signed.url, signed.init);
     expect(stale).toMatchObject({ status: 401, body: { error: 'stale_request' } });
   });
@@ -90,5 +84,18 @@ describe('a signed payload that is not an object', () => {
     const response = await fetch(`${server.url}/device/v1/me`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('naming no device that can exist, or with a nonce of other characters, are refused without reaching the database', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'thaid-device-request+jwt', kid: 'dev\u0000ice' })).toString('base64url');
+    const unsigned = await send(`${server.issuer}/device/v1/me`, { headers: { authorization: `ThaID-Device ${header}.e30.c2ln` } });
+    expect(unsigned).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+    const { url, init } = await device.signedRequest('GET', '/me', undefined, 'device', { nonce: 'nonce-with-a-nul-\u0000-in-it' });
+    expect(await send(url, init)).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+  });
+
+  it('for a sign-in id that cannot exist are answered 404', async () => {
+    const { url, init } = await device.signedRequest('POST', '/logins/%00/approve', { pin: '40718263', integrity: 'intact' });
+    expect(await send(url, init)).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 });

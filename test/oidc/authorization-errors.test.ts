@@ -130,3 +130,31 @@ describe('pages in general', () => {
     expect(response.body.error_description).toContain('/.well-known/openid-configuration');
   });
 });
+
+describe('a request whose parameters hold a NUL character', () => {
+  const basic = { user: demo.clientId, pass: demo.clientSecret };
+
+  it('keeps an opaque state or nonce as sent and carries on to the login page', async () => {
+    const extras: Record<string, string>[] = [{ state: 'a\u0000b' }, { nonce: 'n\u0000' }, { login_hint: '\u0000' }];
+    for (const extra of extras) {
+      const response = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], ...extra })).expect(303);
+      expect(response.headers.location).toMatch(/^\/login\//);
+    }
+  });
+
+  it('names no client, so it gets the unknown-client page', async () => {
+    await request(server.url).get(authorizationUrl(server, { client_id: 'thaid-demo-client\u0000', redirect_uri: demo.redirectUris[0] })).expect(400);
+  });
+
+  it('holds no code or token that exists', async () => {
+    const token = await request(server.url)
+      .post('/api/v2/oauth2/token/')
+      .auth(basic.user, basic.pass)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: 'a\u0000', redirect_uri: demo.redirectUris[0] })
+      .expect(400);
+    expect(token.body.error).toBe('invalid_grant');
+    const introspection = await request(server.url).post('/api/v2/oauth2/introspect/').auth(basic.user, basic.pass).type('form').send({ token: 'a\u0000' }).expect(200);
+    expect(introspection.body).toEqual({ active: false });
+  });
+});

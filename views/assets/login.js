@@ -34,11 +34,20 @@
       try {
         const response = await fetch(section.dataset.poll, { headers: { accept: 'application/json' } });
         if (response.ok) show((await response.json()).status);
+        else if (response.status < 500) {
+          // The sign-in itself has ended; the page says so.
+          done = true;
+          window.location.reload();
+        }
       } catch {
         // Keep polling; the network may come back.
       }
     }, 2000);
   };
+  // A page drawn with an answer or a dead code waits for nothing: the answer moves on, the code needs a new page.
+  const initial = section.dataset.status;
+  if (initial === 'approved' || initial === 'denied') return show(initial);
+  if (initial === 'expired' || initial === 'cancelled') return;
   if (!('EventSource' in window)) return poll();
   const events = new EventSource(section.dataset.events);
   events.addEventListener('status', (event) => show(JSON.parse(event.data).status));
