@@ -15,9 +15,10 @@ import { LoginChanges } from './login/events.ts';
 import { expireOverdue } from './login/queries.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
-import { ensureKeys, loadCookieKeys, loadSigningKeys } from './oidc/keys.ts';
+import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
+import { SigningKeyFollower } from './oidc/signing-key-changes.ts';
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://127.0.0.1:3000 (the issuer may be a different, public URL). */
@@ -25,6 +26,8 @@ export interface RunningServer {
   database: Database;
   providers: ProviderHost;
   demo: DemoSeedResult;
+  /** The periodic clean-up, run now: expired rows go, and retired signing keys stop being published. */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,11 +54,12 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const pairwiseSalt = await getOrCreateSetting(db, 'pairwise_salt', () => randomBytes(32).toString('base64url'));
   const cookieKeys = await loadCookieKeys(db);
 
+  const signingKeys = new SigningKeyFollower(db);
   const providers = await ProviderHost.create(async () => {
     const provider = createProvider({
       issuer: config.issuer,
       db,
-      signingKeys: await loadSigningKeys(db),
+      signingKeys: await signingKeys.keysToLoad(),
       cookieKeys,
       pairwiseSalt,
       trustProxy: config.trustProxy,
@@ -68,6 +72,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     return provider;
   });
 
+  await signingKeys.follow(database, providers, (error) => logger.warn({ err: error }, 'reloading the signing keys failed'));
   const loginChanges = await LoginChanges.start(database);
   const app = createApp({ logger, db, adminToken, providers, cookieKeys, trustProxy: config.trustProxy, loginChanges, issuer: config.issuer });
   const server = http.createServer(app.callback());
@@ -78,10 +83,11 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  const maintain = async () => {
+    await Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db), signingKeys.refreshIfDue(providers)]);
+  };
   const cleanup = setInterval(() => {
-    Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db)]).catch((error) =>
-      logger.warn({ err: error }, 'periodic clean-up failed'),
-    );
+    maintain().catch((error) => logger.warn({ err: error }, 'periodic clean-up failed'));
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
 
@@ -90,6 +96,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     database,
     providers,
     demo,
+    maintain,
     close: async () => {
       clearInterval(cleanup);
       server.closeAllConnections();

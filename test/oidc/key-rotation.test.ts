@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSigningKeys } from '../../src/oidc/keys.ts';
+import { postgresServerUrl } from '../support/database.ts';
+import { startServerProcess } from '../support/server-process.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -10,31 +11,47 @@ beforeAll(async () => {
 });
 afterAll(() => server?.dispose());
 
-const jwks = async () => (await request(server.url).get('/api/v2/oauth2/jwks/').expect(200)).body.keys as { kid: string; alg: string }[];
+type PublishedKey = { kid: string; alg: string };
+const jwksOf = async (url: string) => (await request(url).get('/api/v2/oauth2/jwks/').expect(200)).body.keys as PublishedKey[];
+const rotate = async (url: string) =>
+  (await request(url).post('/admin/api/signing-keys/rotate').set('authorization', `Bearer ${testAdminToken}`).expect(200)).body as {
+    added: string[];
+  };
+/** The library signs with the first published key of an algorithm. */
+const signingKids = (keys: PublishedKey[]) => ['RS256', 'ES256'].map((alg) => keys.find((k) => k.alg === alg)?.kid);
 
 describe('rotating the signing keys', () => {
   it('adds new RS256 and ES256 keys that sign from now on, and keeps the old ones published', async () => {
-    const before = await jwks();
-    const rotated = await request(server.url)
-      .post('/admin/api/signing-keys/rotate')
-      .set('authorization', `Bearer ${testAdminToken}`)
-      .expect(200);
-    expect(rotated.body.added).toHaveLength(2);
-    const after = await jwks();
-    expect(after.map((k) => k.kid)).toEqual(expect.arrayContaining(before.map((k) => k.kid)));
-    expect(after).toHaveLength(4);
-    // The library signs with the first key of an algorithm: the new ones come first.
-    const firstOf = (alg: string) => after.find((k) => k.alg === alg)!.kid;
-    expect(rotated.body.added).toEqual(expect.arrayContaining([firstOf('RS256'), firstOf('ES256')]));
+    const before = await jwksOf(server.url);
+    const { added } = await rotate(server.url);
+    const after = await jwksOf(server.url);
+    expect(added).toHaveLength(2);
+    expect(after.map((k) => k.kid)).toEqual(expect.arrayContaining([...before.map((k) => k.kid), ...added]));
+    expect(signingKids(after).sort()).toEqual([...added].sort());
   });
 
-  it('stops publishing a superseded key once tokens it signed have expired', async () => {
+  it('stops publishing a superseded key when its window ends, even with no change to announce it', async () => {
+    const { added } = await rotate(server.url);
     await server.database.db
       .updateTable('signing_keys')
-      .set({ published_until: sql`now() - interval '1 second'` })
+      .set({ published_until: sql`now() + interval '1 second'` })
       .where('superseded_at', 'is not', null)
       .execute();
-    const keys = await loadSigningKeys(server.database.db);
-    expect(keys).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await jwksOf(server.url)).length).toBeGreaterThan(2);
+    await server.maintain();
+    expect((await jwksOf(server.url)).map((k) => k.kid).sort()).toEqual([...added].sort());
+  });
+});
+
+describe.skipIf(!postgresServerUrl)('a rotation made through one of two server processes', () => {
+  it('makes the other sign with the new keys and publish them too', async () => {
+    const other = await startServerProcess({ databaseUrl: server.testDatabase.databaseUrl!, issuer: server.issuer });
+    try {
+      const { added } = await rotate(other.url);
+      await expect.poll(async () => signingKids(await jwksOf(server.url)).sort(), { timeout: 5000 }).toEqual([...added].sort());
+    } finally {
+      await other.stop();
+    }
   });
 });
