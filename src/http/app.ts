@@ -4,6 +4,7 @@ import { adminRoutes } from '../admin/routes.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Logger } from '../logging/logger.ts';
 import { loginRoutes } from '../login/routes.ts';
+import { authorizationByPost } from '../oidc/authorization-by-post.ts';
 import { endpointAliases } from '../oidc/paths.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import type { LoginChanges } from '../login/events.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(errorHandler);
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);
+  app.use(authorizationByPost);
   app.use(deps.providers.middleware);
   return app;
 }

@@ -11,15 +11,18 @@ import { claimScopes } from './scopes.ts';
  */
 export function createFindAccount(db: Kysely<Schema>): FindAccount {
   const citizens = new CitizenCache(db);
-  return async (_ctx, pid): Promise<Account | undefined> => {
+  return async (ctx, pid): Promise<Account | undefined> => {
     const citizen = await citizens.find(pid);
     if (!citizen) return undefined;
     const all = citizenClaims(citizen);
+    // The data items the system is approved for today: an approval narrowed after tokens were issued applies
+    // to them at once (announcement clause 7).
+    const approved = new Set(ctx.oidc.client?.scope?.split(' ') ?? []);
     return {
       accountId: pid,
-      // Only claims of granted scopes, even though the library filters again: nothing else can slip out.
+      // Only claims of scopes both granted and still approved, even though the library filters again.
       claims: (_use, scope) => {
-        const granted = new Set(scope.split(' ').filter((s) => claimScopes.includes(s)));
+        const granted = new Set(scope.split(' ').filter((s) => claimScopes.includes(s) && approved.has(s)));
         return {
           sub: pid,
           ...Object.fromEntries(Object.entries(all).filter(([claim]) => granted.has(claim))),

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { clientSecretMatches } from '../agencies/client-credentials.ts';
 import { clientMetadata, extraClientFields } from '../agencies/client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
@@ -33,6 +33,17 @@ export interface ProviderOptions {
  */
 function freshApprovalPolicy() {
   const policy = interactionPolicy.base();
+  // Every ThaID sign-in is an OpenID Connect one. The check runs before any interaction starts, so a request
+  // without openid goes back to the relying party at once instead of asking the citizen for nothing.
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('openid_scope_required', 'The openid scope is required', (ctx) => {
+      if (!String(ctx.oidc.params?.scope ?? '').split(' ').includes('openid')) {
+        throw new errors.InvalidScope('every ThaID sign-in must request the openid scope', 'openid');
+      }
+      return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    }),
+    0,
+  );
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('device_approval_required', 'Every sign-in is approved on the citizen’s ThaID device', (ctx) =>
       ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
@@ -55,6 +66,8 @@ export function createProvider(options: ProviderOptions): Provider {
     // Scope-based claims go into the ID token too, as ThaID integrations expect them there.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // A relying party must name its redirect URI, as the real service requires, even when it has only one.
+    allowOmittingSingleRegisteredRedirectUri: false,
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: {
@@ -101,6 +114,7 @@ export function createProvider(options: ProviderOptions): Provider {
       dPoP: { enabled: false },
       registration: { enabled: false },
       claimsParameter: { enabled: false },
+      resourceIndicators: { enabled: false },
     },
     interactions: { policy: freshApprovalPolicy(), url: async (_ctx, interaction) => options.loginPageUrl(interaction.uid) },
     jwks: { keys: options.signingKeys as NonNullable<Configuration['jwks']>['keys'] },

@@ -156,5 +156,35 @@ describe('a request whose parameters hold a NUL character', () => {
     expect(token.body.error).toBe('invalid_grant');
     const introspection = await request(server.url).post('/api/v2/oauth2/introspect/').auth(basic.user, basic.pass).type('form').send({ token: 'a\u0000' }).expect(200);
     expect(introspection.body).toEqual({ active: false });
+    const refresh = await request(server.url).post('/api/v2/oauth2/token/').auth(basic.user, basic.pass).type('form').send({ grant_type: 'refresh_token', refresh_token: 'r\u0000' }).expect(400);
+    expect(refresh.body.error).toBe('invalid_grant');
+    await request(server.url).post('/api/v2/oauth2/revoke/').auth(basic.user, basic.pass).type('form').send({ token: 'a\u0000' }).expect(200);
+  });
+});
+
+describe('the authorization request itself', () => {
+  it('must ask for openid: without it the relying party hears invalid_scope before the citizen is asked anything', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'pid' }))
+      .expect(303);
+    const location = new URL(response.headers.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe(demo.redirectUris[0]);
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('must name its redirect URI even when the system has registered only one', async () => {
+    const rp = await createRelyingParty(server, { redirectUris: ['https://only.example.test/cb'] });
+    const response = await request(server.url).get(authorizationUrl(server, { client_id: rp.clientId })).expect(400);
+    expect(response.headers.location).toBeUndefined();
+  });
+
+  it('may come as a form POST, which continues as the same request', async () => {
+    const parameters = { response_type: 'code', scope: 'openid pid', state: 'posted', client_id: demo.clientId, redirect_uri: demo.redirectUris[0] };
+    const posted = await request(server.url).post('/api/v2/oauth2/auth').type('form').send(parameters).expect(303);
+    const followed = new URL(posted.headers.location as string, server.url);
+    expect(followed.pathname).toBe('/api/v2/oauth2/auth/');
+    expect(Object.fromEntries(followed.searchParams)).toEqual(parameters);
+    const page = await request(server.url).get(`${followed.pathname}${followed.search}`).expect(303);
+    expect(page.headers.location).toMatch(/^\/login\//);
   });
 });

@@ -110,6 +110,20 @@ describe('claims released for a granted code', () => {
     expect(refreshed.pid).toBe(citizen.pid);
     expect(refreshed.claims()?.pid).toBe(citizen.pid);
   });
+
+  it('follow the system’s approval of today: a data item withdrawn after the tokens were issued is not released', async () => {
+    const narrowed = await createRelyingParty(server, { scopes: ['pid', 'name'] });
+    const { config, tokens } = await redeem(narrowed, 'openid pid name');
+    expect(tokens.name).toBeDefined();
+    await server.database.db.updateTable('agency_systems').set({ scopes: ['openid', 'pid'] }).where('client_id', '=', narrowed.clientId).execute();
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    expect(userinfo.pid).toBe(citizen.pid);
+    expect(userinfo.name).toBeUndefined();
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.pid).toBe(citizen.pid);
+    expect(refreshed.name).toBeUndefined();
+    expect(refreshed.claims()?.name).toBeUndefined();
+  });
 });
 
 describe('the subject identifier', () => {
@@ -157,7 +171,14 @@ describe('introspection and revocation', () => {
     const { tokens } = await redeem(rp, 'openid pid');
     await server.database.db.updateTable('agency_systems').set({ status: 'suspended' }).where('client_id', '=', rp.clientId).execute();
     const response = await request(server.url).get('/api/v2/oauth2/userinfo/').set('authorization', `Bearer ${tokens.access_token}`);
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('invalid_token');
+    const refresh = await request(server.url)
+      .post('/api/v2/oauth2/token/')
+      .auth(rp.clientId, rp.clientSecret!)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect(refresh.status).toBe(401);
+    expect(refresh.body.error).toBe('invalid_client');
   });
 });
