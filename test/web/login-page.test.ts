@@ -3,7 +3,7 @@ import type * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { enrolledDevice, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -14,6 +14,7 @@ let config: oidc.Configuration;
 let device: VirtualDevice;
 
 beforeAll(async () => {
+  if (!chromiumPath) return;
   server = await startTestServer();
   browser = await launchChromium();
   config = await discoverAsDemoClient(server);
@@ -38,7 +39,7 @@ async function openSignIn(page: Page, scope: string) {
   return { rp, callback };
 }
 
-describe('the login page in Chromium', () => {
+describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
   it('shows the QR code, the short code and the request, and continues by itself once the phone approves', async () => {
     const page = await browser.newPage();
     const { rp, callback } = await openSignIn(page, 'openid pid address');
