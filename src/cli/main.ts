@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { describePostgresUrl } from '../db/database.ts';
@@ -31,7 +32,8 @@ A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server a
   device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
   device deny <app-link-or-short-code> [--pid PID] [--json]
 
-Configuration comes from environment variables; see README.md and .env.example.`;
+Configuration comes from environment variables, and from ./.env where they are not set; see README.md and
+.env.example.`;
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -39,6 +41,8 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${usage}\n`);
     return;
   }
+  // Variables already in the environment win over the file.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   switch (command) {
     case 'start':

@@ -45,7 +45,7 @@ export class VirtualDevice {
   }
 
   static fromState(state: VirtualDeviceState): VirtualDevice {
-    return new VirtualDevice(state);
+    return new VirtualDevice({ ...state, issuer: state.issuer.replace(/\/+$/, '') });
   }
 
   get deviceId(): string | undefined {

@@ -2,72 +2,107 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPersonas } from '../../src/registry/personas.ts';
 import { openLoginPage, startRelyingPartyLogin } from '../support/browser-login.ts';
+import { newCitizen } from '../support/citizens.ts';
+import { runCli } from '../support/cli.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
-import { runCli } from '../support/cli.ts';
 
 let server: TestServer;
-let deviceDir: string;
+const dataDirs: string[] = [];
 beforeAll(async () => {
   server = await startTestServer();
-  deviceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-devices-'));
 });
 afterAll(async () => {
   await server?.dispose();
-  fs.rmSync(deviceDir, { recursive: true, force: true });
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) => runCli(args, { ISSUER: server.issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: deviceDir });
+const pin = '40718263';
 
-const persona = demoPersonas[2]!;
+/** A terminal of its own (its own DATA_DIR, so its own virtual devices) pointed at the test server. */
+function terminal(issuer = server.issuer) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-devices-'));
+  dataDirs.push(dataDir);
+  return { dataDir, cli: (args: string[]) => runCli(args, { ISSUER: issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: dataDir }) };
+}
+
+/** A citizen of this test's own with a virtual device enrolled from the command line. */
+async function enrolledFromCli() {
+  const citizen = await newCitizen(server);
+  const { dataDir, cli } = terminal();
+  const enrolled = await cli(['device', 'enroll', '--pid', citizen.pid, '--laser-code', citizen.laserCode, '--birthdate', citizen.birthdate, '--pin', pin, '--json']);
+  expect(enrolled.stderr).toBe('');
+  return { citizen, dataDir, cli, enrolment: JSON.parse(enrolled.stdout) as { pid: string; file: string } };
+}
+
+async function newLogin(scope = 'openid pid') {
+  const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], scope);
+  return { rp, login: await openLoginPage(server, rp.url) };
+}
 
 describe('the virtual device from the command line', () => {
   it('enrols, keeps its key in a private file, and approves a login by its short code', async () => {
-    const enrolled = await cli(['device', 'enroll', '--pid', persona.pid, '--laser-code', persona.laserCode, '--birthdate', persona.birthdate, '--pin', '40718263', '--json']);
-    expect(enrolled.stderr).toBe('');
-    const { file, pid } = JSON.parse(enrolled.stdout);
-    expect(pid).toBe(persona.pid);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const { citizen, cli, enrolment } = await enrolledFromCli();
+    expect(enrolment.pid).toBe(citizen.pid);
+    expect(fs.statSync(enrolment.file).mode & 0o777).toBe(0o600);
 
-    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
-    const login = await openLoginPage(server, rp.url);
-    const approved = await cli(['device', 'approve', login.shortCode, '--pin', '40718263']);
+    const { rp, login } = await newLogin();
+    const approved = await cli(['device', 'approve', login.shortCode, '--pin', pin]);
     expect(approved.status).toBe(0);
     expect(approved.stdout).toContain('Approved');
     expect(approved.stdout).toContain('Citizen ID number');
     const tokens = await rp.finish(await login.continueToRelyingParty());
-    expect(tokens.claims()?.pid).toBe(persona.pid);
+    expect(tokens.claims()?.pid).toBe(citizen.pid);
   });
 
   it('denies a login given its app link', async () => {
-    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid');
-    const login = await openLoginPage(server, rp.url);
-    const denied = await cli(['device', 'deny', login.appLink, '--pid', persona.pid]);
+    const { citizen, cli } = await enrolledFromCli();
+    const { login } = await newLogin('openid');
+    const denied = await cli(['device', 'deny', login.appLink, '--pid', citizen.pid]);
     expect(denied.status).toBe(0);
     expect(new URL(await login.continueToRelyingParty()).searchParams.get('error')).toBe('access_denied');
   });
 
+  it('talks to the server at ISSUER, wherever the device was enrolled', async () => {
+    const { citizen, dataDir, enrolment } = await enrolledFromCli();
+    const saved = JSON.parse(fs.readFileSync(enrolment.file, 'utf8'));
+    fs.writeFileSync(enrolment.file, JSON.stringify({ ...saved, issuer: 'http://127.0.0.1:1' }));
+    const { rp, login } = await newLogin();
+    const approved = await runCli(['device', 'approve', login.shortCode, '--pin', pin], { ISSUER: server.issuer, DATA_DIR: dataDir });
+    expect(approved.status).toBe(0);
+    expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);
+  });
+
+  it('names the server it could not reach', async () => {
+    const { dataDir } = await enrolledFromCli();
+    const unreachable = await runCli(['device', 'approve', 'ABCD-2345', '--pin', pin], { ISSUER: 'http://127.0.0.1:1', DATA_DIR: dataDir });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toContain('No server answers at http://127.0.0.1:1');
+  });
+
   it('explains a wrong PIN in one line', async () => {
-    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid');
-    const login = await openLoginPage(server, rp.url);
+    const { cli } = await enrolledFromCli();
+    const { login } = await newLogin('openid');
     const refused = await cli(['device', 'approve', login.shortCode, '--pin', '99887766']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^thaid-emulator: The PIN is not correct.*\(403 pin_rejected\)\n$/);
   });
 
   it('enrols with an office code that enrolment-code issued', async () => {
-    const other = demoPersonas[3]!;
-    const issued = await cli(['enrolment-code', '--pid', other.pid, '--json']);
+    const citizen = await newCitizen(server);
+    const { cli } = terminal();
+    const issued = await cli(['enrolment-code', '--pid', citizen.pid, '--json']);
     const { code } = JSON.parse(issued.stdout);
-    const enrolled = await cli(['device', 'enroll', '--enrolment-code', code, '--pin', '40718263', '--json']);
-    expect(JSON.parse(enrolled.stdout).pid).toBe(other.pid);
+    const enrolled = await cli(['device', 'enroll', '--enrolment-code', code, '--pin', pin, '--json']);
+    expect(JSON.parse(enrolled.stdout).pid).toBe(citizen.pid);
   });
 
   it('refuses to enrol a simulated rooted phone', async () => {
-    const result = await cli(['device', 'enroll', '--pid', persona.pid, '--laser-code', persona.laserCode, '--birthdate', persona.birthdate, '--pin', '40718263', '--rooted']);
+    const citizen = await newCitizen(server);
+    const { cli } = terminal();
+    const result = await cli(['device', 'enroll', '--pid', citizen.pid, '--laser-code', citizen.laserCode, '--birthdate', citizen.birthdate, '--pin', pin, '--rooted']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('rooted');
+    expect(result.stderr).toContain('(403 device_integrity_failed)');
   });
 });

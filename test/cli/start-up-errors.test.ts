@@ -1,25 +1,24 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 
-const cli = path.resolve('src/cli/main.ts');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
-function runCli(args: string[], env: Record<string, string>) {
+/** The CLI with `env` and an empty DATA_DIR of its own, run from `cwd` (by default the project). */
+function cli(args: string[], env: Record<string, string>, cwd?: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-cli-'));
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  return result;
+  dirs.push(dataDir);
+  return runCli(args, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, cwd ? { cwd } : {});
 }
 
 describe('the CLI at start-up', () => {
-  it('lists every bad variable and exits with EX_CONFIG', () => {
-    const result = runCli(['serve'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
+  it('lists every bad variable and exits with EX_CONFIG', async () => {
+    const result = await cli(['serve'], { PORT: 'abc', LOG_LEVEL: 'chatty' });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('Invalid configuration');
     expect(result.stderr).toContain('PORT="abc"');
@@ -27,22 +26,32 @@ describe('the CLI at start-up', () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
 
-  it('says which PostgreSQL server it cannot reach', () => {
-    const result = runCli(['serve'], { DATABASE_URL: 'postgres://thaid:secret@127.0.0.1:1/thaid' });
+  it('reads ./.env for what the environment does not set', async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-env-'));
+    dirs.push(project);
+    fs.writeFileSync(path.join(project, '.env'), 'PORT=from-the-file\nLOG_LEVEL=chatty\n');
+    const result = await cli(['serve'], { LOG_LEVEL: 'silent' }, project);
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('PORT="from-the-file"');
+    expect(result.stderr).not.toContain('LOG_LEVEL');
+  });
+
+  it('says which PostgreSQL server it cannot reach', async () => {
+    const result = await cli(['serve'], { DATABASE_URL: 'postgres://thaid:secret@127.0.0.1:1/thaid' });
     expect(result.status).toBe(69);
     expect(result.stderr).toContain('Cannot connect to PostgreSQL at 127.0.0.1:1/thaid');
     expect(result.stderr).toContain('Check DATABASE_URL');
     expect(result.stderr).not.toContain('secret');
   });
 
-  it('explains how to reach the admin API when no server runs', () => {
-    const result = runCli(['citizen', 'list'], { ISSUER: 'http://127.0.0.1:1', ADMIN_TOKEN: 'x'.repeat(40) });
+  it('explains how to reach the admin API when no server runs', async () => {
+    const result = await cli(['citizen', 'list'], { ISSUER: 'http://127.0.0.1:1', ADMIN_TOKEN: 'x'.repeat(40) });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('No server answers at http://127.0.0.1:1');
   });
 
-  it('prints usage for an unknown command', () => {
-    const result = runCli(['frobnicate'], {});
+  it('prints usage for an unknown command', async () => {
+    const result = await cli(['frobnicate'], {});
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Unknown command "frobnicate"');
     expect(result.stderr).toContain('rp create');

@@ -1,30 +1,20 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { generateCitizen } from '../../src/registry/generate.ts';
-import { insertCitizens } from '../../src/registry/queries.ts';
-import { REGISTRY_REFERENCE_DATE } from '../../src/registry/seed.ts';
-import type { Citizen } from '../../src/registry/citizen.ts';
+import { newCitizen as newCitizenOf } from '../support/citizens.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
 
 let server: TestServer;
-let nextIndex = 500_000;
 
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.dispose());
 
-/** A citizen of this test's own, so tests do not share devices. */
-async function newCitizen(): Promise<Citizen> {
-  const citizen = generateCitizen(99, nextIndex++, REGISTRY_REFERENCE_DATE);
-  await insertCitizens(server.database.db, [citizen]);
-  return citizen;
-}
-
+const newCitizen = () => newCitizenOf(server);
 
 async function scannedLogin(device: VirtualDevice) {
   const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');

@@ -15,13 +15,13 @@ const usage = `Usage:
   device deny <app-link-or-short-code> [--pid PID] [--json]`;
 
 /** Device API refusals become one-line CLI errors with the server's explanation. */
-async function explained<T>(work: Promise<T>): Promise<T> {
+async function explained<T>(config: Config, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
     if (error instanceof DeviceApiError) throw new CliError(`${error.message} (${error.status} ${error.code})`);
     if (error instanceof TypeError && /fetch failed/.test(error.message)) {
-      throw new CliError('No server answers at ISSUER. Start it with "npm start", or set ISSUER to the URL it runs at.');
+      throw new CliError(`No server answers at ${config.issuer}. Start it with "npm start", or set ISSUER to the URL it runs at.`);
     }
     throw error;
   }
@@ -53,7 +53,7 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
     } else throw new CliError(`device enroll needs --pid, --laser-code and --birthdate, or --enrolment-code\n${usage}`);
     const device = await VirtualDevice.create(config.issuer, values.name ?? 'Virtual device (CLI)');
     const integrity: IntegrityVerdict = values.rooted ? 'rooted' : 'intact';
-    const enrolment = await explained(device.enrol({ proof, pin: values.pin, integrity }));
+    const enrolment = await explained(config, device.enrol({ proof, pin: values.pin, integrity }));
     const file = saveDevice(config.dataDir, device.state);
     print(values.json, { ...enrolment, file }, () =>
       [
@@ -68,9 +68,10 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
     const code = positionals[0];
     if (!code) throw new CliError(`device ${sub} needs the app link or short code shown on the login page\n${usage}`);
     if (sub === 'approve' && !values.pin) throw new CliError(`device approve needs --pin\n${usage}`);
-    const device = VirtualDevice.fromState(loadDevice(config.dataDir, values.pid));
-    const request = await explained(device.scan(code));
-    const answer = await explained(sub === 'approve' ? device.approve(request.id, values.pin!) : device.deny(request.id));
+    // The device talks to the server at ISSUER now, wherever it was when it enrolled.
+    const device = VirtualDevice.fromState({ ...loadDevice(config.dataDir, values.pid), issuer: config.issuer });
+    const request = await explained(config, device.scan(code));
+    const answer = await explained(config, sub === 'approve' ? device.approve(request.id, values.pin!) : device.deny(request.id));
     print(values.json, { ...request, status: answer.status }, () =>
       [
         `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,
