@@ -41,13 +41,15 @@ describe('migrate and seed', () => {
     expect(result.stderr).toContain('seed --citizens N');
   });
 
-  it.skipIf(postgresServerUrl)('seed says which process holds the embedded database while a server runs', async () => {
+  it.skipIf(postgresServerUrl)('migrate and seed say which process holds the embedded database while a server runs', async () => {
     const server = await startTestServer();
     try {
-      const result = await cli(['seed', '--citizens', '10'], server.testDatabase);
-      expect(result.status).toBe(75);
-      expect(result.stderr).toMatch(/in use by process \d+ \(thaid-emulator serve\)/);
-      expect(result.stderr).toContain('admin API');
+      for (const command of [['migrate'], ['seed', '--citizens', '10']]) {
+        const result = await cli(command, server.testDatabase);
+        expect(result.status).toBe(75);
+        expect(result.stderr).toMatch(/in use by process \d+ \(thaid-emulator serve\)/);
+        expect(result.stderr).toContain('admin API');
+      }
     } finally {
       await server.dispose();
     }

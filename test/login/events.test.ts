@@ -11,11 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => opened?.dispose());
 
+let count = 0;
 async function newTransaction(interactionUid: string): Promise<string> {
-  const id = `tx-${interactionUid}`;
+  const id = `tx-${++count}`;
   await opened.database.db
     .insertInto('login_transactions')
-    .values({ id, interaction_uid: interactionUid, client_id: 'any', scopes: ['openid'], short_code: id.slice(-8).toUpperCase(), expires_at: sql`now() + interval '3 minutes'` })
+    .values({ id, interaction_uid: interactionUid, client_id: 'any', scopes: ['openid'], short_code: `SHORT${count}`, expires_at: sql`now() + interval '3 minutes'` })
     .execute();
   return id;
 }
@@ -23,37 +24,49 @@ async function newTransaction(interactionUid: string): Promise<string> {
 const setStatus = (id: string, status: 'scanned' | 'cancelled') =>
   opened.database.db.updateTable('login_transactions').set({ status }).where('id', '=', id).execute();
 
-/** Resolves with how many times `uid`'s listener was called once `action` is done and notices had time to arrive. */
-async function callsFor(uid: string, action: () => Promise<unknown>): Promise<number> {
-  let calls = 0;
-  const unsubscribe = changes.subscribe(uid, () => calls++);
-  try {
-    await action();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return calls;
-  } finally {
-    unsubscribe();
-  }
+/** Counts the notices a sign-in's listener receives. */
+function listen(interactionUid: string) {
+  const heard = { count: 0, stop: () => {} };
+  heard.stop = changes.subscribe(interactionUid, () => heard.count++);
+  return heard;
+}
+
+/**
+ * Changes a control sign-in and waits until its notice arrives. Notices come in commit order, so any notice
+ * from an earlier change has arrived by then too.
+ */
+async function afterEarlierNotices(): Promise<void> {
+  const uid = `control-${++count}`;
+  const control = listen(uid);
+  await setStatus(await newTransaction(uid), 'scanned');
+  await expect.poll(() => control.count, { timeout: 5000 }).toBe(1);
+  control.stop();
 }
 
 describe('announcements of login status changes', () => {
   it('wake the browsers waiting on that sign-in, and only those', async () => {
-    const mine = await newTransaction('sign-in-mine');
-    const other = await newTransaction('sign-in-other');
-    expect(await callsFor('sign-in-mine', () => setStatus(other, 'scanned'))).toBe(0);
-    expect(await callsFor('sign-in-mine', () => setStatus(mine, 'scanned'))).toBe(1);
+    const mine = listen('sign-in-mine');
+    const other = listen('sign-in-other');
+    await setStatus(await newTransaction('sign-in-other'), 'scanned');
+    await expect.poll(() => other.count, { timeout: 5000 }).toBe(1);
+    expect(mine.count).toBe(0);
+    await setStatus(await newTransaction('sign-in-mine'), 'scanned');
+    await expect.poll(() => mine.count, { timeout: 5000 }).toBe(1);
   });
 
   it('are not sent for a new transaction, which nobody can be waiting for yet', async () => {
-    expect(await callsFor('sign-in-new', () => newTransaction('sign-in-new'))).toBe(0);
+    const waiting = listen('sign-in-new');
+    await newTransaction('sign-in-new');
+    await afterEarlierNotices();
+    expect(waiting.count).toBe(0);
   });
 
   it('stop once the browser stops listening', async () => {
     const id = await newTransaction('sign-in-left');
-    let calls = 0;
-    changes.subscribe('sign-in-left', () => calls++)();
+    const left = listen('sign-in-left');
+    left.stop();
     await setStatus(id, 'cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(calls).toBe(0);
+    await afterEarlierNotices();
+    expect(left.count).toBe(0);
   });
 });

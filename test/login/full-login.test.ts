@@ -1,9 +1,10 @@
 import * as oidc from 'openid-client';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAddressTh } from '../../src/registry/addresses.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
-import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { createRelyingParty, demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -23,10 +24,10 @@ describe('a whole login with openid-client as the relying party', () => {
     const login = await openLoginPage(server, rp.url);
     expect(login.page.text).toContain('<svg');
 
-    const request = await device.scan(login.appLink);
-    expect(request.agency.th).toBe(demo.name);
-    expect(request.dataItems.map((i) => i.scope)).toEqual(['pid', 'name', 'name_en', 'birthdate', 'address']);
-    await device.approve(request.id, testPin);
+    const asked = await device.scan(login.appLink);
+    expect(asked.agency.th).toBe(demo.name);
+    expect(asked.dataItems.map((i) => i.scope)).toEqual(['pid', 'name', 'name_en', 'birthdate', 'address']);
+    await device.approve(asked.id, testPin);
 
     const tokens = await rp.finish(await login.continueToRelyingParty());
     const expected = {
@@ -40,14 +41,35 @@ describe('a whole login with openid-client as the relying party', () => {
     expect(tokens).toMatchObject(expected);
     expect(await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).toMatchObject(expected);
     expect(tokens.claims()).not.toHaveProperty('gender');
+    expect(tokens.expires_in).toBe(3600);
+
+    // The citizen's phone was told of the request and of what they approved.
+    const inbox = (await device.notifications()).notifications;
+    expect(inbox.map((n) => n.kind)).toEqual(expect.arrayContaining(['data_request', 'login_approved']));
+    expect(inbox.find((n) => n.kind === 'data_request')?.en).toContain(demo.nameEn);
+  });
+
+  it('lets a public client (no secret) sign in only with PKCE', async () => {
+    const rp = await createRelyingParty(server, { publicClient: true, redirectUris: ['http://localhost:8081/cb'], scopes: ['pid'] });
+    const publicConfig = await oidc.discovery(new URL(server.issuer), rp.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const withoutPkce = oidc.buildAuthorizationUrl(publicConfig, { redirect_uri: rp.redirectUris[0]!, scope: 'openid pid', state: 's' });
+    const refused = await request(server.url).get(`${withoutPkce.pathname}${withoutPkce.search}`).expect(303);
+    expect(new URL(refused.headers.location as string).searchParams.get('error')).toBe('invalid_request');
+
+    const device = await enrolledDevice(server, demoPersonas[0]!);
+    const login = await startRelyingPartyLogin(publicConfig, rp.redirectUris[0]!, 'openid pid');
+    const page = await openLoginPage(server, login.url);
+    await device.approve((await device.scan(page.appLink)).id, testPin);
+    const tokens = await login.finish(await page.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
   it('works with the short code typed by hand', async () => {
     const device = await enrolledDevice(server, demoPersonas[1]!);
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
     const login = await openLoginPage(server, rp.url);
-    const request = await device.scan(login.shortCode.toLowerCase());
-    await device.approve(request.id, testPin);
+    const asked = await device.scan(login.shortCode.toLowerCase());
+    await device.approve(asked.id, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(demoPersonas[1]!.pid);
   });
@@ -56,8 +78,8 @@ describe('a whole login with openid-client as the relying party', () => {
     const device = await enrolledDevice(server, demoPersonas[2]!);
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
     const login = await openLoginPage(server, rp.url);
-    const request = await device.scan(login.appLink);
-    await device.deny(request.id);
+    const asked = await device.scan(login.appLink);
+    await device.deny(asked.id);
     const callback = new URL(await login.continueToRelyingParty());
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('code')).toBeNull();

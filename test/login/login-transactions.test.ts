@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
@@ -7,6 +6,7 @@ import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
+import { followStatusStream } from '../support/status-stream.ts';
 import { openLogin } from '../../src/login/transactions.ts';
 
 let server: TestServer;
@@ -23,35 +23,17 @@ async function newLogin(scope = 'openid pid') {
   return { rp, login: await openLoginPage(server, rp.url) };
 }
 
-/** Reads server-sent events from the login page's stream, as a browser's EventSource would. */
-function readEvents(login: Awaited<ReturnType<typeof openLoginPage>>, cookies: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const statuses: string[] = [];
-    const req = http.get(`${server.url}${login.loginPath}/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } }, (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (const match of buffer.matchAll(/data: (\{.*\})\n\n/g)) statuses.push(JSON.parse(match[1]!).status);
-        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
-      });
-      res.on('end', () => resolve(statuses));
-    });
-    req.on('error', reject);
-  });
-}
-
 const cookiesOf = (login: Awaited<ReturnType<typeof openLoginPage>>) =>
   login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
 
 describe('a login transaction', () => {
   it('streams its status to the waiting browser until the device has answered', async () => {
     const { login } = await newLogin();
-    const events = readEvents(login, cookiesOf(login));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stream = followStatusStream(`${server.url}${login.loginPath}/events`, cookiesOf(login));
+    expect(await stream.first).toBe('pending');
     const scanned = await device.scan(login.appLink);
     await device.approve(scanned.id, testPin);
-    expect(await events).toEqual(['pending', 'scanned', 'approved']);
+    expect((await stream.ended).statuses).toEqual(['pending', 'scanned', 'approved']);
   });
 
   it('is single-use: a second scan of the same QR code is refused', async () => {
@@ -136,6 +118,8 @@ describe('a relying party suspended while the citizen holds its request', () => 
     await server.database.db.updateTable('agency_systems').set({ status: 'suspended' }).where('client_id', '=', rp.clientId).execute();
     expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 403, code: 'relying_party_inactive' });
     expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
+    const { failed_pin_attempts } = await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', device.requireDeviceId()).executeTakeFirstOrThrow();
+    expect(failed_pin_attempts).toBe(0);
   });
 });
 

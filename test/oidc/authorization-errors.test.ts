@@ -172,6 +172,13 @@ describe('the authorization request itself', () => {
     expect(location.searchParams.get('error')).toBe('invalid_scope');
   });
 
+  it('may carry scope names the service does not know, which are ignored', async () => {
+    const response = await request(server.url)
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'openid pid not_a_thaid_scope' }))
+      .expect(303);
+    expect(response.headers.location).toMatch(/^\/login\//);
+  });
+
   it('must name its redirect URI even when the system has registered only one', async () => {
     const rp = await createRelyingParty(server, { redirectUris: ['https://only.example.test/cb'] });
     const response = await request(server.url).get(authorizationUrl(server, { client_id: rp.clientId })).expect(400);

@@ -5,20 +5,23 @@ import { createRelyingParty } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { basicAuth } from '../support/http.ts';
 
-let server: TestServer | undefined;
-afterAll(() => server?.dispose());
+// Whichever server each test ends with; the data of all of them goes at the end.
+const running: TestServer[] = [];
+afterAll(async () => {
+  for (const server of running) await server.dispose();
+});
 
 describe('a restarted server', () => {
   it('keeps its signing keys, its relying parties and its citizens', async () => {
     const first = await startTestServer();
-    server = first;
     const jwksBefore = (await request(first.url).get('/api/v2/oauth2/jwks/').expect(200)).body;
     const rp = await createRelyingParty(first);
     const citizensBefore = await countCitizens(first.database.db);
     expect(citizensBefore).toBeGreaterThan(0);
     await first.stop();
 
-    server = await first.restart();
+    const server = await first.restart();
+    running.push(server);
     const jwksAfter = (await request(server.url).get('/api/v2/oauth2/jwks/').expect(200)).body;
     expect(jwksAfter).toEqual(jwksBefore);
     expect(await countCitizens(server.database.db)).toBe(citizensBefore);
@@ -33,7 +36,8 @@ describe('a restarted server', () => {
   });
 
   it('keeps an interaction cookie signed before the restart valid', async () => {
-    const agent = request.agent(server!.url);
+    const first = await startTestServer();
+    const agent = request.agent(first.url);
     const query = new URLSearchParams({
       client_id: 'thaid-demo-client',
       response_type: 'code',
@@ -41,8 +45,9 @@ describe('a restarted server', () => {
       redirect_uri: 'http://localhost:8080/callback',
     });
     const start = await agent.get(`/api/v2/oauth2/auth/?${query}`).expect(303);
-    await server!.stop();
-    server = await server!.restart();
+    await first.stop();
+    const server = await first.restart();
+    running.push(server);
     const page = await request(server.url)
       .get(start.headers.location as string)
       .set('cookie', (start.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; '))
