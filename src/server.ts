@@ -7,7 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { ensureAdminToken } from './admin/admin-token.ts';
 import { seedDemoDataOnFirstStart, type DemoSeedResult } from './demo/demo-data.ts';
-import { createApp } from './http/app.ts';
+import { createApp } from './app.ts';
 import { getOrCreateSetting } from './instance/settings.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPagePath } from './login/paths.ts';

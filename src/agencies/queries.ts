@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ActiveSystemsView, AgencySystemsTable, Schema, Status } from '../db/schema.ts';
 
-export type SystemRow = Selectable<AgencySystemsTable>;
 export type ActiveSystem = Selectable<ActiveSystemsView>;
 
 export interface NewAgency {
@@ -68,12 +67,4 @@ export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, stat
     .where('id', '=', agencyId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-export async function countSystems(db: Kysely<Schema>): Promise<number> {
-  const { count } = await db
-    .selectFrom('agency_systems')
-    .select((eb) => eb.fn.countAll<string>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(count);
 }

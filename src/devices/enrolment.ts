@@ -1,16 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.ts';
-import { cancelOpenForDevice } from '../login/queries.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import type { Citizen } from '../registry/citizen.ts';
 import { findCitizen } from '../registry/queries.ts';
 import { requireIntactDevice, type IntegrityVerdict } from './integrity.ts';
 import { hashPin } from './pin-hash.ts';
 import { pinProblems } from './pin-policy.ts';
-import { insertDevice, insertEnrolmentCode, revokeActiveDevice, useEnrolmentCode } from './queries.ts';
+import {
+  findUsableEnrolmentCode,
+  insertDevice,
+  insertEnrolmentCode,
+  lockCitizenForEnrolment,
+  revokeActiveDevice,
+  useEnrolmentCode,
+} from './queries.ts';
 
 export type IdentityProof =
   | { method: 'self'; pid: string; laserCode: string; birthdate: string }
@@ -64,14 +70,8 @@ const invalidCode = () =>
   new ForbiddenError('invalid_enrolment_code', 'The enrolment code is not valid: it is wrong, used already or expired. Ask the officer for a new one.');
 
 async function citizenForOfficeEnrolment(db: Kysely<Schema>, code: string): Promise<Citizen> {
-  const row = await db
-    .selectFrom('enrolment_codes')
-    .select('pid')
-    .where('code_hash', '=', hashCode(code))
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  const citizen = row && (await findCitizen(db, row.pid));
+  const pid = await findUsableEnrolmentCode(db, hashCode(code));
+  const citizen = pid && (await findCitizen(db, pid));
   if (!citizen) throw invalidCode();
   return citizen;
 }
@@ -98,13 +98,12 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
   const deviceId = randomBytes(16).toString('base64url');
 
   const replaced = await db.transaction().execute(async (trx) => {
-    // Enrolments of one citizen take turns, so two at once cannot both find no active device.
-    await trx.selectFrom('citizens').select('pid').where('pid', '=', citizen.pid).forUpdate().execute();
+    await lockCitizenForEnrolment(trx, citizen.pid);
     if (proof.method === 'office' && (await useEnrolmentCode(trx, hashCode(proof.enrolmentCode))) !== citizen.pid) {
       throw invalidCode();
     }
+    // Its unfinished sign-ins are cancelled with it, by the database (migration 0007).
     const replaced = await revokeActiveDevice(trx, citizen.pid, 'replaced by a new enrolment');
-    const cancelled = replaced ? await cancelOpenForDevice(trx, replaced.id) : [];
     await insertDevice(trx, {
       id: deviceId,
       pid: citizen.pid,
@@ -120,7 +119,7 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
         kind: 'device_replaced',
         th: `ThaID ย้ายมาที่อุปกรณ์นี้แล้ว อุปกรณ์เดิม (${replaced.name}) ถูกยกเลิกทันที`,
         en: `ThaID now lives on this phone. The previous phone (${replaced.name}) was signed out at once.`,
-        details: { previousDevice: replaced.name, cancelledLogins: cancelled.length },
+        details: { previousDevice: replaced.name },
       });
     }
     return replaced;

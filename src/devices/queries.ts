@@ -10,10 +10,6 @@ export async function findDevice(db: Db, id: string): Promise<Device | undefined
   return db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findActiveDeviceOf(db: Db, pid: string): Promise<Device | undefined> {
-  return db.selectFrom('devices').selectAll().where('pid', '=', pid).where('status', '=', 'active').executeTakeFirst();
-}
-
 /** Revokes the citizen's active device, if any, and returns it. */
 export async function revokeActiveDevice(db: Db, pid: string, reason: string): Promise<Device | undefined> {
   return db
@@ -113,6 +109,23 @@ export async function insertEnrolmentCode(db: Db, code: { hash: string; pid: str
     .returning('expires_at')
     .executeTakeFirstOrThrow();
   return { expiresAt: row.expires_at };
+}
+
+/** The citizen of an enrolment code that is unused and unexpired, without using it yet. */
+export async function findUsableEnrolmentCode(db: Db, hash: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('enrolment_codes')
+    .select('pid')
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.pid;
+}
+
+/** Enrolments of one citizen take turns (inside a transaction), so two at once cannot both find no active device. */
+export async function lockCitizenForEnrolment(trx: Transaction<Schema>, pid: string): Promise<void> {
+  await trx.selectFrom('citizens').select('pid').where('pid', '=', pid).forUpdate().execute();
 }
 
 /** Marks an unused, unexpired enrolment code used and returns its citizen, in one statement. */

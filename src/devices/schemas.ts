@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { isValidPid } from '../registry/pid.ts';
 import { integrityVerdicts } from './integrity.ts';
 
-const pin = z.string().regex(/^\d{8}$/, 'must be exactly 8 digits');
-const integrity = z.enum(integrityVerdicts, { error: `must be one of ${integrityVerdicts.join(', ')}` });
+export const pin = z.string().regex(/^\d{8}$/, 'must be exactly 8 digits');
+export const integrity = z.enum(integrityVerdicts, { error: `must be one of ${integrityVerdicts.join(', ')}` });
 
 export const enrolmentBody = z.object({
   name: z
@@ -26,12 +26,4 @@ export const enrolmentBody = z.object({
   ]),
 });
 
-/** The QR code's app link, or the short code typed by hand. */
-export const scanBody = z.object({ code: z.string().trim().min(1).max(500) });
-
-export const approveBody = z.object({ pin, integrity });
-
 export const changePinBody = z.object({ currentPin: pin, newPin: pin });
-
-/** Login ids are base64url; anything else names no sign-in. */
-export const loginId = z.string().regex(/^[\w-]{1,64}$/);

@@ -4,7 +4,7 @@ import type { LoginRequestDetails } from '../login/transactions.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';
 import { bodyDigest, signatureScheme, signatureType } from './request-signature.ts';
-import { deviceApiPrefix } from './routes.ts';
+import { deviceApiPrefix } from './paths.ts';
 
 /** A refusal from the device API, with its OAuth-style code. */
 export class DeviceApiError extends Error {

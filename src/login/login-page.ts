@@ -3,7 +3,7 @@ import { escapeHtml, html, render } from '../http/views.ts';
 import { dataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
-import { formatShortCode } from './transactions.ts';
+import { formatShortCode } from './short-codes.ts';
 
 const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', timeStyle: 'medium' });
 

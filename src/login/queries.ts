@@ -91,24 +91,24 @@ export async function findLoginTransaction(db: Db, ref: { id: string } | { short
   return ('id' in ref ? query.where('t.id', '=', ref.id) : query.where('t.short_code', '=', ref.shortCode).orderBy('t.created_at', 'desc').limit(1)).executeTakeFirst();
 }
 
-/** Moves a transaction from one status to the next only if it is still where the caller saw it. */
+/**
+ * Moves a transaction from one status to the next only if it is still where the caller saw it (and, for an
+ * answer, only for the device that scanned it). An open transaction past its time moves nowhere.
+ */
 export async function transition(
   db: Db,
   id: string,
   from: LoginStatus,
   to: LoginStatus,
-  extra: { deviceId?: string; pid?: string; requireDeviceId?: string } = {},
+  answeringDeviceId?: string,
 ): Promise<LoginRow | undefined> {
   let query = db
     .updateTable('login_transactions')
-    .set({
-      status: to,
-      ...(to === 'scanned' ? { scanned_at: sql`now()`, device_id: extra.deviceId ?? null, pid: extra.pid ?? null } : { decided_at: sql`now()` }),
-    })
+    .set({ status: to, decided_at: sql`now()` })
     .where('id', '=', id)
     .where('status', '=', from);
   if (from === 'pending' || from === 'scanned') query = query.where('expires_at', '>', sql<Date>`now()`);
-  if (extra.requireDeviceId) query = query.where('device_id', '=', extra.requireDeviceId);
+  if (answeringDeviceId) query = query.where('device_id', '=', answeringDeviceId);
   return query.returningAll().executeTakeFirst();
 }
 
@@ -147,16 +147,4 @@ export async function claimForScan(
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
     .executeTakeFirst();
-}
-
-/** Cancels the open transactions a device had scanned; returns their ids. */
-export async function cancelOpenForDevice(db: Db, deviceId: string): Promise<string[]> {
-  const rows = await db
-    .updateTable('login_transactions')
-    .set({ status: 'cancelled', decided_at: sql`now()` })
-    .where('device_id', '=', deviceId)
-    .where('status', 'in', ['pending', 'scanned'])
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newShortCode } from './short-codes.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
@@ -22,14 +23,6 @@ import {
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
 export const LOGIN_TTL_SECONDS = 180;
 
-const shortCodeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-function newShortCode(): string {
-  return Array.from(randomBytes(8), (b) => shortCodeAlphabet[b % shortCodeAlphabet.length]).join('');
-}
-
-export const formatShortCode = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
-export const normaliseShortCode = (code: string) => code.replace(/[-\s]/g, '').toUpperCase();
 
 /**
  * Starts a transaction for an interaction that has none open, or returns the one that is. It never outlives
@@ -170,7 +163,7 @@ export async function approveLogin(
   // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
   const details = describe(login);
   await checkPin(db, device.id, request.pin);
-  const approved = await transition(db, login.id, 'scanned', 'approved', { requireDeviceId: device.id });
+  const approved = await transition(db, login.id, 'scanned', 'approved', device.id);
   if (!approved) return explainUnavailable(db, { id: login.id });
   await insertNotification(db, {
     pid: device.pid,
@@ -186,7 +179,7 @@ export async function approveLogin(
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
 export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
   const login = await scannedBy(db, device, id);
-  const denied = await transition(db, login.id, 'scanned', 'denied', { requireDeviceId: device.id });
+  const denied = await transition(db, login.id, 'scanned', 'denied', device.id);
   if (!denied) return explainUnavailable(db, { id });
   return { id: denied.id, status: denied.status };
 }

@@ -1,8 +1,8 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration } from 'oidc-provider';
 import { clientSecretMatches } from '../agencies/client-credentials.ts';
-import { clientMetadata, extraClientFields } from '../agencies/client-metadata.ts';
+import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
 import { createAdapterClass } from './adapter.ts';
@@ -149,4 +149,3 @@ export function createProvider(options: ProviderOptions): Provider {
   return provider;
 }
 
-export type { KoaContextWithOIDC };

@@ -34,10 +34,6 @@ export const claimScopes: readonly string[] = dataItems.map((item) => item.scope
 /** Every scope the provider knows: openid plus one per data item. */
 export const supportedScopes: readonly string[] = ['openid', ...claimScopes];
 
-export function isSupportedScope(scope: string): boolean {
-  return supportedScopes.includes(scope);
-}
-
 /** oidc-provider's `claims` option: each data-item scope releases the claim of the same name. */
 export function claimsByScope(): Record<string, string[]> {
   return { openid: ['sub'], ...Object.fromEntries(claimScopes.map((scope) => [scope, [scope]])) };

@@ -107,7 +107,7 @@ describe('one active device per citizen', () => {
     expect(status.body.status).toBe('cancelled');
     const inbox = await newPhone.notifications();
     expect(inbox.notifications.map((n) => n.kind)).toContain('device_replaced');
-    expect(inbox.notifications.find((n) => n.kind === 'device_replaced')?.details).toMatchObject({ cancelledLogins: 1 });
+    expect(inbox.notifications.find((n) => n.kind === 'device_replaced')?.details).toMatchObject({ previousDevice: oldPhone.state.name });
   });
 });
 

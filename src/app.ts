@@ -1,19 +1,20 @@
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
-import { adminRoutes } from '../admin/routes.ts';
-import type { Schema } from '../db/schema.ts';
-import type { Logger } from '../logging/logger.ts';
-import { loginRoutes } from '../login/routes.ts';
-import { authorizationByPost } from '../oidc/authorization-by-post.ts';
-import { endpointAliases } from '../oidc/paths.ts';
-import type { ProviderHost } from '../oidc/provider-host.ts';
-import type { LoginChanges } from '../login/events.ts';
-import { deviceRoutes } from '../devices/routes.ts';
-import { assetRoutes } from './assets.ts';
-import { errorHandler } from './error-handler.ts';
-import { healthRoutes } from './health-routes.ts';
-import { requestContext } from './request-context.ts';
-import { securityHeaders } from './security-headers.ts';
+import { adminRoutes } from './admin/routes.ts';
+import type { Schema } from './db/schema.ts';
+import type { Logger } from './logging/logger.ts';
+import { loginRoutes } from './login/routes.ts';
+import { authorizationByPost } from './oidc/authorization-by-post.ts';
+import { endpointAliases } from './oidc/paths.ts';
+import type { ProviderHost } from './oidc/provider-host.ts';
+import type { LoginChanges } from './login/events.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import { loginDeviceRoutes } from './login/device-routes.ts';
+import { assetRoutes } from './http/assets.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { requestContext } from './http/request-context.ts';
+import { securityHeaders } from './http/security-headers.ts';
 
 export interface AppDependencies {
   logger: Logger;
@@ -36,6 +37,7 @@ export function createApp(deps: AppDependencies): Koa {
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
     deviceRoutes({ db: deps.db }),
+    loginDeviceRoutes({ db: deps.db }),
     assetRoutes(),
   ];
 

@@ -1,6 +1,6 @@
 import type { AdapterPayload } from 'oidc-provider';
-import { agencySectorUri } from '../oidc/subjects.ts';
-import type { ActiveSystem } from './queries.ts';
+import type { ActiveSystem } from '../agencies/queries.ts';
+import { agencySectorUri } from './subjects.ts';
 
 /** Fields of ours that ride along in the client metadata, for pages and pairwise subjects. */
 export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en', 'system_name', 'purpose'] as const;

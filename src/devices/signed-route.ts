@@ -1,0 +1,23 @@
+import type { Context } from 'koa';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { parseJson, readRawBody } from '../http/json-body.ts';
+import type { Device } from './queries.ts';
+import { verifyDeviceRequest, type RequestFacts } from './request-signature.ts';
+
+/** What a device's signature covers, read from the request: the body as its exact bytes. */
+export async function requestFacts(ctx: Context): Promise<RequestFacts> {
+  return { authorization: ctx.get('authorization'), method: ctx.method, path: ctx.originalUrl, body: await readRawBody(ctx) };
+}
+
+/**
+ * A device API route for an enrolled device: the signature is verified before the handler runs, which gets the
+ * device and the parsed body, and answers with what it returns.
+ */
+export function signedRoute(db: Kysely<Schema>, handler: (ctx: Context, device: Device, body: unknown) => Promise<unknown>) {
+  return async (ctx: Context): Promise<void> => {
+    const request = await requestFacts(ctx);
+    const device = await verifyDeviceRequest(db, request);
+    ctx.body = await handler(ctx, device, parseJson(request.body));
+  };
+}
