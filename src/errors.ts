@@ -36,7 +36,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, code = 'conflict') {
+  constructor(code: string, message: string) {
     super(409, code, message);
   }
 }

@@ -55,6 +55,9 @@ const postgresUrl = z
     'must start with postgres:// or postgresql://',
   );
 
+/** The largest registry seed: seeds are whole numbers below 2^31. */
+export const MAX_REGISTRY_SEED = 2 ** 31 - 1;
+
 const environmentSchema = z.object({
   PORT: integerIn(0, 65535).default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -71,7 +74,7 @@ const environmentSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1')
     .default(false),
-  REGISTRY_SEED: integerIn(0, 2 ** 31 - 1).default(2567),
+  REGISTRY_SEED: integerIn(0, MAX_REGISTRY_SEED).default(2567),
   DEMO_CITIZENS: integerIn(0, 1_000_000).default(1000),
 });
 

@@ -29,6 +29,8 @@ type Query = (...args: unknown[]) => unknown;
  * (transaction control, migrations) are sent as they are.
  */
 export class PreparingClient extends pg.Client {
+  // Set on the prototype rather than written as a method: pg.Client's query has a dozen overloads (callbacks,
+  // cursors, config objects) that an overriding method would have to repeat to type-check.
   static {
     const plainQuery = pg.Client.prototype.query as Query;
     (PreparingClient.prototype as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {

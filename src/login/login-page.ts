@@ -10,7 +10,7 @@ const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok',
 const statusText: Record<LoginTransaction['status'], string> = {
   pending: 'รอการสแกน · Waiting for the QR code to be scanned',
   scanned: 'สแกนแล้ว รอการยืนยันด้วย PIN · Scanned; waiting for approval with the PIN',
-  approved: 'ยืนยันแล้ว · Approved',
+  approved: 'ยืนยันแล้ว กำลังดำเนินการต่อ · Approved; continuing',
   denied: 'ปฏิเสธแล้ว · Refused',
   expired: 'QR code หมดอายุ · The QR code has expired',
   cancelled: 'ยกเลิกแล้ว · Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled',
@@ -37,6 +37,8 @@ export async function loginPage(issuer: string, uid: string, login: LoginTransac
     shortCode: formatShortCode(login.short_code),
     status: login.status,
     statusText: statusText[login.status],
+    // The page's script shows the same words when the status changes.
+    statusTexts: JSON.stringify(statusText),
     expiresAt: login.expires_at.toISOString(),
     expiresAtText: bangkokTime.format(login.expires_at),
     pagePath: loginPagePath(uid),

@@ -115,7 +115,7 @@ async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { sh
   if (login.status === 'expired') {
     throw new GoneError('login_expired', 'This code has expired. Ask for a new QR code in the browser.');
   }
-  throw new ConflictError('This code was already scanned or answered. Each QR code works once.', 'login_already_used');
+  throw new ConflictError('login_already_used', 'This code was already scanned or answered. Each QR code works once.');
 }
 
 /** A device scans a QR code (or types its short code): the request is now this device's to answer. */
@@ -145,7 +145,7 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
   const login = await findLoginTransaction(db, { id });
   if (!login || login.device_id !== device.id) throw new NotFoundError('This device has not scanned a sign-in with this id.');
   if (login.status === 'expired') throw new GoneError('login_expired', 'The sign-in expired before it was answered.');
-  if (login.status !== 'scanned') throw new ConflictError(`The sign-in was already ${login.status}.`, 'login_already_used');
+  if (login.status !== 'scanned') throw new ConflictError('login_already_used', `The sign-in was already ${login.status}.`);
   return login;
 }
 

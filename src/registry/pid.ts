@@ -1,6 +1,7 @@
 /** Thai citizen identification numbers (เลขประจำตัวประชาชน): 13 digits, the last a mod-11 check digit. */
 
-const PID_PATTERN = /^[1-9][0-9]{12}$/;
+// The first digit is the holder's category: 1 to 8 for people registered as Thai citizens.
+const PID_PATTERN = /^[1-8][0-9]{12}$/;
 const FIRST_TWELVE_PATTERN = /^[0-9]{12}$/;
 
 /** Check digit for the first 12 digits: (11 - Σ digit[i]·(13 − i) mod 11) mod 10. */

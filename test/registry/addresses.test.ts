@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { RegisteredAddress } from '../../src/registry/citizen.ts';
 import { addressAreas, formatAddressTh, randomAddress } from '../../src/registry/addresses.ts';
 import { createRng } from '../../src/registry/random.ts';
-import { isKnownArea } from './thai-data-reference.ts';
+import { isKnownArea } from '../support/thai-data-reference.ts';
 
 const chiangMai: RegisteredAddress = {
   houseNumber: '99/1',

@@ -8,7 +8,7 @@ import {
   pidMiddleDigits,
 } from '../../src/registry/generate.ts';
 import { isValidPid } from '../../src/registry/pid.ts';
-import { isKnownArea } from './thai-data-reference.ts';
+import { isKnownArea } from '../support/thai-data-reference.ts';
 
 const TODAY = new Date(Date.UTC(2026, 10, 23));
 const TODAY_ISO = '2026-11-23';

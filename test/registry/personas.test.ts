@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { cardExpiryDate } from '../../src/registry/generate.ts';
 import { demoPersonas, personaNotes } from '../../src/registry/personas.ts';
 import { isValidPid } from '../../src/registry/pid.ts';
-import { isKnownArea } from './thai-data-reference.ts';
+import { isKnownArea } from '../support/thai-data-reference.ts';
 
 describe('demo personas', () => {
   it('are four people with distinct valid pids, each with a note', () => {

@@ -3,14 +3,7 @@
   const section = document.getElementById('login');
   if (!section) return;
   const statusLine = section.querySelector('.status');
-  const texts = {
-    pending: 'รอการสแกน · Waiting for the QR code to be scanned',
-    scanned: 'สแกนแล้ว รอการยืนยันด้วย PIN · Scanned; waiting for approval with the PIN',
-    approved: 'ยืนยันแล้ว กำลังดำเนินการต่อ · Approved; continuing',
-    denied: 'ปฏิเสธแล้ว · Refused',
-    expired: 'QR code หมดอายุ · The QR code has expired',
-    cancelled: 'ยกเลิกแล้ว · Cancelled',
-  };
+  const texts = JSON.parse(section.dataset.texts || '{}');
   let done = false;
   const show = (status) => {
     if (done) return;

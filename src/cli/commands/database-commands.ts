@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Config } from '../../config/config.ts';
+import { MAX_REGISTRY_SEED, type Config } from '../../config/config.ts';
 import { openDatabase, type Database } from '../../db/database.ts';
 import { migrate } from '../../db/migrate.ts';
 import { seedRegistry } from '../../registry/seed.ts';
@@ -38,7 +38,9 @@ export async function seedCommand(config: Config, argv: string[]): Promise<void>
     throw new CliError('Give the number of citizens: seed --citizens N (1 to 10,000,000).');
   }
   const seed = values.seed === undefined ? config.registrySeed : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed must be a whole number of 0 or more.');
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_REGISTRY_SEED) {
+    throw new CliError(`--seed must be a whole number from 0 to ${MAX_REGISTRY_SEED}, as REGISTRY_SEED is.`);
+  }
 
   const started = Date.now();
   const bar = progressBar('Seeding citizens');

@@ -51,6 +51,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
     const scanned = await device.scan(appLink);
     await page.locator('#login[data-status="scanned"]').waitFor();
+    expect(await page.textContent('.status')).toContain('Scanned; waiting for approval with the PIN');
     await device.approve(scanned.id, testPin);
 
     const tokens = await rp.finish(await callback);
