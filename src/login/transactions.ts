@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { newShortCode } from './short-codes.ts';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
@@ -19,10 +18,19 @@ import {
   type LoginRow,
   type LoginTransaction,
 } from './queries.ts';
+import { newShortCode } from './short-codes.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
 export const LOGIN_TTL_SECONDS = 180;
 
+/** What a new transaction is for: an interaction, its client and the scopes it asked for. */
+export interface LoginRequest {
+  interactionUid: string;
+  /** Epoch seconds. */
+  interactionExpiresAt: number;
+  clientId: string;
+  scopes: string[];
+}
 
 /**
  * Starts a transaction for an interaction that has none open, or returns the one that is. It never outlives
@@ -60,14 +68,6 @@ export async function renewLogin(db: Kysely<Schema>, request: LoginRequest): Pro
 /** The interaction's latest transaction. */
 export async function currentLogin(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | undefined> {
   return latestForInteraction(db, interactionUid);
-}
-
-export interface LoginRequest {
-  interactionUid: string;
-  /** Epoch seconds. */
-  interactionExpiresAt: number;
-  clientId: string;
-  scopes: string[];
 }
 
 export interface LoginRequestDetails {
