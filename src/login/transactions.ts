@@ -124,8 +124,7 @@ export async function scanLogin(
   device: Device,
   ref: { id: string } | { shortCode: string },
 ): Promise<LoginRequestDetails> {
-  // A locked device could never approve; it should not hold the browser's code either.
-  if (device.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS) throw deviceLocked();
+  // The claim itself refuses a device that could never approve (locked or revoked); the explanation says which.
   const scanned = await claimForScan(db, ref, device);
   if (!scanned) return explainUnavailable(db, ref, device.id);
   const details = describe(scanned);
