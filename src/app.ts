@@ -15,6 +15,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import type { CookieSigner } from './http/cookie-signer.ts';
 
 export interface AppDependencies {
   logger: Logger;
@@ -22,7 +23,7 @@ export interface AppDependencies {
   adminToken: string;
   providers: ProviderHost;
   /** Must equal the provider's cookie keys: the mounted provider signs cookies with the outer app's keys. */
-  cookieKeys: string[];
+  cookieSigner: CookieSigner;
   trustProxy: boolean;
   loginChanges: LoginChanges;
   issuer: string;
@@ -30,7 +31,8 @@ export interface AppDependencies {
 
 /** Our routes first; everything else is the OpenID Connect provider. */
 export function createApp(deps: AppDependencies): Koa {
-  const app = new Koa({ keys: deps.cookieKeys, proxy: deps.trustProxy });
+  // Koa's types list keys; its cookies equally take a signer with Keygrip's methods.
+  const app = new Koa({ keys: deps.cookieSigner as unknown as string[], proxy: deps.trustProxy });
   app.silent = true; // errors are logged by the error handler, with the request id
   const routers = [
     healthRoutes(deps.db),

@@ -16,6 +16,7 @@ import { expireOverdue } from './login/queries.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
 import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
+import { CookieSigner } from './http/cookie-signer.ts';
 import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { SigningKeyFollower } from './oidc/signing-key-changes.ts';
@@ -52,7 +53,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const demo = await seedDemoDataOnFirstStart(db, { registrySeed: config.registrySeed, count: config.demoCitizens });
   const adminToken = ensureAdminToken(config.dataDir, config.adminToken);
   const pairwiseSalt = await getOrCreateSetting(db, 'pairwise_salt', () => randomBytes(32).toString('base64url'));
-  const cookieKeys = await loadCookieKeys(db);
+  const cookieSigner = new CookieSigner(await loadCookieKeys(db));
 
   const signingKeys = new SigningKeyFollower(db);
   const providers = await ProviderHost.create(async () => {
@@ -60,7 +61,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
       issuer: config.issuer,
       db,
       signingKeys: await signingKeys.keysToLoad(),
-      cookieKeys,
+      cookieSigner,
       pairwiseSalt,
       trustProxy: config.trustProxy,
       loginPageUrl: loginPagePath,
@@ -74,7 +75,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
 
   await signingKeys.follow(database, providers, (error) => logger.warn({ err: error }, 'reloading the signing keys failed'));
   const loginChanges = await LoginChanges.start(database);
-  const app = createApp({ logger, db, adminToken, providers, cookieKeys, trustProxy: config.trustProxy, loginChanges, issuer: config.issuer });
+  const app = createApp({ logger, db, adminToken, providers, cookieSigner, trustProxy: config.trustProxy, loginChanges, issuer: config.issuer });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import Provider, { errors, interactionPolicy, type Configuration } from 'oidc-provider';
+import type { CookieSigner } from '../http/cookie-signer.ts';
 import { clientSecretMatches } from '../agencies/client-credentials.ts';
 import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
@@ -19,7 +20,8 @@ export interface ProviderOptions {
   db: Kysely<Schema>;
   /** Private JWKs, current keys first. */
   signingKeys: JWK[];
-  cookieKeys: string[];
+  /** Signs the provider's cookies; the same keys as the outer app's. */
+  cookieSigner: CookieSigner;
   /** Secret salt of pairwise subject identifiers; fixed for the life of the installation. */
   pairwiseSalt: string;
   trustProxy: boolean;
@@ -119,7 +121,8 @@ export function createProvider(options: ProviderOptions): Provider {
     interactions: { policy: freshApprovalPolicy(), url: async (_ctx, interaction) => options.loginPageUrl(interaction.uid) },
     jwks: { keys: options.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
-      keys: options.cookieKeys,
+      // Typed as a list of keys; the provider also takes a signer with Keygrip's methods.
+      keys: options.cookieSigner as unknown as string[],
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
