@@ -31,6 +31,13 @@ const statements = {
  */
 const storable = (key: string) => !key.includes('\0');
 
+/*
+ * The provider's browser sessions are never used again: every sign-in is approved afresh on the device, tokens
+ * do not end with the session, and there is no logout endpoint. Storing them would only cost a write per
+ * sign-in and keep a trace of the citizen's browser that nothing reads.
+ */
+const unstoredModels = new Set(['Session']);
+
 /** oidc-provider's storage for every model, in one table keyed by (model, id). */
 export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource) {
   const run = <R>(statement: string, parameters: unknown[]) => db.executeQuery<R>(CompiledQuery.raw(statement, parameters));
@@ -43,6 +50,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      if (unstoredModels.has(this.model)) return;
       await run(statements.upsert, [
         this.model,
         id,
@@ -70,7 +78,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     }
 
     async #findBy(statement: string, value: string): Promise<AdapterPayload | undefined> {
-      if (!storable(value)) return undefined;
+      if (!storable(value) || unstoredModels.has(this.model)) return undefined;
       const { rows } = await run<{ payload: AdapterPayload; consumed_at: Date | null }>(statement, [this.model, value]);
       const row = rows[0];
       if (!row) return undefined;

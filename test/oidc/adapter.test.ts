@@ -61,15 +61,24 @@ describe(`the oidc-provider adapter on ${postgresServerUrl ? 'PostgreSQL' : 'PGl
   });
 
   it('stops finding a payload once it has expired, and cleans it up later', async () => {
-    const sessions = new Adapter('Session');
-    await sessions.upsert('s-1', { uid: 'uid-1', accountId: 'a' }, 60);
-    expect(await sessions.findByUid('uid-1')).toEqual({ uid: 'uid-1', accountId: 'a' });
-    await backdate('Session', 's-1');
-    expect(await sessions.find('s-1')).toBeUndefined();
-    expect(await sessions.findByUid('uid-1')).toBeUndefined();
+    const interactions = new Adapter('Interaction');
+    await interactions.upsert('s-1', { uid: 'uid-1', accountId: 'a' }, 60);
+    expect(await interactions.findByUid('uid-1')).toEqual({ uid: 'uid-1', accountId: 'a' });
+    await backdate('Interaction', 's-1');
+    expect(await interactions.find('s-1')).toBeUndefined();
+    expect(await interactions.findByUid('uid-1')).toBeUndefined();
     expect(await deleteExpiredPayloads(database.db)).toBeGreaterThanOrEqual(1);
     const left = await database.db.selectFrom('oidc_payloads').select('id').where('id', '=', 's-1').execute();
     expect(left).toEqual([]);
+  });
+
+  it('keeps no browser sessions, as no sign-in ever reuses one', async () => {
+    const sessions = new Adapter('Session');
+    await sessions.upsert('s-2', { uid: 'uid-2', accountId: 'a' }, 60);
+    expect(await sessions.find('s-2')).toBeUndefined();
+    expect(await sessions.findByUid('uid-2')).toBeUndefined();
+    const stored = await database.db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Session').execute();
+    expect(stored).toEqual([]);
   });
 
   it('keeps a payload without expiry until it is destroyed', async () => {
