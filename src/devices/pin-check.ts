@@ -16,15 +16,21 @@ export class PinRejectedError extends ForbiddenError {
 }
 
 /**
- * Checks a device's PIN. An attempt is taken before the hash is compared, so concurrent guesses never get
- * more than the allowed number of comparisons; a right PIN gives the attempts back.
+ * Checks a device's PIN, spending one attempt: the attempt is taken before the hash is compared, so concurrent
+ * guesses never get more than the allowed number of comparisons. A right PIN leaves the attempt taken; the
+ * caller gives it back, in the statement that acts on the PIN (an approval does so with approveScanned).
  */
-export async function checkPin(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
+export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
   const hash = await takePinAttempt(db, deviceId);
   if (hash === undefined) {
     await spendPinCheckTime(pin);
     throw new PinRejectedError();
   }
   if (!(await pinMatches(hash, pin))) throw new PinRejectedError();
+}
+
+/** Checks a device's PIN; a right PIN gives all attempts back. */
+export async function checkPin(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
+  await spendPinAttempt(db, deviceId, pin);
   await resetPinAttempts(db, deviceId);
 }

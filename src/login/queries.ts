@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
 import { MAX_FAILED_PIN_ATTEMPTS } from '../devices/queries.ts';
+import type { NewNotification } from '../notifications/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -35,34 +36,73 @@ function selectLogins(db: Db) {
 /** A login transaction as the browser, the device and the flow read it. */
 export type LoginTransaction = NonNullable<Awaited<ReturnType<ReturnType<typeof selectLogins>['executeTakeFirst']>>>;
 
+/** A new transaction's fields; `notAfter` (epoch seconds) is the end of the interaction it belongs to. */
+export interface NewLoginTransaction {
+  id: string;
+  interactionUid: string;
+  clientId: string;
+  scopes: string[];
+  shortCode: string;
+  ttlSeconds: number;
+  notAfter: number;
+}
+
+// The database's clock decides expiry everywhere, so the server's clock cannot disagree with it.
+const expiryOf = (t: NewLoginTransaction) => sql<Date>`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.notAfter}))`;
+
+// The open-transaction index's own predicate, spelled with constants: a prepared statement's generic plan cannot
+// match a partial index to a predicate with parameters.
+const openPerInteraction = sql<boolean>`status in ('pending', 'scanned')`;
+
 /**
  * Inserts a transaction unless its interaction already has an open one (a unique index decides, so pages
  * loading at once cannot open two). Returns undefined when one was already open.
  */
-export async function insertLoginTransaction(
-  db: Db,
-  t: { id: string; interactionUid: string; clientId: string; scopes: string[]; shortCode: string; ttlSeconds: number; notAfter: number },
-): Promise<LoginTransaction | undefined> {
+export async function insertLoginTransaction(db: Db, t: NewLoginTransaction): Promise<LoginTransaction | undefined> {
   return db
     .with('opened', (qb) =>
       qb
         .insertInto('login_transactions')
-        .values({
-          id: t.id,
-          interaction_uid: t.interactionUid,
-          client_id: t.clientId,
-          scopes: t.scopes,
-          short_code: t.shortCode,
-          // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it;
-          // `notAfter` (epoch seconds) is the end of the interaction the transaction belongs to.
-          expires_at: sql`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.notAfter}))`,
-        })
-        // The index's own predicate, spelled with constants: a prepared statement's generic plan cannot match a
-        // partial index to a predicate with parameters.
-        .onConflict((oc) => oc.column('interaction_uid').where(sql<boolean>`status in ('pending', 'scanned')`).doNothing())
+        .values({ id: t.id, interaction_uid: t.interactionUid, client_id: t.clientId, scopes: t.scopes, short_code: t.shortCode, expires_at: expiryOf(t) })
+        .onConflict((oc) => oc.column('interaction_uid').where(openPerInteraction).doNothing())
         .returningAll(),
     )
     .selectFrom('opened as t')
+    .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
+    .select(loginColumns)
+    .executeTakeFirst();
+}
+
+/**
+ * The interaction's latest transaction, or `t` inserted when the interaction has none at all: what the login
+ * page shows, in one statement. Returns undefined only when another request opened one at the same moment.
+ */
+export async function latestOrInserted(db: Db, t: NewLoginTransaction): Promise<LoginTransaction | undefined> {
+  return db
+    .with('latest', (qb) =>
+      qb.selectFrom('login_transactions').selectAll().where('interaction_uid', '=', t.interactionUid).orderBy('created_at', 'desc').orderBy('id').limit(1),
+    )
+    .with('opened', (qb) =>
+      qb
+        .insertInto('login_transactions')
+        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at'])
+        .expression(
+          qb
+            .selectNoFrom((eb) => [
+              eb.val(t.id).as('id'),
+              eb.val(t.interactionUid).as('interaction_uid'),
+              eb.val(t.clientId).as('client_id'),
+              sql<string[]>`cast(${t.scopes} as text[])`.as('scopes'),
+              eb.val(t.shortCode).as('short_code'),
+              expiryOf(t).as('expires_at'),
+            ])
+            .where((eb) => eb.not(eb.exists(eb.selectFrom('latest').select('latest.id')))),
+        )
+        .onConflict((oc) => oc.column('interaction_uid').where(openPerInteraction).doNothing())
+        .returningAll(),
+    )
+    .with('t', (qb) => qb.selectFrom('latest').selectAll().unionAll(qb.selectFrom('opened').selectAll()))
+    .selectFrom('t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
     .executeTakeFirst();
@@ -146,5 +186,50 @@ export async function claimForScan(
     .selectFrom('claimed as t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
+    .executeTakeFirst();
+}
+
+/**
+ * The citizen's approval after the right PIN, in one statement: the scanned transaction becomes approved (only
+ * for the device that scanned it, and only in time), the device gets back the PIN attempt it spent, and the
+ * citizen's device is told, but only of an approval that happened. Returns the approved transaction, or
+ * undefined when it could no longer be approved.
+ */
+export async function approveScanned(
+  db: Db,
+  t: { id: string; deviceId: string; notification: NewNotification },
+): Promise<LoginRow | undefined> {
+  const n = t.notification;
+  return db
+    .with('pin_attempts_returned', (qb) => qb.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', t.deviceId))
+    .with('approved', (qb) =>
+      qb
+        .updateTable('login_transactions')
+        .set({ status: 'approved', decided_at: sql`now()` })
+        .where('id', '=', t.id)
+        .where('status', '=', 'scanned')
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('device_id', '=', t.deviceId)
+        .returningAll(),
+    )
+    .with('notified', (qb) =>
+      qb
+        .insertInto('device_notifications')
+        .columns(['pid', 'device_id', 'kind', 'message_th', 'message_en', 'details'])
+        .expression((eb) =>
+          eb
+            .selectFrom('approved')
+            .select([
+              eb.val(n.pid).as('pid'),
+              eb.val(n.deviceId).as('device_id'),
+              eb.val(n.kind).as('kind'),
+              eb.val(n.th).as('message_th'),
+              eb.val(n.en).as('message_en'),
+              sql<Record<string, unknown>>`cast(${JSON.stringify(n.details ?? {})} as jsonb)`.as('details'),
+            ]),
+        ),
+    )
+    .selectFrom('approved')
+    .selectAll()
     .executeTakeFirst();
 }

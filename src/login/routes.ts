@@ -11,7 +11,7 @@ import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
 import { finishInteraction } from './interaction-results.ts';
-import { cancelFromBrowser, currentLogin, openLogin, renewLogin, type LoginRequest } from './transactions.ts';
+import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
 
@@ -46,15 +46,12 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
 
   router.get('/login/:uid', async (ctx) => {
     const details = await interactionOf(ctx);
-    let login = await currentLogin(deps.db, details.uid);
+    const login = await loginForPage(deps.db, loginRequestOf(details));
     // The device answered: carry the browser on to the relying party (this is also the no-JavaScript path).
     if (login && finished.has(login.status)) {
       ctx.status = 303;
       ctx.redirect(await finishInteraction(deps.providers.provider, details, login));
       return;
-    }
-    if (!login) {
-      login = await openLogin(deps.db, loginRequestOf(details));
     }
     // The page holds a live sign-in code; no cache may keep it.
     ctx.set('Cache-Control', 'no-store');

@@ -3,18 +3,21 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
-import { checkPin } from '../devices/pin-check.ts';
+import { spendPinAttempt } from '../devices/pin-check.ts';
 import { findDevice, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
 import { deviceRevoked } from '../devices/request-signature.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
 import {
+  approveScanned,
   claimForScan,
   expireOverdue,
   findLoginTransaction,
   insertLoginTransaction,
   latestForInteraction,
+  latestOrInserted,
   transition,
+  type NewLoginTransaction,
   type LoginRow,
   type LoginTransaction,
 } from './queries.ts';
@@ -32,30 +35,46 @@ export interface LoginRequest {
   scopes: string[];
 }
 
+const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
+  id: randomBytes(24).toString('base64url'),
+  interactionUid: request.interactionUid,
+  clientId: request.clientId,
+  scopes: request.scopes,
+  shortCode: newShortCode(),
+  ttlSeconds: LOGIN_TTL_SECONDS,
+  notAfter: request.interactionExpiresAt,
+});
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
 /**
- * Starts a transaction for an interaction that has none open, or returns the one that is. It never outlives
- * the interaction, so an approval always finds a sign-in the browser can still finish. A clash of short codes
- * (rare) just draws another.
+ * Tries `attempt` with a fresh transaction until it returns one: a clash of short codes (rare) just draws
+ * another. A transaction never outlives its interaction, so an approval always finds a sign-in the browser can
+ * still finish.
  */
-export async function openLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
-  for (let attempt = 0; attempt < 4; attempt++) {
+async function withNewTransaction(
+  request: LoginRequest,
+  attempt: (t: NewLoginTransaction) => Promise<LoginTransaction | undefined>,
+): Promise<LoginTransaction> {
+  for (let tries = 0; tries < 4; tries++) {
     try {
-      const opened = await insertLoginTransaction(db, {
-        id: randomBytes(24).toString('base64url'),
-        interactionUid: request.interactionUid,
-        clientId: request.clientId,
-        scopes: request.scopes,
-        shortCode: newShortCode(),
-        ttlSeconds: LOGIN_TTL_SECONDS,
-        notAfter: request.interactionExpiresAt,
-      });
-      const login = opened ?? (await latestForInteraction(db, request.interactionUid));
+      const login = await attempt(newTransaction(request));
       if (login) return login;
     } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   throw new Error(`No login transaction could be opened for interaction ${request.interactionUid}`);
+}
+
+/** Starts a transaction for an interaction that has none open, or returns the one that is. */
+export async function openLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
+  return withNewTransaction(request, async (t) => (await insertLoginTransaction(db, t)) ?? latestForInteraction(db, request.interactionUid));
+}
+
+/** What the login page shows: the interaction's latest transaction, or a new one on its first visit. */
+export async function loginForPage(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
+  return withNewTransaction(request, async (t) => (await latestOrInserted(db, t)) ?? latestForInteraction(db, request.interactionUid));
 }
 
 /** A new QR code for an interaction whose last one expired or was cancelled. */
@@ -161,17 +180,20 @@ export async function approveLogin(
   const login = await scannedBy(db, device, request.id);
   // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
   const details = describe(login);
-  await checkPin(db, device.id, request.pin);
-  const approved = await transition(db, login.id, 'scanned', 'approved', device.id);
-  if (!approved) return explainUnavailable(db, { id: login.id });
-  await insertNotification(db, {
-    pid: device.pid,
+  await spendPinAttempt(db, device.id, request.pin);
+  const approved = await approveScanned(db, {
+    id: login.id,
     deviceId: device.id,
-    kind: 'login_approved',
-    th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
-    en: `You approved ${details.agency.en} (${details.system}) to receive your data.`,
-    details: { loginId: approved.id, clientId: approved.client_id, scopes: approved.scopes },
+    notification: {
+      pid: device.pid,
+      deviceId: device.id,
+      kind: 'login_approved',
+      th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
+      en: `You approved ${details.agency.en} (${details.system}) to receive your data.`,
+      details: { loginId: login.id, clientId: login.client_id, scopes: login.scopes },
+    },
   });
+  if (!approved) return explainUnavailable(db, { id: login.id });
   return { ...details, status: approved.status };
 }
 

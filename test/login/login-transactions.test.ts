@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
@@ -124,6 +125,21 @@ describe('a relying party suspended while the citizen holds its request', () => 
 });
 
 describe('a login page loaded many times at once', () => {
+  it('opens a single transaction, even on its very first load', async () => {
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
+    const browser = request.agent(server.url);
+    const loginPath = (await browser.get(`${rp.url.pathname}${rp.url.search}`).expect(303)).headers.location as string;
+    const pages = await Promise.all(Array.from({ length: 8 }, () => browser.get(loginPath).expect(200)));
+    const shortCodes = new Set(pages.map((page) => /class="short-code">([^<]+)</.exec(page.text)?.[1]));
+    expect(shortCodes.size).toBe(1);
+    const opened = await server.database.db
+      .selectFrom('login_transactions')
+      .select('id')
+      .where('interaction_uid', '=', loginPath.split('/').at(-1)!)
+      .execute();
+    expect(opened).toHaveLength(1);
+  });
+
   it('still has a single open transaction', async () => {
     const { login } = await newLogin();
     await Promise.all(Array.from({ length: 8 }, () => login.browser.get(login.loginPath).expect(200)));
