@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { compactVerify, EmbeddedJWK, importJWK, type JWK } from 'jose';
+import { createHash, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { DeviceAuthenticationError } from '../errors.ts';
+import { es256PublicKey, jwsHeader, verifyEs256 } from './device-jws.ts';
 import { findDevice, recordDeviceRequest, rememberNonce, type Device } from './queries.ts';
 
 /**
@@ -44,10 +45,10 @@ function compactJwsOf(authorization: string): string {
   return jws;
 }
 
-function checkClaims(payload: Uint8Array, facts: RequestFacts): SignedRequestClaims {
+function checkClaims(payload: Buffer, facts: RequestFacts): SignedRequestClaims {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(payload));
+    parsed = JSON.parse(payload.toString('utf8'));
   } catch {
     parsed = undefined;
   }
@@ -67,12 +68,10 @@ function checkClaims(payload: Uint8Array, facts: RequestFacts): SignedRequestCla
   return claims;
 }
 
-async function verifyWith(jws: string, key: Parameters<typeof compactVerify>[1]) {
-  try {
-    return await compactVerify(jws, key, { algorithms: ['ES256'] });
-  } catch {
-    throw new DeviceAuthenticationError('invalid_signature', 'The request signature does not verify.');
-  }
+function verifyWith(jws: string, keyFor: (header: Record<string, unknown>) => KeyObject | undefined) {
+  const verified = verifyEs256(jws, keyFor);
+  if (!verified) throw new DeviceAuthenticationError('invalid_signature', 'The request signature does not verify (an ES256 compact JWS is expected).');
+  return verified;
 }
 
 const nonceKeptUntil = (claims: SignedRequestClaims) => new Date((claims.iat + 2 * MAX_CLOCK_SKEW_SECONDS) * 1000);
@@ -82,30 +81,33 @@ const replayed = () => new DeviceAuthenticationError('replayed_request', 'This s
 /** An enrolment request: verified with the key in its own header, which becomes the device's key. */
 export async function verifyEnrolmentRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<{ publicJwk: JWK }> {
   const jws = compactJwsOf(facts.authorization);
-  const { payload, protectedHeader } = await verifyWith(jws, EmbeddedJWK);
-  const jwk = protectedHeader.jwk;
-  if (protectedHeader.typ !== signatureType || !jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) {
+  const embedded = jwsHeader(jws)?.jwk as JWK | undefined;
+  const key = es256PublicKey(embedded);
+  if (!embedded || !key) {
     throw new DeviceAuthenticationError('invalid_signature', 'Enrolment must be signed by a P-256 key whose public JWK is in the JWS header.');
   }
+  const { payload, header } = verifyWith(jws, () => key);
+  if (header.typ !== signatureType) {
+    throw new DeviceAuthenticationError('invalid_signature', `The JWS header must have typ "${signatureType}".`);
+  }
+  const jwk = embedded as JWK & { x: string; y: string };
   const claims = checkClaims(payload, facts);
   if (!(await rememberNonce(db, `enrolment:${jwk.x}`, claims.nonce, nonceKeptUntil(claims)))) throw replayed();
   return { publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } };
 }
 
-type DeviceKey = Awaited<ReturnType<typeof importJWK>>;
-
 /**
  * Public keys of devices seen by this process. A device id names one key for good, so the key can be kept;
  * the device's status is read afresh with every request.
  */
-const deviceKeys = new Map<string, DeviceKey>();
+const deviceKeys = new Map<string, KeyObject>();
 
-async function deviceKey(db: Kysely<Schema>, deviceId: string): Promise<DeviceKey | undefined> {
+async function deviceKey(db: Kysely<Schema>, deviceId: string): Promise<KeyObject | undefined> {
   let key = deviceKeys.get(deviceId);
   if (!key) {
     const device = await findDevice(db, deviceId);
-    if (!device) return undefined;
-    key = await importJWK(device.public_jwk as JWK, 'ES256');
+    key = device && es256PublicKey(device.public_jwk);
+    if (!key) return undefined;
     if (deviceKeys.size >= 10_000) deviceKeys.clear();
     deviceKeys.set(deviceId, key);
   }
@@ -136,8 +138,8 @@ export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFact
   const kid = kidOf(jws);
   const key = kid === undefined ? undefined : await deviceKey(db, kid);
   if (!kid || !key) throw unknownDevice();
-  const { payload, protectedHeader } = await verifyWith(jws, key);
-  if (protectedHeader.typ !== signatureType) {
+  const { payload, header } = verifyWith(jws, () => key);
+  if (header.typ !== signatureType) {
     throw new DeviceAuthenticationError('invalid_signature', `The JWS header must have typ "${signatureType}".`);
   }
   const claims = checkClaims(payload, facts);

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { LoginRequestDetails } from '../login/transactions.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';
+import { es256PrivateKey, newEs256PrivateJwk, signEs256 } from './device-jws.ts';
 import { bodyDigest, signatureScheme, signatureType } from './request-signature.ts';
 import { deviceApiPrefix } from './paths.ts';
 
@@ -33,15 +34,14 @@ export interface VirtualDeviceState {
  */
 export class VirtualDevice {
   readonly state: VirtualDeviceState;
-  #key: Awaited<ReturnType<typeof importJWK>> | undefined;
+  #key: KeyObject | undefined;
 
   private constructor(state: VirtualDeviceState) {
     this.state = state;
   }
 
   static async create(issuer: string, name = 'Virtual device'): Promise<VirtualDevice> {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    return new VirtualDevice({ issuer: issuer.replace(/\/+$/, ''), privateJwk: await exportJWK(privateKey), name });
+    return new VirtualDevice({ issuer: issuer.replace(/\/+$/, ''), privateJwk: newEs256PrivateJwk(), name });
   }
 
   static fromState(state: VirtualDeviceState): VirtualDevice {
@@ -103,7 +103,7 @@ export class VirtualDevice {
     const url = `${this.state.issuer}${deviceApiPrefix}${path}`;
     const raw = body === undefined ? '' : JSON.stringify(body);
     const { d: _private, ...publicJwk } = this.state.privateJwk;
-    this.#key ??= await importJWK(this.state.privateJwk, 'ES256');
+    this.#key ??= es256PrivateKey(this.state.privateJwk);
     const payload = {
       htm: method,
       htu: `${new URL(url).pathname}${new URL(url).search}`,
@@ -111,11 +111,8 @@ export class VirtualDevice {
       iat: override.iat ?? Math.floor(Date.now() / 1000),
       nonce: override.nonce ?? randomBytes(16).toString('base64url'),
     };
-    const header =
-      mode === 'enrolment'
-        ? { alg: 'ES256', typ: signatureType, jwk: publicJwk }
-        : { alg: 'ES256', typ: signatureType, kid: this.requireDeviceId() };
-    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(this.#key);
+    const header = mode === 'enrolment' ? { typ: signatureType, jwk: publicJwk } : { typ: signatureType, kid: this.requireDeviceId() };
+    const jws = signEs256(header, payload, this.#key);
     return {
       url,
       init: {
