@@ -213,8 +213,14 @@ try {
     const code = await followToCallback(browser, base, await browser.get(`${base}${loginPath}`));
     await exchange(base, '/api/v2/oauth2/token/', '/api/v2/oauth2/userinfo/', 'thaid-demo-client', 'demo-secret-for-local-development-only', code);
   };
-  for (let i = 0; i < 10; i++) await baselineLogin();
-  for (let i = 0; i < 10; i++) await login(0);
+  // Warm up at full concurrency, so that JIT compilation and the pool's new connections (each one's
+  // authentication and prepared statements) are not charged to the first round.
+  const warmUp = (flow: (worker: number) => Promise<void>) =>
+    Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; i < 5; i++) await flow(worker);
+    }));
+  await warmUp(baselineLogin);
+  await warmUp(login);
 
   const ratios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
