@@ -13,7 +13,7 @@ const clients = new Map<string, Record<string, unknown>>([['known-client', { cli
 
 beforeAll(async () => {
   ({ database, dispose } = await openTestDatabase());
-  Adapter = createAdapterClass(database.db, async (id) => clients.get(id));
+  Adapter = createAdapterClass(database.run, async (id) => clients.get(id));
 });
 afterAll(() => dispose?.());
 
