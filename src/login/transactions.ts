@@ -36,7 +36,10 @@ export interface LoginRequest {
 }
 
 const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
-  id: randomBytes(24).toString('base64url'),
+  // 128 random bits: unguessable for a code that works once, within three minutes, for an enrolled device;
+  // and short, so the QR code that carries it has fewer, larger modules (version 4 instead of 5 for a local
+  // issuer), which phones read more easily.
+  id: randomBytes(16).toString('base64url'),
   interactionUid: request.interactionUid,
   clientId: request.clientId,
   scopes: request.scopes,
