@@ -34,14 +34,20 @@ export class PreparingClient extends pg.Client {
   static {
     const plainQuery = pg.Client.prototype.query as Query;
     (PreparingClient.prototype as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {
-      const [text, values] = args;
-      const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && args.length === 2 ? nameFor(text) : null;
+      // Two forms carry parameters: (text, values), and (text, values, callback), which pg's pool uses.
+      const [text, values, callback] = args;
+      const withCallback = args.length === 3 && typeof callback === 'function';
+      const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && (args.length === 2 || withCallback) ? nameFor(text) : null;
       if (!name) return plainQuery.apply(this, args);
-      return (plainQuery.call(this, { name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+      const result = (plainQuery.call(this, { name, text, values }) as Promise<unknown>).catch((error: unknown) => {
         if (!isStalePreparedStatement(error)) throw error;
         names.set(text as string, null);
-        return plainQuery.apply(this, args);
+        return plainQuery.call(this, text, values);
       });
+      if (!withCallback) return result;
+      const done = callback as (error: unknown, result?: unknown) => void;
+      result.then((rows) => done(null, rows), (error: unknown) => done(error));
+      return undefined;
     };
   }
 }
