@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { RunStatement } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
+import { clientColumns, clientMetadata, type ClientFields } from './client-metadata.ts';
+import { ReadAhead, type CurrentRequest } from './read-ahead.ts';
 
-/** Looks clients up in our own tables on every request, so a suspended system stops at once. */
+/** Looks clients up in our own tables in every request, so a suspended system stops at once. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -14,6 +16,7 @@ const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * PostgreSQL spends running it.
  */
 const notExpired = '(expires_at is null or expires_at > now())';
+const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
 const statements = {
   upsert: `insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
     values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), null)
@@ -22,6 +25,19 @@ const statements = {
   findById: `select payload, consumed_at from oidc_payloads where model = $1 and id = $2 and ${notExpired}`,
   findByUid: `select payload, consumed_at from oidc_payloads where model = $1 and uid = $2 and ${notExpired}`,
   findByUserCode: `select payload, consumed_at from oidc_payloads where model = $1 and user_code = $2 and ${notExpired}`,
+  /*
+   * A payload with the grant and the (active) client it names, which the provider looks up next: tokens and
+   * codes name them as grantId and clientId; an interaction names its client in its parameters and, once
+   * answered, its grant in its result.
+   */
+  findWithRelations: `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
+      case when c.client_id is null then null else ${clientFields} end as client
+    from oidc_payloads p
+    left join oidc_payloads g on g.model = 'Grant'
+      and g.id = coalesce(p.payload ->> 'grantId', p.payload #>> '{result,consent,grantId}')
+      and (g.expires_at is null or g.expires_at > now())
+    left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')
+    where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`,
   consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
   destroy: 'delete from oidc_payloads where model = $1 and id = $2',
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
@@ -40,8 +56,25 @@ const storable = (key: string) => !key.includes('\0');
  */
 const unstoredModels = new Set(['Session']);
 
-/** oidc-provider's storage for every model, in one table keyed by (model, id). */
-export function createAdapterClass(run: RunStatement, findClient: ClientSource) {
+/** Models whose grant and client the provider looks up right after finding them. */
+const relatedModels = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'Interaction']);
+
+interface PayloadRow {
+  payload: AdapterPayload;
+  consumed_at: Date | null;
+}
+
+const fromRow = (row: PayloadRow): AdapterPayload => ({
+  ...row.payload,
+  ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}),
+});
+
+/**
+ * oidc-provider's storage for every model, in one table keyed by (model, id). `currentRequest` names the
+ * provider request a call belongs to, for what is read ahead within it.
+ */
+export function createAdapterClass(run: RunStatement, findClient: ClientSource, currentRequest: CurrentRequest = () => Provider.ctx) {
+  const readAhead = new ReadAhead(currentRequest);
   return class KyselyAdapter implements Adapter {
     readonly model: string;
 
@@ -51,6 +84,7 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource) 
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (unstoredModels.has(this.model)) return;
+      readAhead.forget(this.model, id);
       await run(statements.upsert, [
         this.model,
         id,
@@ -65,8 +99,24 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource) 
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!storable(id)) return undefined;
-      if (this.model === 'Client') return findClient(id);
+      if (this.model === 'Client') return readAhead.take(this.model, id) ?? findClient(id);
+      const kept = readAhead.take(this.model, id);
+      if (kept) return kept;
+      if (relatedModels.has(this.model) && readAhead.active) return this.#findWithRelations(id);
       return this.#findBy(statements.findById, id);
+    }
+
+    async #findWithRelations(id: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await run<PayloadRow & { grant_id: string | null; grant_payload: AdapterPayload | null; client: ClientFields | null }>(
+        statements.findWithRelations,
+        [this.model, id],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const payload = fromRow(row);
+      if (row.grant_id && row.grant_payload) readAhead.keep('Grant', row.grant_id, row.grant_payload);
+      if (row.client) readAhead.keep('Client', row.client.client_id, clientMetadata(row.client));
+      return payload;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -79,10 +129,9 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource) 
 
     async #findBy(statement: string, value: string): Promise<AdapterPayload | undefined> {
       if (!storable(value) || unstoredModels.has(this.model)) return undefined;
-      const { rows } = await run<{ payload: AdapterPayload; consumed_at: Date | null }>(statement, [this.model, value]);
+      const { rows } = await run<PayloadRow>(statement, [this.model, value]);
       const row = rows[0];
-      if (!row) return undefined;
-      return { ...row.payload, ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}) };
+      return row && fromRow(row);
     }
 
     /**
@@ -90,15 +139,18 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource) 
      * moment would both pass that check. Only the request whose UPDATE marks the row wins; the other fails.
      */
     async consume(id: string): Promise<void> {
+      readAhead.forget(this.model, id);
       const result = await run(statements.consume, [this.model, id]);
       if (result.rowCount === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
+      readAhead.forget(this.model, id);
       await run(statements.destroy, [this.model, id]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      readAhead.forget(this.model);
       await run(statements.revokeByGrantId, [this.model, grantId]);
     }
   };

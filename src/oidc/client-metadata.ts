@@ -5,11 +5,26 @@ import { agencySectorUri } from './subjects.ts';
 /** Fields of ours that ride along in the client metadata, for pages and pairwise subjects. */
 export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en', 'system_name', 'purpose'] as const;
 
+/** The columns of an active system that its client metadata is made of. */
+export const clientColumns = [
+  'client_id',
+  'client_secret_hash',
+  'name',
+  'redirect_uris',
+  'scopes',
+  'token_endpoint_auth_method',
+  'agency_id',
+  'agency_name_th',
+  'agency_name_en',
+  'purpose',
+] as const;
+export type ClientFields = Pick<ActiveSystem, (typeof clientColumns)[number]>;
+
 /**
  * The oidc-provider client metadata for an active system. client_secret carries the stored hash; the
  * provider's secret comparison is replaced to check against it (see oidc/provider.ts).
  */
-export function clientMetadata(system: ActiveSystem): AdapterPayload {
+export function clientMetadata(system: ClientFields): AdapterPayload {
   return {
     client_id: system.client_id,
     ...(system.client_secret_hash ? { client_secret: system.client_secret_hash } : {}),

@@ -1,0 +1,53 @@
+import type { AdapterPayload } from 'oidc-provider';
+
+/** The provider request a storage call belongs to, if any (oidc-provider keeps it in AsyncLocalStorage). */
+export type CurrentRequest = () => object | undefined;
+
+/**
+ * Payloads the storage read together with another one, kept for the rest of the same provider request only.
+ * A token names its client and its grant, and the provider looks both up right after the token; reading them in
+ * the token's own statement saves those round trips. Each entry serves one lookup and a write drops it, so
+ * nothing is served that the request itself changed, and nothing outlives the request: a client suspended
+ * after this request is refused by the next one.
+ */
+export class ReadAhead {
+  readonly #current: CurrentRequest;
+  readonly #byRequest = new WeakMap<object, Map<string, AdapterPayload>>();
+
+  constructor(current: CurrentRequest) {
+    this.#current = current;
+  }
+
+  /** Whether a request is under way to keep payloads for. */
+  get active(): boolean {
+    return this.#current() !== undefined;
+  }
+
+  keep(model: string, id: string, payload: AdapterPayload): void {
+    const request = this.#current();
+    if (!request) return;
+    let kept = this.#byRequest.get(request);
+    if (!kept) this.#byRequest.set(request, (kept = new Map()));
+    kept.set(`${model}:${id}`, payload);
+  }
+
+  take(model: string, id: string): AdapterPayload | undefined {
+    const request = this.#current();
+    const kept = request && this.#byRequest.get(request);
+    const key = `${model}:${id}`;
+    const payload = kept?.get(key);
+    if (payload) kept!.delete(key);
+    return payload;
+  }
+
+  forget(model: string, id?: string): void {
+    const request = this.#current();
+    const kept = request && this.#byRequest.get(request);
+    if (!kept) return;
+    if (id === undefined) {
+      for (const key of kept.keys()) if (key.startsWith(`${model}:`)) kept.delete(key);
+    } else {
+      kept.delete(`${model}:${id}`);
+    }
+  }
+}

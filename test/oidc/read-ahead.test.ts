@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashClientSecret } from '../../src/agencies/client-credentials.ts';
+import { insertAgencyWithSystem, setSystemStatus } from '../../src/agencies/queries.ts';
+import type { Database, RunStatement } from '../../src/db/database.ts';
+import { createAdapterClass } from '../../src/oidc/adapter.ts';
+import { openTestDatabase } from '../support/open-database.ts';
+
+let database: Database;
+let dispose: () => Promise<void>;
+
+/** Every statement the adapter runs, and every client lookup it makes by itself. */
+let statements: string[] = [];
+let clientLookups: string[] = [];
+/** The provider request the adapter's calls belong to; undefined between requests. */
+let request: object | undefined;
+
+let Adapter: ReturnType<typeof createAdapterClass>;
+const clientId = 'read-ahead-client';
+
+beforeAll(async () => {
+  ({ database, dispose } = await openTestDatabase());
+  await insertAgencyWithSystem(
+    database.db,
+    { nameTh: 'หน่วยงานทดสอบ', nameEn: 'Test Agency' },
+    {
+      clientId,
+      name: 'Test System',
+      purpose: 'Testing',
+      redirectUris: ['https://rp.example.test/callback'],
+      scopes: ['pid', 'name'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      clientSecretHash: hashClientSecret('secret'),
+    },
+  );
+  const run: RunStatement = (statement, parameters) => {
+    statements.push(statement);
+    return database.run(statement, parameters);
+  };
+  Adapter = createAdapterClass(
+    run,
+    async (id) => {
+      clientLookups.push(id);
+      return { client_id: id, looked_up: true };
+    },
+    () => request,
+  );
+});
+afterAll(() => dispose?.());
+
+async function storeToken(tokenId: string, grantId: string, grant: Record<string, unknown> = { accountId: 'a', scope: 'openid' }) {
+  request = undefined;
+  await new Adapter('Grant').upsert(grantId, grant, 600);
+  await new Adapter('AccessToken').upsert(tokenId, { grantId, clientId, accountId: 'a' }, 600);
+  statements = [];
+  clientLookups = [];
+}
+
+describe('what the provider storage reads ahead within one provider request', () => {
+  it('brings a token’s grant and active client in the token’s own statement', async () => {
+    await storeToken('at-1', 'grant-1');
+    request = {};
+    expect(await new Adapter('AccessToken').find('at-1')).toMatchObject({ grantId: 'grant-1', clientId });
+    expect(await new Adapter('Grant').find('grant-1')).toEqual({ accountId: 'a', scope: 'openid' });
+    expect(await new Adapter('Client').find(clientId)).toMatchObject({
+      client_id: clientId,
+      client_name: 'Test System',
+      redirect_uris: ['https://rp.example.test/callback'],
+      scope: 'pid name',
+      agency_name_en: 'Test Agency',
+    });
+    expect(statements).toHaveLength(1);
+    expect(clientLookups).toEqual([]);
+  });
+
+  it('brings an answered interaction’s grant and client', async () => {
+    request = undefined;
+    await new Adapter('Grant').upsert('grant-2', { accountId: 'b' }, 600);
+    await new Adapter('Interaction').upsert('uid-2', { params: { client_id: clientId }, result: { consent: { grantId: 'grant-2' } } }, 600);
+    statements = [];
+    request = {};
+    await new Adapter('Interaction').find('uid-2');
+    expect(await new Adapter('Grant').find('grant-2')).toEqual({ accountId: 'b' });
+    expect(await new Adapter('Client').find(clientId)).toMatchObject({ client_id: clientId });
+    expect(statements).toHaveLength(1);
+  });
+
+  it('serves what it read ahead once, then reads again', async () => {
+    await storeToken('at-3', 'grant-3');
+    request = {};
+    await new Adapter('AccessToken').find('at-3');
+    await new Adapter('Grant').find('grant-3');
+    await new Adapter('Grant').find('grant-3');
+    expect(statements).toHaveLength(2);
+  });
+
+  it('reads nothing ahead outside a provider request, or for another request', async () => {
+    await storeToken('at-4', 'grant-4');
+    request = undefined;
+    await new Adapter('AccessToken').find('at-4');
+    await new Adapter('Grant').find('grant-4');
+    request = {};
+    await new Adapter('AccessToken').find('at-4');
+    request = {};
+    await new Adapter('Grant').find('grant-4');
+    await new Adapter('Client').find(clientId);
+    expect(statements).toHaveLength(4);
+    expect(clientLookups).toEqual([clientId]);
+  });
+
+  it('does not serve a payload the request itself wrote since', async () => {
+    await storeToken('at-5', 'grant-5');
+    request = {};
+    await new Adapter('AccessToken').find('at-5');
+    await new Adapter('Grant').upsert('grant-5', { accountId: 'a', scope: 'openid pid' }, 600);
+    expect(await new Adapter('Grant').find('grant-5')).toEqual({ accountId: 'a', scope: 'openid pid' });
+  });
+
+  it('does not bring the client of a suspended system: the lookup is made afresh and refused', async () => {
+    await storeToken('at-6', 'grant-6');
+    await setSystemStatus(database.db, clientId, 'suspended');
+    try {
+      request = {};
+      await new Adapter('AccessToken').find('at-6');
+      await new Adapter('Client').find(clientId);
+      expect(clientLookups).toEqual([clientId]);
+    } finally {
+      await setSystemStatus(database.db, clientId, 'active');
+    }
+  });
+
+  it('does not bring a grant that has expired', async () => {
+    await storeToken('at-7', 'grant-7');
+    await database.db.updateTable('oidc_payloads').set({ expires_at: new Date(Date.now() - 1000) }).where('model', '=', 'Grant').where('id', '=', 'grant-7').execute();
+    request = {};
+    await new Adapter('AccessToken').find('at-7');
+    expect(await new Adapter('Grant').find('grant-7')).toBeUndefined();
+    expect(statements).toHaveLength(2);
+  });
+});
