@@ -16,17 +16,22 @@ export class PinRejectedError extends ForbiddenError {
 }
 
 /**
- * Checks a device's PIN, spending one attempt: the attempt is taken before the hash is compared, so concurrent
- * guesses never get more than the allowed number of comparisons. A right PIN leaves the attempt taken; the
- * caller gives it back, in the statement that acts on the PIN (an approval does so with approveScanned).
+ * Compares a PIN with the hash an attempt taken for it gave (undefined when the device may not try). The attempt
+ * is taken before the hash is compared, so concurrent guesses never get more than the allowed number of
+ * comparisons. A right PIN leaves the attempt taken; the caller gives it back, in the statement that acts on the
+ * PIN (an approval does so with approveScanned).
  */
-export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
-  const hash = await takePinAttempt(db, deviceId);
+export async function compareWithTakenAttempt(hash: string | undefined, pin: string): Promise<void> {
   if (hash === undefined) {
     await spendPinCheckTime(pin);
     throw new PinRejectedError();
   }
   if (!(await pinMatches(hash, pin))) throw new PinRejectedError();
+}
+
+/** Checks a device's PIN, spending one attempt (see compareWithTakenAttempt). */
+export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
+  await compareWithTakenAttempt(await takePinAttempt(db, deviceId), pin);
 }
 
 /** Checks a device's PIN; a right PIN gives all attempts back. */

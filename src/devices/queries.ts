@@ -39,20 +39,29 @@ export async function insertDevice(
 }
 
 /**
+ * Takes one PIN attempt: the counter stops one past the limit, so a locked device is written to like any other
+ * and its refusal costs the database the same as a wrong PIN's.
+ */
+export const takeOnePinAttempt = { failed_pin_attempts: sql<number>`least(failed_pin_attempts + 1, ${MAX_FAILED_PIN_ATTEMPTS + 1})` };
+
+/** The PIN hash to compare with after an attempt was taken, or undefined when the device may not try. */
+export function hashToCompare(taken: { pin_hash: string; failed_pin_attempts: number } | undefined): string | undefined {
+  return taken && taken.failed_pin_attempts <= MAX_FAILED_PIN_ATTEMPTS ? taken.pin_hash : undefined;
+}
+
+/**
  * Takes one PIN attempt before the PIN is checked, in one UPDATE: however many guesses arrive at once, no
  * more than the limit are ever checked. Returns the PIN hash, or undefined when the device may not try.
- * The counter stops one past the limit, so a locked device is written to like any other: its refusal costs
- * the database the same as a wrong PIN's.
  */
 export async function takePinAttempt(db: Db, deviceId: string): Promise<string | undefined> {
   const row = await db
     .updateTable('devices')
-    .set({ failed_pin_attempts: sql`least(failed_pin_attempts + 1, ${MAX_FAILED_PIN_ATTEMPTS + 1})` })
+    .set(takeOnePinAttempt)
     .where('id', '=', deviceId)
     .where('status', '=', 'active')
     .returning(['pin_hash', 'failed_pin_attempts'])
     .executeTakeFirst();
-  return row && row.failed_pin_attempts <= MAX_FAILED_PIN_ATTEMPTS ? row.pin_hash : undefined;
+  return hashToCompare(row);
 }
 
 export async function resetPinAttempts(db: Db, deviceId: string): Promise<void> {

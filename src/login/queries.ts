@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
-import { MAX_FAILED_PIN_ATTEMPTS } from '../devices/queries.ts';
+import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt } from '../devices/queries.ts';
 import type { NewNotification } from '../notifications/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
@@ -29,7 +29,7 @@ const loginColumns = [
   'rp.purpose',
 ] as const;
 
-function selectLogins(db: Db) {
+function selectLogins(db: QueryCreator<Schema>) {
   return db.selectFrom('login_transactions as t').leftJoin('active_systems as rp', 'rp.client_id', 't.client_id').select(loginColumns);
 }
 
@@ -187,6 +187,47 @@ export async function claimForScan(
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
     .executeTakeFirst();
+}
+
+/**
+ * What an approval starts from, in one statement: the transaction, and one PIN attempt taken from the device,
+ * but only if the device may answer the transaction now (it scanned it, the answer is still open, and the
+ * relying party may still act), so no attempt is spent on an approval that would be refused anyway. Returns
+ * undefined when no transaction has this id; `taken` is what the device gave for the attempt, if it gave one.
+ */
+export async function takePinAttemptToApprove(
+  db: Db,
+  t: { id: string; deviceId: string },
+): Promise<{ login: LoginTransaction; taken: { pin_hash: string; failed_pin_attempts: number } | undefined } | undefined> {
+  const row = await db
+    .with('login', (qb) => selectLogins(qb).where('t.id', '=', t.id))
+    .with('taken', (qb) =>
+      qb
+        .updateTable('devices')
+        .set(takeOnePinAttempt)
+        .where('id', '=', t.deviceId)
+        .where('status', '=', 'active')
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('login')
+              .select('login.id')
+              .where('login.device_id', '=', t.deviceId)
+              .where('login.status', '=', 'scanned')
+              // Joined from active_systems only while the relying party may act.
+              .where('login.agency_name_th', 'is not', null),
+          ),
+        )
+        .returning(['pin_hash', 'failed_pin_attempts']),
+    )
+    .selectFrom('login')
+    .leftJoin('taken', (join) => join.onTrue())
+    .selectAll('login')
+    .select(['taken.pin_hash', 'taken.failed_pin_attempts'])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { pin_hash, failed_pin_attempts, ...login } = row;
+  return { login, taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
-import { spendPinAttempt } from '../devices/pin-check.ts';
-import { findDevice, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
+import { compareWithTakenAttempt } from '../devices/pin-check.ts';
+import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
 import { deviceRevoked } from '../devices/request-signature.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
@@ -16,6 +16,7 @@ import {
   insertLoginTransaction,
   latestForInteraction,
   latestOrInserted,
+  takePinAttemptToApprove,
   transition,
   type NewLoginTransaction,
   type LoginRow,
@@ -162,12 +163,16 @@ export async function scanLogin(
   return details;
 }
 
-async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promise<LoginTransaction> {
-  const login = await findLoginTransaction(db, { id });
+/** The transaction a device answers: one it scanned itself and that is still waiting for its answer. */
+function requireScannedBy(device: Device, login: LoginTransaction | undefined): LoginTransaction {
   if (!login || login.device_id !== device.id) throw new NotFoundError('This device has not scanned a sign-in with this id.');
   if (login.status === 'expired') throw new GoneError('login_expired', 'The sign-in expired before it was answered.');
   if (login.status !== 'scanned') throw new ConflictError('login_already_used', `The sign-in was already ${login.status}.`);
   return login;
+}
+
+async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promise<LoginTransaction> {
+  return requireScannedBy(device, await findLoginTransaction(db, { id }));
 }
 
 /**
@@ -180,10 +185,12 @@ export async function approveLogin(
   request: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
   requireIntactDevice(request.integrity);
-  const login = await scannedBy(db, device, request.id);
-  // A relying party suspended since the scan gets nothing, and no PIN attempt is spent on it.
+  // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
+  // suspended since the scan gets nothing, and no PIN attempt is spent on it.
+  const start = await takePinAttemptToApprove(db, { id: request.id, deviceId: device.id });
+  const login = requireScannedBy(device, start?.login);
   const details = describe(login);
-  await spendPinAttempt(db, device.id, request.pin);
+  await compareWithTakenAttempt(hashToCompare(start?.taken), request.pin);
   const approved = await approveScanned(db, {
     id: login.id,
     deviceId: device.id,

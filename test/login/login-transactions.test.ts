@@ -24,6 +24,10 @@ async function newLogin(scope = 'openid pid') {
   return { rp, login: await openLoginPage(server, rp.url) };
 }
 
+const failedPinAttempts = async (of: VirtualDevice) =>
+  (await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', of.requireDeviceId()).executeTakeFirstOrThrow())
+    .failed_pin_attempts;
+
 const cookiesOf = (login: Awaited<ReturnType<typeof openLoginPage>>) =>
   login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
 
@@ -45,11 +49,12 @@ describe('a login transaction', () => {
     expect(await refusal(device.scan(login.appLink))).toMatchObject({ status: 409, code: 'login_already_used' });
   });
 
-  it('cannot be answered by a device that did not scan it', async () => {
+  it('cannot be answered by a device that did not scan it, which spends no PIN attempt on it', async () => {
     const { login } = await newLogin();
     const scanned = await device.scan(login.appLink);
     const other = await enrolledDevice(server, demoPersonas[2]!);
-    expect(await refusal(other.approve(scanned.id, testPin))).toMatchObject({ status: 404 });
+    expect(await refusal(other.approve(scanned.id, '13572468'))).toMatchObject({ status: 404 });
+    expect(await failedPinAttempts(other)).toBe(0);
   });
 
   it('expires after three minutes: it can no longer be scanned or approved, and the page offers a new QR code', async () => {
@@ -60,7 +65,8 @@ describe('a login transaction', () => {
       .set({ expires_at: sql`now() - interval '1 second'` })
       .where('id', '=', scanned.id)
       .execute();
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 410, code: 'login_expired' });
+    expect(await refusal(device.approve(scanned.id, '13572468'))).toMatchObject({ status: 410, code: 'login_expired' });
+    expect(await failedPinAttempts(device)).toBe(0);
     const page = await login.browser.get(login.loginPath).expect(200);
     expect(page.text).toContain('The QR code has expired');
     await login.browser.post(`${login.loginPath}/renew`).expect(303);
@@ -119,8 +125,7 @@ describe('a relying party suspended while the citizen holds its request', () => 
     await server.database.db.updateTable('agency_systems').set({ status: 'suspended' }).where('client_id', '=', rp.clientId).execute();
     expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 403, code: 'relying_party_inactive' });
     expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
-    const { failed_pin_attempts } = await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', device.requireDeviceId()).executeTakeFirstOrThrow();
-    expect(failed_pin_attempts).toBe(0);
+    expect(await failedPinAttempts(device)).toBe(0);
   });
 });
 
