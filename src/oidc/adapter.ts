@@ -28,14 +28,18 @@ const statements = {
   /*
    * A payload with the grant and the (active) client it names, which the provider looks up next: tokens and
    * codes name them as grantId and clientId; an interaction names its client in its parameters and, once
-   * answered, its grant in its result.
+   * answered, its grant in its result. The grant is a lateral subquery with a limit, so that it is always looked
+   * up by its key: as a plain join, a plan made while the table was small scanned every grant.
    */
   findWithRelations: `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
       case when c.client_id is null then null else ${clientFields} end as client
     from oidc_payloads p
-    left join oidc_payloads g on g.model = 'Grant'
-      and g.id = coalesce(p.payload ->> 'grantId', p.payload #>> '{result,consent,grantId}')
-      and (g.expires_at is null or g.expires_at > now())
+    left join lateral (
+      select g.id, g.payload from oidc_payloads g
+      where g.model = 'Grant' and g.id = coalesce(p.payload ->> 'grantId', p.payload #>> '{result,consent,grantId}')
+        and (g.expires_at is null or g.expires_at > now())
+      limit 1
+    ) g on true
     left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')
     where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`,
   consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
