@@ -46,7 +46,8 @@ export class PreparingClient extends pg.Client {
       });
       if (!withCallback) return result;
       const done = callback as (error: unknown, result?: unknown) => void;
-      result.then((rows) => done(null, rows), (error: unknown) => done(error));
+      // Outside the promise chain, so that an error thrown by the callback is not turned into a rejection.
+      result.then((rows) => process.nextTick(done, null, rows), (error: unknown) => process.nextTick(done, error));
       return undefined;
     };
   }

@@ -10,13 +10,34 @@ export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefi
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+const notExpired = '(expires_at is null or expires_at > now())';
+const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
+
+/*
+ * A payload with the grant it names and, if asked, its client (only while its system may act). Tokens and codes
+ * name them as grantId and clientId; an interaction names its client in its parameters and, once answered, the
+ * grant its result made. The grant is a lateral subquery with a limit, so that it is always looked up by its key:
+ * as a plain join, a plan made while the table was small scanned every grant.
+ */
+function findWithRelations(include: { client: boolean }): string {
+  return `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
+      ${include.client ? `case when c.client_id is null then null else ${clientFields} end` : 'null'} as client
+    from oidc_payloads p
+    left join lateral (
+      select g.id, g.payload from oidc_payloads g
+      where g.model = 'Grant' and g.id = coalesce(p.payload #>> '{result,consent,grantId}', p.payload ->> 'grantId')
+        and (g.expires_at is null or g.expires_at > now())
+      limit 1
+    ) g on true
+    ${include.client ? "left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')" : ''}
+    where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`;
+}
+
 /*
  * The provider reads and writes this table several times per request, so its statements are written out once
  * as SQL and run straight on the driver: building and passing a query through kysely costs more CPU than
  * PostgreSQL spends running it.
  */
-const notExpired = '(expires_at is null or expires_at > now())';
-const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
 const statements = {
   upsert: `insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
     values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), null)
@@ -25,23 +46,8 @@ const statements = {
   findById: `select payload, consumed_at from oidc_payloads where model = $1 and id = $2 and ${notExpired}`,
   findByUid: `select payload, consumed_at from oidc_payloads where model = $1 and uid = $2 and ${notExpired}`,
   findByUserCode: `select payload, consumed_at from oidc_payloads where model = $1 and user_code = $2 and ${notExpired}`,
-  /*
-   * A payload with the grant and the (active) client it names, which the provider looks up next: tokens and
-   * codes name them as grantId and clientId; an interaction names its client in its parameters and, once
-   * answered, its grant in its result. The grant is a lateral subquery with a limit, so that it is always looked
-   * up by its key: as a plain join, a plan made while the table was small scanned every grant.
-   */
-  findWithRelations: `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
-      case when c.client_id is null then null else ${clientFields} end as client
-    from oidc_payloads p
-    left join lateral (
-      select g.id, g.payload from oidc_payloads g
-      where g.model = 'Grant' and g.id = coalesce(p.payload ->> 'grantId', p.payload #>> '{result,consent,grantId}')
-        and (g.expires_at is null or g.expires_at > now())
-      limit 1
-    ) g on true
-    left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')
-    where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`,
+  findWithGrant: findWithRelations({ client: false }),
+  findWithGrantAndClient: findWithRelations({ client: true }),
   consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
   destroy: 'delete from oidc_payloads where model = $1 and id = $2',
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
@@ -60,8 +66,17 @@ const storable = (key: string) => !key.includes('\0');
  */
 const unstoredModels = new Set(['Session']);
 
-/** Models whose grant and client the provider looks up right after finding them. */
-const relatedModels = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'Interaction']);
+/**
+ * What the provider looks up right after finding a model's payload: always its grant, and its client where the
+ * request has not already authenticated the client (userinfo with an access token, and the authorization
+ * endpoint resuming an interaction; the token, introspection and revocation endpoints read the client first).
+ */
+const readAheadOf = new Map<string, string>([
+  ['AccessToken', statements.findWithGrantAndClient],
+  ['Interaction', statements.findWithGrantAndClient],
+  ['AuthorizationCode', statements.findWithGrant],
+  ['RefreshToken', statements.findWithGrant],
+]);
 
 interface PayloadRow {
   payload: AdapterPayload;
@@ -106,13 +121,14 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
       if (this.model === 'Client') return readAhead.take(this.model, id) ?? findClient(id);
       const kept = readAhead.take(this.model, id);
       if (kept) return kept;
-      if (relatedModels.has(this.model) && readAhead.active) return this.#findWithRelations(id);
+      const withRelations = readAheadOf.get(this.model);
+      if (withRelations && readAhead.active) return this.#findWithRelations(withRelations, id);
       return this.#findBy(statements.findById, id);
     }
 
-    async #findWithRelations(id: string): Promise<AdapterPayload | undefined> {
+    async #findWithRelations(statement: string, id: string): Promise<AdapterPayload | undefined> {
       const { rows } = await run<PayloadRow & { grant_id: string | null; grant_payload: AdapterPayload | null; client: ClientFields | null }>(
-        statements.findWithRelations,
+        statement,
         [this.model, id],
       );
       const row = rows[0];

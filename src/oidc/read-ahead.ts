@@ -5,8 +5,8 @@ export type CurrentRequest = () => object | undefined;
 
 /**
  * Payloads the storage read together with another one, kept for the rest of the same provider request only.
- * A token names its client and its grant, and the provider looks both up right after the token; reading them in
- * the token's own statement saves those round trips. Each entry serves one lookup and a write drops it, so
+ * A token names its grant (and its client), and the provider looks them up right after the token; reading them
+ * in the token's own statement saves those round trips. Each entry serves one lookup and a write drops it, so
  * nothing is served that the request itself changed, and nothing outlives the request: a client suspended
  * after this request is refused by the next one.
  */

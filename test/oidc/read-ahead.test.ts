@@ -72,16 +72,35 @@ describe('what the provider storage reads ahead within one provider request', ()
     expect(clientLookups).toEqual([]);
   });
 
-  it('brings an answered interaction’s grant and client', async () => {
+  it('brings an answered interaction’s grant (the one its result made) and client', async () => {
     request = undefined;
     await new Adapter('Grant').upsert('grant-2', { accountId: 'b' }, 600);
-    await new Adapter('Interaction').upsert('uid-2', { params: { client_id: clientId }, result: { consent: { grantId: 'grant-2' } } }, 600);
+    await new Adapter('Interaction').upsert(
+      'uid-2',
+      { grantId: 'grant-before', params: { client_id: clientId }, result: { consent: { grantId: 'grant-2' } } },
+      600,
+    );
     statements = [];
     request = {};
     await new Adapter('Interaction').find('uid-2');
     expect(await new Adapter('Grant').find('grant-2')).toEqual({ accountId: 'b' });
     expect(await new Adapter('Client').find(clientId)).toMatchObject({ client_id: clientId });
     expect(statements).toHaveLength(1);
+  });
+
+  it('brings only the grant with a code, whose client the token endpoint has already authenticated', async () => {
+    request = undefined;
+    await new Adapter('Grant').upsert('grant-8', { accountId: 'c' }, 600);
+    await new Adapter('AuthorizationCode').upsert('code-8', { grantId: 'grant-8', clientId }, 600);
+    statements = [];
+    clientLookups = [];
+    request = {};
+    await new Adapter('AuthorizationCode').find('code-8');
+    expect(await new Adapter('Grant').find('grant-8')).toEqual({ accountId: 'c' });
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).not.toContain('active_systems');
+    await new Adapter('Client').find(clientId);
+    expect(clientLookups).toEqual([clientId]);
   });
 
   it('serves what it read ahead once, then reads again', async () => {
@@ -115,7 +134,7 @@ describe('what the provider storage reads ahead within one provider request', ()
     expect(await new Adapter('Grant').find('grant-5')).toEqual({ accountId: 'a', scope: 'openid pid' });
   });
 
-  it('does not bring the client of a suspended system: the lookup is made afresh and refused', async () => {
+  it('does not bring the client of a suspended system, leaving the lookup to the client source', async () => {
     await storeToken('at-6', 'grant-6');
     await setSystemStatus(database.db, clientId, 'suspended');
     try {
