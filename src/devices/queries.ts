@@ -44,8 +44,11 @@ export async function insertDevice(
  */
 export const takeOnePinAttempt = { failed_pin_attempts: sql<number>`least(failed_pin_attempts + 1, ${MAX_FAILED_PIN_ATTEMPTS + 1})` };
 
+/** What taking a PIN attempt gives back: the device's PIN hash and its count of failed attempts so far. */
+export type TakenPinAttempt = Pick<Device, 'pin_hash' | 'failed_pin_attempts'>;
+
 /** The PIN hash to compare with after an attempt was taken, or undefined when the device may not try. */
-export function hashToCompare(taken: { pin_hash: string; failed_pin_attempts: number } | undefined): string | undefined {
+export function hashToCompare(taken: TakenPinAttempt | undefined): string | undefined {
   return taken && taken.failed_pin_attempts <= MAX_FAILED_PIN_ATTEMPTS ? taken.pin_hash : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
-import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt } from '../devices/queries.ts';
+import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt, type TakenPinAttempt } from '../devices/queries.ts';
 import type { NewNotification } from '../notifications/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
@@ -198,7 +198,7 @@ export async function claimForScan(
 export async function takePinAttemptToApprove(
   db: Db,
   t: { id: string; deviceId: string },
-): Promise<{ login: LoginTransaction; taken: { pin_hash: string; failed_pin_attempts: number } | undefined } | undefined> {
+): Promise<{ login: LoginTransaction; taken: TakenPinAttempt | undefined } | undefined> {
   const row = await db
     .with('login', (qb) => selectLogins(qb).where('t.id', '=', t.id))
     .with('taken', (qb) =>
