@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { ActiveSystemsView, AgencySystemsTable, Schema, Status } from '../db/schema.ts';
 
 export type ActiveSystem = Selectable<ActiveSystemsView>;
@@ -48,8 +49,10 @@ export async function insertAgencyWithSystem(
 
 /** A system that may act right now: both it and its agency are active. */
 export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Promise<ActiveSystem | undefined> {
-  return db.selectFrom('active_systems').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  return findActiveSystemQuery.first(db, { clientId });
 }
+
+const findActiveSystemQuery = compiledOnce((db, p: { clientId: string }) => db.selectFrom('active_systems').selectAll().where('client_id', '=', p.clientId));
 
 export async function setSystemStatus(db: Kysely<Schema>, clientId: string, status: Status): Promise<boolean> {
   const result = await db

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { DevicesTable, Schema } from '../db/schema.ts';
 
 export type Device = Selectable<DevicesTable>;
@@ -85,20 +86,23 @@ export async function recordDeviceRequest(
   nonce: string,
   expiresAt: Date,
 ): Promise<(Device & { nonce_is_new: boolean }) | undefined> {
-  return db
+  return recordDeviceRequestQuery.first(db, { deviceId, nonce, expiresAt });
+}
+
+const recordDeviceRequestQuery = compiledOnce((db, r: { deviceId: string; nonce: string; expiresAt: Date }) =>
+  db
     .with('recorded', (qb) =>
       qb
         .insertInto('device_request_nonces')
-        .values({ device_id: deviceId, nonce, expires_at: expiresAt })
+        .values({ device_id: r.deviceId, nonce: r.nonce, expires_at: r.expiresAt })
         .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
         .returning('nonce'),
     )
     .selectFrom('devices')
     .selectAll('devices')
     .select((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'))
-    .where('devices.id', '=', deviceId)
-    .executeTakeFirst();
-}
+    .where('devices.id', '=', r.deviceId),
+);
 
 /** Records a request nonce; false when it was used before. */
 export async function rememberNonce(db: Db, deviceId: string, nonce: string, expiresAt: Date): Promise<boolean> {

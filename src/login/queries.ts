@@ -1,4 +1,5 @@
-import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
 import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt, type TakenPinAttempt } from '../devices/queries.ts';
 import type { NewNotification } from '../notifications/queries.ts';
@@ -78,7 +79,11 @@ export async function insertLoginTransaction(db: Db, t: NewLoginTransaction): Pr
  * page shows, in one statement. Returns undefined only when another request opened one at the same moment.
  */
 export async function latestOrInserted(db: Db, t: NewLoginTransaction): Promise<LoginTransaction | undefined> {
-  return db
+  return latestOrInsertedQuery.first(db, t);
+}
+
+const latestOrInsertedQuery = compiledOnce((db, t: NewLoginTransaction) =>
+  db
     .with('latest', (qb) =>
       qb.selectFrom('login_transactions').selectAll().where('interaction_uid', '=', t.interactionUid).orderBy('created_at', 'desc').orderBy('id').limit(1),
     )
@@ -104,9 +109,8 @@ export async function latestOrInserted(db: Db, t: NewLoginTransaction): Promise<
     .with('t', (qb) => qb.selectFrom('latest').selectAll().unionAll(qb.selectFrom('opened').selectAll()))
     .selectFrom('t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
-    .select(loginColumns)
-    .executeTakeFirst();
-}
+    .select(loginColumns),
+);
 
 /**
  * Marks open transactions past their time as expired: the periodic clean-up, and before a new QR code is
@@ -123,8 +127,12 @@ export async function expireOverdue(db: Db, interactionUid?: string): Promise<nu
 }
 
 export async function latestForInteraction(db: Db, interactionUid: string): Promise<LoginTransaction | undefined> {
-  return selectLogins(db).where('t.interaction_uid', '=', interactionUid).orderBy('t.created_at', 'desc').orderBy('t.id').limit(1).executeTakeFirst();
+  return latestForInteractionQuery.first(db, { interactionUid });
 }
+
+const latestForInteractionQuery = compiledOnce((db, p: { interactionUid: string }) =>
+  selectLogins(db).where('t.interaction_uid', '=', p.interactionUid).orderBy('t.created_at', 'desc').orderBy('t.id').limit(1),
+);
 
 export async function findLoginTransaction(db: Db, ref: { id: string } | { shortCode: string }): Promise<LoginTransaction | undefined> {
   const query = selectLogins(db);
@@ -163,31 +171,47 @@ export async function claimForScan(
   ref: { id: string } | { shortCode: string },
   device: { id: string; pid: string },
 ): Promise<LoginTransaction | undefined> {
+  const scan = { deviceId: device.id, pid: device.pid };
+  return 'id' in ref ? claimByIdQuery.first(db, { ...scan, id: ref.id }) : claimByShortCodeQuery.first(db, { ...scan, shortCode: ref.shortCode });
+}
+
+interface Scan {
+  deviceId: string;
+  pid: string;
+}
+
+/** The claim of a scan, for a code that `named` picks out of the pending transactions. */
+function claimQuery(db: Kysely<Schema>, scan: Scan, named: (claim: UpdateQueryBuilder<Schema, 'login_transactions', 'login_transactions', UpdateResult>) => typeof claim) {
   return db
-    .with('claimed', (qb) => {
-      const claim = qb
-        .updateTable('login_transactions')
-        .set({ status: 'scanned', scanned_at: sql`now()`, device_id: device.id, pid: device.pid })
-        .where('status', '=', 'pending')
-        .where('expires_at', '>', sql<Date>`now()`)
-        .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('devices')
-              .select('devices.id')
-              .where('devices.id', '=', device.id)
-              .where('devices.status', '=', 'active')
-              .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
+    .with('claimed', (qb) =>
+      named(
+        qb
+          .updateTable('login_transactions')
+          .set({ status: 'scanned', scanned_at: sql`now()`, device_id: scan.deviceId, pid: scan.pid })
+          .where('status', '=', 'pending')
+          .where('expires_at', '>', sql<Date>`now()`)
+          .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('devices')
+                .select('devices.id')
+                .where('devices.id', '=', scan.deviceId)
+                .where('devices.status', '=', 'active')
+                .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
+            ),
           ),
-        );
-      return ('id' in ref ? claim.where('id', '=', ref.id) : claim.where('short_code', '=', ref.shortCode)).returningAll();
-    })
+      ).returningAll(),
+    )
     .selectFrom('claimed as t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
-    .select(loginColumns)
-    .executeTakeFirst();
+    .select(loginColumns);
 }
+
+const claimByIdQuery = compiledOnce((db, p: Scan & { id: string }) => claimQuery(db, p, (claim) => claim.where('id', '=', p.id)));
+const claimByShortCodeQuery = compiledOnce((db, p: Scan & { shortCode: string }) =>
+  claimQuery(db, p, (claim) => claim.where('short_code', '=', p.shortCode)),
+);
 
 /**
  * What an approval starts from, in one statement: the transaction, and one PIN attempt taken from the device,
@@ -199,7 +223,14 @@ export async function takePinAttemptToApprove(
   db: Db,
   t: { id: string; deviceId: string },
 ): Promise<{ login: LoginTransaction; taken: TakenPinAttempt | undefined } | undefined> {
-  const row = await db
+  const row = await takePinAttemptToApproveQuery.first(db, t);
+  if (!row) return undefined;
+  const { pin_hash, failed_pin_attempts, ...login } = row;
+  return { login, taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
+}
+
+const takePinAttemptToApproveQuery = compiledOnce((db, t: { id: string; deviceId: string }) =>
+  db
     .with('login', (qb) => selectLogins(qb).where('t.id', '=', t.id))
     .with('taken', (qb) =>
       qb
@@ -223,12 +254,8 @@ export async function takePinAttemptToApprove(
     .selectFrom('login')
     .leftJoin('taken', (join) => join.onTrue())
     .selectAll('login')
-    .select(['taken.pin_hash', 'taken.failed_pin_attempts'])
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { pin_hash, failed_pin_attempts, ...login } = row;
-  return { login, taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
-}
+    .select(['taken.pin_hash', 'taken.failed_pin_attempts']),
+);
 
 /**
  * The citizen's approval after the right PIN, in one statement: the scanned transaction becomes approved (only
@@ -241,7 +268,32 @@ export async function approveScanned(
   t: { id: string; deviceId: string; notification: NewNotification },
 ): Promise<LoginRow | undefined> {
   const n = t.notification;
-  return db
+  return approveScannedQuery.first(db, {
+    id: t.id,
+    deviceId: t.deviceId,
+    notifiedPid: n.pid,
+    notifiedDeviceId: n.deviceId,
+    kind: n.kind,
+    th: n.th,
+    en: n.en,
+    details: JSON.stringify(n.details ?? {}),
+  });
+}
+
+interface Approval {
+  id: string;
+  deviceId: string;
+  notifiedPid: string;
+  notifiedDeviceId: string;
+  kind: string;
+  th: string;
+  en: string;
+  /** The notification's details as JSON. */
+  details: string;
+}
+
+const approveScannedQuery = compiledOnce((db, t: Approval) =>
+  db
     .with('pin_attempts_returned', (qb) => qb.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', t.deviceId))
     .with('approved', (qb) =>
       qb
@@ -261,16 +313,15 @@ export async function approveScanned(
           eb
             .selectFrom('approved')
             .select([
-              eb.val(n.pid).as('pid'),
-              eb.val(n.deviceId).as('device_id'),
-              eb.val(n.kind).as('kind'),
-              eb.val(n.th).as('message_th'),
-              eb.val(n.en).as('message_en'),
-              sql<Record<string, unknown>>`cast(${JSON.stringify(n.details ?? {})} as jsonb)`.as('details'),
+              eb.val(t.notifiedPid).as('pid'),
+              eb.val(t.notifiedDeviceId).as('device_id'),
+              eb.val(t.kind).as('kind'),
+              eb.val(t.th).as('message_th'),
+              eb.val(t.en).as('message_en'),
+              sql<Record<string, unknown>>`cast(${t.details} as jsonb)`.as('details'),
             ]),
         ),
     )
     .selectFrom('approved')
-    .selectAll()
-    .executeTakeFirst();
-}
+    .selectAll(),
+);

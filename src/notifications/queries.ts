@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { DeviceNotificationsTable, Schema } from '../db/schema.ts';
 
 export type DeviceNotification = Selectable<DeviceNotificationsTable>;
@@ -14,11 +15,12 @@ export interface NewNotification {
 }
 
 export async function insertNotification(db: Db, n: NewNotification): Promise<void> {
-  await db
-    .insertInto('device_notifications')
-    .values({ pid: n.pid, device_id: n.deviceId, kind: n.kind, message_th: n.th, message_en: n.en, details: n.details ?? {} })
-    .execute();
+  await insertNotificationQuery.all(db, { ...n, details: n.details ?? {} });
 }
+
+const insertNotificationQuery = compiledOnce((db, n: Required<NewNotification>) =>
+  db.insertInto('device_notifications').values({ pid: n.pid, device_id: n.deviceId, kind: n.kind, message_th: n.th, message_en: n.en, details: n.details }),
+);
 
 export async function listNotifications(db: Db, deviceId: string, limit = 50): Promise<DeviceNotification[]> {
   return db.selectFrom('device_notifications').selectAll().where('device_id', '=', deviceId).orderBy('id', 'desc').limit(limit).execute();
