@@ -44,6 +44,7 @@ export interface CompiledOnce<P, R> {
  * `build` gets stand-ins for the fields of `params` and must use each one only as a value of the query: its
  * shape may not depend on them (no `if`, no `in` lists, no optional columns). Stand-ins that are read some other
  * way, or that do not end up in the query, fail the first run; so does a missing value.
+ * The SQL is compiled once for every database: both kinds here (PGlite and PostgreSQL) take PostgreSQL's.
  */
 export function compiledOnce<P extends object, R>(build: (db: Kysely<Schema>, params: P) => Compilable<R>): CompiledOnce<P, R> {
   let compiled: { query: CompiledQuery<R>; slots: Slot[] } | undefined;
