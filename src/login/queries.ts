@@ -1,4 +1,4 @@
-import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
 import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt, type TakenPinAttempt } from '../devices/queries.ts';
@@ -172,7 +172,7 @@ export async function claimForScan(
   device: { id: string; pid: string },
 ): Promise<LoginTransaction | undefined> {
   const scan = { deviceId: device.id, pid: device.pid };
-  return 'id' in ref ? claimByIdQuery.first(db, { ...scan, id: ref.id }) : claimByShortCodeQuery.first(db, { ...scan, shortCode: ref.shortCode });
+  return 'id' in ref ? claimByIdQuery.first(db, { ...scan, code: ref.id }) : claimByShortCodeQuery.first(db, { ...scan, code: ref.shortCode });
 }
 
 interface Scan {
@@ -180,38 +180,36 @@ interface Scan {
   pid: string;
 }
 
-/** The claim of a scan, for a code that `named` picks out of the pending transactions. */
-function claimQuery(db: Kysely<Schema>, scan: Scan, named: (claim: UpdateQueryBuilder<Schema, 'login_transactions', 'login_transactions', UpdateResult>) => typeof claim) {
+/** The claim of a scan, of the pending transaction whose `column` (its id or its short code) is `code`. */
+function claimQuery(db: Kysely<Schema>, scan: Scan, column: 'id' | 'short_code', code: string) {
   return db
     .with('claimed', (qb) =>
-      named(
-        qb
-          .updateTable('login_transactions')
-          .set({ status: 'scanned', scanned_at: sql`now()`, device_id: scan.deviceId, pid: scan.pid })
-          .where('status', '=', 'pending')
-          .where('expires_at', '>', sql<Date>`now()`)
-          .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('devices')
-                .select('devices.id')
-                .where('devices.id', '=', scan.deviceId)
-                .where('devices.status', '=', 'active')
-                .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
-            ),
+      qb
+        .updateTable('login_transactions')
+        .set({ status: 'scanned', scanned_at: sql`now()`, device_id: scan.deviceId, pid: scan.pid })
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('devices')
+              .select('devices.id')
+              .where('devices.id', '=', scan.deviceId)
+              .where('devices.status', '=', 'active')
+              .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
           ),
-      ).returningAll(),
+        )
+        .where(column, '=', code)
+        .returningAll(),
     )
     .selectFrom('claimed as t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns);
 }
 
-const claimByIdQuery = compiledOnce((db, p: Scan & { id: string }) => claimQuery(db, p, (claim) => claim.where('id', '=', p.id)));
-const claimByShortCodeQuery = compiledOnce((db, p: Scan & { shortCode: string }) =>
-  claimQuery(db, p, (claim) => claim.where('short_code', '=', p.shortCode)),
-);
+const claimByIdQuery = compiledOnce((db, p: Scan & { code: string }) => claimQuery(db, p, 'id', p.code));
+const claimByShortCodeQuery = compiledOnce((db, p: Scan & { code: string }) => claimQuery(db, p, 'short_code', p.code));
 
 /**
  * What an approval starts from, in one statement: the transaction, and one PIN attempt taken from the device,
