@@ -3,6 +3,7 @@ import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provid
 import type { RunStatement } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { clientColumns, clientMetadata, type ClientFields } from './client-metadata.ts';
+import { heldWrites, type StorageWrite, type WriteStorage } from './held-writes.ts';
 import { ReadAhead, type CurrentRequest } from './read-ahead.ts';
 
 /** Looks clients up in our own tables in every request, so a suspended system stops at once. */
@@ -39,19 +40,53 @@ function findWithRelations(include: { client: boolean }): string {
  * PostgreSQL spends running it.
  */
 const statements = {
-  upsert: `insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
-    values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), null)
-    on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
-      uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
   findById: `select payload, consumed_at from oidc_payloads where model = $1 and id = $2 and ${notExpired}`,
   findByUid: `select payload, consumed_at from oidc_payloads where model = $1 and uid = $2 and ${notExpired}`,
   findByUserCode: `select payload, consumed_at from oidc_payloads where model = $1 and user_code = $2 and ${notExpired}`,
   findWithGrant: findWithRelations({ client: false }),
   findWithGrantAndClient: findWithRelations({ client: true }),
   consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
-  destroy: 'delete from oidc_payloads where model = $1 and id = $2',
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
 };
+
+const upsertColumns = 'insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)';
+const upsertConflict = `on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+  uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`;
+
+/**
+ * One statement for `removals` removals and `upserts` upserts, none of them to the same row: the removals in a
+ * data-modifying CTE, the upserts as rows of one insert. Plain parameters, as arrays of JSON cost PostgreSQL
+ * more to parse than a second statement costs.
+ */
+function writeManyStatement(removals: number, upserts: number): string {
+  let next = 1;
+  const removed = Array.from({ length: removals }, () => `($${next++}, $${next++})`).join(', ');
+  const rows = Array.from(
+    { length: upserts },
+    // Expiry by the database's clock, the same clock find() compares with.
+    () => `($${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, now() + make_interval(secs => $${next++}), null)`,
+  ).join(', ');
+  const removal = `delete from oidc_payloads where (model, id) in (${removed})`;
+  if (upserts === 0) return removal;
+  const upsert = `${upsertColumns} values ${rows} ${upsertConflict}`;
+  return removals === 0 ? upsert : `with removed as (${removal}) ${upsert}`;
+}
+
+/** Makes storage writes in one statement; its text depends only on how many writes of each kind there are. */
+function storageWriter(run: RunStatement): WriteStorage {
+  const statementFor = new Map<string, string>();
+  return async (writes) => {
+    const removals = writes.filter((write) => write.kind === 'destroy');
+    const upserts = writes.filter((write) => write.kind === 'upsert');
+    const shape = `${removals.length}:${upserts.length}`;
+    let statement = statementFor.get(shape);
+    if (!statement) statementFor.set(shape, (statement = writeManyStatement(removals.length, upserts.length)));
+    await run(statement, [
+      ...removals.flatMap((write) => [write.model, write.id]),
+      ...upserts.flatMap((write) => [write.model, write.id, write.payload, write.grantId, write.uid, write.userCode, write.expiresIn]),
+    ]);
+  };
+}
 
 /**
  * Ids, codes and tokens come from requests. PostgreSQL text cannot hold a NUL character, and nothing stored
@@ -90,10 +125,20 @@ const fromRow = (row: PayloadRow): AdapterPayload => ({
 
 /**
  * oidc-provider's storage for every model, in one table keyed by (model, id). `currentRequest` names the
- * provider request a call belongs to, for what is read ahead within it.
+ * provider request a call belongs to, for what is read ahead within it. Within a request that holds its
+ * writes (holdStorageWrites), upserts and removals wait for the request's next read of the table or its end.
  */
 export function createAdapterClass(run: RunStatement, findClient: ClientSource, currentRequest: CurrentRequest = () => Provider.ctx) {
   const readAhead = new ReadAhead(currentRequest);
+  const writeStorage = storageWriter(run);
+  const write = async (change: StorageWrite) => {
+    if (!heldWrites()?.hold(change, writeStorage)) await writeStorage([change]);
+  };
+  /** Runs a statement that reads or changes the table after the writes held so far. */
+  const runAfterHeldWrites: RunStatement = async (statement, parameters) => {
+    await heldWrites()?.flush();
+    return run(statement, parameters);
+  };
   return class KyselyAdapter implements Adapter {
     readonly model: string;
 
@@ -104,16 +149,16 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (unstoredModels.has(this.model)) return;
       readAhead.forget(this.model, id);
-      await run(statements.upsert, [
-        this.model,
+      await write({
+        kind: 'upsert',
+        model: this.model,
         id,
-        JSON.stringify(payload),
-        payload.grantId ?? null,
-        payload.uid ?? null,
-        payload.userCode ?? null,
-        // Expiry by the database's clock, the same clock find() compares with.
-        expiresIn ?? null,
-      ]);
+        payload: JSON.stringify(payload),
+        grantId: payload.grantId ?? null,
+        uid: payload.uid ?? null,
+        userCode: payload.userCode ?? null,
+        expiresIn: expiresIn ?? null,
+      });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -127,7 +172,7 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
     }
 
     async #findWithRelations(statement: string, id: string): Promise<AdapterPayload | undefined> {
-      const { rows } = await run<PayloadRow & { grant_id: string | null; grant_payload: AdapterPayload | null; client: ClientFields | null }>(
+      const { rows } = await runAfterHeldWrites<PayloadRow & { grant_id: string | null; grant_payload: AdapterPayload | null; client: ClientFields | null }>(
         statement,
         [this.model, id],
       );
@@ -149,7 +194,7 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
 
     async #findBy(statement: string, value: string): Promise<AdapterPayload | undefined> {
       if (!storable(value) || unstoredModels.has(this.model)) return undefined;
-      const { rows } = await run<PayloadRow>(statement, [this.model, value]);
+      const { rows } = await runAfterHeldWrites<PayloadRow>(statement, [this.model, value]);
       const row = rows[0];
       return row && fromRow(row);
     }
@@ -160,18 +205,18 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
      */
     async consume(id: string): Promise<void> {
       readAhead.forget(this.model, id);
-      const result = await run(statements.consume, [this.model, id]);
+      const result = await runAfterHeldWrites(statements.consume, [this.model, id]);
       if (result.rowCount === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
       readAhead.forget(this.model, id);
-      await run(statements.destroy, [this.model, id]);
+      await write({ kind: 'destroy', model: this.model, id });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       readAhead.forget(this.model);
-      await run(statements.revokeByGrantId, [this.model, grantId]);
+      await runAfterHeldWrites(statements.revokeByGrantId, [this.model, grantId]);
     }
   };
 }

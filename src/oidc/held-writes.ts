@@ -1,0 +1,91 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Middleware } from 'koa';
+
+/** One write of the provider's storage: a payload stored under (model, id), or the row removed. */
+export type StorageWrite =
+  | {
+      kind: 'upsert';
+      model: string;
+      id: string;
+      /** The payload as JSON text. */
+      payload: string;
+      grantId: string | null;
+      uid: string | null;
+      userCode: string | null;
+      /** Seconds from the moment of writing; null for no expiry. */
+      expiresIn: number | null;
+    }
+  | { kind: 'destroy'; model: string; id: string };
+
+/** Makes writes, in one statement where there are several. */
+export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
+
+/**
+ * The storage writes of one request, held until the request next reads the storage or its response is about
+ * to leave. Most steps of a sign-in write two rows one after the other (a token and its refresh token, a code
+ * and the end of its interaction, a grant and the answered interaction), and held together they reach the
+ * database as one statement instead of two.
+ *
+ * Writes go out in the order they were made: a second write to the same row sends the earlier ones first,
+ * so no statement writes a row twice. Nothing is held once the request has ended; a late write is made at once.
+ */
+export class HeldWrites {
+  #held: StorageWrite[] = [];
+  #write: WriteStorage | undefined;
+  /** Every batch sent so far; a failed one keeps failing whoever waits for the writes. */
+  #sent: Promise<void> = Promise.resolve();
+  #released = false;
+
+  /** Holds `write` for `writeStorage` to make later; false once the request is over and it must be made now. */
+  hold(write: StorageWrite, writeStorage: WriteStorage): boolean {
+    if (this.#released) return false;
+    const sameRow = this.#held.some((held) => held.model === write.model && held.id === write.id);
+    if (sameRow || (this.#write && this.#write !== writeStorage)) this.#send();
+    this.#write = writeStorage;
+    this.#held.push(write);
+    return true;
+  }
+
+  /** Makes every held write; resolves once all writes so far are in the database. */
+  flush(): Promise<void> {
+    this.#send();
+    return this.#sent;
+  }
+
+  /** The request is over: makes what is held and holds nothing more. */
+  release(): Promise<void> {
+    this.#released = true;
+    return this.flush();
+  }
+
+  #send(): void {
+    const writes = this.#held;
+    const write = this.#write;
+    if (writes.length === 0 || !write) return;
+    this.#held = [];
+    this.#sent = this.#sent.then(() => write(writes));
+    // Whoever flushes next sees a failure; until then it is not an unhandled rejection.
+    this.#sent.catch(() => {});
+  }
+}
+
+const scope = new AsyncLocalStorage<HeldWrites>();
+
+/** The writes held for the request under way, if there is one. */
+export const heldWrites = (): HeldWrites | undefined => scope.getStore();
+
+/**
+ * Holds the storage writes made while a request is handled, and makes them before its response leaves, so that
+ * no response tells of a write that is not in the database. A failed write fails the request; when the request
+ * failed already, its own error is the one reported.
+ */
+export const holdStorageWrites: Middleware = async (ctx, next) => {
+  const held = new HeldWrites();
+  try {
+    await scope.run(held, next);
+  } catch (error) {
+    await held.release().catch(() => {});
+    throw error;
+  }
+  await held.release();
+};
