@@ -4,7 +4,7 @@ import type { RunStatement } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { clientColumns, clientMetadata, type ClientFields } from './client-metadata.ts';
 import { heldWrites, type StorageWrite, type WriteStorage } from './held-writes.ts';
-import { ReadAhead, type CurrentRequest } from './read-ahead.ts';
+import { codeRedeemedBy, ReadAhead, type CurrentRequest } from './read-ahead.ts';
 
 /** Looks clients up in our own tables in every request, so a suspended system stops at once. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
@@ -15,24 +15,39 @@ const notExpired = '(expires_at is null or expires_at > now())';
 const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
 
 /*
- * A payload with the grant it names and, if asked, its client (only while its system may act). Tokens and codes
- * name them as grantId and clientId; an interaction names its client in its parameters and, once answered, the
- * grant its result made. The grant is a lateral subquery with a limit, so that it is always looked up by its key:
- * as a plain join, a plan made while the table was small scanned every grant.
+ * The grant a payload names, if it has not expired. Tokens and codes name it as grantId; an answered
+ * interaction names the grant its result made. A lateral subquery with a limit, so that the grant is always
+ * looked up by its key: as a plain join, a plan made while the table was small scanned every grant.
+ */
+const grantOfPayload = `left join lateral (
+      select g.id, g.payload from oidc_payloads g
+      where g.model = 'Grant' and g.id = coalesce(p.payload #>> '{result,consent,grantId}', p.payload ->> 'grantId')
+        and (g.expires_at is null or g.expires_at > now())
+      limit 1
+    ) g on true`;
+
+/**
+ * A payload with its grant and, if asked, its client (only while its system may act). Tokens and codes name
+ * their client as clientId, an interaction in its parameters.
  */
 function findWithRelations(include: { client: boolean }): string {
   return `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
       ${include.client ? `case when c.client_id is null then null else ${clientFields} end` : 'null'} as client
     from oidc_payloads p
-    left join lateral (
-      select g.id, g.payload from oidc_payloads g
-      where g.model = 'Grant' and g.id = coalesce(p.payload #>> '{result,consent,grantId}', p.payload ->> 'grantId')
-        and (g.expires_at is null or g.expires_at > now())
-      limit 1
-    ) g on true
+    ${grantOfPayload}
     ${include.client ? "left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')" : ''}
     where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`;
 }
+
+/** An active system's client ($1) with the authorization code ($2) its token request redeems, and the code's grant. */
+const findClientWithCode = `select ${clientFields} as client, p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload
+    from active_systems c
+    left join lateral (
+      select p.payload, p.consumed_at from oidc_payloads p
+      where p.model = 'AuthorizationCode' and p.id = $2 and (p.expires_at is null or p.expires_at > now())
+    ) p on true
+    ${grantOfPayload}
+    where c.client_id = $1`;
 
 /*
  * The provider reads and writes this table several times per request, so its statements are written out once
@@ -45,6 +60,7 @@ const statements = {
   findByUserCode: `select payload, consumed_at from oidc_payloads where model = $1 and user_code = $2 and ${notExpired}`,
   findWithGrant: findWithRelations({ client: false }),
   findWithGrantAndClient: findWithRelations({ client: true }),
+  findClientWithCode,
   consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
 };
@@ -163,12 +179,28 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!storable(id)) return undefined;
-      if (this.model === 'Client') return readAhead.take(this.model, id) ?? findClient(id);
+      if (this.model === 'Client') return readAhead.take(this.model, id) ?? this.#findClient(id);
       const kept = readAhead.take(this.model, id);
       if (kept) return kept;
       const withRelations = readAheadOf.get(this.model);
       if (withRelations && readAhead.active) return this.#findWithRelations(withRelations, id);
       return this.#findBy(statements.findById, id);
+    }
+
+    /**
+     * The token endpoint authenticates the client before it looks up the code being redeemed; the code and its
+     * grant come in the client's statement and are kept for that lookup.
+     */
+    async #findClient(id: string): Promise<AdapterPayload | undefined> {
+      const code = codeRedeemedBy(readAhead.request);
+      if (code === undefined || !storable(code)) return findClient(id);
+      type Row = Partial<PayloadRow> & { client: ClientFields; grant_id: string | null; grant_payload: AdapterPayload | null };
+      const { rows } = await runAfterHeldWrites<Row>(statements.findClientWithCode, [id, code]);
+      const row = rows[0];
+      if (!row) return undefined;
+      if (row.payload) readAhead.keep('AuthorizationCode', code, fromRow({ payload: row.payload, consumed_at: row.consumed_at ?? null }));
+      if (row.grant_id && row.grant_payload) readAhead.keep('Grant', row.grant_id, row.grant_payload);
+      return clientMetadata(row.client);
     }
 
     async #findWithRelations(statement: string, id: string): Promise<AdapterPayload | undefined> {

@@ -23,6 +23,11 @@ export class ReadAhead {
     return this.#current() !== undefined;
   }
 
+  /** The request under way, if any. */
+  get request(): object | undefined {
+    return this.#current();
+  }
+
   keep(model: string, id: string, payload: AdapterPayload): void {
     const request = this.#current();
     if (!request) return;
@@ -50,4 +55,11 @@ export class ReadAhead {
       kept.delete(`${model}:${id}`);
     }
   }
+}
+
+/** The authorization code a token request redeems, if the request under way is one. */
+export function codeRedeemedBy(request: object | undefined): string | undefined {
+  const oidc = (request as { oidc?: { route?: string; params?: Record<string, unknown> } } | undefined)?.oidc;
+  if (oidc?.route !== 'token' || oidc.params?.grant_type !== 'authorization_code') return undefined;
+  return typeof oidc.params.code === 'string' ? oidc.params.code : undefined;
 }

@@ -103,6 +103,55 @@ describe('what the provider storage reads ahead within one provider request', ()
     expect(clientLookups).toEqual([clientId]);
   });
 
+  describe('at the token endpoint', () => {
+    const tokenRequest = (params: Record<string, unknown>) => ({ oidc: { route: 'token', params } });
+
+    async function storeCode(codeId: string, grantId: string) {
+      request = undefined;
+      await new Adapter('Grant').upsert(grantId, { accountId: 'd' }, 600);
+      await new Adapter('AuthorizationCode').upsert(codeId, { grantId, clientId }, 600);
+      statements = [];
+      clientLookups = [];
+    }
+
+    it('brings the code being redeemed, and its grant, with the client it authenticates first', async () => {
+      await storeCode('code-10', 'grant-10');
+      request = tokenRequest({ grant_type: 'authorization_code', code: 'code-10' });
+      expect(await new Adapter('Client').find(clientId)).toMatchObject({ client_id: clientId, client_name: 'Test System' });
+      expect(await new Adapter('AuthorizationCode').find('code-10')).toEqual({ grantId: 'grant-10', clientId });
+      expect(await new Adapter('Grant').find('grant-10')).toEqual({ accountId: 'd' });
+      expect(statements).toHaveLength(1);
+      expect(clientLookups).toEqual([]);
+    });
+
+    it('brings a consumed code as consumed, and no code that does not exist', async () => {
+      await storeCode('code-11', 'grant-11');
+      await new Adapter('AuthorizationCode').consume('code-11');
+      request = tokenRequest({ grant_type: 'authorization_code', code: 'code-11' });
+      await new Adapter('Client').find(clientId);
+      expect(await new Adapter('AuthorizationCode').find('code-11')).toMatchObject({ consumed: expect.any(Number) });
+      request = tokenRequest({ grant_type: 'authorization_code', code: 'no-such-code' });
+      expect(await new Adapter('Client').find(clientId)).toMatchObject({ client_id: clientId });
+      expect(await new Adapter('AuthorizationCode').find('no-such-code')).toBeUndefined();
+    });
+
+    it('finds no client for a suspended system, and reads ahead only for a code being redeemed', async () => {
+      await storeCode('code-12', 'grant-12');
+      await setSystemStatus(database.db, clientId, 'suspended');
+      try {
+        request = tokenRequest({ grant_type: 'authorization_code', code: 'code-12' });
+        expect(await new Adapter('Client').find(clientId)).toBeUndefined();
+      } finally {
+        await setSystemStatus(database.db, clientId, 'active');
+      }
+      request = tokenRequest({ grant_type: 'refresh_token', refresh_token: 'code-12' });
+      await new Adapter('Client').find(clientId);
+      request = { oidc: { route: 'introspection', params: { code: 'code-12' } } };
+      await new Adapter('Client').find(clientId);
+      expect(clientLookups).toEqual([clientId, clientId]);
+    });
+  });
+
   it('serves what it read ahead once, then reads again', async () => {
     await storeToken('at-3', 'grant-3');
     request = {};
