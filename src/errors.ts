@@ -35,6 +35,16 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A known address asked with a method it does not answer; `allowed` are those it does. */
+export class MethodNotAllowedError extends AppError {
+  readonly allowed: readonly string[];
+
+  constructor(message: string, allowed: readonly string[]) {
+    super(405, 'invalid_request', message);
+    this.allowed = allowed;
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(code: string, message: string) {
     super(409, code, message);

@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { AppError } from '../errors.ts';
+import { AppError, MethodNotAllowedError } from '../errors.ts';
 import { render } from './views.ts';
 
 interface ErrorResponse {
@@ -10,6 +10,7 @@ interface ErrorResponse {
   error: string;
   message: string;
   details?: unknown;
+  headers?: Record<string, string>;
 }
 
 const unavailable: ErrorResponse = {
@@ -26,6 +27,9 @@ const notFound: ErrorResponse = {
 
 /** The one place that turns errors into responses. Unexpected errors are logged and answered without details. */
 function toResponse(error: unknown): ErrorResponse {
+  if (error instanceof MethodNotAllowedError) {
+    return { status: 405, error: error.code, message: error.message, headers: { Allow: error.allowed.join(', ') } };
+  }
   if (error instanceof AppError) return { status: error.status, error: error.code, message: error.message, details: error.details };
   if (error instanceof z.ZodError) {
     return {
@@ -62,6 +66,7 @@ function wantsHtml(ctx: Context): boolean {
 function send(ctx: Context, response: ErrorResponse) {
   ctx.status = response.status;
   if (response.status === 503) ctx.set('Retry-After', '5');
+  if (response.headers) ctx.set(response.headers);
   if (wantsHtml(ctx)) {
     ctx.type = 'html';
     ctx.body = render('error', 'Error', {

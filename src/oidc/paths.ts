@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { MethodNotAllowedError } from '../errors.ts';
 
 /** The real service's endpoint paths (see the ThaID profile). */
 export const oidcPrefix = '/api/v2/oauth2';
@@ -21,12 +22,29 @@ const aliases = new Map<string, string>([
   [`${discoveryPath}/`, discoveryPath],
 ]);
 
+/** What each endpoint is called in messages, and the methods it answers. */
+const endpointMethods = new Map<string, { name: string; methods: string[] }>([
+  [endpointPaths.authorization, { name: 'The authorization endpoint', methods: ['GET', 'POST'] }],
+  [endpointPaths.token, { name: 'The token endpoint', methods: ['POST'] }],
+  [endpointPaths.introspection, { name: 'The introspection endpoint', methods: ['POST'] }],
+  [endpointPaths.revocation, { name: 'The revocation endpoint', methods: ['POST'] }],
+  [endpointPaths.userinfo, { name: 'The userinfo endpoint', methods: ['GET', 'POST'] }],
+  [endpointPaths.jwks, { name: 'The JWKS endpoint', methods: ['GET'] }],
+  [discoveryPath, { name: 'The discovery document', methods: ['GET'] }],
+]);
+
 /**
  * Integrations write the endpoints with and without their trailing slash, and configure either the host or
- * the authority https://HOST/api/v2/oauth2: answer all of them from the same routes.
+ * the authority https://HOST/api/v2/oauth2: answer all of them from the same routes. An endpoint asked with a
+ * method it does not answer (a GET to the token endpoint, say) gets 405 naming the methods it does.
  */
 export const endpointAliases: Middleware = async (ctx, next) => {
   const target = aliases.get(ctx.path);
   if (target) ctx.path = target;
   await next();
+  const endpoint = endpointMethods.get(ctx.path);
+  if (!endpoint || ctx.status !== 404 || ctx.body != null) return;
+  const methods = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
+  if (methods.includes(ctx.method)) return;
+  throw new MethodNotAllowedError(`${endpoint.name} answers ${endpoint.methods.join(' and ')} requests only, not ${ctx.method}.`, methods);
 };

@@ -123,6 +123,26 @@ describe.each([
     const response = await request(server.url).get(at('jwks')).expect(200);
     expect(response.body.keys.length).toBeGreaterThanOrEqual(2);
   });
+
+  it.each([
+    ['get', '/api/v2/oauth2/token/', 'POST', /token endpoint answers POST requests only, not GET/],
+    ['get', '/api/v2/oauth2/token', 'POST', /token endpoint/],
+    ['get', '/api/v2/oauth2/revoke/', 'POST', /revocation endpoint/],
+    ['get', '/api/v2/oauth2/introspect/', 'POST', /introspection endpoint/],
+    ['delete', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD', /userinfo endpoint answers GET and POST requests only, not DELETE/],
+    ['put', '/api/v2/oauth2/auth/', 'GET, POST, HEAD', /authorization endpoint/],
+    ['post', '/api/v2/oauth2/jwks/', 'GET, HEAD', /JWKS endpoint/],
+    ['post', '/.well-known/openid-configuration', 'GET, HEAD', /discovery document/],
+  ] as const)('answers %s %s with 405, naming the methods it takes (%s)', async (method, path, allow, message) => {
+    const response = await request(server.url)[method](path).set('Accept', 'application/json').expect(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(message) });
+  });
+
+  it('still answers 404 for an address that is no endpoint', async () => {
+    const response = await request(server.url).get('/api/v2/oauth2/no-such-endpoint/').set('Accept', 'application/json').expect(404);
+    expect(response.body.error).toBe('not_found');
+  });
 });
 
 describe('the token endpoint', () => {
