@@ -44,3 +44,5 @@ const app = http.createServer(async (req, res) => {
   provider.callback()(req, res);
 });
 app.listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
+// Exit normally when the benchmark stops it, so that a profile asked for with --cpu-prof is written.
+process.once('SIGTERM', () => process.exit(0));

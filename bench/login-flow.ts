@@ -5,7 +5,8 @@
  * The two take turns for a few rounds of N flows each and the ratio is the median of the rounds' ratios: on a
  * shared machine the speed of the whole machine drifts by more than the difference being measured.
  *   DATABASE_URL=postgres://... node bench/login-flow.ts [--flows N] [--concurrency C] [--rounds R]
- * BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the emulator process.
+ * BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the emulator process, and
+ * BENCH_BASELINE_NODE_OPTIONS the baseline's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,8 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+const nodeOptions = (options: string | undefined): Record<string, string> => (options ? { NODE_OPTIONS: options } : {});
 
 async function startProcess(script: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, script, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -173,7 +176,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 // Both servers run from the start; each is idle while the other is measured.
 const baselinePort = await freePort();
 const baselineBase = `http://127.0.0.1:${baselinePort}`;
-const baseline = await startProcess([path.resolve('bench/baseline-provider.ts')], { PORT: String(baselinePort) }, `${baselineBase}/.well-known/openid-configuration`);
+const baseline = await startProcess(
+  [path.resolve('bench/baseline-provider.ts')],
+  { ...nodeOptions(process.env.BENCH_BASELINE_NODE_OPTIONS), PORT: String(baselinePort) },
+  `${baselineBase}/.well-known/openid-configuration`,
+);
 const scratch = await scratchDatabase(serverUrl, 'thaid_bench');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -182,7 +189,7 @@ let server: ChildProcess | undefined;
 try {
   server = await startProcess(
     [path.resolve('src/cli/main.ts'), 'serve'],
-    { ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}), PORT: String(port), HOST: '127.0.0.1', ISSUER: base, DATABASE_URL: scratch.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_CITIZENS: String(concurrency), REGISTRY_SEED: String(registrySeed) },
+    { ...nodeOptions(process.env.BENCH_SERVER_NODE_OPTIONS), PORT: String(port), HOST: '127.0.0.1', ISSUER: base, DATABASE_URL: scratch.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_CITIZENS: String(concurrency), REGISTRY_SEED: String(registrySeed) },
     `${base}/readyz`,
   );
   const baselineLogin = async () => {
