@@ -76,21 +76,20 @@ export async function setPinHash(db: Db, deviceId: string, pinHash: string): Pro
   await db.updateTable('devices').set({ pin_hash: pinHash, failed_pin_attempts: 0 }).where('id', '=', deviceId).execute();
 }
 
-/**
- * Records a signed request's nonce and reads its device, in one statement: the device as it is now (absent if
- * unknown) and whether the nonce was new.
- */
-export async function recordDeviceRequest(
-  db: Db,
-  deviceId: string,
-  nonce: string,
-  expiresAt: Date,
-): Promise<(Device & { nonce_is_new: boolean }) | undefined> {
-  return recordDeviceRequestQuery.first(db, { deviceId, nonce, expiresAt });
+/** A device request whose signature verified: what recording its nonce needs. */
+export interface DeviceRequestNonce {
+  deviceId: string;
+  nonce: string;
+  expiresAt: Date;
 }
 
-const recordDeviceRequestQuery = compiledOnce((db, r: { deviceId: string; nonce: string; expiresAt: Date }) =>
-  db
+/**
+ * The start of a statement that records a signed request's nonce (`recorded`: the nonce, only if it is new)
+ * and reads the signing device as it is now (`signer`). A step of the device API starts its own statement with
+ * these, so that it acts on the request in the same statement, and only if the nonce was new.
+ */
+export function recordingDeviceRequest(db: Kysely<Schema>, r: DeviceRequestNonce) {
+  return db
     .with('recorded', (qb) =>
       qb
         .insertInto('device_request_nonces')
@@ -98,10 +97,31 @@ const recordDeviceRequestQuery = compiledOnce((db, r: { deviceId: string; nonce:
         .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
         .returning('nonce'),
     )
-    .selectFrom('devices')
-    .selectAll('devices')
-    .select((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'))
-    .where('devices.id', '=', r.deviceId),
+    .with('signer', (qb) => qb.selectFrom('devices').selectAll().where('id', '=', r.deviceId));
+}
+
+/** How a statement begun by recordingDeviceRequest found the request: its device's status, and whether the nonce was new. */
+export interface RecordedDeviceRequest {
+  device_status: Device['status'];
+  nonce_is_new: boolean;
+}
+
+/**
+ * Records a signed request's nonce and reads its device, in one statement: the device as it is now (absent if
+ * unknown) and whether the nonce was new.
+ */
+export async function recordDeviceRequest(db: Db, r: DeviceRequestNonce): Promise<(Device & RecordedDeviceRequest) | undefined> {
+  return recordDeviceRequestQuery.first(db, r);
+}
+
+const recordDeviceRequestQuery = compiledOnce((db, r: DeviceRequestNonce) =>
+  recordingDeviceRequest(db, r)
+    .selectFrom('signer')
+    .selectAll('signer')
+    .select((eb) => [
+      'signer.status as device_status',
+      eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'),
+    ]),
 );
 
 /** Records a request nonce; false when it was used before. */

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { DeviceAuthenticationError } from '../errors.ts';
 import { es256PublicKey, jwsHeader, verifyEs256 } from './device-jws.ts';
-import { findDevice, recordDeviceRequest, rememberNonce, type Device } from './queries.ts';
+import { findDevice, recordDeviceRequest, rememberNonce, type Device, type DeviceRequestNonce, type RecordedDeviceRequest } from './queries.ts';
 
 /**
  * Every device request carries `Authorization: ThaID-Device <JWS>`, an ES256 compact JWS by the device's own
@@ -132,8 +132,11 @@ function kidOf(jws: string): string | undefined {
   }
 }
 
-/** Any later request: the device named by kid must have signed it, be active, and not have sent it before. */
-export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<Device> {
+/**
+ * Any later request, before anything is recorded: the device named by kid must have signed it. What is left to
+ * check is the device's status and the nonce's novelty, which need the database: see acceptRecordedRequest.
+ */
+export async function verifyDeviceSignature(db: Kysely<Schema>, facts: RequestFacts): Promise<DeviceRequestNonce> {
   const jws = compactJwsOf(facts.authorization);
   const kid = kidOf(jws);
   const key = kid === undefined ? undefined : await deviceKey(db, kid);
@@ -143,10 +146,24 @@ export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFact
     throw new DeviceAuthenticationError('invalid_signature', `The JWS header must have typ "${signatureType}".`);
   }
   const claims = checkClaims(payload, facts);
-  const recorded = await recordDeviceRequest(db, kid, claims.nonce, nonceKeptUntil(claims));
+  return { deviceId: kid, nonce: claims.nonce, expiresAt: nonceKeptUntil(claims) };
+}
+
+/**
+ * Refuses a verified request once its nonce is recorded (see recordingDeviceRequest): a device that is no
+ * longer known or active, or a nonce that was used before. A step that records the nonce in its own statement
+ * acts only on a new nonce and an active device, so its refusal changes nothing.
+ */
+export function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded: T | undefined): asserts recorded is T {
   if (!recorded) throw unknownDevice();
-  const { nonce_is_new: nonceIsNew, ...device } = recorded;
-  if (device.status !== 'active') throw deviceRevoked();
-  if (!nonceIsNew) throw replayed();
+  if (recorded.device_status !== 'active') throw deviceRevoked();
+  if (!recorded.nonce_is_new) throw replayed();
+}
+
+/** Any later request: the device named by kid must have signed it, be active, and not have sent it before. */
+export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<Device> {
+  const recorded = await recordDeviceRequest(db, await verifyDeviceSignature(db, facts));
+  acceptRecordedRequest(recorded);
+  const { nonce_is_new: _nonceIsNew, device_status: _status, ...device } = recorded;
   return device;
 }

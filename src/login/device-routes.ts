@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { deviceApiPrefix } from '../devices/paths.ts';
-import { signedRoute } from '../devices/signed-route.ts';
+import { signedRoute, signedStepRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { loginIdOfAppLink } from './paths.ts';
 import { approveBody, loginId, scanBody } from './schemas.ts';
@@ -35,12 +35,12 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
 
   router.post(
     '/logins/scan',
-    signedRoute(db, async (_ctx, device, body) => scanLogin(db, device, loginReference(scanBody.parse(body).code))),
+    signedStepRoute(db, async (_ctx, request, body) => scanLogin(db, request, loginReference(scanBody.parse(body).code))),
   );
 
   router.post(
     '/logins/:id/approve',
-    signedRoute(db, async (ctx, device, body) => approveLogin(db, device, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
+    signedStepRoute(db, async (ctx, request, body) => approveLogin(db, request, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(

@@ -1,7 +1,14 @@
 import { sql, type Kysely, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
-import { MAX_FAILED_PIN_ATTEMPTS, takeOnePinAttempt, type TakenPinAttempt } from '../devices/queries.ts';
+import {
+  MAX_FAILED_PIN_ATTEMPTS,
+  recordingDeviceRequest,
+  takeOnePinAttempt,
+  type DeviceRequestNonce,
+  type RecordedDeviceRequest,
+  type TakenPinAttempt,
+} from '../devices/queries.ts';
 import type { NewNotification } from '../notifications/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
@@ -161,98 +168,164 @@ export async function transition(
 }
 
 /**
- * A device scans a code: the pending transaction it names becomes this device's, in one statement, unless
- * the relying party asking may no longer act, or the device can no longer answer (revoked by a new enrolment
- * or locked by wrong PINs since its request was checked). Then the code stays unclaimed for another scan.
- * Returns the transaction with who asks.
+ * The notice a scan leaves on the citizen's device, written by the database in the claim's own statement, so
+ * no scan goes untold. `th` and `en` are format() templates with three %s: the agency's name, the system's name
+ * and the data items asked for, listed in the order of `items` (JSON: [{ scope, th, en }]).
+ */
+export interface ScanNotice {
+  kind: string;
+  th: string;
+  en: string;
+  items: string;
+  /** The list when nothing but the sign-in itself is asked for. */
+  noItemsTh: string;
+  noItemsEn: string;
+}
+
+/** A transaction as a device step's statement found it, with how it found the device's request. */
+export interface DeviceStepResult {
+  /** Undefined when the signing device is not known. */
+  recorded: (RecordedDeviceRequest & { device_pid: string }) | undefined;
+  login: LoginTransaction | undefined;
+}
+
+/**
+ * A device scans a code, in one statement: its request's nonce is recorded; the pending transaction the code
+ * names becomes this device's, unless the nonce was used before, the relying party asking may no longer act, or
+ * the device can no longer answer (revoked by a new enrolment or locked by wrong PINs); and the claim leaves its
+ * notice. A refused claim leaves the code for another scan. Returns the claimed transaction with who asks.
  */
 export async function claimForScan(
   db: Db,
+  request: DeviceRequestNonce,
   ref: { id: string } | { shortCode: string },
-  device: { id: string; pid: string },
-): Promise<LoginTransaction | undefined> {
-  const scan = { deviceId: device.id, pid: device.pid };
-  return 'id' in ref ? claimByIdQuery.first(db, { ...scan, code: ref.id }) : claimByShortCodeQuery.first(db, { ...scan, code: ref.shortCode });
+  notice: ScanNotice,
+): Promise<DeviceStepResult> {
+  const scan = { ...request, ...notice };
+  const row = await ('id' in ref ? claimByIdQuery.first(db, { ...scan, code: ref.id }) : claimByShortCodeQuery.first(db, { ...scan, code: ref.shortCode }));
+  return deviceStepResult(row);
 }
 
-interface Scan {
-  deviceId: string;
-  pid: string;
+function deviceStepResult(row: ({ id: string | null } & RecordedDeviceRequest & { device_pid: string }) | undefined): DeviceStepResult {
+  if (!row) return { recorded: undefined, login: undefined };
+  const { device_status, device_pid, nonce_is_new, ...login } = row;
+  // Left-joined: a transaction that was not found, or not claimed, reads as a row of nulls.
+  return { recorded: { device_status, device_pid, nonce_is_new }, login: login.id === null ? undefined : (login as LoginTransaction) };
 }
+
+type Scan = DeviceRequestNonce & ScanNotice & { code: string };
+
+/** One language's list of the data items a transaction (`c`) asks for, or `none` when it asks for none. */
+const dataItemLabels = (items: string, language: 'th' | 'en', none: string) =>
+  sql<string>`coalesce((select string_agg(item ->> ${sql.lit(language)}, ', ' order by position) from jsonb_array_elements(cast(${items} as jsonb)) with ordinality as listed(item, position) where item ->> 'scope' = any(c.scopes)), ${none})`;
 
 /** The claim of a scan, of the pending transaction whose `column` (its id or its short code) is `code`. */
-function claimQuery(db: Kysely<Schema>, scan: Scan, column: 'id' | 'short_code', code: string) {
-  return db
+function claimQuery(db: Kysely<Schema>, p: Scan, column: 'id' | 'short_code') {
+  return recordingDeviceRequest(db, p)
     .with('claimed', (qb) =>
       qb
         .updateTable('login_transactions')
-        .set({ status: 'scanned', scanned_at: sql`now()`, device_id: scan.deviceId, pid: scan.pid })
+        .set((eb) => ({ status: 'scanned', scanned_at: sql`now()`, device_id: p.deviceId, pid: eb.selectFrom('signer').select('signer.pid') }))
         .where('status', '=', 'pending')
         .where('expires_at', '>', sql<Date>`now()`)
+        .where((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')))
         .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
         .where((eb) =>
           eb.exists(
             eb
-              .selectFrom('devices')
-              .select('devices.id')
-              .where('devices.id', '=', scan.deviceId)
-              .where('devices.status', '=', 'active')
-              .where('devices.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
+              .selectFrom('signer')
+              .select('signer.id')
+              .where('signer.status', '=', 'active')
+              .where('signer.failed_pin_attempts', '<', MAX_FAILED_PIN_ATTEMPTS),
           ),
         )
-        .where(column, '=', code)
+        .where(column, '=', p.code)
         .returningAll(),
     )
-    .selectFrom('claimed as t')
+    .with('notified', (qb) =>
+      qb
+        .insertInto('device_notifications')
+        .columns(['pid', 'device_id', 'kind', 'message_th', 'message_en', 'details'])
+        .expression((eb) =>
+          eb
+            .selectFrom('claimed as c')
+            .innerJoin('active_systems as rp', 'rp.client_id', 'c.client_id')
+            .select([
+              sql<string>`c.pid`.as('pid'),
+              sql<string>`c.device_id`.as('device_id'),
+              eb.val(p.kind).as('kind'),
+              sql<string>`format(${p.th}, rp.agency_name_th, rp.name, ${dataItemLabels(p.items, 'th', p.noItemsTh)})`.as('message_th'),
+              sql<string>`format(${p.en}, rp.agency_name_en, rp.name, ${dataItemLabels(p.items, 'en', p.noItemsEn)})`.as('message_en'),
+              sql<Record<string, unknown>>`jsonb_build_object('loginId', c.id, 'clientId', c.client_id, 'scopes', to_jsonb(c.scopes))`.as('details'),
+            ]),
+        ),
+    )
+    .selectFrom('signer')
+    .leftJoin('claimed as t', (join) => join.onTrue())
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
-    .select(loginColumns);
+    .select(loginColumns)
+    .select((eb) => [
+      'signer.status as device_status',
+      'signer.pid as device_pid',
+      eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'),
+    ]);
 }
 
-const claimByIdQuery = compiledOnce((db, p: Scan & { code: string }) => claimQuery(db, p, 'id', p.code));
-const claimByShortCodeQuery = compiledOnce((db, p: Scan & { code: string }) => claimQuery(db, p, 'short_code', p.code));
+const claimByIdQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'id'));
+const claimByShortCodeQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'short_code'));
 
 /**
- * What an approval starts from, in one statement: the transaction, and one PIN attempt taken from the device,
- * but only if the device may answer the transaction now (it scanned it, the answer is still open, and the
- * relying party may still act), so no attempt is spent on an approval that would be refused anyway. Returns
- * undefined when no transaction has this id; `taken` is what the device gave for the attempt, if it gave one.
+ * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read; and
+ * one PIN attempt is taken from the device, but only if the nonce was new and the device may answer the
+ * transaction now (it scanned it, the answer is still open, and the relying party may still act), so no attempt
+ * is spent on a request or an approval that would be refused anyway. `taken` is what the device gave for the
+ * attempt, if it gave one.
  */
 export async function takePinAttemptToApprove(
   db: Db,
-  t: { id: string; deviceId: string },
-): Promise<{ login: LoginTransaction; taken: TakenPinAttempt | undefined } | undefined> {
+  t: DeviceRequestNonce & { id: string },
+): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined }> {
   const row = await takePinAttemptToApproveQuery.first(db, t);
-  if (!row) return undefined;
-  const { pin_hash, failed_pin_attempts, ...login } = row;
-  return { login, taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
+  if (!row) return { recorded: undefined, login: undefined, taken: undefined };
+  const { pin_hash, failed_pin_attempts, ...rest } = row;
+  return { ...deviceStepResult(rest), taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
 }
 
-const takePinAttemptToApproveQuery = compiledOnce((db, t: { id: string; deviceId: string }) =>
-  db
-    .with('login', (qb) => selectLogins(qb).where('t.id', '=', t.id))
+const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string }) =>
+  recordingDeviceRequest(db, t)
+    .with('login', (qb) => qb.selectFrom('login_transactions').selectAll().where('id', '=', t.id))
     .with('taken', (qb) =>
       qb
         .updateTable('devices')
         .set(takeOnePinAttempt)
         .where('id', '=', t.deviceId)
         .where('status', '=', 'active')
+        .where((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')))
         .where((eb) =>
           eb.exists(
             eb
               .selectFrom('login')
+              .innerJoin('active_systems', 'active_systems.client_id', 'login.client_id')
               .select('login.id')
               .where('login.device_id', '=', t.deviceId)
               .where('login.status', '=', 'scanned')
-              // Joined from active_systems only while the relying party may act.
-              .where('login.agency_name_th', 'is not', null),
+              .where('login.expires_at', '>', sql<Date>`now()`),
           ),
         )
         .returning(['pin_hash', 'failed_pin_attempts']),
     )
-    .selectFrom('login')
+    .selectFrom('signer')
+    .leftJoin('login as t', (join) => join.onTrue())
+    .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .leftJoin('taken', (join) => join.onTrue())
-    .selectAll('login')
-    .select(['taken.pin_hash', 'taken.failed_pin_attempts']),
+    .select(loginColumns)
+    .select((eb) => [
+      'taken.pin_hash',
+      'taken.failed_pin_attempts',
+      'signer.status as device_status',
+      'signer.pid as device_pid',
+      eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'),
+    ]),
 );
 
 /**

@@ -4,9 +4,8 @@ import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
 import { compareWithTakenAttempt } from '../devices/pin-check.ts';
-import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
-import { deviceRevoked } from '../devices/request-signature.ts';
-import { insertNotification } from '../notifications/queries.ts';
+import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device, type DeviceRequestNonce } from '../devices/queries.ts';
+import { acceptRecordedRequest, deviceRevoked } from '../devices/request-signature.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
 import {
   approveScanned,
@@ -21,6 +20,7 @@ import {
   type NewLoginTransaction,
   type LoginRow,
   type LoginTransaction,
+  type ScanNotice,
 } from './queries.ts';
 import { newShortCode } from './short-codes.ts';
 
@@ -141,62 +141,68 @@ async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { sh
   throw new ConflictError('login_already_used', 'This code was already scanned or answered. Each QR code works once.');
 }
 
-/** A device scans a QR code (or types its short code): the request is now this device's to answer. */
+/** The citizen is told of every request for their data, whatever they answer; the scan itself leaves this. */
+const dataRequestNotice: ScanNotice = {
+  kind: 'data_request',
+  th: '%s (%s) ขอข้อมูลของคุณ: %s',
+  en: '%s (%s) asks for your data: %s',
+  items: JSON.stringify(dataItems),
+  noItemsTh: 'การเข้าสู่ระบบ',
+  noItemsEn: 'sign-in only',
+};
+
+/**
+ * A device scans a QR code (or types its short code): the request is now this device's to answer. The scan's
+ * signed request is recorded by the claim's own statement.
+ */
 export async function scanLogin(
   db: Kysely<Schema>,
-  device: Device,
+  request: DeviceRequestNonce,
   ref: { id: string } | { shortCode: string },
 ): Promise<LoginRequestDetails> {
   // The claim itself refuses a device that could never approve (locked or revoked); the explanation says which.
-  const scanned = await claimForScan(db, ref, device);
-  if (!scanned) return explainUnavailable(db, ref, device.id);
-  const details = describe(scanned);
-  // The citizen is told of every request for their data, whatever they answer.
-  await insertNotification(db, {
-    pid: device.pid,
-    deviceId: device.id,
-    kind: 'data_request',
-    th: `${details.agency.th} (${details.system}) ขอข้อมูลของคุณ: ${details.dataItems.map((i) => i.th).join(', ') || 'การเข้าสู่ระบบ'}`,
-    en: `${details.agency.en} (${details.system}) asks for your data: ${details.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
-    details: { loginId: scanned.id, clientId: scanned.client_id, scopes: scanned.scopes },
-  });
-  return details;
+  const { recorded, login } = await claimForScan(db, request, ref, dataRequestNotice);
+  acceptRecordedRequest(recorded);
+  if (!login) return explainUnavailable(db, ref, request.deviceId);
+  return describe(login);
 }
 
 /** The transaction a device answers: one it scanned itself and that is still waiting for its answer. */
-function requireScannedBy(device: Device, login: LoginTransaction | undefined): LoginTransaction {
-  if (!login || login.device_id !== device.id) throw new NotFoundError('This device has not scanned a sign-in with this id.');
+function requireScannedBy(deviceId: string, login: LoginTransaction | undefined): LoginTransaction {
+  if (!login || login.device_id !== deviceId) throw new NotFoundError('This device has not scanned a sign-in with this id.');
   if (login.status === 'expired') throw new GoneError('login_expired', 'The sign-in expired before it was answered.');
   if (login.status !== 'scanned') throw new ConflictError('login_already_used', `The sign-in was already ${login.status}.`);
   return login;
 }
 
 async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promise<LoginTransaction> {
-  return requireScannedBy(device, await findLoginTransaction(db, { id }));
+  return requireScannedBy(device.id, await findLoginTransaction(db, { id }));
 }
 
 /**
  * The citizen approves with their PIN: the relying party gets exactly the requested data items. The status
  * change is the whole decision; the waiting browser turns it into the interaction's result when it comes back.
+ * The approval's signed request is recorded by the statement that takes the PIN attempt.
  */
 export async function approveLogin(
   db: Kysely<Schema>,
-  device: Device,
-  request: { id: string; pin: string; integrity: IntegrityVerdict },
+  request: DeviceRequestNonce,
+  approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
-  requireIntactDevice(request.integrity);
+  requireIntactDevice(approval.integrity);
   // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
   // suspended since the scan gets nothing, and no PIN attempt is spent on it.
-  const start = await takePinAttemptToApprove(db, { id: request.id, deviceId: device.id });
-  const login = requireScannedBy(device, start?.login);
+  const start = await takePinAttemptToApprove(db, { ...request, id: approval.id });
+  acceptRecordedRequest(start.recorded);
+  const login = requireScannedBy(request.deviceId, start.login);
   const details = describe(login);
-  await compareWithTakenAttempt(hashToCompare(start?.taken), request.pin);
+  await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
   const approved = await approveScanned(db, {
     id: login.id,
-    deviceId: device.id,
+    deviceId: request.deviceId,
     notification: {
-      pid: device.pid,
-      deviceId: device.id,
+      pid: start.recorded.device_pid,
+      deviceId: request.deviceId,
       kind: 'login_approved',
       th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
       en: `You approved ${details.agency.en} (${details.system}) to receive your data.`,

@@ -111,6 +111,66 @@ describe('a login transaction', () => {
   });
 });
 
+describe('the steps a device signs', () => {
+  const sendSigned = async (signed: { url: string; init: RequestInit }) => {
+    const response = await fetch(signed.url, signed.init);
+    return { status: response.status, body: (await response.json()) as { error?: string } };
+  };
+  const loginStatus = async (loginPath: string) =>
+    (
+      await server.database.db
+        .selectFrom('login_transactions')
+        .select('status')
+        .where('interaction_uid', '=', loginPath.split('/').at(-1)!)
+        .executeTakeFirstOrThrow()
+    ).status;
+  const noticesOf = async (loginId: string) =>
+    server.database.db
+      .selectFrom('device_notifications')
+      .select(['kind', 'message_th', 'message_en', 'details'])
+      .where(sql<boolean>`details ->> 'loginId' = ${loginId}`)
+      .execute();
+
+  it('a scan leaves the citizen a notice naming who asks for which data, in Thai and English', async () => {
+    const { login } = await newLogin('openid pid name');
+    const asked = await device.scan(login.appLink);
+    expect(await noticesOf(asked.id)).toEqual([
+      {
+        kind: 'data_request',
+        message_th: `${asked.agency.th} (${asked.system}) ขอข้อมูลของคุณ: เลขประจำตัวประชาชน, ชื่อ-นามสกุล (ภาษาไทย)`,
+        message_en: `${asked.agency.en} (${asked.system}) asks for your data: Citizen ID number, Full name (Thai)`,
+        details: { loginId: asked.id, clientId: demo.clientId, scopes: ['openid', 'pid', 'name'] },
+      },
+    ]);
+    const onlySignIn = await device.scan((await newLogin('openid')).login.appLink);
+    expect((await noticesOf(onlySignIn.id))[0]?.message_en).toBe(`${onlySignIn.agency.en} (${onlySignIn.system}) asks for your data: sign-in only`);
+  });
+
+  it('a scan whose nonce was used before claims nothing and leaves no notice', async () => {
+    const { login } = await newLogin();
+    const nonce = 'scan-nonce-used-once-0001';
+    expect((await sendSigned(await device.signedRequest('GET', '/me', undefined, 'device', { nonce }))).status).toBe(200);
+    const replayed = await sendSigned(await device.signedRequest('POST', '/logins/scan', { code: login.appLink }, 'device', { nonce }));
+    expect(replayed).toMatchObject({ status: 401, body: { error: 'replayed_request' } });
+    expect(await loginStatus(login.loginPath)).toBe('pending');
+    const claimedLater = await device.scan(login.appLink);
+    expect(await noticesOf(claimedLater.id)).toHaveLength(1);
+  });
+
+  it('an approval whose nonce was used before spends no PIN attempt and approves nothing', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    const nonce = 'approve-nonce-used-once-01';
+    expect((await sendSigned(await device.signedRequest('GET', '/me', undefined, 'device', { nonce }))).status).toBe(200);
+    for (const pin of ['13572468', testPin]) {
+      const replayed = await sendSigned(await device.signedRequest('POST', `/logins/${scanned.id}/approve`, { pin, integrity: 'intact' }, 'device', { nonce }));
+      expect(replayed).toMatchObject({ status: 401, body: { error: 'replayed_request' } });
+    }
+    expect(await failedPinAttempts(device)).toBe(0);
+    expect(await loginStatus(login.loginPath)).toBe('scanned');
+  });
+});
+
 describe('a relying party suspended while the citizen holds its request', () => {
   it('cannot be approved: the PIN is not even checked and nothing is released', async () => {
     const { createRelyingParty } = await import('../support/relying-party.ts');
