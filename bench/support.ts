@@ -49,3 +49,30 @@ export function cpuSecondsOf(pids: number[]): number {
   }
   return total;
 }
+
+/** Milliseconds a thread has run on a CPU, from Linux's schedstat; 0 where it cannot be read. */
+function scheduledMs(file: string): number {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU milliseconds so far of a process's main thread, and of all its other threads together. */
+export function threadCpuMs(pid: number): { main: number; others: number } {
+  let others = 0;
+  let tasks: string[] = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    // Not Linux, or the process has ended.
+  }
+  for (const task of tasks) if (task !== String(pid)) others += scheduledMs(`/proc/${pid}/task/${task}/schedstat`);
+  return { main: scheduledMs(`/proc/${pid}/task/${pid}/schedstat`), others };
+}
+
+/** CPU milliseconds so far of single-threaded processes (PostgreSQL backends), together. */
+export function processesCpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + scheduledMs(`/proc/${pid}/schedstat`), 0);
+}
