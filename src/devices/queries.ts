@@ -88,7 +88,7 @@ export interface DeviceRequestNonce {
  * and reads the signing device as it is now (`signer`). A step of the device API starts its own statement with
  * these, so that it acts on the request in the same statement, and only if the nonce was new.
  */
-export function recordingDeviceRequest(db: Kysely<Schema>, r: DeviceRequestNonce) {
+export function withDeviceRequestRecorded(db: Kysely<Schema>, r: DeviceRequestNonce) {
   return db
     .with('recorded', (qb) =>
       qb
@@ -100,7 +100,7 @@ export function recordingDeviceRequest(db: Kysely<Schema>, r: DeviceRequestNonce
     .with('signer', (qb) => qb.selectFrom('devices').selectAll().where('id', '=', r.deviceId));
 }
 
-/** How a statement begun by recordingDeviceRequest found the request: its device's status, and whether the nonce was new. */
+/** How a statement begun by withDeviceRequestRecorded found the request: its device's status, and whether the nonce was new. */
 export interface RecordedDeviceRequest {
   device_status: Device['status'];
   nonce_is_new: boolean;
@@ -115,7 +115,7 @@ export async function recordDeviceRequest(db: Db, r: DeviceRequestNonce): Promis
 }
 
 const recordDeviceRequestQuery = compiledOnce((db, r: DeviceRequestNonce) =>
-  recordingDeviceRequest(db, r)
+  withDeviceRequestRecorded(db, r)
     .selectFrom('signer')
     .selectAll('signer')
     .select((eb) => [

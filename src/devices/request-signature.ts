@@ -150,9 +150,8 @@ export async function verifyDeviceSignature(db: Kysely<Schema>, facts: RequestFa
 }
 
 /**
- * Refuses a verified request once its nonce is recorded (see recordingDeviceRequest): a device that is no
- * longer known or active, or a nonce that was used before. A step that records the nonce in its own statement
- * acts only on a new nonce and an active device, so its refusal changes nothing.
+ * Refuses a verified request once its nonce is recorded (see withDeviceRequestRecorded): a device that is no
+ * longer known or active, or a nonce that was used before.
  */
 export function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded: T | undefined): asserts recorded is T {
   if (!recorded) throw unknownDevice();
@@ -160,10 +159,46 @@ export function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded:
   if (!recorded.nonce_is_new) throw replayed();
 }
 
+/**
+ * A verified request of a step that records its nonce in the step's own statement (withDeviceRequestRecorded),
+ * which must act only if the nonce was new and the device may answer, and must then hand what it found to
+ * `accepted`. signedStepRoute makes sure it did (see there).
+ */
+export class SignedStep {
+  readonly request: DeviceRequestNonce;
+  #recorded = false;
+
+  constructor(request: DeviceRequestNonce) {
+    this.request = request;
+  }
+
+  get deviceId(): string {
+    return this.request.deviceId;
+  }
+
+  /** Whether the step's statement has recorded the nonce (and accepted or refused the request). */
+  get recorded(): boolean {
+    return this.#recorded;
+  }
+
+  /** What the step's statement found, once it is known that the request may act: else the request's refusal. */
+  accepted<T extends RecordedDeviceRequest>(recorded: T | undefined): T {
+    this.#recorded = true;
+    acceptRecordedRequest(recorded);
+    return recorded;
+  }
+}
+
 /** Any later request: the device named by kid must have signed it, be active, and not have sent it before. */
 export async function verifyDeviceRequest(db: Kysely<Schema>, facts: RequestFacts): Promise<Device> {
-  const recorded = await recordDeviceRequest(db, await verifyDeviceSignature(db, facts));
+  return recordedDevice(db, await verifyDeviceSignature(db, facts));
+}
+
+/** Records a verified request's nonce, in a statement of its own, and returns its device if the request may act. */
+export async function recordedDevice(db: Kysely<Schema>, request: DeviceRequestNonce): Promise<Device> {
+  const recorded = await recordDeviceRequest(db, request);
   acceptRecordedRequest(recorded);
+  // The status is in the device's own columns as well.
   const { nonce_is_new: _nonceIsNew, device_status: _status, ...device } = recorded;
   return device;
 }

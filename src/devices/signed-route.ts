@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { parseJson, readRawBody } from '../http/json-body.ts';
-import type { Device, DeviceRequestNonce } from './queries.ts';
-import { verifyDeviceRequest, verifyDeviceSignature, type RequestFacts } from './request-signature.ts';
+import type { Device } from './queries.ts';
+import { recordedDevice, SignedStep, verifyDeviceRequest, verifyDeviceSignature, type RequestFacts } from './request-signature.ts';
 
 /** What a device's signature covers, read from the request: the body as its exact bytes. */
 export async function requestFacts(ctx: Context): Promise<RequestFacts> {
@@ -23,14 +23,24 @@ export function signedRoute(db: Kysely<Schema>, handler: (ctx: Context, device: 
 }
 
 /**
- * A device API route whose handler records the request's nonce in its own first statement, and acts only if it
- * was new (see recordingDeviceRequest and acceptRecordedRequest): the signature is verified before it runs.
- * For the steps of a sign-in, where a statement saved is a round trip saved on every login.
+ * A device API route for a step that records the request's nonce in its own first statement (see SignedStep):
+ * the signature is verified before the handler runs. A step saves a statement on every sign-in this way.
+ * Whatever the handler refuses before its statement (a malformed body, say) is refused after the request is
+ * recorded as any other, so an unknown or revoked device and a replayed request get that answer first, and a
+ * handler that never recorded the request fails instead of answering.
  */
-export function signedStepRoute(db: Kysely<Schema>, handler: (ctx: Context, request: DeviceRequestNonce, body: unknown) => Promise<unknown>) {
+export function signedStepRoute(db: Kysely<Schema>, handler: (ctx: Context, step: SignedStep, body: unknown) => Promise<unknown>) {
   return async (ctx: Context): Promise<void> => {
     const facts = await requestFacts(ctx);
-    const request = await verifyDeviceSignature(db, facts);
-    ctx.body = await handler(ctx, request, parseJson(facts.body));
+    const step = new SignedStep(await verifyDeviceSignature(db, facts));
+    let body: unknown;
+    try {
+      body = await handler(ctx, step, parseJson(facts.body));
+    } catch (error) {
+      if (!step.recorded) await recordedDevice(db, step.request);
+      throw error;
+    }
+    if (!step.recorded) throw new Error(`${ctx.method} ${ctx.path} answered without recording its signed request`);
+    ctx.body = body;
   };
 }

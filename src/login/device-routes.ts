@@ -35,12 +35,12 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
 
   router.post(
     '/logins/scan',
-    signedStepRoute(db, async (_ctx, request, body) => scanLogin(db, request, loginReference(scanBody.parse(body).code))),
+    signedStepRoute(db, async (_ctx, step, body) => scanLogin(db, step, loginReference(scanBody.parse(body).code))),
   );
 
   router.post(
     '/logins/:id/approve',
-    signedStepRoute(db, async (ctx, request, body) => approveLogin(db, request, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
+    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(

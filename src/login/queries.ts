@@ -3,7 +3,7 @@ import { compiledOnce } from '../db/compiled-once.ts';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
 import {
   MAX_FAILED_PIN_ATTEMPTS,
-  recordingDeviceRequest,
+  withDeviceRequestRecorded,
   takeOnePinAttempt,
   type DeviceRequestNonce,
   type RecordedDeviceRequest,
@@ -221,7 +221,7 @@ const dataItemLabels = (items: string, language: 'th' | 'en', none: string) =>
 
 /** The claim of a scan, of the pending transaction whose `column` (its id or its short code) is `code`. */
 function claimQuery(db: Kysely<Schema>, p: Scan, column: 'id' | 'short_code') {
-  return recordingDeviceRequest(db, p)
+  return withDeviceRequestRecorded(db, p)
     .with('claimed', (qb) =>
       qb
         .updateTable('login_transactions')
@@ -292,7 +292,7 @@ export async function takePinAttemptToApprove(
 }
 
 const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string }) =>
-  recordingDeviceRequest(db, t)
+  withDeviceRequestRecorded(db, t)
     .with('login', (qb) => qb.selectFrom('login_transactions').selectAll().where('id', '=', t.id))
     .with('taken', (qb) =>
       qb

@@ -4,8 +4,8 @@ import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
 import { compareWithTakenAttempt } from '../devices/pin-check.ts';
-import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device, type DeviceRequestNonce } from '../devices/queries.ts';
-import { acceptRecordedRequest, deviceRevoked } from '../devices/request-signature.ts';
+import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
+import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
 import { dataItems, type DataItem } from '../oidc/scopes.ts';
 import {
   approveScanned,
@@ -155,15 +155,11 @@ const dataRequestNotice: ScanNotice = {
  * A device scans a QR code (or types its short code): the request is now this device's to answer. The scan's
  * signed request is recorded by the claim's own statement.
  */
-export async function scanLogin(
-  db: Kysely<Schema>,
-  request: DeviceRequestNonce,
-  ref: { id: string } | { shortCode: string },
-): Promise<LoginRequestDetails> {
-  // The claim itself refuses a device that could never approve (locked or revoked); the explanation says which.
-  const { recorded, login } = await claimForScan(db, request, ref, dataRequestNotice);
-  acceptRecordedRequest(recorded);
-  if (!login) return explainUnavailable(db, ref, request.deviceId);
+export async function scanLogin(db: Kysely<Schema>, step: SignedStep, ref: { id: string } | { shortCode: string }): Promise<LoginRequestDetails> {
+  const { recorded, login } = await claimForScan(db, step.request, ref, dataRequestNotice);
+  step.accepted(recorded);
+  // The claim also refuses a device locked by wrong PINs, or revoked since; the explanation says which.
+  if (!login) return explainUnavailable(db, ref, step.deviceId);
   return describe(login);
 }
 
@@ -186,23 +182,23 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
  */
 export async function approveLogin(
   db: Kysely<Schema>,
-  request: DeviceRequestNonce,
+  step: SignedStep,
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
   requireIntactDevice(approval.integrity);
   // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
   // suspended since the scan gets nothing, and no PIN attempt is spent on it.
-  const start = await takePinAttemptToApprove(db, { ...request, id: approval.id });
-  acceptRecordedRequest(start.recorded);
-  const login = requireScannedBy(request.deviceId, start.login);
+  const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
+  const device = step.accepted(start.recorded);
+  const login = requireScannedBy(step.deviceId, start.login);
   const details = describe(login);
   await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
   const approved = await approveScanned(db, {
     id: login.id,
-    deviceId: request.deviceId,
+    deviceId: step.deviceId,
     notification: {
-      pid: start.recorded.device_pid,
-      deviceId: request.deviceId,
+      pid: device.device_pid,
+      deviceId: step.deviceId,
       kind: 'login_approved',
       th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
       en: `You approved ${details.agency.en} (${details.system}) to receive your data.`,

@@ -132,18 +132,43 @@ describe('the steps a device signs', () => {
       .execute();
 
   it('a scan leaves the citizen a notice naming who asks for which data, in Thai and English', async () => {
-    const { login } = await newLogin('openid pid name');
+    // Asked for out of their order: the notice lists the data items in the order the device shows them.
+    const { login } = await newLogin('openid name pid');
     const asked = await device.scan(login.appLink);
     expect(await noticesOf(asked.id)).toEqual([
       {
         kind: 'data_request',
         message_th: `${asked.agency.th} (${asked.system}) ขอข้อมูลของคุณ: เลขประจำตัวประชาชน, ชื่อ-นามสกุล (ภาษาไทย)`,
         message_en: `${asked.agency.en} (${asked.system}) asks for your data: Citizen ID number, Full name (Thai)`,
-        details: { loginId: asked.id, clientId: demo.clientId, scopes: ['openid', 'pid', 'name'] },
+        details: { loginId: asked.id, clientId: demo.clientId, scopes: ['openid', 'name', 'pid'] },
       },
     ]);
     const onlySignIn = await device.scan((await newLogin('openid')).login.appLink);
-    expect((await noticesOf(onlySignIn.id))[0]?.message_en).toBe(`${onlySignIn.agency.en} (${onlySignIn.system}) asks for your data: sign-in only`);
+    expect(await noticesOf(onlySignIn.id)).toMatchObject([
+      {
+        message_th: `${onlySignIn.agency.th} (${onlySignIn.system}) ขอข้อมูลของคุณ: การเข้าสู่ระบบ`,
+        message_en: `${onlySignIn.agency.en} (${onlySignIn.system}) asks for your data: sign-in only`,
+      },
+    ]);
+  });
+
+  it('a scan by a device revoked by a new enrolment claims nothing and leaves no notice', async () => {
+    const oldPhone = await enrolledDevice(server, demoPersonas[3]!);
+    await enrolledDevice(server, demoPersonas[3]!);
+    const { login } = await newLogin();
+    expect(await refusal(oldPhone.scan(login.appLink))).toMatchObject({ status: 401, code: 'device_revoked' });
+    expect(await loginStatus(login.loginPath)).toBe('pending');
+    const notices = await server.database.db.selectFrom('device_notifications').select('id').where('device_id', '=', oldPhone.requireDeviceId()).where('kind', '=', 'data_request').execute();
+    expect(notices).toEqual([]);
+  });
+
+  it('a replayed request is refused as replayed, even when its body would be refused too', async () => {
+    const nonce = 'malformed-scan-nonce-0001';
+    expect((await sendSigned(await device.signedRequest('GET', '/me', undefined, 'device', { nonce }))).status).toBe(200);
+    const replayed = await sendSigned(await device.signedRequest('POST', '/logins/scan', { code: 'not a code' }, 'device', { nonce }));
+    expect(replayed).toMatchObject({ status: 401, body: { error: 'replayed_request' } });
+    const fresh = await sendSigned(await device.signedRequest('POST', '/logins/scan', { code: 'not a code' }));
+    expect(fresh).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
   it('a scan whose nonce was used before claims nothing and leaves no notice', async () => {
