@@ -189,7 +189,7 @@ export async function approveLogin(
   // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
   // suspended since the scan gets nothing, and no PIN attempt is spent on it.
   const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
-  const device = step.accepted(start.recorded);
+  const recorded = step.accepted(start.recorded);
   const login = requireScannedBy(step.deviceId, start.login);
   const details = describe(login);
   await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
@@ -197,7 +197,7 @@ export async function approveLogin(
     id: login.id,
     deviceId: step.deviceId,
     notification: {
-      pid: device.device_pid,
+      pid: recorded.device_pid,
       deviceId: step.deviceId,
       kind: 'login_approved',
       th: `คุณยินยอมให้ ${details.agency.th} (${details.system}) เข้าถึงข้อมูล`,
