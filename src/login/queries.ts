@@ -9,7 +9,7 @@ import {
   type RecordedDeviceRequest,
   type TakenPinAttempt,
 } from '../devices/queries.ts';
-import type { NewNotification } from '../notifications/queries.ts';
+import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -245,7 +245,7 @@ function claimQuery(db: Kysely<Schema>, p: Scan, column: 'id' | 'short_code') {
     .with('notified', (qb) =>
       qb
         .insertInto('device_notifications')
-        .columns(['pid', 'device_id', 'kind', 'message_th', 'message_en', 'details'])
+        .columns(notificationColumns)
         .expression((eb) =>
           eb
             .selectFrom('claimed as c')
@@ -379,7 +379,7 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
     .with('notified', (qb) =>
       qb
         .insertInto('device_notifications')
-        .columns(['pid', 'device_id', 'kind', 'message_th', 'message_en', 'details'])
+        .columns(notificationColumns)
         .expression((eb) =>
           eb
             .selectFrom('approved')

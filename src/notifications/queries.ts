@@ -14,6 +14,9 @@ export interface NewNotification {
   details?: Record<string, unknown>;
 }
 
+/** A notification's columns, in the order the statements that insert one from a query (a scan's, an approval's) give them. */
+export const notificationColumns = ['pid', 'device_id', 'kind', 'message_th', 'message_en', 'details'] as const;
+
 export async function insertNotification(db: Db, n: NewNotification): Promise<void> {
   await insertNotificationQuery.all(db, { ...n, details: n.details ?? {} });
 }
