@@ -18,6 +18,7 @@ export interface OidcPayloadsTable {
   id: string;
   payload: Record<string, unknown>;
   grant_id: string | null;
+  client_id: string | null;
   uid: string | null;
   user_code: string | null;
   expires_at: NullableTimestamp;

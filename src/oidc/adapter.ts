@@ -15,27 +15,24 @@ const notExpired = '(expires_at is null or expires_at > now())';
 const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
 
 /*
- * The grant a payload names, if it has not expired. Tokens and codes name it as grantId; an answered
- * interaction names the grant its result made. A lateral subquery with a limit, so that the grant is always
- * looked up by its key: as a plain join, a plan made while the table was small scanned every grant.
+ * The grant a payload names (its grant_id column), if it has not expired. A lateral subquery with a limit, so
+ * that the grant is always looked up by its key: as a plain join, a plan made while the table was small scanned
+ * every grant.
  */
 const grantOfPayload = `left join lateral (
       select g.id, g.payload from oidc_payloads g
-      where g.model = 'Grant' and g.id = coalesce(p.payload #>> '{result,consent,grantId}', p.payload ->> 'grantId')
+      where g.model = 'Grant' and g.id = p.grant_id
         and (g.expires_at is null or g.expires_at > now())
       limit 1
     ) g on true`;
 
-/**
- * A payload with its grant and, if asked, its client (only while its system may act). Tokens and codes name
- * their client as clientId, an interaction in its parameters.
- */
+/** A payload with its grant and, if asked, its client (only while its system may act). */
 function findWithRelations(include: { client: boolean }): string {
   return `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
       ${include.client ? `case when c.client_id is null then null else ${clientFields} end` : 'null'} as client
     from oidc_payloads p
     ${grantOfPayload}
-    ${include.client ? "left join active_systems c on c.client_id = coalesce(p.payload ->> 'clientId', p.payload #>> '{params,client_id}')" : ''}
+    ${include.client ? 'left join active_systems c on c.client_id = p.client_id' : ''}
     where p.model = $1 and p.id = $2 and (p.expires_at is null or p.expires_at > now())`;
 }
 
@@ -43,7 +40,7 @@ function findWithRelations(include: { client: boolean }): string {
 const findClientWithCode = `select ${clientFields} as client, p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload
     from active_systems c
     left join lateral (
-      select p.payload, p.consumed_at from oidc_payloads p
+      select p.payload, p.consumed_at, p.grant_id from oidc_payloads p
       where p.model = 'AuthorizationCode' and p.id = $2 and (p.expires_at is null or p.expires_at > now())
     ) p on true
     ${grantOfPayload}
@@ -65,9 +62,9 @@ const statements = {
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
 };
 
-const upsertColumns = 'insert into oidc_payloads (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)';
+const upsertColumns = 'insert into oidc_payloads (model, id, payload, grant_id, client_id, uid, user_code, expires_at, consumed_at)';
 const upsertConflict = `on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
-  uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`;
+  client_id = excluded.client_id, uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`;
 
 /**
  * One statement for `removals` removals and `upserts` upserts, none of them to the same row: the removals in a
@@ -80,7 +77,7 @@ function writeManyStatement(removals: number, upserts: number): string {
   const rows = Array.from(
     { length: upserts },
     // Expiry by the database's clock, the same clock find() compares with.
-    () => `($${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, now() + make_interval(secs => $${next++}), null)`,
+    () => `($${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, now() + make_interval(secs => $${next++}), null)`,
   ).join(', ');
   const removal = `delete from oidc_payloads where (model, id) in (${removed})`;
   if (upserts === 0) return removal;
@@ -99,7 +96,7 @@ function storageWriter(run: RunStatement): WriteStorage {
     if (!statement) statementFor.set(shape, (statement = writeManyStatement(removals.length, upserts.length)));
     await run(statement, [
       ...removals.flatMap((write) => [write.model, write.id]),
-      ...upserts.flatMap((write) => [write.model, write.id, write.payload, write.grantId, write.uid, write.userCode, write.expiresIn]),
+      ...upserts.flatMap((write) => [write.model, write.id, write.payload, write.grantId, write.clientId, write.uid, write.userCode, write.expiresIn]),
     ]);
   };
 }
@@ -128,6 +125,22 @@ const readAheadOf = new Map<string, string>([
   ['AuthorizationCode', statements.findWithGrant],
   ['RefreshToken', statements.findWithGrant],
 ]);
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The grant and the client a payload names, stored in columns of their own: reads join them without parsing the
+ * payload, which holds whatever a client sent, a NUL character included, that PostgreSQL's JSON operators refuse.
+ * Tokens and codes name them as grantId and clientId; an interaction names its client in its parameters, and once
+ * answered, the grant its result made. revokeByGrantId relies on the grant of tokens and codes.
+ */
+function relationsOf(payload: AdapterPayload): Pick<StorageWrite & { kind: 'upsert' }, 'grantId' | 'clientId'> {
+  const { result, params } = payload as { result?: { consent?: { grantId?: unknown } }; params?: { client_id?: unknown } };
+  return {
+    grantId: text(result?.consent?.grantId) ?? text(payload.grantId) ?? null,
+    clientId: text(payload.clientId) ?? text(params?.client_id) ?? null,
+  };
+}
 
 interface PayloadRow {
   payload: AdapterPayload;
@@ -170,7 +183,7 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
         model: this.model,
         id,
         payload: JSON.stringify(payload),
-        grantId: payload.grantId ?? null,
+        ...relationsOf(payload),
         uid: payload.uid ?? null,
         userCode: payload.userCode ?? null,
         expiresIn: expiresIn ?? null,

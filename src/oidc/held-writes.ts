@@ -9,7 +9,9 @@ export type StorageWrite =
       id: string;
       /** The payload as JSON text. */
       payload: string;
+      /** The grant and the client the payload names, kept beside it (see the adapter's relationsOf). */
       grantId: string | null;
+      clientId: string | null;
       uid: string | null;
       userCode: string | null;
       /** Seconds from the moment of writing; null for no expiry. */

@@ -2,6 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationUrl, createRelyingParty, demo } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledDevice, testPin } from '../support/browser-login.ts';
+import { demoPersonas } from '../../src/registry/personas.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -140,6 +142,24 @@ describe('a request whose parameters hold a NUL character', () => {
       const response = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], ...extra })).expect(303);
       expect(response.headers.location).toMatch(/^\/login\//);
     }
+  });
+
+  it('gets the state back as sent, with a code, once the citizen approves', async () => {
+    const device = await enrolledDevice(server, demoPersonas[0]!);
+    const browser = request.agent(server.url);
+    const toLogin = await browser
+      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], state: 'a\u0000b' }))
+      .expect(303);
+    const loginPath = toLogin.headers.location as string;
+    const page = await browser.get(loginPath).expect(200);
+    const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)![1]!.replaceAll('&#38;', '&');
+    await device.approve((await device.scan(appLink)).id, testPin);
+
+    const resume = await browser.get(loginPath).expect(303);
+    const callback = await browser.get(new URL(resume.headers.location as string, server.url).pathname).expect(303);
+    const location = new URL(callback.headers.location as string);
+    expect(location.searchParams.get('state')).toBe('a\u0000b');
+    expect(location.searchParams.get('code')).toBeTruthy();
   });
 
   it('names no client, so it gets the unknown-client page', async () => {
