@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { deviceApiPrefix } from '../devices/paths.ts';
+import type { ProviderHost } from '../oidc/provider-host.ts';
 import { signedRoute, signedStepRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { loginIdOfAppLink } from './paths.ts';
@@ -29,8 +30,8 @@ function loginIdOf(ctx: Context): string {
 }
 
 /** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
-export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
-  const { db } = deps;
+export function loginDeviceRoutes(deps: { db: Kysely<Schema>; providers: ProviderHost }): Router {
+  const { db, providers } = deps;
   const router = new Router({ prefix: deviceApiPrefix });
 
   router.post(
@@ -40,12 +41,12 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
 
   router.post(
     '/logins/:id/approve',
-    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
+    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, providers.provider, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(
     '/logins/:id/deny',
-    signedRoute(db, async (ctx, device) => denyLogin(db, device, loginIdOf(ctx))),
+    signedRoute(db, async (ctx, device) => denyLogin(db, providers.provider, device, loginIdOf(ctx))),
   );
 
   return router;

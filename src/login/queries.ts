@@ -10,6 +10,7 @@ import {
   type TakenPinAttempt,
 } from '../devices/queries.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
+import type { DeviceAnswer, StoredRow } from './interaction-results.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -275,25 +276,37 @@ const claimByIdQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'id'));
 const claimByShortCodeQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'short_code'));
 
 /**
- * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read; and
- * one PIN attempt is taken from the device, but only if the nonce was new and the device may answer the
- * transaction now (it scanned it, the answer is still open, and the relying party may still act), so no attempt
- * is spent on a request or an approval that would be refused anyway. `taken` is what the device gave for the
- * attempt, if it gave one.
+ * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read, with
+ * the browser's interaction it will answer; and one PIN attempt is taken from the device, but only if the nonce
+ * was new and the device may answer the transaction now (it scanned it, the answer is still open, the relying
+ * party may still act, and the interaction is still there), so no attempt is spent on a request or an approval
+ * that would be refused anyway. `taken` is what the device gave for the attempt, if it gave one.
  */
 export async function takePinAttemptToApprove(
   db: Db,
   t: DeviceRequestNonce & { id: string },
-): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined }> {
+): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined; interaction: Record<string, unknown> | undefined }> {
   const row = await takePinAttemptToApproveQuery.first(db, t);
-  if (!row) return { recorded: undefined, login: undefined, taken: undefined };
-  const { pin_hash, failed_pin_attempts, ...rest } = row;
-  return { ...deviceStepResult(rest), taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts } };
+  if (!row) return { recorded: undefined, login: undefined, taken: undefined, interaction: undefined };
+  const { pin_hash, failed_pin_attempts, interaction_payload, ...rest } = row;
+  return {
+    ...deviceStepResult(rest),
+    taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts },
+    interaction: interaction_payload ?? undefined,
+  };
 }
 
 const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string }) =>
   withDeviceRequestRecorded(db, t)
     .with('login', (qb) => qb.selectFrom('login_transactions').selectAll().where('id', '=', t.id))
+    .with('interaction', (qb) =>
+      qb
+        .selectFrom('oidc_payloads')
+        .select(['id', 'payload'])
+        .where('model', '=', 'Interaction')
+        .where('id', '=', (eb) => eb.selectFrom('login').select('login.interaction_uid'))
+        .where('expires_at', '>', sql<Date>`now()`),
+    )
     .with('taken', (qb) =>
       qb
         .updateTable('devices')
@@ -312,31 +325,71 @@ const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & {
               .where('login.expires_at', '>', sql<Date>`now()`),
           ),
         )
+        .where((eb) => eb.exists(eb.selectFrom('interaction').select('interaction.id')))
         .returning(['pin_hash', 'failed_pin_attempts']),
     )
     .selectFrom('signer')
     .leftJoin('login as t', (join) => join.onTrue())
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .leftJoin('taken', (join) => join.onTrue())
+    .leftJoin('interaction', (join) => join.onTrue())
     .select(loginColumns)
     .select((eb) => [
       'taken.pin_hash',
       'taken.failed_pin_attempts',
+      'interaction.payload as interaction_payload',
       'signer.status as device_status',
       'signer.pid as device_pid',
       eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'),
     ]),
 );
 
+/** The stored row of an answered interaction (see StoredRow), as parameters of a statement built once. */
+interface AnsweredInteraction {
+  /** The payload, with its result, as JSON. */
+  interactionPayload: string;
+  interactionGrantId: string | null;
+  interactionClientId: string | null;
+  interactionExpiresIn: number;
+}
+
+const answeredInteraction = (row: StoredRow): AnsweredInteraction => ({
+  interactionPayload: row.payload,
+  interactionGrantId: row.grantId,
+  interactionClientId: row.clientId,
+  interactionExpiresIn: row.expiresIn,
+});
+
+/**
+ * Stores the interaction of the sign-in `answered_login` names (a CTE that returns it) as the device's answer
+ * left it: with its result, which oidc-provider reads when the browser resumes. Only an interaction still in
+ * time takes an answer.
+ */
+function answerInteraction(qb: QueryCreator<Schema & Record<'answered_login', LoginRow>>, row: AnsweredInteraction) {
+  return qb
+    .updateTable('oidc_payloads')
+    .set({
+      payload: sql`cast(${row.interactionPayload} as json)`,
+      grant_id: row.interactionGrantId,
+      client_id: row.interactionClientId,
+      expires_at: sql`now() + make_interval(secs => ${row.interactionExpiresIn})`,
+    })
+    .where('model', '=', 'Interaction')
+    .where('id', '=', (eb) => eb.selectFrom('answered_login').select('answered_login.interaction_uid'))
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('id');
+}
+
 /**
  * The citizen's approval after the right PIN, in one statement: the scanned transaction becomes approved (only
- * for the device that scanned it, and only in time), the device gets back the PIN attempt it spent, and the
- * citizen's device is told, but only of an approval that happened. Returns the approved transaction, or
- * undefined when it could no longer be approved.
+ * for the device that scanned it, and only in time), the device gets back the PIN attempt it spent, the
+ * browser's interaction gets its result and the grant it names is stored, and the citizen's device is told;
+ * all of it only for an approval that happened. Returns the approved transaction, or undefined when it could
+ * no longer be approved.
  */
 export async function approveScanned(
   db: Db,
-  t: { id: string; deviceId: string; notification: NewNotification },
+  t: { id: string; deviceId: string; notification: NewNotification; answer: Required<DeviceAnswer> },
 ): Promise<LoginRow | undefined> {
   const n = t.notification;
   return approveScannedQuery.first(db, {
@@ -348,10 +401,15 @@ export async function approveScanned(
     th: n.th,
     en: n.en,
     details: JSON.stringify(n.details ?? {}),
+    ...answeredInteraction(t.answer.interaction),
+    grantId: t.answer.grant.id,
+    grantPayload: t.answer.grant.payload,
+    grantClientId: t.answer.grant.clientId,
+    grantExpiresIn: t.answer.grant.expiresIn,
   });
 }
 
-interface Approval {
+interface Approval extends AnsweredInteraction {
   id: string;
   deviceId: string;
   notifiedPid: string;
@@ -361,12 +419,16 @@ interface Approval {
   en: string;
   /** The notification's details as JSON. */
   details: string;
+  grantId: string;
+  /** The grant's payload as JSON. */
+  grantPayload: string;
+  grantClientId: string | null;
+  grantExpiresIn: number;
 }
 
 const approveScannedQuery = compiledOnce((db, t: Approval) =>
   db
-    .with('pin_attempts_returned', (qb) => qb.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', t.deviceId))
-    .with('approved', (qb) =>
+    .with('answered_login', (qb) =>
       qb
         .updateTable('login_transactions')
         .set({ status: 'approved', decided_at: sql`now()` })
@@ -376,13 +438,31 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
         .where('device_id', '=', t.deviceId)
         .returningAll(),
     )
+    .with('answered', (qb) => answerInteraction(qb, t))
+    .with('granted', (qb) =>
+      qb
+        .insertInto('oidc_payloads')
+        .columns(['model', 'id', 'payload', 'client_id', 'expires_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('answered')
+            .select([
+              sql<string>`'Grant'`.as('model'),
+              eb.val(t.grantId).as('id'),
+              sql<Record<string, unknown>>`cast(${t.grantPayload} as json)`.as('payload'),
+              eb.val(t.grantClientId).as('client_id'),
+              sql<Date>`now() + make_interval(secs => ${t.grantExpiresIn})`.as('expires_at'),
+            ]),
+        ),
+    )
+    .with('pin_attempts_returned', (qb) => qb.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', t.deviceId))
     .with('notified', (qb) =>
       qb
         .insertInto('device_notifications')
         .columns(notificationColumns)
         .expression((eb) =>
           eb
-            .selectFrom('approved')
+            .selectFrom('answered_login')
             .select([
               eb.val(t.notifiedPid).as('pid'),
               eb.val(t.notifiedDeviceId).as('device_id'),
@@ -393,6 +473,31 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
             ]),
         ),
     )
-    .selectFrom('approved')
+    .selectFrom('answered_login')
+    .selectAll(),
+);
+
+/**
+ * The citizen's refusal on the device that scanned the sign-in, in time: the transaction becomes denied and the
+ * browser's interaction is stored with the refusal, in one statement. Undefined when it could no longer be denied.
+ */
+export async function denyScanned(db: Db, t: { id: string; deviceId: string; answer: DeviceAnswer }): Promise<LoginRow | undefined> {
+  return denyScannedQuery.first(db, { id: t.id, deviceId: t.deviceId, ...answeredInteraction(t.answer.interaction) });
+}
+
+const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string } & AnsweredInteraction) =>
+  db
+    .with('answered_login', (qb) =>
+      qb
+        .updateTable('login_transactions')
+        .set({ status: 'denied', decided_at: sql`now()` })
+        .where('id', '=', t.id)
+        .where('status', '=', 'scanned')
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('device_id', '=', t.deviceId)
+        .returningAll(),
+    )
+    .with('answered', (qb) => answerInteraction(qb, t))
+    .selectFrom('answered_login')
     .selectAll(),
 );

@@ -46,8 +46,15 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
 
   router.get('/login/:uid', async (ctx) => {
     const details = await interactionOf(ctx);
+    // The device answered, and its answer is on the interaction: carry the browser on to the relying party
+    // (this is also the no-JavaScript path).
+    if (details.result) {
+      ctx.status = 303;
+      ctx.redirect(details.returnTo);
+      return;
+    }
     const login = await loginForPage(deps.db, loginRequestOf(details));
-    // The device answered: carry the browser on to the relying party (this is also the no-JavaScript path).
+    // A final status the interaction does not carry yet (a cancel whose answer was not written): finish it here.
     if (login && finished.has(login.status)) {
       ctx.status = 303;
       ctx.redirect(await finishInteraction(deps.providers.provider, details, login));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type Provider from 'oidc-provider';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
@@ -10,6 +11,7 @@ import { dataItems, type DataItem } from '../oidc/scopes.ts';
 import {
   approveScanned,
   claimForScan,
+  denyScanned,
   expireOverdue,
   findLoginTransaction,
   insertLoginTransaction,
@@ -22,6 +24,7 @@ import {
   type LoginTransaction,
   type ScanNotice,
 } from './queries.ts';
+import { approvalAnswer, refusalAnswer, storedInteraction } from './interaction-results.ts';
 import { newShortCode } from './short-codes.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
@@ -163,6 +166,9 @@ export async function scanLogin(db: Kysely<Schema>, step: SignedStep, ref: { id:
   return describe(login);
 }
 
+/** The browser's side of a sign-in ended before the device answered (the transaction itself ends no later). */
+const browserGone = () => new GoneError('login_expired', 'The sign-in ended in the browser before it was answered.');
+
 /** The transaction a device answers: one it scanned itself and that is still waiting for its answer. */
 function requireScannedBy(deviceId: string, login: LoginTransaction | undefined): LoginTransaction {
   if (!login || login.device_id !== deviceId) throw new NotFoundError('This device has not scanned a sign-in with this id.');
@@ -176,12 +182,14 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
 }
 
 /**
- * The citizen approves with their PIN: the relying party gets exactly the requested data items. The status
- * change is the whole decision; the waiting browser turns it into the interaction's result when it comes back.
- * The approval's signed request is recorded by the statement that takes the PIN attempt.
+ * The citizen approves with their PIN: the relying party gets exactly the requested data items. The approval,
+ * the grant of those items and the browser's interaction result are written by one statement, so the waiting
+ * browser finds the answer whenever it comes back. The approval's signed request is recorded by the statement
+ * that takes the PIN attempt.
  */
 export async function approveLogin(
   db: Kysely<Schema>,
+  provider: Provider,
   step: SignedStep,
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
@@ -191,11 +199,14 @@ export async function approveLogin(
   const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
   const recorded = step.accepted(start.recorded);
   const login = requireScannedBy(step.deviceId, start.login);
+  if (!start.interaction) throw browserGone();
   const details = describe(login);
   await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
+  const interaction = storedInteraction(provider, login.interaction_uid, start.interaction);
   const approved = await approveScanned(db, {
     id: login.id,
     deviceId: step.deviceId,
+    answer: await approvalAnswer(provider, interaction, login),
     notification: {
       pid: recorded.device_pid,
       deviceId: step.deviceId,
@@ -210,9 +221,11 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
+export async function denyLogin(db: Kysely<Schema>, provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
   const login = await scannedBy(db, device, id);
-  const denied = await transition(db, login.id, 'scanned', 'denied', device.id);
+  const interaction = await provider.Interaction.find(login.interaction_uid);
+  if (!interaction) throw browserGone();
+  const denied = await denyScanned(db, { id: login.id, deviceId: device.id, answer: await refusalAnswer(interaction) });
   if (!denied) return explainUnavailable(db, { id });
   return { id: denied.id, status: denied.status };
 }

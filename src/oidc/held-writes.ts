@@ -31,7 +31,7 @@ export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
  * Writes go out in the order they were made: a second write to the same row sends the earlier ones first,
  * so no statement writes a row twice. Nothing is held once the request has ended; a late write is made at once.
  */
-export class HeldWrites {
+export class HeldWrites implements WriteHolder {
   #held: StorageWrite[] = [];
   #write: WriteStorage | undefined;
   /** Every batch sent so far; a failed one keeps failing whoever waits for the writes. */
@@ -71,10 +71,31 @@ export class HeldWrites {
   }
 }
 
-const scope = new AsyncLocalStorage<HeldWrites>();
+/** What the storage hands its writes to while a request, or a capture, is under way. */
+export interface WriteHolder {
+  hold(write: StorageWrite, writeStorage: WriteStorage): boolean;
+  flush(): Promise<void>;
+}
 
-/** The writes held for the request under way, if there is one. */
-export const heldWrites = (): HeldWrites | undefined => scope.getStore();
+const scope = new AsyncLocalStorage<WriteHolder>();
+
+/** The writes held for the request (or capture) under way, if there is one. */
+export const heldWrites = (): WriteHolder | undefined => scope.getStore();
+
+/**
+ * The storage writes `run` makes, kept instead of made, so that a statement of another area makes them together
+ * with its own change: a device's answer stores the interaction it answers (and an approval, the grant it
+ * makes) in the answer's own statement. Reading the storage meanwhile fails, as the read could not see them.
+ */
+export async function capturedStorageWrites(run: () => Promise<unknown>): Promise<StorageWrite[]> {
+  const captured: StorageWrite[] = [];
+  const capture: WriteHolder = {
+    hold: (write) => captured.push(write) > 0,
+    flush: () => Promise.reject(new Error('The provider storage was read while its writes were being captured')),
+  };
+  await scope.run(capture, run);
+  return captured;
+}
 
 /**
  * Holds the storage writes made while a request is handled, and makes them before its response leaves, so that

@@ -87,10 +87,10 @@ describe('a login transaction', () => {
     expect(login.expires_at.getTime()).toBeLessThanOrEqual(interactionEndsAt * 1000);
   });
 
-  it('carries the browser on from its final status alone, however soon the browser comes back', async () => {
+  it('carries the browser on from a final status whose answer the interaction does not carry yet', async () => {
     const { rp, login } = await newLogin();
     const scanned = await device.scan(login.appLink);
-    // The device's whole decision is this one status change; the browser's next request does the rest.
+    // Only the status changes here, as if the answer had not been written: the browser's next request writes it.
     await server.database.db.updateTable('login_transactions').set({ status: 'approved' }).where('id', '=', scanned.id).execute();
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
@@ -108,6 +108,64 @@ describe('a login transaction', () => {
   it('an unknown short code is answered with 404 and a hint', async () => {
     expect(await refusal(device.scan('ZZZZ-ZZZZ'))).toMatchObject({ status: 404 });
     expect(await refusal(device.scan('not a code'))).toMatchObject({ status: 400 });
+  });
+});
+
+/** The stored interaction of the login page at `loginPath`, as oidc-provider will read it. */
+async function storedInteraction(loginPath: string) {
+  const row = await server.database.db
+    .selectFrom('oidc_payloads')
+    .select('payload')
+    .where('model', '=', 'Interaction')
+    .where('id', '=', loginPath.split('/').at(-1)!)
+    .executeTakeFirstOrThrow();
+  return row.payload as { result?: Record<string, any>; params: Record<string, unknown>; returnTo: string };
+}
+
+describe('the device’s answer', () => {
+  it('is written on the browser’s interaction by the approval itself, with a grant of exactly the approved scopes', async () => {
+    const { rp, login } = await newLogin('openid pid name');
+    expect((await storedInteraction(login.loginPath)).result).toBeUndefined();
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+
+    const interaction = await storedInteraction(login.loginPath);
+    expect(interaction.result?.login).toEqual({ accountId: demoPersonas[0]!.pid });
+    const grant = await server.database.db
+      .selectFrom('oidc_payloads')
+      .select(['payload', 'expires_at'])
+      .where('model', '=', 'Grant')
+      .where('id', '=', interaction.result?.consent?.grantId)
+      .executeTakeFirstOrThrow();
+    expect(grant.payload).toMatchObject({ accountId: demoPersonas[0]!.pid, clientId: demo.clientId, openid: { scope: 'openid pid name' } });
+    expect(grant.expires_at!.getTime()).toBeGreaterThan(Date.now() + 24 * 3600 * 1000);
+
+    // The page sends the browser straight on; nothing is left for it to write.
+    const reload = await login.browser.get(login.loginPath).expect(303);
+    expect(reload.headers.location).toBe(interaction.returnTo);
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+  });
+
+  it('cannot be given once the browser’s side has ended, and spends no PIN attempt', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    await server.database.db
+      .deleteFrom('oidc_payloads')
+      .where('model', '=', 'Interaction')
+      .where('id', '=', login.loginPath.split('/').at(-1)!)
+      .execute();
+    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 410, code: 'login_expired' });
+    expect(await failedPinAttempts(device)).toBe(0);
+    expect(await refusal(device.deny(scanned.id))).toMatchObject({ status: 410, code: 'login_expired' });
+  });
+
+  it('a refusal is written on the interaction as access_denied', async () => {
+    const { login } = await newLogin();
+    await device.deny((await device.scan(login.appLink)).id);
+    expect((await storedInteraction(login.loginPath)).result).toEqual({
+      error: 'access_denied',
+      error_description: 'The citizen refused the request on their ThaID device',
+    });
   });
 });
 

@@ -5,7 +5,7 @@ import type { Database, RunStatement } from '../../src/db/database.ts';
 import { DatabaseUnavailableError } from '../../src/db/unavailable.ts';
 import { errorHandler } from '../../src/http/error-handler.ts';
 import { createAdapterClass } from '../../src/oidc/adapter.ts';
-import { HeldWrites, holdStorageWrites } from '../../src/oidc/held-writes.ts';
+import { capturedStorageWrites, HeldWrites, holdStorageWrites } from '../../src/oidc/held-writes.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 import { postgresServerUrl } from '../support/database.ts';
 
@@ -139,5 +139,30 @@ describe(`writes held for the end of a request, on ${postgresServerUrl ? 'Postgr
       expect(response.body.error).toBe('temporarily_unavailable');
       expect(await storedRows('at-http-2')).toEqual([]);
     });
+  });
+});
+
+describe('writes captured for a statement of another area', () => {
+  it('are handed back as the rows to store, and not made, even inside a request', async () => {
+    await inRequest(async () => {
+      const captured = await capturedStorageWrites(async () => {
+        await new Adapter('Grant').upsert('g-captured', { accountId: 'a', clientId: 'c-1' }, 600);
+      });
+      expect(captured).toEqual([
+        expect.objectContaining({ kind: 'upsert', model: 'Grant', id: 'g-captured', clientId: 'c-1', grantId: null, expiresIn: 600 }),
+      ]);
+    });
+    expect(statements).toEqual([]);
+    expect(await storedRows('g-captured')).toEqual([]);
+  });
+
+  it('refuse a read of the storage meanwhile, which could not see them', async () => {
+    await expect(
+      capturedStorageWrites(async () => {
+        await new Adapter('Grant').upsert('g-captured-2', { accountId: 'a' }, 600);
+        await new Adapter('Grant').find('g-captured-2');
+      }),
+    ).rejects.toThrow(/read while its writes were being captured/);
+    expect(await storedRows('g-captured-2')).toEqual([]);
   });
 });
