@@ -58,7 +58,6 @@ const statements = {
   findWithGrant: findWithRelations({ client: false }),
   findWithGrantAndClient: findWithRelations({ client: true }),
   findClientWithCode,
-  consume: 'update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null',
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
 };
 
@@ -66,38 +65,75 @@ const upsertColumns = 'insert into oidc_payloads (model, id, payload, grant_id, 
 const upsertConflict = `on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
   client_id = excluded.client_id, uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`;
 
-/**
- * One statement for `removals` removals and `upserts` upserts, none of them to the same row: the removals in a
- * data-modifying CTE, the upserts as rows of one insert. Plain parameters, as arrays of JSON cost PostgreSQL
- * more to parse than a second statement costs.
- */
-function writeManyStatement(removals: number, upserts: number): string {
-  let next = 1;
-  const removed = Array.from({ length: removals }, () => `($${next++}, $${next++})`).join(', ');
-  const rows = Array.from(
-    { length: upserts },
-    // Expiry by the database's clock, the same clock find() compares with.
-    () => `($${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, now() + make_interval(secs => $${next++}), null)`,
-  ).join(', ');
-  const removal = `delete from oidc_payloads where (model, id) in (${removed})`;
-  if (upserts === 0) return removal;
-  const upsert = `${upsertColumns} values ${rows} ${upsertConflict}`;
-  return removals === 0 ? upsert : `with removed as (${removal}) ${upsert}`;
+type Upsert = StorageWrite & { kind: 'upsert' };
+
+/** How many writes of each kind a statement makes; its text depends on nothing else. */
+interface WriteShape {
+  consumes: number;
+  removals: number;
+  upserts: number;
 }
 
-/** Makes storage writes in one statement; its text depends only on how many writes of each kind there are. */
+/**
+ * One statement for a shape of writes, none of them to the same row: the removals in a data-modifying CTE, the
+ * upserts as rows of one insert. Plain parameters, as arrays of JSON cost PostgreSQL more to parse than a second
+ * statement costs. With consumptions (a code redeemed, a refresh token rotated), every other write is made only
+ * if each of them marked its row, and the statement says whether they did: the tokens of a redemption that lost
+ * a race are never stored.
+ */
+function writeManyStatement({ consumes, removals, upserts }: WriteShape): string {
+  let next = 1;
+  const keys = (count: number) => Array.from({ length: count }, () => `($${next++}, $${next++})`).join(', ');
+  const consumed = keys(consumes);
+  const removed = keys(removals);
+  // Expiry by the database's clock, the same clock find() compares with.
+  const expiry = (seconds: string) => `now() + make_interval(secs => ${seconds})`;
+  if (consumes === 0) {
+    const rows = Array.from(
+      { length: upserts },
+      () => `($${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, $${next++}, ${expiry(`$${next++}`)}, null)`,
+    ).join(', ');
+    const removal = `delete from oidc_payloads where (model, id) in (${removed})`;
+    if (upserts === 0) return removal;
+    const upsert = `${upsertColumns} values ${rows} ${upsertConflict}`;
+    return removals === 0 ? upsert : `with removed as (${removal}) ${upsert}`;
+  }
+  const rows = Array.from(
+    { length: upserts },
+    () => `($${next++}, $${next++}, cast($${next++} as json), $${next++}, $${next++}, $${next++}, $${next++}, cast($${next++} as double precision))`,
+  ).join(', ');
+  const parts = [
+    `consumed as (update oidc_payloads set consumed_at = now() where (model, id) in (${consumed}) and consumed_at is null returning 1)`,
+    `allowed as (select count(*) = ${consumes} as ok from consumed)`,
+  ];
+  if (removals > 0) parts.push(`removed as (delete from oidc_payloads where (model, id) in (${removed}) and (select ok from allowed))`);
+  if (upserts > 0) {
+    parts.push(`stored as (${upsertColumns}
+      select model, id, payload, grant_id, client_id, uid, user_code, ${expiry('expires_in')}, null from (values ${rows})
+        as v (model, id, payload, grant_id, client_id, uid, user_code, expires_in)
+      where (select ok from allowed)
+      ${upsertConflict})`);
+  }
+  return `with ${parts.join(', ')} select ok from allowed`;
+}
+
+/** Makes storage writes in one statement (see writeManyStatement). */
 function storageWriter(run: RunStatement): WriteStorage {
   const statementFor = new Map<string, string>();
   return async (writes) => {
+    const consumes = writes.filter((write) => write.kind === 'consume');
     const removals = writes.filter((write) => write.kind === 'destroy');
-    const upserts = writes.filter((write) => write.kind === 'upsert');
-    const shape = `${removals.length}:${upserts.length}`;
-    let statement = statementFor.get(shape);
-    if (!statement) statementFor.set(shape, (statement = writeManyStatement(removals.length, upserts.length)));
-    await run(statement, [
-      ...removals.flatMap((write) => [write.model, write.id]),
+    const upserts = writes.filter((write): write is Upsert => write.kind === 'upsert');
+    const shape = { consumes: consumes.length, removals: removals.length, upserts: upserts.length };
+    const key = `${shape.consumes}:${shape.removals}:${shape.upserts}`;
+    let statement = statementFor.get(key);
+    if (!statement) statementFor.set(key, (statement = writeManyStatement(shape)));
+    const { rows } = await run<{ ok: boolean }>(statement, [
+      ...[...consumes, ...removals].flatMap((write) => [write.model, write.id]),
       ...upserts.flatMap((write) => [write.model, write.id, write.payload, write.grantId, write.clientId, write.uid, write.userCode, write.expiresIn]),
     ]);
+    // Another request consumed it first; the library checks `consumed` on find, which both passed.
+    if (consumes.length > 0 && rows[0]?.ok !== true) throw new errors.InvalidGrant(`${consumes[0]!.model} already consumed`);
   };
 }
 
@@ -246,12 +282,12 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
 
     /**
      * The library checks `consumed` on find and then consumes; two requests redeeming one code at the same
-     * moment would both pass that check. Only the request whose UPDATE marks the row wins; the other fails.
+     * moment would both pass that check. Only the request whose statement marks the row wins; the other fails
+     * with invalid_grant, and the writes it held with the consumption (its tokens) are not made.
      */
     async consume(id: string): Promise<void> {
       readAhead.forget(this.model, id);
-      const result = await runAfterHeldWrites(statements.consume, [this.model, id]);
-      if (result.rowCount === 0) throw new errors.InvalidGrant(`${this.model} already consumed`);
+      await write({ kind: 'consume', model: this.model, id });
     }
 
     async destroy(id: string): Promise<void> {

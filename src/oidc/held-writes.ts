@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
 
-/** One write of the provider's storage: a payload stored under (model, id), or the row removed. */
+/** One write of the provider's storage: a payload stored under (model, id), the row removed, or the row consumed. */
 export type StorageWrite =
   | {
       kind: 'upsert';
@@ -17,16 +17,18 @@ export type StorageWrite =
       /** Seconds from the moment of writing; null for no expiry. */
       expiresIn: number | null;
     }
-  | { kind: 'destroy'; model: string; id: string };
+  | { kind: 'destroy'; model: string; id: string }
+  /** Marks the row consumed; fails, and the writes made with it are not made, if it was consumed already. */
+  | { kind: 'consume'; model: string; id: string };
 
 /** Makes writes, in one statement where there are several. */
 export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
 
 /**
  * The storage writes of one request, held until the request next reads the storage or its response is about
- * to leave. Most steps of a sign-in write two rows one after the other (a token and its refresh token, a code
- * and the end of its interaction, a grant and the answered interaction), and held together they reach the
- * database as one statement instead of two.
+ * to leave. Most steps of a sign-in write two or three rows one after the other (a code's consumption and the
+ * tokens it buys, a code and the end of its interaction), and held together they reach the database as one
+ * statement.
  *
  * Writes go out in the order they were made: a second write to the same row sends the earlier ones first,
  * so no statement writes a row twice. Nothing is held once the request has ended; a late write is made at once.

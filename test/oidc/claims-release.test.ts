@@ -182,3 +182,25 @@ describe('introspection and revocation', () => {
     expect(refresh.body.error).toBe('invalid_client');
   });
 });
+
+describe('an authorization code redeemed by many requests at once', () => {
+  it('buys tokens for exactly one of them; the others get invalid_grant', async () => {
+    const rp = await createRelyingParty(server, { scopes: ['pid'] });
+    const code = await issueCode(rp, 'openid pid');
+    const redemptions = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request(server.url)
+          .post('/api/v2/oauth2/token/')
+          .auth(rp.clientId, rp.clientSecret!)
+          .type('form')
+          .send({ grant_type: 'authorization_code', code, redirect_uri: rp.redirectUris[0]! }),
+      ),
+    );
+    const statuses = redemptions.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 400, 400, 400, 400, 400, 400, 400]);
+    for (const refused of redemptions.filter((r) => r.status === 400)) {
+      expect(refused.body.error).toBe('invalid_grant');
+      expect(refused.body).not.toHaveProperty('access_token');
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { errors } from 'oidc-provider';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database, RunStatement } from '../../src/db/database.ts';
@@ -164,5 +165,34 @@ describe('writes captured for a statement of another area', () => {
       }),
     ).rejects.toThrow(/read while its writes were being captured/);
     expect(await storedRows('g-captured-2')).toEqual([]);
+  });
+});
+
+describe('a consumption held with other writes', () => {
+  it('is made with them in one statement', async () => {
+    await new Adapter('AuthorizationCode').upsert('code-c1', { grantId: 'g-c' }, 60);
+    statements = [];
+    await inRequest(async () => {
+      await new Adapter('AuthorizationCode').consume('code-c1');
+      await new Adapter('AccessToken').upsert('at-c1', { grantId: 'g-c' }, 60);
+      await new Adapter('RefreshToken').upsert('rt-c1', { grantId: 'g-c' }, 60);
+    });
+    expect(statements).toHaveLength(1);
+    expect(await storedRows('at-c1', 'rt-c1')).toEqual(['AccessToken:at-c1', 'RefreshToken:rt-c1']);
+    expect(await new Adapter('AuthorizationCode').find('code-c1')).toMatchObject({ consumed: expect.any(Number) });
+  });
+
+  it('fails the request with invalid_grant when another request consumed the row first, and none of its writes are made', async () => {
+    await new Adapter('AuthorizationCode').upsert('code-c2', { grantId: 'g-c' }, 60);
+    await new Adapter('Interaction').upsert('i-c2', { uid: 'i-c2' }, 60);
+    const redemption = inRequest(async () => {
+      await new Adapter('AuthorizationCode').consume('code-c2');
+      await new Adapter('Interaction').destroy('i-c2');
+      await new Adapter('AccessToken').upsert('at-c2', { grantId: 'g-c' }, 60);
+      // Another request redeems the same code while this one is still at work.
+      await database.run(`update oidc_payloads set consumed_at = now() where model = 'AuthorizationCode' and id = 'code-c2'`, []);
+    });
+    await expect(redemption).rejects.toBeInstanceOf(errors.InvalidGrant);
+    expect(await storedRows('at-c2', 'i-c2')).toEqual(['Interaction:i-c2']);
   });
 });
