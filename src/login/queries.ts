@@ -360,6 +360,18 @@ const answeredInteraction = (row: StoredRow): AnsweredInteraction => ({
   interactionExpiresIn: row.expiresIn,
 });
 
+/** The device's answer on the transaction it scanned, while the answer is still open and in time. */
+function answerScannedLogin(qb: QueryCreator<Schema>, status: 'approved' | 'denied', t: { id: string; deviceId: string }) {
+  return qb
+    .updateTable('login_transactions')
+    .set({ status, decided_at: sql`now()` })
+    .where('id', '=', t.id)
+    .where('status', '=', 'scanned')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('device_id', '=', t.deviceId)
+    .returningAll();
+}
+
 /**
  * Stores the interaction of the sign-in `answered_login` names (a CTE that returns it) as the device's answer
  * left it: with its result, which oidc-provider reads when the browser resumes. Only an interaction still in
@@ -428,16 +440,7 @@ interface Approval extends AnsweredInteraction {
 
 const approveScannedQuery = compiledOnce((db, t: Approval) =>
   db
-    .with('answered_login', (qb) =>
-      qb
-        .updateTable('login_transactions')
-        .set({ status: 'approved', decided_at: sql`now()` })
-        .where('id', '=', t.id)
-        .where('status', '=', 'scanned')
-        .where('expires_at', '>', sql<Date>`now()`)
-        .where('device_id', '=', t.deviceId)
-        .returningAll(),
-    )
+    .with('answered_login', (qb) => answerScannedLogin(qb, 'approved', t))
     .with('answered', (qb) => answerInteraction(qb, t))
     .with('granted', (qb) =>
       qb
@@ -487,16 +490,7 @@ export async function denyScanned(db: Db, t: { id: string; deviceId: string; ans
 
 const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string } & AnsweredInteraction) =>
   db
-    .with('answered_login', (qb) =>
-      qb
-        .updateTable('login_transactions')
-        .set({ status: 'denied', decided_at: sql`now()` })
-        .where('id', '=', t.id)
-        .where('status', '=', 'scanned')
-        .where('expires_at', '>', sql<Date>`now()`)
-        .where('device_id', '=', t.deviceId)
-        .returningAll(),
-    )
+    .with('answered_login', (qb) => answerScannedLogin(qb, 'denied', t))
     .with('answered', (qb) => answerInteraction(qb, t))
     .selectFrom('answered_login')
     .selectAll(),
