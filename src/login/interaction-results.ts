@@ -77,19 +77,21 @@ export async function refusalAnswer(interaction: Interaction): Promise<DeviceAns
 
 /**
  * Writes a sign-in's outcome on the browser's own interaction, in the browser's request, so the result is in
- * place before the browser follows `returnTo`. A device's answer is stored by its own statement (deviceAnswer);
- * the browser writes what it decides itself (a cancel), and a final status that reached it without a result.
- * Returns where the browser goes next.
+ * place before the browser follows `returnTo`. A device's answer is stored by the answer's own statement
+ * (approvalAnswer, refusalAnswer); the browser writes what it decides itself (a cancel), and a final status
+ * whose interaction carries no result (one decided by an earlier version of this server). Returns where the
+ * browser goes next.
  */
 export async function finishInteraction(
   provider: Provider,
   interaction: BrowserInteraction,
   outcome: (Approved & Pick<LoginTransaction, 'status'>) | { status: 'cancelled' },
 ): Promise<string> {
-  if (interaction.result) return interaction.returnTo;
-  if (outcome.status === 'approved' && 'pid' in outcome) {
+  // The device's answer may have been stored since the browser's copy was read: it stands.
+  if (interaction.result || (await provider.Interaction.find(interaction.uid))?.result) return interaction.returnTo;
+  if (outcome.status === 'approved' && 'pid' in outcome && outcome.pid) {
     const grantId = await grantFor(provider, outcome).save();
-    interaction.result = { login: { accountId: outcome.pid! }, consent: { grantId } };
+    interaction.result = { login: { accountId: outcome.pid }, consent: { grantId } };
   } else {
     interaction.result = refusal(outcome.status === 'denied' ? 'denied' : 'cancelled');
   }

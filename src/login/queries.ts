@@ -345,7 +345,7 @@ const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & {
 );
 
 /** The stored row of an answered interaction (see StoredRow), as parameters of a statement built once. */
-interface AnsweredInteraction {
+interface InteractionRow {
   /** The payload, with its result, as JSON. */
   interactionPayload: string;
   interactionGrantId: string | null;
@@ -353,15 +353,19 @@ interface AnsweredInteraction {
   interactionExpiresIn: number;
 }
 
-const answeredInteraction = (row: StoredRow): AnsweredInteraction => ({
+const interactionRow = (row: StoredRow): InteractionRow => ({
   interactionPayload: row.payload,
   interactionGrantId: row.grantId,
   interactionClientId: row.clientId,
   interactionExpiresIn: row.expiresIn,
 });
 
-/** The device's answer on the transaction it scanned, while the answer is still open and in time. */
-function answerScannedLogin(qb: QueryCreator<Schema>, status: 'approved' | 'denied', t: { id: string; deviceId: string }) {
+/**
+ * The device's answer on the transaction it scanned, while the answer is still open and in time, and while the
+ * browser's interaction is there to take it: the interaction's row is locked until the statement ends, so it
+ * cannot go between this check and the write of its result.
+ */
+function decideScanned(qb: QueryCreator<Schema>, status: 'approved' | 'denied', t: { id: string; deviceId: string }) {
   return qb
     .updateTable('login_transactions')
     .set({ status, decided_at: sql`now()` })
@@ -369,15 +373,25 @@ function answerScannedLogin(qb: QueryCreator<Schema>, status: 'approved' | 'deni
     .where('status', '=', 'scanned')
     .where('expires_at', '>', sql<Date>`now()`)
     .where('device_id', '=', t.deviceId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('oidc_payloads as i')
+          .select('i.id')
+          .where('i.model', '=', 'Interaction')
+          .whereRef('i.id', '=', 'login_transactions.interaction_uid')
+          .where('i.expires_at', '>', sql<Date>`now()`)
+          .forUpdate(),
+      ),
+    )
     .returningAll();
 }
 
 /**
- * Stores the interaction of the sign-in `answered_login` names (a CTE that returns it) as the device's answer
- * left it: with its result, which oidc-provider reads when the browser resumes. Only an interaction still in
- * time takes an answer.
+ * Stores the interaction of the transaction `decided` returns (see decideScanned) as the device's answer left it:
+ * with its result, which oidc-provider reads when the browser resumes.
  */
-function answerInteraction(qb: QueryCreator<Schema & Record<'answered_login', LoginRow>>, row: AnsweredInteraction) {
+function storeAnsweredInteraction(qb: QueryCreator<Schema & Record<'decided', LoginRow>>, row: InteractionRow) {
   return qb
     .updateTable('oidc_payloads')
     .set({
@@ -387,17 +401,16 @@ function answerInteraction(qb: QueryCreator<Schema & Record<'answered_login', Lo
       expires_at: sql`now() + make_interval(secs => ${row.interactionExpiresIn})`,
     })
     .where('model', '=', 'Interaction')
-    .where('id', '=', (eb) => eb.selectFrom('answered_login').select('answered_login.interaction_uid'))
+    .where('id', '=', (eb) => eb.selectFrom('decided').select('decided.interaction_uid'))
     .where('expires_at', '>', sql<Date>`now()`)
     .returning('id');
 }
 
 /**
- * The citizen's approval after the right PIN, in one statement: the scanned transaction becomes approved (only
- * for the device that scanned it, and only in time), the device gets back the PIN attempt it spent, the
- * browser's interaction gets its result and the grant it names is stored, and the citizen's device is told;
- * all of it only for an approval that happened. Returns the approved transaction, or undefined when it could
- * no longer be approved.
+ * The citizen's approval after the right PIN, in one statement. The device gets back the PIN attempt it spent,
+ * whatever else happens. The scanned transaction becomes approved (see decideScanned), and only then are the
+ * browser's interaction given its result, the grant it names stored and the citizen's device told: all of these
+ * or none. Returns the approved transaction, or undefined when it could no longer be approved.
  */
 export async function approveScanned(
   db: Db,
@@ -413,7 +426,7 @@ export async function approveScanned(
     th: n.th,
     en: n.en,
     details: JSON.stringify(n.details ?? {}),
-    ...answeredInteraction(t.answer.interaction),
+    ...interactionRow(t.answer.interaction),
     grantId: t.answer.grant.id,
     grantPayload: t.answer.grant.payload,
     grantClientId: t.answer.grant.clientId,
@@ -421,7 +434,7 @@ export async function approveScanned(
   });
 }
 
-interface Approval extends AnsweredInteraction {
+interface Approval extends InteractionRow {
   id: string;
   deviceId: string;
   notifiedPid: string;
@@ -440,15 +453,15 @@ interface Approval extends AnsweredInteraction {
 
 const approveScannedQuery = compiledOnce((db, t: Approval) =>
   db
-    .with('answered_login', (qb) => answerScannedLogin(qb, 'approved', t))
-    .with('answered', (qb) => answerInteraction(qb, t))
+    .with('decided', (qb) => decideScanned(qb, 'approved', t))
+    .with('interaction_answered', (qb) => storeAnsweredInteraction(qb, t))
     .with('granted', (qb) =>
       qb
         .insertInto('oidc_payloads')
         .columns(['model', 'id', 'payload', 'client_id', 'expires_at'])
         .expression((eb) =>
           eb
-            .selectFrom('answered')
+            .selectFrom('interaction_answered')
             .select([
               sql<string>`'Grant'`.as('model'),
               eb.val(t.grantId).as('id'),
@@ -465,7 +478,7 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
         .columns(notificationColumns)
         .expression((eb) =>
           eb
-            .selectFrom('answered_login')
+            .selectFrom('decided')
             .select([
               eb.val(t.notifiedPid).as('pid'),
               eb.val(t.notifiedDeviceId).as('device_id'),
@@ -476,22 +489,23 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
             ]),
         ),
     )
-    .selectFrom('answered_login')
+    .selectFrom('decided')
     .selectAll(),
 );
 
 /**
- * The citizen's refusal on the device that scanned the sign-in, in time: the transaction becomes denied and the
- * browser's interaction is stored with the refusal, in one statement. Undefined when it could no longer be denied.
+ * The citizen's refusal on the device that scanned the sign-in: the transaction becomes denied (see
+ * decideScanned) and the browser's interaction is stored with the refusal, in one statement, both or neither.
+ * Undefined when it could no longer be denied.
  */
 export async function denyScanned(db: Db, t: { id: string; deviceId: string; answer: DeviceAnswer }): Promise<LoginRow | undefined> {
-  return denyScannedQuery.first(db, { id: t.id, deviceId: t.deviceId, ...answeredInteraction(t.answer.interaction) });
+  return denyScannedQuery.first(db, { id: t.id, deviceId: t.deviceId, ...interactionRow(t.answer.interaction) });
 }
 
-const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string } & AnsweredInteraction) =>
+const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string } & InteractionRow) =>
   db
-    .with('answered_login', (qb) => answerScannedLogin(qb, 'denied', t))
-    .with('answered', (qb) => answerInteraction(qb, t))
-    .selectFrom('answered_login')
+    .with('decided', (qb) => decideScanned(qb, 'denied', t))
+    .with('interaction_answered', (qb) => storeAnsweredInteraction(qb, t))
+    .selectFrom('decided')
     .selectAll(),
 );

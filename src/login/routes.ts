@@ -54,7 +54,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       return;
     }
     const login = await loginForPage(deps.db, loginRequestOf(details));
-    // A final status the interaction does not carry yet (a cancel whose answer was not written): finish it here.
+    // A final status whose interaction carries no result (decided by an earlier version of this server, or
+    // stored since the interaction was read above): finish it here.
     if (login && finished.has(login.status)) {
       ctx.status = 303;
       ctx.redirect(await finishInteraction(deps.providers.provider, details, login));

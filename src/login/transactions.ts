@@ -169,6 +169,12 @@ export async function scanLogin(db: Kysely<Schema>, step: SignedStep, ref: { id:
 /** The browser's side of a sign-in ended before the device answered (the transaction itself ends no later). */
 const browserGone = () => new GoneError('login_expired', 'The sign-in ended in the browser before it was answered.');
 
+/** Why a device's answer was not taken: the transaction moved on meanwhile, or, still waiting, lost its browser. */
+async function explainUndecided(db: Kysely<Schema>, id: string): Promise<never> {
+  if ((await findLoginTransaction(db, { id }))?.status === 'scanned') throw browserGone();
+  return explainUnavailable(db, { id });
+}
+
 /** The transaction a device answers: one it scanned itself and that is still waiting for its answer. */
 function requireScannedBy(deviceId: string, login: LoginTransaction | undefined): LoginTransaction {
   if (!login || login.device_id !== deviceId) throw new NotFoundError('This device has not scanned a sign-in with this id.');
@@ -216,17 +222,19 @@ export async function approveLogin(
       details: { loginId: login.id, clientId: login.client_id, scopes: login.scopes },
     },
   });
-  if (!approved) return explainUnavailable(db, { id: login.id });
+  if (!approved) return explainUndecided(db, login.id);
   return { ...details, status: approved.status };
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
 export async function denyLogin(db: Kysely<Schema>, provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
   const login = await scannedBy(db, device, id);
+  // The approval reads the interaction with its PIN attempt, to spare a statement on every sign-in; a refusal
+  // is rarer and reads it as the provider does.
   const interaction = await provider.Interaction.find(login.interaction_uid);
   if (!interaction) throw browserGone();
   const denied = await denyScanned(db, { id: login.id, deviceId: device.id, answer: await refusalAnswer(interaction) });
-  if (!denied) return explainUnavailable(db, { id });
+  if (!denied) return explainUndecided(db, login.id);
   return { id: denied.id, status: denied.status };
 }
 

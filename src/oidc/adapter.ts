@@ -15,9 +15,9 @@ const notExpired = '(expires_at is null or expires_at > now())';
 const clientFields = `json_build_object(${clientColumns.map((column) => `'${column}', c.${column}`).join(', ')})`;
 
 /*
- * The grant a payload names (its grant_id column), if it has not expired. A lateral subquery with a limit, so
- * that the grant is always looked up by its key: as a plain join, a plan made while the table was small scanned
- * every grant.
+ * The grant a payload names (its grant_id column), if it has not expired: selected as live_grant_*. A lateral
+ * subquery with a limit, so that the grant is always looked up by its key: as a plain join, a plan made while
+ * the table was small scanned every grant.
  */
 const grantOfPayload = `left join lateral (
       select g.id, g.payload from oidc_payloads g
@@ -28,7 +28,7 @@ const grantOfPayload = `left join lateral (
 
 /** A payload with its grant and, if asked, its client (only while its system may act). */
 function findWithRelations(include: { client: boolean }): string {
-  return `select p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload,
+  return `select p.payload, p.consumed_at, g.id as live_grant_id, g.payload as live_grant_payload,
       ${include.client ? `case when c.client_id is null then null else ${clientFields} end` : 'null'} as client
     from oidc_payloads p
     ${grantOfPayload}
@@ -37,7 +37,7 @@ function findWithRelations(include: { client: boolean }): string {
 }
 
 /** An active system's client ($1) with the authorization code ($2) its token request redeems, and the code's grant. */
-const findClientWithCode = `select ${clientFields} as client, p.payload, p.consumed_at, g.id as grant_id, g.payload as grant_payload
+const findClientWithCode = `select ${clientFields} as client, p.payload, p.consumed_at, g.id as live_grant_id, g.payload as live_grant_payload
     from active_systems c
     left join lateral (
       select p.payload, p.consumed_at, p.grant_id from oidc_payloads p
@@ -98,6 +98,7 @@ function writeManyStatement({ consumes, removals, upserts }: WriteShape): string
     const upsert = `${upsertColumns} values ${rows} ${upsertConflict}`;
     return removals === 0 ? upsert : `with removed as (${removal}) ${upsert}`;
   }
+  // Inside a select, the values are no longer typed by the insert's columns, hence the casts.
   const rows = Array.from(
     { length: upserts },
     () => `($${next++}, $${next++}, cast($${next++} as json), $${next++}, $${next++}, $${next++}, $${next++}, cast($${next++} as double precision))`,
@@ -191,7 +192,8 @@ const fromRow = (row: PayloadRow): AdapterPayload => ({
 /**
  * oidc-provider's storage for every model, in one table keyed by (model, id). `currentRequest` names the
  * provider request a call belongs to, for what is read ahead within it. Within a request that holds its
- * writes (holdStorageWrites), upserts and removals wait for the request's next read of the table or its end.
+ * writes (holdStorageWrites), upserts, removals and consumptions wait for the request's next read of the table
+ * or its end.
  */
 export function createAdapterClass(run: RunStatement, findClient: ClientSource, currentRequest: CurrentRequest = () => Provider.ctx) {
   const readAhead = new ReadAhead(currentRequest);
@@ -243,24 +245,24 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
     async #findClient(id: string): Promise<AdapterPayload | undefined> {
       const code = codeRedeemedBy(readAhead.request);
       if (code === undefined || !storable(code)) return findClient(id);
-      type Row = Partial<PayloadRow> & { client: ClientFields; grant_id: string | null; grant_payload: AdapterPayload | null };
+      type Row = Partial<PayloadRow> & { client: ClientFields; live_grant_id: string | null; live_grant_payload: AdapterPayload | null };
       const { rows } = await runAfterHeldWrites<Row>(statements.findClientWithCode, [id, code]);
       const row = rows[0];
       if (!row) return undefined;
       if (row.payload) readAhead.keep('AuthorizationCode', code, fromRow({ payload: row.payload, consumed_at: row.consumed_at ?? null }));
-      if (row.grant_id && row.grant_payload) readAhead.keep('Grant', row.grant_id, row.grant_payload);
+      if (row.live_grant_id && row.live_grant_payload) readAhead.keep('Grant', row.live_grant_id, row.live_grant_payload);
       return clientMetadata(row.client);
     }
 
     async #findWithRelations(statement: string, id: string): Promise<AdapterPayload | undefined> {
-      const { rows } = await runAfterHeldWrites<PayloadRow & { grant_id: string | null; grant_payload: AdapterPayload | null; client: ClientFields | null }>(
+      const { rows } = await runAfterHeldWrites<PayloadRow & { live_grant_id: string | null; live_grant_payload: AdapterPayload | null; client: ClientFields | null }>(
         statement,
         [this.model, id],
       );
       const row = rows[0];
       if (!row) return undefined;
       const payload = fromRow(row);
-      if (row.grant_id && row.grant_payload) readAhead.keep('Grant', row.grant_id, row.grant_payload);
+      if (row.live_grant_id && row.live_grant_payload) readAhead.keep('Grant', row.live_grant_id, row.live_grant_payload);
       if (row.client) readAhead.keep('Client', row.client.client_id, clientMetadata(row.client));
       return payload;
     }

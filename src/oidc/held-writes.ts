@@ -31,7 +31,8 @@ export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
  * statement.
  *
  * Writes go out in the order they were made: a second write to the same row sends the earlier ones first,
- * so no statement writes a row twice. Nothing is held once the request has ended; a late write is made at once.
+ * so no statement writes a row twice, and a consumption starts a statement of its own, whose other writes are
+ * made only if it succeeds. Nothing is held once the request has ended; a late write is made at once.
  */
 export class HeldWrites implements WriteHolder {
   #held: StorageWrite[] = [];
@@ -44,7 +45,8 @@ export class HeldWrites implements WriteHolder {
   hold(write: StorageWrite, writeStorage: WriteStorage): boolean {
     if (this.#released) return false;
     const sameRow = this.#held.some((held) => held.model === write.model && held.id === write.id);
-    if (sameRow || (this.#write && this.#write !== writeStorage)) this.#send();
+    // A consumption decides whether the writes held after it are made; those held before it do not wait on it.
+    if (sameRow || write.kind === 'consume' || (this.#write && this.#write !== writeStorage)) this.#send();
     this.#write = writeStorage;
     this.#held.push(write);
     return true;

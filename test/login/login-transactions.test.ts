@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
 import { followStatusStream } from '../support/status-stream.ts';
 import { openLogin } from '../../src/login/transactions.ts';
+import { approveScanned } from '../../src/login/queries.ts';
 
 let server: TestServer;
 let device: VirtualDevice;
@@ -112,7 +113,7 @@ describe('a login transaction', () => {
 });
 
 /** The stored interaction of the login page at `loginPath`, as oidc-provider will read it. */
-async function storedInteraction(loginPath: string) {
+async function interactionRowOf(loginPath: string) {
   const row = await server.database.db
     .selectFrom('oidc_payloads')
     .select('payload')
@@ -125,10 +126,10 @@ async function storedInteraction(loginPath: string) {
 describe('the device’s answer', () => {
   it('is written on the browser’s interaction by the approval itself, with a grant of exactly the approved scopes', async () => {
     const { rp, login } = await newLogin('openid pid name');
-    expect((await storedInteraction(login.loginPath)).result).toBeUndefined();
+    expect((await interactionRowOf(login.loginPath)).result).toBeUndefined();
     await device.approve((await device.scan(login.appLink)).id, testPin);
 
-    const interaction = await storedInteraction(login.loginPath);
+    const interaction = await interactionRowOf(login.loginPath);
     expect(interaction.result?.login).toEqual({ accountId: demoPersonas[0]!.pid });
     const grant = await server.database.db
       .selectFrom('oidc_payloads')
@@ -159,10 +160,32 @@ describe('the device’s answer', () => {
     expect(await refusal(device.deny(scanned.id))).toMatchObject({ status: 410, code: 'login_expired' });
   });
 
+  it('is taken only together with the interaction’s result: with the interaction gone, the transaction stays unanswered', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    const uid = login.loginPath.split('/').at(-1)!;
+    await server.database.db.deleteFrom('oidc_payloads').where('model', '=', 'Interaction').where('id', '=', uid).execute();
+    // As if the interaction went between the approval's two statements.
+    const row = { payload: '{}', grantId: null, clientId: demo.clientId, expiresIn: 60 };
+    const approved = await approveScanned(server.database.db, {
+      id: scanned.id,
+      deviceId: device.requireDeviceId(),
+      notification: { pid: demoPersonas[0]!.pid, deviceId: device.requireDeviceId(), kind: 'login_approved', th: 'th', en: 'en' },
+      answer: { interaction: { id: uid, ...row }, grant: { id: `grant-${uid}`, ...row } },
+    });
+    expect(approved).toBeUndefined();
+    const stored = await server.database.db.selectFrom('login_transactions').select('status').where('id', '=', scanned.id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('scanned');
+    const grants = await server.database.db.selectFrom('oidc_payloads').select('id').where('id', '=', `grant-${uid}`).execute();
+    expect(grants).toEqual([]);
+    const notices = (await device.notifications()).notifications.filter((n) => n.kind === 'login_approved' && n.details.loginId === scanned.id);
+    expect(notices).toEqual([]);
+  });
+
   it('a refusal is written on the interaction as access_denied', async () => {
     const { login } = await newLogin();
     await device.deny((await device.scan(login.appLink)).id);
-    expect((await storedInteraction(login.loginPath)).result).toEqual({
+    expect((await interactionRowOf(login.loginPath)).result).toEqual({
       error: 'access_denied',
       error_description: 'The citizen refused the request on their ThaID device',
     });

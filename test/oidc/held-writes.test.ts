@@ -195,4 +195,16 @@ describe('a consumption held with other writes', () => {
     await expect(redemption).rejects.toBeInstanceOf(errors.InvalidGrant);
     expect(await storedRows('at-c2', 'i-c2')).toEqual(['Interaction:i-c2']);
   });
+
+  it('does not decide over the writes held before it', async () => {
+    await new Adapter('AuthorizationCode').upsert('code-c3', { grantId: 'g-c' }, 60);
+    await database.run(`update oidc_payloads set consumed_at = now() where model = 'AuthorizationCode' and id = 'code-c3'`, []);
+    const redemption = inRequest(async () => {
+      await new Adapter('Grant').upsert('g-c3', { accountId: 'a' }, 60);
+      await new Adapter('AuthorizationCode').consume('code-c3');
+      await new Adapter('AccessToken').upsert('at-c3', { grantId: 'g-c3' }, 60);
+    });
+    await expect(redemption).rejects.toBeInstanceOf(errors.InvalidGrant);
+    expect(await storedRows('g-c3', 'at-c3')).toEqual(['Grant:g-c3']);
+  });
 });
