@@ -59,6 +59,13 @@ const statements = {
   findWithGrantAndClient: findWithRelations({ client: true }),
   findClientWithCode,
   revokeByGrantId: 'delete from oidc_payloads where model = $1 and grant_id = $2',
+  /*
+   * What a code or refresh token used twice costs its grant, as the library does when it finds one consumed
+   * (RFC 6749, 4.1.2): the grant, and every token and code issued under it, the first redemption's included.
+   */
+  revokeGrantOf: `delete from oidc_payloads p using (select grant_id from oidc_payloads where model = $1 and id = $2) g
+    where (p.model in ('AccessToken', 'RefreshToken', 'AuthorizationCode') and p.grant_id = g.grant_id)
+      or (p.model = 'Grant' and p.id = g.grant_id)`,
 };
 
 const upsertColumns = 'insert into oidc_payloads (model, id, payload, grant_id, client_id, uid, user_code, expires_at, consumed_at)';
@@ -133,8 +140,13 @@ function storageWriter(run: RunStatement): WriteStorage {
       ...[...consumes, ...removals].flatMap((write) => [write.model, write.id]),
       ...upserts.flatMap((write) => [write.model, write.id, write.payload, write.grantId, write.clientId, write.uid, write.userCode, write.expiresIn]),
     ]);
-    // Another request consumed it first; the library checks `consumed` on find, which both passed.
-    if (consumes.length > 0 && rows[0]?.ok !== true) throw new errors.InvalidGrant(`${consumes[0]!.model} already consumed`);
+    // Another request consumed it first: both passed the library's check of `consumed` on find, so this one
+    // does what the library does on a reuse it sees. A statement of its own, to see the other's tokens.
+    const [consumed] = consumes;
+    if (consumed && rows[0]?.ok !== true) {
+      await run(statements.revokeGrantOf, [consumed.model, consumed.id]);
+      throw new errors.InvalidGrant(`${consumed.model} already consumed`);
+    }
   };
 }
 

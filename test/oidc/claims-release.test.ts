@@ -184,7 +184,7 @@ describe('introspection and revocation', () => {
 });
 
 describe('an authorization code redeemed by many requests at once', () => {
-  it('buys tokens for exactly one of them; the others get invalid_grant', async () => {
+  it('buys tokens for exactly one of them, then revoked; the others get invalid_grant', async () => {
     const rp = await createRelyingParty(server, { scopes: ['pid'] });
     const code = await issueCode(rp, 'openid pid');
     const redemptions = await Promise.all(
@@ -202,5 +202,8 @@ describe('an authorization code redeemed by many requests at once', () => {
       expect(refused.body.error).toBe('invalid_grant');
       expect(refused.body).not.toHaveProperty('access_token');
     }
+    // A code used more than once revokes what it bought, whichever request came first (RFC 6749, 4.1.2).
+    const issued = redemptions.find((r) => r.status === 200)!.body.access_token as string;
+    await request(server.url).get('/api/v2/oauth2/userinfo/').set('authorization', `Bearer ${issued}`).expect(401);
   });
 });

@@ -196,6 +196,21 @@ describe('a consumption held with other writes', () => {
     expect(await storedRows('at-c2', 'i-c2')).toEqual(['Interaction:i-c2']);
   });
 
+  it('lost to another request, revokes the grant and what the other request was issued under it', async () => {
+    await new Adapter('Grant').upsert('g-c4', { accountId: 'a' }, 60);
+    await new Adapter('AuthorizationCode').upsert('code-c4', { grantId: 'g-c4' }, 60);
+    // The other request redeemed the code first, and was issued its tokens.
+    await database.run(`update oidc_payloads set consumed_at = now() where model = 'AuthorizationCode' and id = 'code-c4'`, []);
+    await new Adapter('AccessToken').upsert('at-c4-first', { grantId: 'g-c4' }, 60);
+    await new Adapter('AccessToken').upsert('at-other-grant', { grantId: 'g-other' }, 60);
+    const redemption = inRequest(async () => {
+      await new Adapter('AuthorizationCode').consume('code-c4');
+      await new Adapter('AccessToken').upsert('at-c4-second', { grantId: 'g-c4' }, 60);
+    });
+    await expect(redemption).rejects.toBeInstanceOf(errors.InvalidGrant);
+    expect(await storedRows('g-c4', 'code-c4', 'at-c4-first', 'at-c4-second', 'at-other-grant')).toEqual(['AccessToken:at-other-grant']);
+  });
+
   it('does not decide over the writes held before it', async () => {
     await new Adapter('AuthorizationCode').upsert('code-c3', { grantId: 'g-c' }, 60);
     await database.run(`update oidc_payloads set consumed_at = now() where model = 'AuthorizationCode' and id = 'code-c3'`, []);
