@@ -142,10 +142,10 @@ function storageWriter(run: RunStatement): WriteStorage {
     ]);
     // Another request consumed it first: both passed the library's check of `consumed` on find, so this one
     // does what the library does on a reuse it sees. A statement of its own, to see the other's tokens.
-    const [consumed] = consumes;
-    if (consumed && rows[0]?.ok !== true) {
-      await run(statements.revokeGrantOf, [consumed.model, consumed.id]);
-      throw new errors.InvalidGrant(`${consumed.model} already consumed`);
+    // (A request holds one consumption per statement, as each starts its own; any number is handled alike.)
+    if (consumes.length > 0 && rows[0]?.ok !== true) {
+      for (const consumed of consumes) await run(statements.revokeGrantOf, [consumed.model, consumed.id]);
+      throw new errors.InvalidGrant(`${consumes[0]!.model} already consumed`);
     }
   };
 }
