@@ -168,9 +168,9 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
         const device = devices[worker]!;
         const request = await step('scan', () => device.scan(appLink));
         await step('approve', () => device.approve(request.id, pin));
-        // The browser without JavaScript reloads its page, which now carries it on.
-        const resume = await step('page reload', async () => redirectOf(await browser.get(loginPage.href), base));
-        const callback = await step('resume', async () => redirectOf(await browser.get(resume.href), base));
+        // The browser without JavaScript reloads its page. The page is at the address where the authorization
+        // resumes, and the citizen has answered: the reload is the resume, and carries the browser on.
+        const callback = await step('resume', async () => redirectOf(await browser.get(loginPage.href), base));
         await exchange(
           step,
           base,

@@ -1,5 +1,13 @@
-/** Where the browser's login page for an interaction lives. */
-export const loginPagePath = (uid: string) => `/login/${encodeURIComponent(uid)}`;
+import { endpointPaths } from '../oidc/paths.ts';
+
+/**
+ * Where the browser's login page for an interaction lives: at the address where oidc-provider resumes the
+ * authorization (the authorization endpoint's path, then the interaction's uid). The page shows the code until
+ * the citizen has answered; from then on the same address carries the browser on to the relying party.
+ */
+export const loginPagePath = (uid: string) => `${endpointPaths.authorization}${encodeURIComponent(uid)}`;
+/** The same, as a route pattern. */
+export const loginPageRoute = `${endpointPaths.authorization}:uid`;
 
 /** The URL in the QR code and behind "open the ThaID app": a phone opens it in the app, a virtual device reads it. */
 export const appLinkPath = (loginId: string) => `/app/login/${encodeURIComponent(loginId)}`;

@@ -9,7 +9,7 @@ import { render } from '../http/views.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
-import { appLinkPath, loginPagePath } from './paths.ts';
+import { appLinkPath, loginPagePath, loginPageRoute } from './paths.ts';
 import { finishInteraction } from './interaction-results.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
 
@@ -33,7 +33,10 @@ export interface LoginRouteDeps {
   issuer: string;
 }
 
-/** The browser side of a sign-in. oidc-provider sends the browser here for every authorization request. */
+/**
+ * The browser side of a sign-in. oidc-provider sends the browser here for every authorization request: the login
+ * page is at the interaction's resume address, under the authorization endpoint.
+ */
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router();
 
@@ -44,15 +47,11 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     return details;
   }
 
-  router.get('/login/:uid', async (ctx) => {
+  router.get(loginPageRoute, async (ctx, next) => {
     const details = await interactionOf(ctx);
-    // The device answered, and its answer is on the interaction: carry the browser on to the relying party
-    // (this is also the no-JavaScript path).
-    if (details.result) {
-      ctx.status = 303;
-      ctx.redirect(details.returnTo);
-      return;
-    }
+    // The device has answered, and its answer is on the interaction. This address is where the provider resumes
+    // the authorization: it carries the browser on to the relying party, with the interaction just read.
+    if (details.result) return next();
     const login = await loginForPage(deps.db, loginRequestOf(details));
     // A final status whose interaction carries no result (decided by an earlier version of this server, or
     // stored since the interaction was read above): finish it here.
@@ -67,7 +66,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ctx.body = await loginPage(deps.issuer, details.uid, login);
   });
 
-  router.post('/login/:uid/renew', async (ctx) => {
+  router.post(`${loginPageRoute}/renew`, async (ctx) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
@@ -77,14 +76,14 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ctx.redirect(loginPagePath(details.uid));
   });
 
-  router.post('/login/:uid/cancel', async (ctx) => {
+  router.post(`${loginPageRoute}/cancel`, async (ctx) => {
     const details = await interactionOf(ctx);
     const outcome = await cancelFromBrowser(deps.db, details.uid);
     ctx.status = 303;
     ctx.redirect(await finishInteraction(deps.providers.provider, details, outcome));
   });
 
-  router.get('/login/:uid/status', async (ctx) => {
+  router.get(`${loginPageRoute}/status`, async (ctx) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     ctx.set('Cache-Control', 'no-store');
@@ -92,7 +91,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   });
 
   /** Server-sent events: the status each time it changes, whichever server process the device reached. */
-  router.get('/login/:uid/events', async (ctx) => {
+  router.get(`${loginPageRoute}/events`, async (ctx) => {
     const details = await interactionOf(ctx);
     const stream = new PassThrough();
     let last = '';

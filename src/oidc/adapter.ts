@@ -6,6 +6,16 @@ import { clientColumns, clientMetadata, type ClientFields } from './client-metad
 import { heldWrites, type StorageWrite, type WriteStorage } from './held-writes.ts';
 import { codeRedeemedBy, ReadAhead, type CurrentRequest } from './read-ahead.ts';
 
+/** Where the storage finds the request a call belongs to. */
+export interface RequestScope {
+  /** The HTTP request under way: its held writes, which span the whole request. */
+  request: CurrentRequest;
+  /** The provider's context for the request, while the provider handles it. */
+  providerContext: CurrentRequest;
+}
+
+const requestScope: RequestScope = { request: heldWrites, providerContext: () => Provider.ctx };
+
 /** Looks clients up in our own tables in every request, so a suspended system stops at once. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
 
@@ -202,13 +212,13 @@ const fromRow = (row: PayloadRow): AdapterPayload => ({
 });
 
 /**
- * oidc-provider's storage for every model, in one table keyed by (model, id). `currentRequest` names the
- * provider request a call belongs to, for what is read ahead within it. Within a request that holds its
+ * oidc-provider's storage for every model, in one table keyed by (model, id). `scope` names the
+ * request a call belongs to, for what is read ahead within it. Within a request that holds its
  * writes (holdStorageWrites), upserts, removals and consumptions wait for the request's next read of the table
  * or its end.
  */
-export function createAdapterClass(run: RunStatement, findClient: ClientSource, currentRequest: CurrentRequest = () => Provider.ctx) {
-  const readAhead = new ReadAhead(currentRequest);
+export function createAdapterClass(run: RunStatement, findClient: ClientSource, scope: RequestScope = requestScope) {
+  const readAhead = new ReadAhead(scope.request);
   const writeStorage = storageWriter(run);
   const write = async (change: StorageWrite) => {
     if (!heldWrites()?.hold(change, writeStorage)) await writeStorage([change]);
@@ -246,8 +256,11 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
       const kept = readAhead.take(this.model, id);
       if (kept) return kept;
       const withRelations = readAheadOf.get(this.model);
-      if (withRelations && readAhead.active) return this.#findWithRelations(withRelations, id);
-      return this.#findBy(statements.findById, id);
+      const payload = withRelations && readAhead.active ? await this.#findWithRelations(withRelations, id) : await this.#findBy(statements.findById, id);
+      // The login page reads an answered interaction and hands the request to the provider, which resumes it
+      // and reads it again. An answer is final, so the copy stays true until the request itself destroys it.
+      if (this.model === 'Interaction' && payload?.result) readAhead.keep(this.model, id, payload);
+      return payload;
     }
 
     /**
@@ -255,7 +268,7 @@ export function createAdapterClass(run: RunStatement, findClient: ClientSource, 
      * grant come in the client's statement and are kept for that lookup.
      */
     async #findClient(id: string): Promise<AdapterPayload | undefined> {
-      const code = codeRedeemedBy(readAhead.request);
+      const code = codeRedeemedBy(scope.providerContext());
       if (code === undefined || !storable(code)) return findClient(id);
       type Row = Partial<PayloadRow> & { client: ClientFields; live_grant_id: string | null; live_grant_payload: AdapterPayload | null };
       const { rows } = await runAfterHeldWrites<Row>(statements.findClientWithCode, [id, code]);

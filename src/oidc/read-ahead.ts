@@ -1,14 +1,15 @@
 import type { AdapterPayload } from 'oidc-provider';
 
-/** The provider request a storage call belongs to, if any (oidc-provider keeps it in AsyncLocalStorage). */
+/** The request a storage call belongs to, if any: an object that stays the same for the whole request. */
 export type CurrentRequest = () => object | undefined;
 
 /**
- * Payloads the storage read together with another one, kept for the rest of the same provider request only.
+ * Payloads the storage read together with another one, kept for the rest of the same request only.
  * A token names its grant (and its client), and the provider looks them up right after the token; reading them
  * in the token's own statement saves those round trips. Each entry serves one lookup and a write drops it, so
  * nothing is served that the request itself changed, and nothing outlives the request: a client suspended
- * after this request is refused by the next one.
+ * after this request is refused by the next one. A request is the whole HTTP request, the provider's part and
+ * our routes' alike: the login page reads an answered interaction, and the provider then resumes it.
  */
 export class ReadAhead {
   readonly #current: CurrentRequest;
@@ -21,11 +22,6 @@ export class ReadAhead {
   /** Whether a request is under way to keep payloads for. */
   get active(): boolean {
     return this.#current() !== undefined;
-  }
-
-  /** The request under way, if any. */
-  get request(): object | undefined {
-    return this.#current();
   }
 
   keep(model: string, id: string, payload: AdapterPayload): void {
@@ -57,9 +53,9 @@ export class ReadAhead {
   }
 }
 
-/** The authorization code a token request redeems, if the request under way is one. */
-export function codeRedeemedBy(request: object | undefined): string | undefined {
-  const oidc = (request as { oidc?: { route?: string; params?: Record<string, unknown> } } | undefined)?.oidc;
+/** The authorization code a token request redeems, if the provider request under way (its context) is one. */
+export function codeRedeemedBy(providerRequest: object | undefined): string | undefined {
+  const oidc = (providerRequest as { oidc?: { route?: string; params?: Record<string, unknown> } } | undefined)?.oidc;
   if (oidc?.route !== 'token' || oidc.params?.grant_type !== 'authorization_code') return undefined;
   return typeof oidc.params.code === 'string' ? oidc.params.code : undefined;
 }

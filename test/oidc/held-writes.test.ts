@@ -25,7 +25,7 @@ beforeAll(async () => {
     if (writeFailure && !statement.startsWith('select')) throw writeFailure;
     return database.run(statement, parameters);
   };
-  Adapter = createAdapterClass(run, async () => undefined, () => undefined);
+  Adapter = createAdapterClass(run, async () => undefined, { request: () => undefined, providerContext: () => undefined });
 });
 afterAll(() => dispose?.());
 beforeEach(() => {

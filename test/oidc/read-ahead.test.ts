@@ -42,7 +42,7 @@ beforeAll(async () => {
       clientLookups.push(id);
       return { client_id: id, looked_up: true };
     },
-    () => request,
+    { request: () => request, providerContext: () => request },
   );
 });
 afterAll(() => dispose?.());
@@ -55,7 +55,7 @@ async function storeToken(tokenId: string, grantId: string, grant: Record<string
   clientLookups = [];
 }
 
-describe('what the provider storage reads ahead within one provider request', () => {
+describe('what the provider storage reads ahead within one request', () => {
   it('brings a token’s grant and active client in the token’s own statement', async () => {
     await storeToken('at-1', 'grant-1');
     request = {};
@@ -86,6 +86,32 @@ describe('what the provider storage reads ahead within one provider request', ()
     expect(await new Adapter('Grant').find('grant-2')).toEqual({ accountId: 'b' });
     expect(await new Adapter('Client').find(clientId)).toMatchObject({ client_id: clientId });
     expect(statements).toHaveLength(1);
+  });
+
+  it('keeps an answered interaction for the provider, which reads it again when it resumes; never an unanswered one', async () => {
+    request = undefined;
+    const answered = { params: { client_id: clientId }, result: { login: { accountId: 'c' } } };
+    await new Adapter('Interaction').upsert('uid-3', answered, 600);
+    await new Adapter('Interaction').upsert('uid-4', { params: { client_id: clientId } }, 600);
+    statements = [];
+    request = {};
+    // The login page reads it, then the provider resumes it in the same request.
+    expect(await new Adapter('Interaction').find('uid-3')).toEqual(answered);
+    expect(await new Adapter('Interaction').find('uid-3')).toEqual(answered);
+    expect(statements).toHaveLength(1);
+    // An interaction without its answer may get one at any moment, from the device's request: each look is a
+    // fresh read.
+    const page = request;
+    await new Adapter('Interaction').find('uid-4');
+    request = {};
+    await new Adapter('Interaction').upsert('uid-4', answered, 600);
+    request = page;
+    expect(await new Adapter('Interaction').find('uid-4')).toEqual(answered);
+    expect(statements).toHaveLength(4);
+    // The resume destroys it; it is not served after that.
+    await new Adapter('Interaction').find('uid-3');
+    await new Adapter('Interaction').destroy('uid-3');
+    expect(await new Adapter('Interaction').find('uid-3')).toBeUndefined();
   });
 
   it('brings only the grant with a code, whose client the token endpoint has already authenticated', async () => {
@@ -161,7 +187,7 @@ describe('what the provider storage reads ahead within one provider request', ()
     expect(statements).toHaveLength(2);
   });
 
-  it('reads nothing ahead outside a provider request, or for another request', async () => {
+  it('reads nothing ahead outside a request, or for another request', async () => {
     await storeToken('at-4', 'grant-4');
     request = undefined;
     await new Adapter('AccessToken').find('at-4');

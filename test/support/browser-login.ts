@@ -54,6 +54,9 @@ export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
 
 export const testPin = '40718263';
 
+/** Where the authorization endpoint sends a browser: its login page, at the address where the authorization resumes. */
+export const loginPageLocation = /^\/api\/v2\/oauth2\/auth\/[\w-]+$/;
+
 export async function enrolledDevice(server: TestServer, citizen: Citizen, pin = testPin): Promise<VirtualDevice> {
   const device = await VirtualDevice.create(server.issuer);
   await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
