@@ -140,6 +140,15 @@ describe.each([
     expect(response.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(message) });
   });
 
+  it.each([
+    ['post', '/api/v2/oauth2/auth/some-interaction', 'HEAD, GET'],
+    ['delete', '/healthz', 'HEAD, GET'],
+  ] as const)('answers %s %s, a page or route of this service, with 405 and the methods it takes', async (method, path, allow) => {
+    const response = await request(server.url)[method](path).set('Accept', 'application/json').expect(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.body).toEqual({ error: 'invalid_request', error_description: `This address answers ${allow} requests only, not ${method.toUpperCase()}.` });
+  });
+
   it('still answers 404 for an address that is no endpoint', async () => {
     const response = await request(server.url).get('/api/v2/oauth2/no-such-endpoint/').set('Accept', 'application/json').expect(404);
     expect(response.body.error).toBe('not_found');
