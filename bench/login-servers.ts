@@ -162,8 +162,9 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
       },
       async emulatorLogin(worker, step = unmeasured) {
         const browser = new Browser();
-        const loginPage = await step('authorize', async () => redirectOf(await browser.get(`${base}/api/v2/oauth2/auth/?${authorizeQuery('thaid-demo-client')}`), base));
-        const page = await step('login page', async () => (await browser.get(loginPage.href)).text());
+        // The authorization endpoint answers with the login page, which names its own address.
+        const page = await step('authorize', async () => (await browser.get(`${base}/api/v2/oauth2/auth/?${authorizeQuery('thaid-demo-client')}`)).text());
+        const loginPage = new URL(/data-page="([^"]+)"/.exec(page)![1]!, base);
         const appLink = /class="app-link" href="([^"]+)"/.exec(page)![1]!;
         const device = devices[worker]!;
         const request = await step('scan', () => device.scan(appLink));

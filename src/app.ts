@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { adminRoutes } from './admin/routes.ts';
 import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
-import { loginRoutes } from './login/routes.ts';
+import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
 import { authorizationByPost } from './oidc/authorization-by-post.ts';
 import { holdStorageWrites } from './oidc/held-writes.ts';
 import { endpointAliases } from './oidc/paths.ts';
@@ -51,6 +51,7 @@ export function createApp(deps: AppDependencies): Koa {
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);
   app.use(authorizationByPost);
+  app.use(loginPageAtAuthorization({ db: deps.db, issuer: deps.issuer }));
   app.use(deps.providers.middleware);
   return app;
 }

@@ -43,8 +43,10 @@ export async function loginPage(issuer: string, uid: string, login: LoginTransac
     expiresAtText: bangkokTime.format(login.expires_at),
     pagePath: loginPagePath(uid),
     hidden: open ? '' : 'hidden',
-    // Without JavaScript the page reloads itself while the code is open, and stops once it has no future.
-    refresh: html(open ? '<meta http-equiv="refresh" content="5">' : ''),
+    // Without JavaScript the page reloads itself while the code is open, and stops once it has no future. It
+    // names its address: the first page is the authorization endpoint's answer, and reloading that would start
+    // another sign-in.
+    refresh: html(open ? `<meta http-equiv="refresh" content="5; url=${escapeHtml(loginPagePath(uid))}">` : ''),
     renewHidden: open ? 'hidden' : '',
   });
 }

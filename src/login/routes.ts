@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Kysely } from 'kysely';
 import { errors } from 'oidc-provider';
 import { NotFoundError } from '../errors.ts';
@@ -11,7 +11,7 @@ import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { appLinkPath, loginPagePath, loginPageRoute } from './paths.ts';
 import { finishInteraction } from './interaction-results.ts';
-import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
+import { cancelFromBrowser, currentLogin, loginForPage, openLogin, renewLogin, type LoginRequest } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
 
@@ -135,4 +135,26 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * When the authorization endpoint starts a sign-in, its response is the login page itself rather than a redirect
+ * to it, as many identity providers answer: the browser's first request already shows the QR code. The page
+ * names its own address, where the browser comes back (its reload, its script) and where the sign-in resumes.
+ * Runs outside the provider, after it has answered with the redirect and set the interaction's cookies.
+ */
+export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issuer'>): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status !== 303) return;
+    const started = ctx.oidc?.route === 'authorization' ? ctx.oidc.entities.Interaction : undefined;
+    if (!started) return;
+    // A new interaction has no transaction yet.
+    const login = await openLogin(deps.db, loginRequestOf(started));
+    ctx.remove('Location');
+    ctx.status = 200;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = await loginPage(deps.issuer, started.uid, login);
+  };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { enrolledDevice, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, loginPageLocation, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -48,6 +48,11 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     const shortCode = (await page.textContent('.short-code'))!;
     const appLink = (await page.getAttribute('.app-link', 'href'))!;
     expect(shortCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    // The authorization endpoint answered with the page; the address bar shows the page's own address, so a
+    // reload shows this sign-in again instead of starting another.
+    expect(new URL(page.url()).pathname).toMatch(loginPageLocation);
+    await page.reload();
+    expect(await page.textContent('.short-code')).toBe(shortCode);
 
     const scanned = await device.scan(appLink);
     await page.locator('#login[data-status="scanned"]').waitFor();

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, loginPathOf, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
@@ -298,10 +298,13 @@ describe('a relying party suspended while the citizen holds its request', () => 
 });
 
 describe('a login page loaded many times at once', () => {
-  it('opens a single transaction, even on its very first load', async () => {
+  it('opens a single transaction, even when its interaction has none yet', async () => {
     const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
     const browser = request.agent(server.url);
-    const loginPath = (await browser.get(`${rp.url.pathname}${rp.url.search}`).expect(303)).headers.location as string;
+    const loginPath = loginPathOf((await browser.get(`${rp.url.pathname}${rp.url.search}`).expect(200)).text);
+    // The authorization endpoint's page opened one; an interaction started elsewhere (a resume that starts over)
+    // comes to its page without.
+    await server.database.db.deleteFrom('login_transactions').where('interaction_uid', '=', loginPath.split('/').at(-1)!).execute();
     const pages = await Promise.all(Array.from({ length: 8 }, () => browser.get(loginPath).expect(200)));
     const shortCodes = new Set(pages.map((page) => /class="short-code">([^<]+)</.exec(page.text)?.[1]));
     expect(shortCodes.size).toBe(1);

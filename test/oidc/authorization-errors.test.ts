@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationUrl, createRelyingParty, demo } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { enrolledDevice, loginPageLocation, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, loginPathOf, testPin } from '../support/browser-login.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 
 let server: TestServer;
@@ -69,12 +69,13 @@ describe('an authorization request from a registered client with a bad parameter
 });
 
 describe('the login page', () => {
+  const shortCodeOf = (html: string) => /class="short-code">([^<]+)</.exec(html)?.[1];
+
   it('names the agency, the system and each data item asked for', async () => {
-    const agent = request.agent(server.url);
-    const start = await agent
+    const page = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'openid pid address' }))
-      .expect(303);
-    const page = await agent.get(start.headers.location as string).expect(200);
+      .expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain(demo.name);
     expect(page.text).toContain(demo.systemName);
     expect(page.text).toContain('เลขประจำตัวประชาชน');
@@ -82,20 +83,28 @@ describe('the login page', () => {
     expect(page.text).not.toContain('Date of birth');
   });
 
+  it('is the authorization endpoint’s answer, naming its own address, where the same sign-in is shown again', async () => {
+    const agent = request.agent(server.url);
+    const first = await agent.get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] })).expect(200);
+    const loginPath = loginPathOf(first.text);
+    // Without JavaScript, the page reloads its own address, not the authorization request (a new sign-in).
+    expect(first.text).toContain(`<meta http-equiv="refresh" content="5; url=${loginPath}">`);
+    const again = await agent.get(loginPath).expect(200);
+    expect(shortCodeOf(again.text)).toBe(shortCodeOf(first.text));
+  });
+
   it('opened in another browser explains that the sign-in must start again', async () => {
-    const start = await request(server.url)
+    const first = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
-      .expect(303);
-    const page = await request(server.url).get(start.headers.location as string).set('accept', 'text/html').expect(400);
+      .expect(200);
+    const page = await request(server.url).get(loginPathOf(first.text)).set('accept', 'text/html').expect(400);
     expect(page.text).toContain('opened in a different browser');
   });
 
   it('lets the citizen cancel, which sends access_denied to the relying party', async () => {
     const agent = request.agent(server.url);
-    const start = await agent
-      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
-      .expect(303);
-    const resume = await agent.post(`${start.headers.location}/cancel`).expect(303);
+    const first = await agent.get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] })).expect(200);
+    const resume = await agent.post(`${loginPathOf(first.text)}/cancel`).expect(303);
     const back = await agent.get(new URL(resume.headers.location as string).pathname).expect(303);
     const location = new URL(back.headers.location as string);
     expect(location.searchParams.get('error')).toBe('access_denied');
@@ -106,10 +115,10 @@ describe('the login page', () => {
 describe('pages in general', () => {
   it('let the provider’s own self-submitting pages run their script (form_post)', async () => {
     const agent = request.agent(server.url);
-    const start = await agent
+    const first = await agent
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], response_mode: 'form_post' }))
-      .expect(303);
-    const resume = await agent.post(`${start.headers.location}/cancel`).expect(303);
+      .expect(200);
+    const resume = await agent.post(`${loginPathOf(first.text)}/cancel`).expect(303);
     // The refusal travels in a self-submitting form; oidc-provider answers an error with 400.
     const page = await agent.get(new URL(resume.headers.location as string).pathname).expect(400);
     expect(page.text).toContain('<form method="post" action="http://localhost:8080/callback"');
@@ -139,19 +148,18 @@ describe('a request whose parameters hold a NUL character', () => {
   it('keeps an opaque state or nonce as sent and carries on to the login page', async () => {
     const extras: Record<string, string>[] = [{ state: 'a\u0000b' }, { nonce: 'n\u0000' }, { login_hint: '\u0000' }];
     for (const extra of extras) {
-      const response = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], ...extra })).expect(303);
-      expect(response.headers.location).toMatch(loginPageLocation);
+      const response = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], ...extra })).expect(200);
+      loginPathOf(response.text);
     }
   });
 
   it('gets the state back as sent, with a code, once the citizen approves', async () => {
     const device = await enrolledDevice(server, demoPersonas[0]!);
     const browser = request.agent(server.url);
-    const toLogin = await browser
+    const page = await browser
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], state: 'a\u0000b' }))
-      .expect(303);
-    const loginPath = toLogin.headers.location as string;
-    const page = await browser.get(loginPath).expect(200);
+      .expect(200);
+    const loginPath = loginPathOf(page.text);
     const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)![1]!.replaceAll('&#38;', '&');
     await device.approve((await device.scan(appLink)).id, testPin);
 
@@ -195,8 +203,9 @@ describe('the authorization request itself', () => {
   it('may carry scope names the service does not know, which are ignored', async () => {
     const response = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'openid pid not_a_thaid_scope' }))
-      .expect(303);
-    expect(response.headers.location).toMatch(loginPageLocation);
+      .expect(200);
+    expect(response.text).toContain('เลขประจำตัวประชาชน');
+    expect(response.text).not.toContain('not_a_thaid_scope');
   });
 
   it('must name its redirect URI even when the system has registered only one', async () => {
@@ -211,7 +220,7 @@ describe('the authorization request itself', () => {
     const followed = new URL(posted.headers.location as string, server.url);
     expect(followed.pathname).toBe('/api/v2/oauth2/auth/');
     expect(Object.fromEntries(followed.searchParams)).toEqual(parameters);
-    const page = await request(server.url).get(`${followed.pathname}${followed.search}`).expect(303);
-    expect(page.headers.location).toMatch(loginPageLocation);
+    const page = await request(server.url).get(`${followed.pathname}${followed.search}`).expect(200);
+    loginPathOf(page.text);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { basicAuth } from '../support/http.ts';
-import { loginPageLocation } from '../support/browser-login.ts';
+import { loginPageLocation, loginPathOf } from '../support/browser-login.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe.each([
 ])('every endpoint path %s its trailing slash', (_, slash) => {
   const at = (name: string) => `/api/v2/oauth2/${name}${slash}`;
 
-  it('authorization sends a valid request on to the login page', async () => {
+  it('authorization answers a valid request with the login page', async () => {
     const query = new URLSearchParams({
       client_id: demo.clientId,
       response_type: 'code',
@@ -81,8 +81,8 @@ describe.each([
       redirect_uri: demo.redirectUris[0],
       state: 's',
     });
-    const response = await request(server.url).get(`${at('auth')}?${query}`).expect(303);
-    expect(response.headers.location).toMatch(loginPageLocation);
+    const response = await request(server.url).get(`${at('auth')}?${query}`).expect(200);
+    expect(loginPathOf(response.text)).toMatch(loginPageLocation);
   });
 
   it('token authenticates the client and judges the grant', async () => {

@@ -27,9 +27,9 @@ export async function startRelyingPartyLogin(config: oidc.Configuration, redirec
 /** A browser (a cookie-keeping HTTP agent) that follows the sign-in to the login page and reads what it shows. */
 export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
   const browser = request.agent(server.url);
-  const toLogin = await browser.get(`${authorizationUrl.pathname}${authorizationUrl.search}`).expect(303);
-  const loginPath = toLogin.headers.location as string;
-  const page = await browser.get(loginPath).expect(200);
+  // The authorization endpoint answers with the login page itself.
+  const page = await browser.get(`${authorizationUrl.pathname}${authorizationUrl.search}`).expect(200);
+  const loginPath = loginPathOf(page.text);
   const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&#38;', '&');
   const shortCode = /class="short-code">([^<]+)</.exec(page.text)?.[1];
   if (!appLink || !shortCode) throw new Error('The login page shows no app link or short code');
@@ -54,8 +54,15 @@ export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
 
 export const testPin = '40718263';
 
-/** Where the authorization endpoint sends a browser: its login page, at the address where the authorization resumes. */
+/** The login page's own address, where the authorization resumes. */
 export const loginPageLocation = /^\/api\/v2\/oauth2\/auth\/[\w-]+$/;
+
+/** The address a login page names as its own (where the browser comes back to it); fails on any other page. */
+export function loginPathOf(html: string): string {
+  const path = /data-page="([^"]+)"/.exec(html)?.[1];
+  if (!path || !loginPageLocation.test(path)) throw new Error('This is not a login page: it names no address of its own');
+  return path;
+}
 
 export async function enrolledDevice(server: TestServer, citizen: Citizen, pin = testPin): Promise<VirtualDevice> {
   const device = await VirtualDevice.create(server.issuer);

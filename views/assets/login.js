@@ -2,6 +2,9 @@
 (() => {
   const section = document.getElementById('login');
   if (!section) return;
+  // The first page is the authorization endpoint's answer; the address bar shows the page's own address, so
+  // that reloading it shows this sign-in again rather than starting another.
+  if (window.location.pathname !== section.dataset.page) window.history.replaceState(null, '', section.dataset.page);
   const statusLine = section.querySelector('.status');
   const texts = JSON.parse(section.dataset.texts || '{}');
   let done = false;
