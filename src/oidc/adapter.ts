@@ -3,18 +3,18 @@ import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provid
 import type { RunStatement } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { clientColumns, clientMetadata, type ClientFields } from './client-metadata.ts';
-import { heldWrites, type StorageWrite, type WriteStorage } from './held-writes.ts';
+import { heldWrites, requestUnderWay, type StorageWrite, type WriteStorage } from './held-writes.ts';
 import { codeRedeemedBy, ReadAhead, type CurrentRequest } from './read-ahead.ts';
 
 /** Where the storage finds the request a call belongs to. */
 export interface RequestScope {
-  /** The HTTP request under way: its held writes, which span the whole request. */
+  /** The HTTP request under way, our routes' part and the provider's alike. */
   request: CurrentRequest;
   /** The provider's context for the request, while the provider handles it. */
   providerContext: CurrentRequest;
 }
 
-const requestScope: RequestScope = { request: heldWrites, providerContext: () => Provider.ctx };
+const requestScope: RequestScope = { request: requestUnderWay, providerContext: () => Provider.ctx };
 
 /** Looks clients up in our own tables in every request, so a suspended system stops at once. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;

@@ -35,6 +35,7 @@ export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
  * made only if it succeeds. Nothing is held once the request has ended; a late write is made at once.
  */
 export class HeldWrites implements WriteHolder {
+  readonly request = this;
   #held: StorageWrite[] = [];
   #write: WriteStorage | undefined;
   /** Every batch sent so far; a failed one keeps failing whoever waits for the writes. */
@@ -79,12 +80,17 @@ export class HeldWrites implements WriteHolder {
 export interface WriteHolder {
   hold(write: StorageWrite, writeStorage: WriteStorage): boolean;
   flush(): Promise<void>;
+  /** The HTTP request the writes belong to (a capture belongs to the request it runs in), if any. */
+  readonly request?: object;
 }
 
 const scope = new AsyncLocalStorage<WriteHolder>();
 
 /** The writes held for the request (or capture) under way, if there is one. */
 export const heldWrites = (): WriteHolder | undefined => scope.getStore();
+
+/** The HTTP request under way, the same object for all of it, captures included; undefined outside one. */
+export const requestUnderWay = (): object | undefined => scope.getStore()?.request;
 
 /**
  * The storage writes `run` makes, kept instead of made, so that a statement of another area makes them together
@@ -96,6 +102,7 @@ export async function capturedStorageWrites(run: () => Promise<unknown>): Promis
   const capture: WriteHolder = {
     hold: (write) => captured.push(write) > 0,
     flush: () => Promise.reject(new Error('The provider storage was read while its writes were being captured')),
+    request: requestUnderWay(),
   };
   await scope.run(capture, run);
   return captured;

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashClientSecret } from '../../src/agencies/client-credentials.ts';
 import { insertAgencyWithSystem, setSystemStatus } from '../../src/agencies/queries.ts';
 import type { Database, RunStatement } from '../../src/db/database.ts';
+import type Koa from 'koa';
 import { createAdapterClass } from '../../src/oidc/adapter.ts';
+import { capturedStorageWrites, holdStorageWrites } from '../../src/oidc/held-writes.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 
 let database: Database;
@@ -229,5 +231,33 @@ describe('what the provider storage reads ahead within one request', () => {
     await new Adapter('AccessToken').find('at-7');
     expect(await new Adapter('Grant').find('grant-7')).toBeUndefined();
     expect(statements).toHaveLength(2);
+  });
+
+  describe('in an HTTP request, as the server keys it', () => {
+    const inRequest = (handle: () => Promise<void>) => holdStorageWrites({} as Koa.Context, handle);
+
+    it('drops what the request read ahead when a write is captured in it, as for a device’s answer', async () => {
+      const ServerAdapter = createAdapterClass((statement, parameters) => {
+        statements.push(statement);
+        return database.run(statement, parameters);
+      }, async () => undefined);
+      request = undefined;
+      await new Adapter('Interaction').upsert('uid-5', { params: { client_id: clientId }, result: { login: { accountId: 'e' } } }, 600);
+      statements = [];
+      await inRequest(async () => {
+        await new ServerAdapter('Interaction').find('uid-5');
+        await new ServerAdapter('Interaction').find('uid-5');
+        expect(statements).toHaveLength(1);
+        await new ServerAdapter('Interaction').find('uid-5');
+        await capturedStorageWrites(() => new ServerAdapter('Interaction').upsert('uid-5', { params: { client_id: clientId } }, 600));
+        // The captured write is not made yet, but what was read before it is no longer served.
+        await new ServerAdapter('Interaction').find('uid-5');
+        expect(statements).toHaveLength(3);
+      });
+      // Outside any request, nothing is kept.
+      await new ServerAdapter('Interaction').find('uid-5');
+      await new ServerAdapter('Interaction').find('uid-5');
+      expect(statements).toHaveLength(5);
+    });
   });
 });
