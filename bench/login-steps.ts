@@ -69,7 +69,7 @@ try {
   const oursAll = ours.main + ours.others + ours.database;
   const bareAll = bare.main + bare.others;
   console.log(`\nserver and database CPU per login: emulator ${ms(oursAll).trim()} ms, baseline ${ms(bareAll).trim()} ms; baseline / emulator ${(bareAll / oursAll).toFixed(2)}`);
-  console.log("The baseline's approve is its interaction, which checks the PIN and finishes at once.");
+  console.log("The emulator's authorize answers with the login page; the baseline's approve is its interaction, which checks the PIN and finishes at once.");
 } finally {
   await servers.stop();
 }

@@ -34,8 +34,9 @@ export interface LoginRouteDeps {
 }
 
 /**
- * The browser side of a sign-in. oidc-provider sends the browser here for every authorization request: the login
- * page is at the interaction's resume address, under the authorization endpoint.
+ * The browser side of a sign-in: the login page, at the interaction's resume address under the authorization
+ * endpoint, and what its script and forms ask. The authorization endpoint's own answer is the first page
+ * (loginPageAtAuthorization, below).
  */
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router();
@@ -51,7 +52,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     const details = await interactionOf(ctx);
     // The device has answered, and its answer is on the interaction. This address is where the provider resumes
     // the authorization: it carries the browser on to the relying party, with the interaction just read.
-    if (details.result) return next();
+    // Only a GET: a HEAD must change nothing, and the resume uses the interaction up.
+    if (details.result && ctx.method === 'GET') return next();
     const login = await loginForPage(deps.db, loginRequestOf(details));
     // A final status whose interaction carries no result (decided by an earlier version of this server, or
     // stored since the interaction was read above): finish it here.
@@ -64,6 +66,18 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
     ctx.body = await loginPage(deps.issuer, details.uid, login);
+  });
+
+  // The page was at /login/<uid> before it moved to its resume address, and a sign-in started then has its
+  // cookie bound to that path: carry it to the new address, its cookie with it. Kept while sign-ins started
+  // before an upgrade may still be open (an interaction lives ten minutes).
+  router.get('/login/:uid', async (ctx) => {
+    const details = await interactionOf(ctx);
+    const path = loginPagePath(details.uid);
+    const cookie = { path, signed: true, httpOnly: true, sameSite: 'lax', expires: new Date(details.exp * 1000) } as const;
+    ctx.cookies.set(deps.providers.provider.cookieName('interaction'), details.uid, cookie);
+    ctx.status = 303;
+    ctx.redirect(path);
   });
 
   router.post(`${loginPageRoute}/renew`, async (ctx) => {
@@ -146,7 +160,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
 export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issuer'>): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.status !== 303) return;
+    // A HEAD changes nothing of ours; its answer stays the redirect.
+    if (ctx.status !== 303 || ctx.method !== 'GET') return;
     const started = ctx.oidc?.route === 'authorization' ? ctx.oidc.entities.Interaction : undefined;
     if (!started) return;
     // A new interaction has no transaction yet.

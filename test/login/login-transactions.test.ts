@@ -149,6 +149,15 @@ describe('the device’s answer', () => {
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
+  it('is not used up by a HEAD request to the page, which changes nothing', async () => {
+    const { rp, login } = await newLogin();
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+    const head = await login.browser.head(login.loginPath).expect(303);
+    expect(head.headers.location).not.toContain('code=');
+    const tokens = await rp.finish(await login.continueToRelyingParty());
+    expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+  });
+
   it('cannot be given once the browser’s side has ended, and spends no PIN attempt', async () => {
     const { login } = await newLogin();
     const scanned = await device.scan(login.appLink);

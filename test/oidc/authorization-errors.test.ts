@@ -93,6 +93,26 @@ describe('the login page', () => {
     expect(shortCodeOf(again.text)).toBe(shortCodeOf(first.text));
   });
 
+  it('carries a sign-in started at its former address, /login/<uid>, to its address now, cookie and all', async () => {
+    const first = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] })).expect(200);
+    const loginPath = loginPathOf(first.text);
+    // The interaction's cookie, as a browser holds it for the old address (a signed cookie's signature does not
+    // depend on its path).
+    const interactionCookie = (first.headers['set-cookie'] as unknown as string[])
+      .map((cookie) => cookie.split(';')[0]!)
+      .filter((cookie) => /^_interaction(\.sig)?=/.test(cookie));
+    expect(interactionCookie).toHaveLength(2);
+    const moved = await request(server.url).get(`/login/${loginPath.split('/').at(-1)}`).set('cookie', interactionCookie.join('; ')).expect(303);
+    expect(moved.headers.location).toBe(loginPath);
+    const movedCookie = moved.headers['set-cookie'] as unknown as string[];
+    expect(movedCookie.find((cookie) => cookie.startsWith('_interaction='))).toContain(`path=${loginPath};`);
+    const page = await request(server.url)
+      .get(loginPath)
+      .set('cookie', movedCookie.map((cookie) => cookie.split(';')[0]).join('; '))
+      .expect(200);
+    expect(shortCodeOf(page.text)).toBe(shortCodeOf(first.text));
+  });
+
   it('opened in another browser explains that the sign-in must start again', async () => {
     const first = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
