@@ -96,9 +96,12 @@ export const errorHandler: Middleware = async (ctx, next) => {
   // oidc-provider answers its own failures; when the cause was the database, say so with a 503.
   if (ctx.state.databaseUnavailable && ctx.status >= 500) send(ctx, unavailable);
   else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound);
-  // A route asked with a method it does not take: the routers set the status and Allow, and say nothing more.
+  // A route asked with a method it does not take, or a method no route takes: the routers set the status (and
+  // Allow), and say nothing more.
   else if (ctx.status === 405 && ctx.body == null) {
     const allowed = ctx.response.get('Allow');
     send(ctx, { status: 405, error: 'invalid_request', message: `This address answers ${allowed} requests only, not ${ctx.method}.` });
+  } else if (ctx.status === 501 && ctx.body == null) {
+    send(ctx, { status: 501, error: 'invalid_request', message: `This service does not answer ${ctx.method} requests.` });
   }
 };

@@ -149,6 +149,11 @@ describe.each([
     expect(response.body).toEqual({ error: 'invalid_request', error_description: `This address answers ${allow} requests only, not ${method.toUpperCase()}.` });
   });
 
+  it('answers a method no route takes with 501 and says so', async () => {
+    const response = await request(server.url).propfind('/healthz').set('Accept', 'application/json').expect(501);
+    expect(response.body).toEqual({ error: 'invalid_request', error_description: 'This service does not answer PROPFIND requests.' });
+  });
+
   it('still answers 404 for an address that is no endpoint', async () => {
     const response = await request(server.url).get('/api/v2/oauth2/no-such-endpoint/').set('Accept', 'application/json').expect(404);
     expect(response.body.error).toBe('not_found');
