@@ -2,8 +2,9 @@
  * Complete logins per second against the emulator on PostgreSQL (authorize → login page → device scan and
  * approve with PIN → code → token → userinfo), and the same code flow against a bare oidc-provider with one
  * argon2id verification per login, each served from its own process and driven from this one.
- * The two take turns for a few rounds of N flows each and the ratio is the median of the rounds' ratios: on a
- * shared machine the speed of the whole machine drifts by more than the difference being measured.
+ * The two take turns for a few rounds of N flows each (each going first every other round) and the ratio is the
+ * median of the rounds' ratios: on a shared machine the speed of the whole machine drifts by more than the
+ * difference being measured.
  *   DATABASE_URL=postgres://... node bench/login-flow.ts [--flows N] [--concurrency C] [--rounds R]
  * BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the emulator process, and
  * BENCH_BASELINE_NODE_OPTIONS the baseline's.
@@ -14,7 +15,7 @@ import { backendsOf, startLoginServers } from './login-servers.ts';
 import { cpuSecondsOf, requireServerUrl } from './support.ts';
 
 const { values } = parseArgs({
-  options: { flows: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '3' } },
+  options: { flows: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '5' } },
 });
 const flows = Number(values.flows);
 const concurrency = Number(values.concurrency);
@@ -100,12 +101,25 @@ try {
   const ratios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     console.log(`\nround ${round} of ${rounds}`);
-    const bare = await run('bare oidc-provider + argon2id', { server: servers.baseline.pid }, baselineLogin);
-    const before = round === 1 ? await databaseWork(databaseUrl) : 0;
-    const ours = await run('thaid-emulator on PostgreSQL', { server: servers.emulator.pid, database: () => backendsOf(databaseUrl) }, login);
-    if (round === 1) {
-      const after = await databaseWork(databaseUrl);
-      console.log(`  database transactions per login: ${((after - before) / flows).toFixed(1)} (each statement outside a transaction is one)`);
+    const measureBare = () => run('bare oidc-provider + argon2id', { server: servers.baseline.pid }, baselineLogin);
+    const measureOurs = async () => {
+      const before = round === 1 ? await databaseWork(databaseUrl) : 0;
+      const ours = await run('thaid-emulator on PostgreSQL', { server: servers.emulator.pid, database: () => backendsOf(databaseUrl) }, login);
+      if (round === 1) {
+        const after = await databaseWork(databaseUrl);
+        console.log(`  database transactions per login: ${((after - before) / flows).toFixed(1)} (each statement outside a transaction is one)`);
+      }
+      return ours;
+    };
+    // Each goes first every other round, so that a machine slowing down (or speeding up) over the run favours
+    // neither.
+    let bare, ours;
+    if (round % 2 === 1) {
+      bare = await measureBare();
+      ours = await measureOurs();
+    } else {
+      ours = await measureOurs();
+      bare = await measureBare();
     }
     ratios.push(ours.perSecond / bare.perSecond);
     console.log(`  ratio ${ratios.at(-1)!.toFixed(2)}`);
