@@ -35,7 +35,6 @@ export type WriteStorage = (writes: StorageWrite[]) => Promise<void>;
  * made only if it succeeds. Nothing is held once the request has ended; a late write is made at once.
  */
 export class HeldWrites implements WriteHolder {
-  readonly request = this;
   #held: StorageWrite[] = [];
   #write: WriteStorage | undefined;
   /** Every batch sent so far; a failed one keeps failing whoever waits for the writes. */
@@ -51,6 +50,11 @@ export class HeldWrites implements WriteHolder {
     this.#write = writeStorage;
     this.#held.push(write);
     return true;
+  }
+
+  /** The request these writes belong to, until it ends: work it leaves running belongs to none. */
+  get request(): object | undefined {
+    return this.#released ? undefined : this;
   }
 
   /** Makes every held write; resolves once all writes so far are in the database. */
@@ -95,7 +99,7 @@ export const requestUnderWay = (): object | undefined => scope.getStore()?.reque
 /**
  * The storage writes `run` makes, kept instead of made, so that a statement of another area makes them together
  * with its own change: a device's answer stores the interaction it answers (and an approval, the grant it
- * makes) in the answer's own statement. Reading the storage meanwhile fails, as the read could not see them.
+ * makes) in the answer's own statement. Reading the database meanwhile fails, as the read could not see them.
  */
 export async function capturedStorageWrites(run: () => Promise<unknown>): Promise<StorageWrite[]> {
   const captured: StorageWrite[] = [];

@@ -236,6 +236,28 @@ describe('what the provider storage reads ahead within one request', () => {
   describe('in an HTTP request, as the server keys it', () => {
     const inRequest = (handle: () => Promise<void>) => holdStorageWrites({} as Koa.Context, handle);
 
+    it('keeps nothing for work the request leaves running once it has ended', async () => {
+      const ServerAdapter = createAdapterClass((statement, parameters) => {
+        statements.push(statement);
+        return database.run(statement, parameters);
+      }, async () => undefined);
+      request = undefined;
+      await new Adapter('Interaction').upsert('uid-6', { params: { client_id: clientId }, result: { login: { accountId: 'f' } } }, 600);
+      let release!: () => void;
+      const ended = new Promise<void>((resolve) => (release = resolve));
+      let leftRunning: Promise<void> | undefined;
+      await inRequest(async () => {
+        leftRunning = ended.then(async () => {
+          await new ServerAdapter('Interaction').find('uid-6');
+          await new ServerAdapter('Interaction').find('uid-6');
+        });
+      });
+      statements = [];
+      release();
+      await leftRunning;
+      expect(statements).toHaveLength(2);
+    });
+
     it('drops what the request read ahead when a write is captured in it, as for a device’s answer', async () => {
       const ServerAdapter = createAdapterClass((statement, parameters) => {
         statements.push(statement);
