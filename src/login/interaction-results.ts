@@ -3,7 +3,8 @@ import type { AdapterPayload } from 'oidc-provider';
 import { capturedStorageWrites, type StorageWrite } from '../oidc/held-writes.ts';
 import type { LoginTransaction } from './queries.ts';
 
-type BrowserInteraction = Awaited<ReturnType<Provider['interactionDetails']>>;
+/** The interaction a browser is in, as the provider reads it from the browser's cookie. */
+export type BrowserInteraction = Awaited<ReturnType<Provider['interactionDetails']>>;
 type Interaction = InstanceType<Provider['Interaction']>;
 type Approved = Pick<LoginTransaction, 'pid' | 'client_id' | 'scopes'>;
 

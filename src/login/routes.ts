@@ -7,10 +7,11 @@ import { NotFoundError } from '../errors.ts';
 import type { Schema } from '../db/schema.ts';
 import { render } from '../http/views.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
+import { shortCookieOptions } from '../oidc/provider.ts';
 import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { appLinkPath, loginPagePath, loginPageRoute } from './paths.ts';
-import { finishInteraction } from './interaction-results.ts';
+import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, openLogin, renewLogin, type LoginRequest } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
@@ -50,10 +51,16 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
 
   router.get(loginPageRoute, async (ctx, next) => {
     const details = await interactionOf(ctx);
+    // A HEAD learns that the page is there, and changes nothing: no transaction opened, no interaction used up.
+    if (ctx.method === 'HEAD') {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'html';
+      ctx.status = 200;
+      return;
+    }
     // The device has answered, and its answer is on the interaction. This address is where the provider resumes
     // the authorization: it carries the browser on to the relying party, with the interaction just read.
-    // Only a GET: a HEAD must change nothing, and the resume uses the interaction up.
-    if (details.result && ctx.method === 'GET') return next();
+    if (details.result) return next();
     const login = await loginForPage(deps.db, loginRequestOf(details));
     // A final status whose interaction carries no result (decided by an earlier version of this server, or
     // stored since the interaction was read above): finish it here.
@@ -68,34 +75,43 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ctx.body = await loginPage(deps.issuer, details.uid, login);
   });
 
-  // The page was at /login/<uid> before it moved to its resume address, and a sign-in started then has its
-  // cookie bound to that path: carry it to the new address, its cookie with it. Kept while sign-ins started
-  // before an upgrade may still be open (an interaction lives ten minutes).
-  router.get('/login/:uid', async (ctx) => {
-    const details = await interactionOf(ctx);
+  /** Sends the browser to the page's address; a sign-in from the former address (below) takes its cookie along. */
+  function toPage(ctx: Context, details: BrowserInteraction, from: 'page' | 'former address') {
     const path = loginPagePath(details.uid);
-    const cookie = { path, signed: true, httpOnly: true, sameSite: 'lax', expires: new Date(details.exp * 1000) } as const;
-    ctx.cookies.set(deps.providers.provider.cookieName('interaction'), details.uid, cookie);
+    if (from === 'former address') {
+      const cookie = { ...shortCookieOptions, path, expires: new Date(details.exp * 1000) };
+      ctx.cookies.set(deps.providers.provider.cookieName('interaction'), details.uid, cookie);
+    }
     ctx.status = 303;
     ctx.redirect(path);
-  });
+  }
 
-  router.post(`${loginPageRoute}/renew`, async (ctx) => {
+  const renew = (from: 'page' | 'former address') => async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
       await renewLogin(deps.db, loginRequestOf(details));
     }
-    ctx.status = 303;
-    ctx.redirect(loginPagePath(details.uid));
-  });
+    toPage(ctx, details, from);
+  };
 
-  router.post(`${loginPageRoute}/cancel`, async (ctx) => {
+  const cancel = async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const outcome = await cancelFromBrowser(deps.db, details.uid);
     ctx.status = 303;
     ctx.redirect(await finishInteraction(deps.providers.provider, details, outcome));
-  });
+  };
+
+  router.post(`${loginPageRoute}/renew`, renew('page'));
+  router.post(`${loginPageRoute}/cancel`, cancel);
+
+  // The page was at /login/<uid> before it moved to its resume address, and a sign-in started then has its
+  // cookie bound to that path. Its page, and its forms, carry it to the new address, its cookie with it (its
+  // script's requests fail there and reload the page). Kept while sign-ins started before an upgrade may still
+  // be open: an interaction lives ten minutes.
+  router.get('/login/:uid', async (ctx) => toPage(ctx, await interactionOf(ctx), 'former address'));
+  router.post('/login/:uid/renew', renew('former address'));
+  router.post('/login/:uid/cancel', cancel);
 
   router.get(`${loginPageRoute}/status`, async (ctx) => {
     const details = await interactionOf(ctx);

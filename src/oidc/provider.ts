@@ -16,6 +16,9 @@ import { claimsByScope, supportedScopes } from './scopes.ts';
 import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
 
+/** Options of the provider's short-lived cookies (the interaction's); a route that sets one uses the same. */
+export const shortCookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' } as const;
+
 export interface ProviderOptions {
   issuer: string;
   db: Kysely<Schema>;
@@ -127,7 +130,7 @@ export function createProvider(options: ProviderOptions): Provider {
       // Typed as a list of keys; the provider also takes a signer with Keygrip's methods.
       keys: options.cookieSigner as unknown as string[],
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
-      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { ...shortCookieOptions },
     },
     ttl: {
       AuthorizationCode: lifetimes.AuthorizationCode,

@@ -113,6 +113,24 @@ describe('the login page', () => {
     expect(shortCodeOf(page.text)).toBe(shortCodeOf(first.text));
   });
 
+  it('lets a page loaded at the former address cancel, and ask for a new code, from its own forms', async () => {
+    const first = await request(server.url).get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] })).expect(200);
+    const loginPath = loginPathOf(first.text);
+    const cookies = (first.headers['set-cookie'] as unknown as string[]).map((cookie) => cookie.split(';')[0]!);
+    const formerAddress = `/login/${loginPath.split('/').at(-1)}`;
+    const interactionCookie = cookies.filter((cookie) => /^_interaction(\.sig)?=/.test(cookie)).join('; ');
+
+    const renewed = await request(server.url).post(`${formerAddress}/renew`).set('cookie', interactionCookie).expect(303);
+    expect(renewed.headers.location).toBe(loginPath);
+    expect((renewed.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('_interaction='))).toContain(`path=${loginPath};`);
+
+    const cancelled = await request(server.url).post(`${formerAddress}/cancel`).set('cookie', interactionCookie).expect(303);
+    expect(cancelled.headers.location).toBe(`${server.issuer}${loginPath}`);
+    // The resume cookie was always at the page's new address; with it, the relying party hears the refusal.
+    const back = await request(server.url).get(loginPath).set('cookie', cookies.join('; ')).expect(303);
+    expect(new URL(back.headers.location as string).searchParams.get('error')).toBe('access_denied');
+  });
+
   it('opened in another browser explains that the sign-in must start again', async () => {
     const first = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0] }))
