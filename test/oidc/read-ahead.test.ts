@@ -235,12 +235,15 @@ describe('what the provider storage reads ahead within one request', () => {
 
   describe('in an HTTP request, as the server keys it', () => {
     const inRequest = (handle: () => Promise<void>) => holdStorageWrites({} as Koa.Context, handle);
-
-    it('keeps nothing for work the request leaves running once it has ended', async () => {
-      const ServerAdapter = createAdapterClass((statement, parameters) => {
+    /** The storage as the server makes it: its request is the one under way, not the test's `request`. */
+    const serverAdapter = () =>
+      createAdapterClass((statement, parameters) => {
         statements.push(statement);
         return database.run(statement, parameters);
       }, async () => undefined);
+
+    it('keeps nothing for work the request leaves running once it has ended', async () => {
+      const ServerAdapter = serverAdapter();
       request = undefined;
       await new Adapter('Interaction').upsert('uid-6', { params: { client_id: clientId }, result: { login: { accountId: 'f' } } }, 600);
       let release!: () => void;
@@ -259,10 +262,7 @@ describe('what the provider storage reads ahead within one request', () => {
     });
 
     it('drops what the request read ahead when a write is captured in it, as for a device’s answer', async () => {
-      const ServerAdapter = createAdapterClass((statement, parameters) => {
-        statements.push(statement);
-        return database.run(statement, parameters);
-      }, async () => undefined);
+      const ServerAdapter = serverAdapter();
       request = undefined;
       await new Adapter('Interaction').upsert('uid-5', { params: { client_id: clientId }, result: { login: { accountId: 'e' } } }, 600);
       statements = [];
