@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { enrolledDevice } from '../support/browser-login.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledDevice, startServerWithDevice } from '../support/browser-login.ts';
+import type { TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let device: VirtualDevice;
 beforeAll(async () => {
-  server = await startTestServer();
-  device = await enrolledDevice(server, demoPersonas[0]!);
+  ({ server, device } = await startServerWithDevice());
 });
 afterAll(() => server?.dispose());
 

@@ -7,15 +7,13 @@ import { signedStepRoute } from '../../src/devices/signed-route.ts';
 import { errorHandler } from '../../src/http/error-handler.ts';
 import { requestContext } from '../../src/http/request-context.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { demoPersonas } from '../../src/registry/personas.ts';
-import { enrolledDevice } from '../support/browser-login.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startServerWithDevice } from '../support/browser-login.ts';
+import type { TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let device: VirtualDevice;
 beforeAll(async () => {
-  server = await startTestServer();
-  device = await enrolledDevice(server, demoPersonas[0]!);
+  ({ server, device } = await startServerWithDevice());
 });
 afterAll(() => server?.dispose());
 

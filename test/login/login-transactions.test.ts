@@ -3,9 +3,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { enrolledDevice, loginPathOf, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, loginPathOf, openLoginPage, startRelyingPartyLogin, startServerWithDevice, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import type { TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
 import { followStatusStream } from '../support/status-stream.ts';
 import { openLogin } from '../../src/login/transactions.ts';
@@ -14,8 +14,7 @@ import { approveScanned } from '../../src/login/queries.ts';
 let server: TestServer;
 let device: VirtualDevice;
 beforeAll(async () => {
-  server = await startTestServer();
-  device = await enrolledDevice(server, demoPersonas[0]!);
+  ({ server, device } = await startServerWithDevice());
 });
 afterAll(() => server?.dispose());
 

@@ -2,7 +2,8 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import type { TestServer } from './server.ts';
+import { demoPersonas } from '../../src/registry/personas.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 /** A relying party's half of a login: the authorization URL it sends the browser to, and how to finish. */
 export async function startRelyingPartyLogin(config: oidc.Configuration, redirectUri: string, scope: string) {
@@ -68,4 +69,10 @@ export async function enrolledDevice(server: TestServer, citizen: Citizen, pin =
   const device = await VirtualDevice.create(server.issuer);
   await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
   return device;
+}
+
+/** A test server with one device enrolled for the first demo citizen: what a file of device or sign-in tests starts from. */
+export async function startServerWithDevice(): Promise<{ server: TestServer; device: VirtualDevice }> {
+  const server = await startTestServer();
+  return { server, device: await enrolledDevice(server, demoPersonas[0]!) };
 }
