@@ -7,6 +7,7 @@ import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
 import { authorizationByPost } from './oidc/authorization-by-post.ts';
 import { holdStorageWrites } from './oidc/held-writes.ts';
 import { endpointAliases } from './oidc/paths.ts';
+import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
 import type { ProviderHost } from './oidc/provider-host.ts';
 import type { LoginChanges } from './login/events.ts';
 import { deviceRoutes } from './devices/routes.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDependencies): Koa {
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);
   app.use(authorizationByPost);
+  app.use(repeatedAuthorizationParameters(deps.db));
   app.use(loginPageAtAuthorization({ db: deps.db, issuer: deps.issuer }));
   app.use(deps.providers.middleware);
   return app;

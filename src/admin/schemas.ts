@@ -26,6 +26,8 @@ export const createRelyingPartyBody = z.object({
   redirectUris: z.array(redirectUri).min(1, 'at least one redirect URI is needed'),
   scopes: scopeList,
   publicClient: z.boolean().optional(),
+  profile: z.enum(['thaid', 'strict'], { message: 'must be thaid (as the real service behaves) or strict (as the standards are written)' }).optional(),
+  idTokenAlg: z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).optional(),
 });
 
 export const citizenListQuery = z.object({

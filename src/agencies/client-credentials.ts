@@ -8,8 +8,13 @@ export function newClientSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** An API key: as random as a secret, and stored hashed like one. */
+export function newApiKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 /**
- * Secrets are 256 random bits, so a fast hash is enough to make a stolen table useless; a slow password
+ * Secrets (and API keys) are 256 random bits, so a fast hash is enough to make a stolen table useless; a slow password
  * hash would only add latency to every token request.
  */
 export function hashClientSecret(secret: string): string {

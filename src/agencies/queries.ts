@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
-import type { ActiveSystemsView, AgencySystemsTable, Schema, Status } from '../db/schema.ts';
+import type { ActiveSystemsView, AgencySystemsTable, IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 
 export type ActiveSystem = Selectable<ActiveSystemsView>;
 
@@ -17,6 +17,10 @@ export interface NewSystem {
   scopes: string[];
   tokenEndpointAuthMethod: AgencySystemsTable['token_endpoint_auth_method'];
   clientSecretHash: string | null;
+  /** The database's defaults when absent: thaid, RS256, no API key. */
+  wireProfile?: WireProfile;
+  idTokenAlg?: IdTokenAlg;
+  apiKeyHash?: string | null;
 }
 
 export async function insertAgencyWithSystem(
@@ -41,6 +45,9 @@ export async function insertAgencyWithSystem(
         scopes: system.scopes,
         token_endpoint_auth_method: system.tokenEndpointAuthMethod,
         client_secret_hash: system.clientSecretHash,
+        wire_profile: system.wireProfile,
+        id_token_alg: system.idTokenAlg,
+        api_key_hash: system.apiKeyHash,
       })
       .execute();
     return { agencyId: id };

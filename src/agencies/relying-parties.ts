@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.ts';
-import { hashClientSecret, newClientId, newClientSecret } from './client-credentials.ts';
+import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
+import { hashClientSecret, newApiKey, newClientId, newClientSecret } from './client-credentials.ts';
 import { insertAgencyWithSystem } from './queries.ts';
 
 export interface RelyingPartyRequest {
@@ -15,9 +15,14 @@ export interface RelyingPartyRequest {
   scopes: string[];
   /** A public client (a single-page or native app) has no secret and must use PKCE. */
   publicClient?: boolean | undefined;
+  /** 'thaid' (default) behaves as the real service does; 'strict' as the standards are written. */
+  profile?: WireProfile | undefined;
+  /** How its ID tokens are signed; RS256 by default. */
+  idTokenAlg?: IdTokenAlg | undefined;
   /** Fixed credentials, for the documented demo relying party only. */
   clientId?: string | undefined;
   clientSecret?: string | undefined;
+  apiKey?: string | undefined;
 }
 
 export interface RelyingPartyCredentials {
@@ -25,8 +30,12 @@ export interface RelyingPartyCredentials {
   clientId: string;
   /** Shown once; only its hash is stored. Absent for public clients. */
   clientSecret: string | undefined;
+  /** Shown once, as the secret is; requests may carry it in x-imauth-apikey (or x-api-key). */
+  apiKey: string;
   redirectUris: string[];
   scopes: string[];
+  profile: WireProfile;
+  idTokenAlg: IdTokenAlg;
 }
 
 /** Registers an agency that is already approved, with one system: a demo shortcut past the approval workflow. */
@@ -36,6 +45,9 @@ export async function createApprovedRelyingParty(
 ): Promise<RelyingPartyCredentials> {
   const clientId = request.clientId ?? newClientId();
   const clientSecret = request.publicClient ? undefined : (request.clientSecret ?? newClientSecret());
+  const apiKey = request.apiKey ?? newApiKey();
+  const profile = request.profile ?? 'thaid';
+  const idTokenAlg = request.idTokenAlg ?? 'RS256';
   const scopes = [...new Set(['openid', ...request.scopes])];
   const { agencyId } = await insertAgencyWithSystem(
     db,
@@ -48,7 +60,10 @@ export async function createApprovedRelyingParty(
       scopes,
       tokenEndpointAuthMethod: request.publicClient ? 'none' : 'client_secret_basic',
       clientSecretHash: clientSecret === undefined ? null : hashClientSecret(clientSecret),
+      wireProfile: profile,
+      idTokenAlg,
+      apiKeyHash: hashClientSecret(apiKey),
     },
   );
-  return { agencyId, clientId, clientSecret, redirectUris: request.redirectUris, scopes };
+  return { agencyId, clientId, clientSecret, apiKey, redirectUris: request.redirectUris, scopes, profile, idTokenAlg };
 }

@@ -61,7 +61,16 @@ export interface AgencySystemsTable {
   status: Defaulted<Status>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** How the system's responses look on the wire (migration 0009). */
+  wire_profile: Defaulted<WireProfile>;
+  id_token_alg: Defaulted<IdTokenAlg>;
+  /** sha256 of the API key its requests may carry; null for systems registered before keys were issued. */
+  api_key_hash: string | null;
 }
+
+/** 'thaid' behaves as the real service does; 'strict' as the standards are written (README, "Compatibility"). */
+export type WireProfile = 'thaid' | 'strict';
+export type IdTokenAlg = 'RS256' | 'ES256';
 
 /** The view of systems that may act right now (migration 0003). */
 export interface ActiveSystemsView extends AgencySystemsTable {

@@ -10,6 +10,8 @@ import { seedDemoPersonas, seedRegistry } from '../registry/seed.ts';
 export const demoRelyingParty = {
   clientId: 'thaid-demo-client',
   clientSecret: 'demo-secret-for-local-development-only',
+  /** Migration 0009 gives the same key to a demo relying party made before keys were issued. */
+  apiKey: 'demo-api-key-for-local-development-only',
   name: 'หน่วยงานทดลอง',
   nameEn: 'Demo Agency',
   systemName: 'Demo relying party',

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { escapeHtml, html, render } from '../http/views.ts';
-import { dataItems } from '../oidc/scopes.ts';
+import { allDataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
 import { appLinkPath, loginPagePath } from './paths.ts';
 import { formatShortCode } from './short-codes.ts';
@@ -20,7 +20,7 @@ const statusText: Record<LoginTransaction['status'], string> = {
 export async function loginPage(issuer: string, uid: string, login: LoginTransaction): Promise<string> {
   const appLink = `${issuer}${appLinkPath(login.id)}`;
   const open = login.status === 'pending' || login.status === 'scanned';
-  const items = dataItems
+  const items = allDataItems
     .filter((item) => login.scopes.includes(item.scope))
     .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· ${escapeHtml(item.en)}</span></li>`)
     .join('');

@@ -7,7 +7,7 @@ import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity
 import { compareWithTakenAttempt } from '../devices/pin-check.ts';
 import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
 import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
-import { dataItems, type DataItem } from '../oidc/scopes.ts';
+import { allDataItems, type DataItem } from '../oidc/scopes.ts';
 import {
   approveScanned,
   claimForScan,
@@ -121,7 +121,7 @@ function describe(login: LoginTransaction): LoginRequestDetails {
     status: login.status,
     expiresAt: login.expires_at.toISOString(),
     ...requester(login),
-    dataItems: dataItems.filter((item) => login.scopes.includes(item.scope)),
+    dataItems: allDataItems.filter((item) => login.scopes.includes(item.scope)).map(({ scope, th, en }) => ({ scope, th, en })),
   };
 }
 
@@ -149,7 +149,7 @@ const dataRequestNotice: ScanNotice = {
   kind: 'data_request',
   th: '%s (%s) ขอข้อมูลของคุณ: %s',
   en: '%s (%s) asks for your data: %s',
-  items: JSON.stringify(dataItems),
+  items: JSON.stringify(allDataItems.map(({ scope, th, en }) => ({ scope, th, en }))),
   noItemsTh: 'การเข้าสู่ระบบ',
   noItemsEn: 'sign-in only',
 };

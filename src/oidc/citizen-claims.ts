@@ -46,11 +46,21 @@ function addressClaim(citizen: Citizen): AddressClaim {
   };
 }
 
+/** A Gregorian YYYY-MM-DD date as the v1 API's `dob`: Buddhist-era year, no separators (1988-05-14 → 25310514). */
+export function buddhistEraDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${Number(year) + 543}${month}${day}`;
+}
+
+/** The API whose names and formats a response uses: the path the relying party called (README, "The v1 API"). */
+export type ApiVersion = 'v1' | 'v2';
+
 /**
- * Every claim the registry can release about a citizen, keyed by claim name. Which of them a relying party
- * receives is decided by the scopes granted, never here. Absent values (no middle name) are left out.
+ * Every claim the registry can release about a citizen, keyed by claim name, under both APIs' names. Which of
+ * them a relying party receives is decided by the scopes granted, never here. Absent values (no middle name) are
+ * left out. The only name both APIs share with different formats is `address`: one line of text in v1.
  */
-export function citizenClaims(citizen: Citizen): Record<string, unknown> {
+export function citizenClaims(citizen: Citizen, api: ApiVersion = 'v2'): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     pid: citizen.pid,
     title: citizen.titleTh,
@@ -65,11 +75,21 @@ export function citizenClaims(citizen: Citizen): Record<string, unknown> {
     name_en: joinNames(citizen.givenNameEn, citizen.middleNameEn, citizen.familyNameEn),
     birthdate: citizen.birthdate,
     gender: citizen.sex,
-    address: addressClaim(citizen),
+    address: api === 'v1' ? formatAddressTh(citizen.address) : addressClaim(citizen),
     smartcard_code: citizen.laserCode,
     date_of_issuance: citizen.cardIssuedOn,
     date_of_expiry: citizen.cardExpiresOn,
     ial: citizen.ial,
+    th_fullname: joinNames(citizen.titleTh, citizen.givenNameTh, citizen.middleNameTh, citizen.familyNameTh),
+    en_fullname: joinNames(citizen.titleEn, citizen.givenNameEn, citizen.middleNameEn, citizen.familyNameEn),
+    th_fname: citizen.givenNameTh,
+    th_mname: citizen.middleNameTh ?? undefined,
+    th_lname: citizen.familyNameTh,
+    en_fname: citizen.givenNameEn,
+    en_mname: citizen.middleNameEn ?? undefined,
+    en_lname: citizen.familyNameEn,
+    dob: buddhistEraDate(citizen.birthdate),
+    sex: citizen.sex === 'male' ? 'ชาย' : 'หญิง',
   };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }

@@ -1,9 +1,18 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { ActiveSystem } from '../agencies/queries.ts';
+import { requestableScopes } from './scopes.ts';
 import { agencySectorUri } from './subjects.ts';
 
 /** Fields of ours that ride along in the client metadata, for pages and pairwise subjects. */
-export const extraClientFields = ['agency_id', 'agency_name_th', 'agency_name_en', 'system_name', 'purpose'] as const;
+export const extraClientFields = [
+  'agency_id',
+  'agency_name_th',
+  'agency_name_en',
+  'system_name',
+  'purpose',
+  'wire_profile',
+  'api_key_hash',
+] as const;
 
 /** The columns of an active system that its client metadata is made of. */
 export const clientColumns = [
@@ -17,6 +26,9 @@ export const clientColumns = [
   'agency_name_th',
   'agency_name_en',
   'purpose',
+  'wire_profile',
+  'id_token_alg',
+  'api_key_hash',
 ] as const;
 export type ClientFields = Pick<ActiveSystem, (typeof clientColumns)[number]>;
 
@@ -30,16 +42,19 @@ export function clientMetadata(system: ClientFields): AdapterPayload {
     ...(system.client_secret_hash ? { client_secret: system.client_secret_hash } : {}),
     client_name: system.name,
     redirect_uris: system.redirect_uris,
-    scope: system.scopes.join(' '),
+    // The approved data items, and their v1 names.
+    scope: requestableScopes(system.scopes).join(' '),
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: system.token_endpoint_auth_method,
-    id_token_signed_response_alg: 'RS256',
+    id_token_signed_response_alg: system.id_token_alg,
     sector_identifier_uri: agencySectorUri(system.agency_id),
     agency_id: system.agency_id,
     agency_name_th: system.agency_name_th,
     agency_name_en: system.agency_name_en,
     system_name: system.name,
     purpose: system.purpose,
+    wire_profile: system.wire_profile,
+    api_key_hash: system.api_key_hash,
   };
 }

@@ -13,14 +13,36 @@ export const endpointPaths = {
   jwks: `${oidcPrefix}/jwks/`,
 } as const;
 
+/** The older v1 API's prefix: the same endpoints, with the v1 names of claims (README, "The v1 API"). */
+export const v1Prefix = '/api/v1/oauth2';
+
 const discoveryPath = '/.well-known/openid-configuration';
+
+const withAndWithoutSlash = (path: string, target: string): [string, string][] => [
+  [path, target],
+  [path.slice(0, -1), target],
+];
 
 const aliases = new Map<string, string>([
   ...Object.values(endpointPaths).map((path): [string, string] => [path.slice(0, -1), path]),
   [`${oidcPrefix}${discoveryPath}`, discoveryPath],
   [`${oidcPrefix}${discoveryPath}/`, discoveryPath],
   [`${discoveryPath}/`, discoveryPath],
+  // One of the real service's official samples fetches its keys at the host's root.
+  ...withAndWithoutSlash('/jwks/', endpointPaths.jwks),
 ]);
+
+/** The v1 endpoints, each answered by its v2 endpoint. */
+const v1Aliases = new Map<string, string>(
+  (['authorization', 'token', 'introspection', 'revocation', 'userinfo'] as const).flatMap((endpoint) =>
+    withAndWithoutSlash(endpointPaths[endpoint].replace(oidcPrefix, v1Prefix), endpointPaths[endpoint]),
+  ),
+);
+
+/** The API a request came in by: claims in its responses use that API's names and formats. */
+export function apiVersionOf(ctx: { state?: { apiVersion?: unknown } }): 'v1' | 'v2' {
+  return ctx.state?.apiVersion === 'v1' ? 'v1' : 'v2';
+}
 
 /** What each endpoint is called in messages, and the methods it answers. */
 const endpointMethods = new Map<string, { name: string; methods: string[] }>([
@@ -34,12 +56,14 @@ const endpointMethods = new Map<string, { name: string; methods: string[] }>([
 ]);
 
 /**
- * Integrations write the endpoints with and without their trailing slash, and configure either the host or
- * the authority https://HOST/api/v2/oauth2: answer all of them from the same routes. An endpoint asked with a
+ * Integrations write the endpoints with and without their trailing slash, configure either the host or the
+ * authority https://HOST/api/v2/oauth2, and older ones call the v1 API: answer all of them from the same routes. An endpoint asked with a
  * method it does not answer (a GET to the token endpoint, say) gets 405 naming the methods it does.
  */
 export const endpointAliases: Middleware = async (ctx, next) => {
-  const target = aliases.get(ctx.path);
+  const v1Target = v1Aliases.get(ctx.path);
+  if (v1Target) ctx.state.apiVersion = 'v1';
+  const target = v1Target ?? aliases.get(ctx.path);
   if (target) ctx.path = target;
   await next();
   const endpoint = endpointMethods.get(ctx.path);

@@ -15,6 +15,9 @@ import { endpointPaths } from './paths.ts';
 import { claimsByScope, supportedScopes } from './scopes.ts';
 import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
+import { applyWireProfileHooks } from './provider-internals.ts';
+import { revocationResponse } from './revocation-response.ts';
+import { isThaidProfile } from './wire-profile.ts';
 
 /** Options of the provider's short-lived cookies (the interaction's); a route that sets one uses the same. */
 export const shortCookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' } as const;
@@ -41,12 +44,13 @@ export interface ProviderOptions {
  */
 function freshApprovalPolicy() {
   const policy = interactionPolicy.base();
-  // Every ThaID sign-in is an OpenID Connect one. The check runs before any interaction starts, so a request
-  // without openid goes back to the relying party at once instead of asking the citizen for nothing.
+  // In the strict profile every sign-in is an OpenID Connect one; the thaid profile also serves plain OAuth 2.0
+  // requests for data items, as the real service does for the many integrations that send no openid. The check
+  // runs before any interaction starts, so a refused request goes back to the relying party at once.
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('openid_scope_required', 'The openid scope is required', (ctx) => {
-      if (!String(ctx.oidc.params?.scope ?? '').split(' ').includes('openid')) {
-        throw new errors.InvalidScope('every ThaID sign-in must request the openid scope', 'openid');
+      if (!isThaidProfile(ctx.oidc.client) && !String(ctx.oidc.params?.scope ?? '').split(' ').includes('openid')) {
+        throw new errors.InvalidScope('a system of the strict profile must request the openid scope', 'openid');
       }
       return interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),
@@ -101,9 +105,8 @@ export function createProvider(options: ProviderOptions): Provider {
     // Tokens live by their own lifetimes and their grant, not by the browser session at this provider: every
     // sign-in is approved afresh on the device, so that session is never used again.
     expiresWithSession: async () => false,
-    // The real service returns a refresh token with every code exchange.
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
+    // The real service returns a refresh token with every code exchange, with or without openid.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     routes: endpointPaths,
     features: {
       devInteractions: { enabled: false },
@@ -154,7 +157,9 @@ export function createProvider(options: ProviderOptions): Provider {
     return this.clientSecret !== undefined && clientSecretMatches(actual, this.clientSecret);
   };
 
+  applyWireProfileHooks(provider);
   provider.use(tokenResponseClaims);
+  provider.use(revocationResponse);
   return provider;
 }
 

@@ -229,15 +229,6 @@ describe('a request whose parameters hold a NUL character', () => {
 });
 
 describe('the authorization request itself', () => {
-  it('must ask for openid: without it the relying party hears invalid_scope before the citizen is asked anything', async () => {
-    const response = await request(server.url)
-      .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'pid' }))
-      .expect(303);
-    const location = new URL(response.headers.location as string);
-    expect(`${location.origin}${location.pathname}`).toBe(demo.redirectUris[0]);
-    expect(location.searchParams.get('error')).toBe('invalid_scope');
-  });
-
   it('may carry scope names the service does not know, which are ignored', async () => {
     const response = await request(server.url)
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], scope: 'openid pid not_a_thaid_scope' }))

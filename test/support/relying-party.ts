@@ -16,14 +16,24 @@ export interface CreatedRelyingParty {
   agencyId: string;
   clientId: string;
   clientSecret?: string;
+  apiKey: string;
   redirectUris: string[];
   scopes: string[];
+  profile: 'thaid' | 'strict';
+  idTokenAlg: 'RS256' | 'ES256';
 }
 
 /** Registers a relying party through the admin API, as `thaid-emulator rp create` does. */
 export async function createRelyingParty(
   server: TestServer,
-  body: { name?: string; redirectUris?: string[]; scopes?: string[]; publicClient?: boolean } = {},
+  body: {
+    name?: string;
+    redirectUris?: string[];
+    scopes?: string[];
+    publicClient?: boolean;
+    profile?: 'thaid' | 'strict';
+    idTokenAlg?: 'RS256' | 'ES256';
+  } = {},
 ): Promise<CreatedRelyingParty> {
   const response = await request(server.url)
     .post('/admin/api/relying-parties')

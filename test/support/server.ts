@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { loadConfig, type Config } from '../../src/config/config.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -43,12 +43,12 @@ export function testEnvironment(testDatabase: TestDatabase, port: number, extra:
 
 /** A real server on a real port with a real database, as a relying party would meet it. */
 export async function startTestServer(
-  options: { testDatabase?: TestDatabase; port?: number; env?: Record<string, string> } = {},
+  options: { testDatabase?: TestDatabase; port?: number; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestServer> {
   const testDatabase = options.testDatabase ?? (await createTestDatabase());
   const port = options.port ?? (await freePort());
   const config = loadConfig(testEnvironment(testDatabase, port, options.env));
-  const running = await startServer(config, createLogger('silent'));
+  const running = await startServer(config, options.logger ?? createLogger('silent'));
   const server: TestServer = {
     ...running,
     config,

@@ -11,7 +11,7 @@ import { print } from '../output.ts';
 
 export async function rpCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  if (sub !== 'create') throw new CliError('Usage: rp create --name N --redirect-uri U [--redirect-uri U2] --scopes "openid pid name" [--name-en E] [--system-name S] [--purpose P] [--public] [--json]');
+  if (sub !== 'create') throw new CliError('Usage: rp create --name N --redirect-uri U [--redirect-uri U2] --scopes "openid pid name" [--name-en E] [--system-name S] [--purpose P] [--public] [--profile thaid|strict] [--id-token-alg RS256|ES256] [--json]');
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -22,6 +22,8 @@ export async function rpCommand(config: Config, argv: string[]): Promise<void> {
       'system-name': { type: 'string' },
       purpose: { type: 'string' },
       public: { type: 'boolean' },
+      profile: { type: 'string' },
+      'id-token-alg': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -35,6 +37,8 @@ export async function rpCommand(config: Config, argv: string[]): Promise<void> {
     redirectUris: values['redirect-uri'],
     scopes: (values.scopes ?? 'openid').split(/[\s,]+/).filter(Boolean),
     publicClient: values.public ?? false,
+    profile: values.profile,
+    idTokenAlg: values['id-token-alg'],
   });
   print(values.json, created, () =>
     [
@@ -43,8 +47,10 @@ export async function rpCommand(config: Config, argv: string[]): Promise<void> {
       created.clientSecret
         ? `  client_secret ${created.clientSecret}   (shown only now: store it safely)`
         : '  public client: no secret; PKCE (S256) is required',
+      `  api_key       ${created.apiKey}   (shown only now; send it as x-imauth-apikey, or send none)`,
       `  redirect_uri  ${created.redirectUris.join(', ')}`,
       `  scopes        ${created.scopes.join(' ')}`,
+      `  profile       ${created.profile} (${created.profile === 'thaid' ? 'behaves as the real service does' : 'as the standards are written'}), ID tokens ${created.idTokenAlg}`,
       `  discovery     ${config.issuer}/.well-known/openid-configuration`,
     ].join('\n'),
   );

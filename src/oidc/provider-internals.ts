@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+import { clientSecretMatches } from '../agencies/client-credentials.ts';
+import { isThaidProfile, logDeparture } from './wire-profile.ts';
+
+/*
+ * What the thaid wire profile needs from inside oidc-provider, where the library offers no option: each item
+ * wraps one model method, names the library behaviour it relies on, and the test that fails if that changes.
+ * Every wrapper reads the request through Provider.ctx (the library's AsyncLocalStorage of its context), which
+ * is set while the provider handles a request and unset elsewhere (our own routes, the CLI).
+ */
+
+type Client = InstanceType<Provider['Client']>;
+type ClientLike = { [key: string]: unknown; clientId: string; clientAuthMethod?: string };
+type AccessToken = InstanceType<Provider['AccessToken']>;
+type AuthorizationCode = InstanceType<Provider['AuthorizationCode']>;
+type RefreshToken = InstanceType<Provider['RefreshToken']>;
+
+/** A model's static find, as the library calls it. */
+type Find<T> = (value: string, options?: { ignoreExpiration?: boolean }) => Promise<T | undefined>;
+
+/** Replaces a model's static find with one built on the original. */
+function wrapFind<T>(model: object, wrap: (original: Find<T>) => Find<T>): void {
+  const holder = model as { find: Find<T> };
+  holder.find = wrap(holder.find.bind(model));
+}
+
+/** The headers integrations send the API key in: the real service's own, and the one another integration uses. */
+export const apiKeyHeaders = ['x-imauth-apikey', 'x-api-key'] as const;
+
+function apiKeyRefused(description: string) {
+  const error = new errors.InvalidClient(description);
+  Object.assign(error, { status: 401, statusCode: 401 });
+  return error;
+}
+
+/**
+ * API keys. A request may carry its system's API key; one that carries another is refused before anything is
+ * done. Relies on: every endpoint resolves its client through the static Client.find (client authentication,
+ * userinfo's token client, the authorization request). Test: test/oidc/wire-profiles.test.ts, "API keys".
+ */
+function checkApiKeys(provider: Provider): void {
+  const find = provider.Client.find.bind(provider.Client);
+  provider.Client.find = async (id: string) => {
+    const client = await find(id);
+    const ctx = Provider.ctx;
+    if (!client || !ctx) return client;
+    const header = apiKeyHeaders.find((name) => ctx.get(name) !== '');
+    if (!header) return client;
+    const stored = (client as unknown as ClientLike)['api_key_hash'];
+    if (typeof stored !== 'string') {
+      throw apiKeyRefused(`No API key was issued to system ${client.clientId}: send the request without the ${header} header, or register the system again to get one.`);
+    }
+    if (!clientSecretMatches(ctx.get(header), stored)) {
+      throw apiKeyRefused(`The API key in the ${header} header is not the one issued to system ${client.clientId}. Send the key shown when the system was registered, or no key.`);
+    }
+    return client;
+  };
+}
+
+/**
+ * at_hash in every ID token from the token endpoint, as the real service's show (its samples display it). The
+ * library sets it only for ID tokens from the authorization endpoint. Relies on: IdToken#issue hashes an
+ * at_hash set with IdToken#set, and the token endpoint has stored its access token as the AccessToken entity,
+ * whose jti is the opaque token's value, before it issues the ID token. Test: test/oidc/wire-profiles.test.ts,
+ * "ID token claims".
+ */
+function addAccessTokenHash(provider: Provider): void {
+  const prototype = provider.IdToken.prototype as unknown as {
+    issue(this: IdTokenInternals, options?: { use?: string }): Promise<string>;
+  };
+  interface IdTokenInternals {
+    ctx?: { oidc?: { entities?: { AccessToken?: { jti?: string } } } };
+    extra: Record<string, unknown>;
+    set(key: string, value: unknown): void;
+  }
+  const issue = prototype.issue;
+  prototype.issue = function issueWithAccessTokenHash(this: IdTokenInternals, options) {
+    const accessToken = this.ctx?.oidc?.entities?.AccessToken?.jti;
+    if (options?.use === 'idtoken' && accessToken && this.extra['at_hash'] === undefined) this.set('at_hash', accessToken);
+    return issue.call(this, options);
+  };
+}
+
+/**
+ * Token lookups of the thaid profile. (1) Two of the real service's official samples introspect (and its manual
+ * revokes) a token sent as "Bearer <token>": the prefix is dropped. Relies on: introspection and revocation
+ * authenticate the client before they look the token up with AccessToken.find / RefreshToken.find. (2) A token
+ * granted without openid (a plain OAuth 2.0 sign-in, as many integrations make) may still read its claims at
+ * userinfo, which the library allows only to tokens with openid. Relies on: userinfo checks the openid scope of
+ * the token AccessToken.find returned. Tests: test/oidc/wire-profiles.test.ts, "Bearer prefix", "without openid".
+ */
+function acceptThaidTokenQuirks(provider: Provider): void {
+  const stripBearer = (value: unknown) => {
+    const ctx = Provider.ctx;
+    if (typeof value !== 'string' || !/^Bearer\s+/i.test(value)) return value;
+    const route = ctx?.oidc?.route;
+    if ((route !== 'introspection' && route !== 'revocation') || !isThaidProfile(ctx?.oidc?.client as ClientLike | undefined)) return value;
+    logDeparture(ctx, ctx?.oidc?.client?.clientId, `sent the token to ${route} with a "Bearer " prefix`);
+    return value.replace(/^Bearer\s+/i, '');
+  };
+
+  wrapFind<RefreshToken>(provider.RefreshToken, (find) => (value, options) => find(stripBearer(value) as string, options));
+
+  wrapFind<AccessToken>(provider.AccessToken, (find) => async (value, options) => {
+    const token = await find(stripBearer(value) as string, options);
+    const ctx = Provider.ctx;
+    if (!token || ctx?.oidc?.route !== 'userinfo' || token.scopes.has('openid') || !token.clientId) return token;
+    const client = await provider.Client.find(token.clientId);
+    // The in-memory copy only: the stored token keeps its scopes, and userinfo still releases only granted claims.
+    if (client && isThaidProfile(client)) token.scope = `openid ${token.scope ?? ''}`.trim();
+    return token;
+  });
+}
+
+const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+
+/**
+ * PKCE for confidential clients of the thaid profile is not checked: the real service's official C# sample
+ * redeems its code with a fresh code_verifier, which works only there. A mismatch is logged and the code's
+ * challenge set aside for this request. Public clients are always checked. Relies on: the authorization_code
+ * grant reads the code with AuthorizationCode.find, then checks ctx.oidc.params.code_verifier against the code's
+ * codeChallenge; the code is consumed by id, so the in-memory change is never stored. Test:
+ * test/oidc/wire-profiles.test.ts, "PKCE".
+ */
+function relaxPkceForConfidentialThaidClients(provider: Provider): void {
+  wrapFind<AuthorizationCode>(provider.AuthorizationCode, (find) => async (value, options) => {
+    const code = await find(value, options);
+    const ctx = Provider.ctx;
+    const client = ctx?.oidc?.client as (Client & ClientLike) | undefined;
+    if (!code?.codeChallenge || ctx?.oidc?.route !== 'token' || !client || client.clientAuthMethod === 'none') return code;
+    if (!isThaidProfile(client)) return code;
+    const params = ctx.oidc.params as Record<string, unknown>;
+    const verifier = params['code_verifier'];
+    if (typeof verifier === 'string' && code.codeChallengeMethod === 'S256' && s256(verifier) === code.codeChallenge) return code;
+    logDeparture(ctx, client.clientId, verifier === undefined ? 'redeemed a PKCE code without its code_verifier' : 'redeemed a PKCE code with a code_verifier that does not match its code_challenge');
+    code.codeChallenge = undefined;
+    params['code_verifier'] = undefined;
+    return code;
+  });
+}
+
+/** Applies every item above to a provider, once, right after it is built. */
+export function applyWireProfileHooks(provider: Provider): void {
+  checkApiKeys(provider);
+  addAccessTokenHash(provider);
+  acceptThaidTokenQuirks(provider);
+  relaxPkceForConfidentialThaidClients(provider);
+}
