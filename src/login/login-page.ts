@@ -27,7 +27,8 @@ export async function loginPage(issuer: string, uid: string, login: LoginTransac
   return render('login', 'Sign in with ThaID', {
     // Blank once the relying party may no longer act; the provider refuses it on its next request anyway.
     agency: login.agency_name_th ?? '',
-    agencyEn: login.agency_name_en ?? '',
+    // An agency registered with one name only has it as its English name too: show it once.
+    agencyEn: login.agency_name_en === login.agency_name_th ? '' : (login.agency_name_en ?? ''),
     system: login.system_name ?? '',
     purpose: login.purpose ?? '',
     items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · Sign-in only (no personal data)</li>'),

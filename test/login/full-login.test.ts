@@ -66,6 +66,15 @@ describe('a whole login with openid-client as the relying party', () => {
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
+  it('names an agency registered with one name once, not as its Thai and English names', async () => {
+    const rp = await createRelyingParty(server, { name: 'Only-one-name agency', redirectUris: ['http://localhost:8082/cb'], scopes: ['pid'] });
+    const page = await request(server.url)
+      .get(`/api/v2/oauth2/auth/?${new URLSearchParams({ client_id: rp.clientId, response_type: 'code', scope: 'openid pid', redirect_uri: rp.redirectUris[0]! })}`)
+      .expect(200);
+    const agencyLine = /<p class="agency">(.*?)<\/p>/.exec(page.text)?.[1] ?? '';
+    expect(agencyLine.split('Only-one-name agency').length - 1).toBe(1);
+  });
+
   it('works with the short code typed by hand', async () => {
     const device = await enrolledDevice(server, demoPersonas[1]!);
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
