@@ -28,6 +28,7 @@ function wrapFind<T>(model: object, wrap: (original: Find<T>) => Find<T>): void 
 /** The headers integrations send the API key in: the real service's own, and the one another integration uses. */
 export const apiKeyHeaders = ['x-imauth-apikey', 'x-api-key'] as const;
 
+/** invalid_client, with 401 as for a failed client authentication (the library's class answers 400). */
 function apiKeyRefused(description: string) {
   const error = new errors.InvalidClient(description);
   Object.assign(error, { status: 401, statusCode: 401 });
@@ -45,6 +46,9 @@ function checkApiKeys(provider: Provider): void {
     const client = await find(id);
     const ctx = Provider.ctx;
     if (!client || !ctx) return client;
+    // The key is the calling system's: a lookup of another system (introspection's, of a token's owner) is not
+    // checked against it.
+    if (ctx.oidc?.client && ctx.oidc.client.clientId !== client.clientId) return client;
     const header = apiKeyHeaders.find((name) => ctx.get(name) !== '');
     if (!header) return client;
     const stored = (client as unknown as ClientLike)['api_key_hash'];
@@ -97,7 +101,10 @@ function acceptThaidTokenQuirks(provider: Provider): void {
     const route = ctx?.oidc?.route;
     if ((route !== 'introspection' && route !== 'revocation') || !isThaidProfile(ctx?.oidc?.client as ClientLike | undefined)) return value;
     logDeparture(ctx, ctx?.oidc?.client?.clientId, `sent the token to ${route} with a "Bearer " prefix`);
-    return value.replace(/^Bearer\s+/i, '');
+    const bare = value.replace(/^Bearer\s+/i, '');
+    // The answer is then the bare token's: the library leaves out a jti equal to the token it was sent.
+    (ctx!.oidc.params as Record<string, unknown>)['token'] = bare;
+    return bare;
   };
 
   wrapFind<RefreshToken>(provider.RefreshToken, (find) => (value, options) => find(stripBearer(value) as string, options));
@@ -107,8 +114,10 @@ function acceptThaidTokenQuirks(provider: Provider): void {
     const ctx = Provider.ctx;
     if (!token || ctx?.oidc?.route !== 'userinfo' || token.scopes.has('openid') || !token.clientId) return token;
     const client = await provider.Client.find(token.clientId);
+    // A system that may no longer act: refused as userinfo refuses a token whose client is gone.
+    if (!client) throw new errors.InvalidToken('associated client not found');
     // The in-memory copy only: the stored token keeps its scopes, and userinfo still releases only granted claims.
-    if (client && isThaidProfile(client)) token.scope = `openid ${token.scope ?? ''}`.trim();
+    if (isThaidProfile(client)) token.scope = `openid ${token.scope ?? ''}`.trim();
     return token;
   });
 }
@@ -129,7 +138,8 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
     const ctx = Provider.ctx;
     const client = ctx?.oidc?.client as (Client & ClientLike) | undefined;
     if (!code?.codeChallenge || ctx?.oidc?.route !== 'token' || !client || client.clientAuthMethod === 'none') return code;
-    if (!isThaidProfile(client)) return code;
+    // Only the system's own unused code: anything else the library refuses anyway, and nothing is logged for it.
+    if (!isThaidProfile(client) || code.clientId !== client.clientId || code.consumed) return code;
     const params = ctx.oidc.params as Record<string, unknown>;
     const verifier = params['code_verifier'];
     if (typeof verifier === 'string' && code.codeChallengeMethod === 'S256' && s256(verifier) === code.codeChallenge) return code;
@@ -140,8 +150,8 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
   });
 }
 
-/** Applies every item above to a provider, once, right after it is built. */
-export function applyWireProfileHooks(provider: Provider): void {
+/** Applies every item above (API keys and at_hash in every profile, the rest for thaid) to a new provider, once. */
+export function applyProviderHooks(provider: Provider): void {
   checkApiKeys(provider);
   addAccessTokenHash(provider);
   acceptThaidTokenQuirks(provider);

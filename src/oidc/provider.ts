@@ -15,7 +15,7 @@ import { endpointPaths } from './paths.ts';
 import { claimsByScope, supportedScopes } from './scopes.ts';
 import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
-import { applyWireProfileHooks } from './provider-internals.ts';
+import { applyProviderHooks } from './provider-internals.ts';
 import { revocationResponse } from './revocation-response.ts';
 import { isThaidProfile } from './wire-profile.ts';
 
@@ -157,7 +157,7 @@ export function createProvider(options: ProviderOptions): Provider {
     return this.clientSecret !== undefined && clientSecretMatches(actual, this.clientSecret);
   };
 
-  applyWireProfileHooks(provider);
+  applyProviderHooks(provider);
   provider.use(tokenResponseClaims);
   provider.use(revocationResponse);
   return provider;

@@ -22,8 +22,9 @@ export function repeatedAuthorizationParameters(db: Kysely<Schema>): Middleware 
     if (repeated.length === 0) return next();
     const clientIds = new Set(params.getAll('client_id'));
     const conflicting = repeated.filter((name) => name !== 'state' && new Set(params.getAll(name)).size > 1);
-    if (clientIds.size !== 1 || conflicting.length > 0) return next();
     const [clientId] = clientIds as Set<string>;
+    // PostgreSQL text holds no NUL: such a client id is left for the provider to refuse as unknown.
+    if (clientIds.size !== 1 || conflicting.length > 0 || clientId!.includes('\0')) return next();
     const system = await findActiveSystem(db, clientId!);
     if (system?.wire_profile !== 'thaid') return next();
     for (const name of repeated) params.set(name, params.getAll(name).at(-1)!);

@@ -212,6 +212,10 @@ describe('a request whose parameters hold a NUL character', () => {
     await request(server.url).get(authorizationUrl(server, { client_id: 'thaid-demo-client\u0000', redirect_uri: demo.redirectUris[0] })).expect(400);
   });
 
+  it('names no client even when the parameter is repeated, as some clients repeat them', async () => {
+    await request(server.url).get(`${authorizationUrl(server, { client_id: 'a\u0000b', redirect_uri: demo.redirectUris[0] })}&client_id=a%00b`).expect(400);
+  });
+
   it('holds no code or token that exists', async () => {
     const token = await request(server.url)
       .post('/api/v2/oauth2/token/')
