@@ -139,7 +139,7 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
     const client = ctx?.oidc?.client as (Client & ClientLike) | undefined;
     if (!code?.codeChallenge || ctx?.oidc?.route !== 'token' || !client || client.clientAuthMethod === 'none') return code;
     // Only the system's own unused code: anything else the library refuses anyway, and nothing is logged for it.
-    if (!isThaidProfile(client) || code.clientId !== client.clientId || code.consumed) return code;
+    if (!isThaidProfile(client) || code.clientId !== client.clientId || (code as { consumed?: unknown }).consumed) return code;
     const params = ctx.oidc.params as Record<string, unknown>;
     const verifier = params['code_verifier'];
     if (typeof verifier === 'string' && code.codeChallengeMethod === 'S256' && s256(verifier) === code.codeChallenge) return code;
