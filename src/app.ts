@@ -5,7 +5,6 @@ import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
 import { authorizationByPost } from './oidc/authorization-by-post.ts';
-import { holdStorageWrites } from './oidc/held-writes.ts';
 import { endpointAliases } from './oidc/paths.ts';
 import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
 import type { ProviderHost } from './oidc/provider-host.ts';
@@ -48,7 +47,6 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(requestContext(deps.logger));
   app.use(securityHeaders);
   app.use(errorHandler);
-  app.use(holdStorageWrites);
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);
   app.use(authorizationByPost);

@@ -60,7 +60,6 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     const provider = createProvider({
       issuer: config.issuer,
       db,
-      run: database.run,
       signingKeys: await signingKeys.keysToLoad(),
       cookieSigner,
       pairwiseSalt,

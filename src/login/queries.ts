@@ -10,7 +10,7 @@ import {
   type TakenPinAttempt,
 } from '../devices/queries.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
-import type { DeviceAnswer, StoredRow } from './interaction-results.ts';
+import { loginTransitions, transitionFor, type Actor } from './state-machine.ts';
 
 export type LoginRow = Selectable<LoginTransactionsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -121,14 +121,15 @@ const latestOrInsertedQuery = compiledOnce((db, t: NewLoginTransaction) =>
 );
 
 /**
- * Marks open transactions past their time as expired: the periodic clean-up, and before a new QR code is
- * opened for an interaction. Reads already see them as expired.
+ * Marks open transactions past their time as expired (the clock's transition): the periodic clean-up, and before
+ * a new QR code is opened for an interaction. Reads already see them as expired.
  */
 export async function expireOverdue(db: Db, interactionUid?: string): Promise<number> {
+  const { from, to } = loginTransitions.expire;
   let query = db
     .updateTable('login_transactions')
-    .set({ status: 'expired', decided_at: sql`now()` })
-    .where('status', 'in', ['pending', 'scanned'])
+    .set({ status: to, decided_at: sql`now()` })
+    .where('status', 'in', from)
     .where('expires_at', '<=', sql<Date>`now()`);
   if (interactionUid) query = query.where('interaction_uid', '=', interactionUid);
   return Number((await query.executeTakeFirst()).numUpdatedRows);
@@ -148,23 +149,17 @@ export async function findLoginTransaction(db: Db, ref: { id: string } | { short
 }
 
 /**
- * Moves a transaction from one status to the next only if it is still where the caller saw it (and, for an
- * answer, only for the device that scanned it). An open transaction past its time moves nowhere.
+ * Moves a transaction from one status to the next, by `by`, only if the move is listed (state-machine.ts) and the
+ * transaction is still where the caller saw it. An open transaction past its time moves nowhere but to expired.
  */
-export async function transition(
-  db: Db,
-  id: string,
-  from: LoginStatus,
-  to: LoginStatus,
-  answeringDeviceId?: string,
-): Promise<LoginRow | undefined> {
+export async function transition(db: Db, id: string, from: LoginStatus, to: LoginStatus, by: Actor): Promise<LoginRow | undefined> {
+  transitionFor(from, to, by);
   let query = db
     .updateTable('login_transactions')
     .set({ status: to, decided_at: sql`now()` })
     .where('id', '=', id)
     .where('status', '=', from);
-  if (from === 'pending' || from === 'scanned') query = query.where('expires_at', '>', sql<Date>`now()`);
-  if (answeringDeviceId) query = query.where('device_id', '=', answeringDeviceId);
+  if (to !== 'expired') query = query.where('expires_at', '>', sql<Date>`now()`);
   return query.returningAll().executeTakeFirst();
 }
 
@@ -226,8 +221,8 @@ function claimQuery(db: Kysely<Schema>, p: Scan, column: 'id' | 'short_code') {
     .with('claimed', (qb) =>
       qb
         .updateTable('login_transactions')
-        .set((eb) => ({ status: 'scanned', scanned_at: sql`now()`, device_id: p.deviceId, pid: eb.selectFrom('signer').select('signer.pid') }))
-        .where('status', '=', 'pending')
+        .set((eb) => ({ status: loginTransitions.scan.to, scanned_at: sql`now()`, device_id: p.deviceId, pid: eb.selectFrom('signer').select('signer.pid') }))
+        .where('status', 'in', loginTransitions.scan.from)
         .where('expires_at', '>', sql<Date>`now()`)
         .where((eb) => eb.exists(eb.selectFrom('recorded').select('recorded.nonce')))
         .where((eb) => eb.exists(eb.selectFrom('active_systems').select('active_systems.client_id').whereRef('active_systems.client_id', '=', 'login_transactions.client_id')))
@@ -243,7 +238,8 @@ function claimQuery(db: Kysely<Schema>, p: Scan, column: 'id' | 'short_code') {
         .where(column, '=', p.code)
         .returningAll(),
     )
-    .with('notified', (qb) =>
+    // The transition's hook, in its statement.
+    .with('notify_data_request', (qb) =>
       qb
         .insertInto('device_notifications')
         .columns(notificationColumns)
@@ -276,37 +272,28 @@ const claimByIdQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'id'));
 const claimByShortCodeQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 'short_code'));
 
 /**
- * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read, with
- * the browser's interaction it will answer; and one PIN attempt is taken from the device, but only if the nonce
- * was new and the device may answer the transaction now (it scanned it, the answer is still open, the relying
- * party may still act, and the interaction is still there), so no attempt is spent on a request or an approval
- * that would be refused anyway. `taken` is what the device gave for the attempt, if it gave one.
+ * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read; and
+ * one PIN attempt is taken from the device, but only if the nonce was new and the device may answer the
+ * transaction now (it scanned it, the answer is still open, and the relying party may still act), so no attempt
+ * is spent on a request or an approval that would be refused anyway. `taken` is what the device gave for the
+ * attempt, if it gave one.
  */
 export async function takePinAttemptToApprove(
   db: Db,
   t: DeviceRequestNonce & { id: string },
-): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined; interaction: Record<string, unknown> | undefined }> {
+): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined }> {
   const row = await takePinAttemptToApproveQuery.first(db, t);
-  if (!row) return { recorded: undefined, login: undefined, taken: undefined, interaction: undefined };
-  const { pin_hash, failed_pin_attempts, interaction_payload, ...rest } = row;
+  if (!row) return { recorded: undefined, login: undefined, taken: undefined };
+  const { pin_hash, failed_pin_attempts, ...rest } = row;
   return {
     ...deviceStepResult(rest),
     taken: pin_hash === null || failed_pin_attempts === null ? undefined : { pin_hash, failed_pin_attempts },
-    interaction: interaction_payload ?? undefined,
   };
 }
 
 const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string }) =>
   withDeviceRequestRecorded(db, t)
     .with('login', (qb) => qb.selectFrom('login_transactions').selectAll().where('id', '=', t.id))
-    .with('interaction', (qb) =>
-      qb
-        .selectFrom('oidc_payloads')
-        .select(['id', 'payload'])
-        .where('model', '=', 'Interaction')
-        .where('id', '=', (eb) => eb.selectFrom('login').select('login.interaction_uid'))
-        .where('expires_at', '>', sql<Date>`now()`),
-    )
     .with('taken', (qb) =>
       qb
         .updateTable('devices')
@@ -325,97 +312,44 @@ const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & {
               .where('login.expires_at', '>', sql<Date>`now()`),
           ),
         )
-        .where((eb) => eb.exists(eb.selectFrom('interaction').select('interaction.id')))
         .returning(['pin_hash', 'failed_pin_attempts']),
     )
     .selectFrom('signer')
     .leftJoin('login as t', (join) => join.onTrue())
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .leftJoin('taken', (join) => join.onTrue())
-    .leftJoin('interaction', (join) => join.onTrue())
     .select(loginColumns)
     .select((eb) => [
       'taken.pin_hash',
       'taken.failed_pin_attempts',
-      'interaction.payload as interaction_payload',
       'signer.status as device_status',
       'signer.pid as device_pid',
       eb.exists(eb.selectFrom('recorded').select('recorded.nonce')).$castTo<boolean>().as('nonce_is_new'),
     ]),
 );
 
-/** The stored row of an answered interaction (see StoredRow), as parameters of a statement built once. */
-interface InteractionRow {
-  /** The payload, with its result, as JSON. */
-  interactionPayload: string;
-  interactionGrantId: string | null;
-  interactionClientId: string | null;
-  interactionExpiresIn: number;
-}
-
-const interactionRow = (row: StoredRow): InteractionRow => ({
-  interactionPayload: row.payload,
-  interactionGrantId: row.grantId,
-  interactionClientId: row.clientId,
-  interactionExpiresIn: row.expiresIn,
-});
-
 /**
- * The device's answer on the transaction it scanned, while the answer is still open and in time, and while the
- * browser's interaction is there to take it: the interaction's row is locked until the statement ends, so it
- * cannot go between this check and the write of its result.
+ * The device's answer on the transaction it scanned, while the answer is still open and in time. A transaction
+ * never outlives the interaction it belongs to, so the browser can still take the answer when it comes back.
  */
-function decideScanned(qb: QueryCreator<Schema>, status: 'approved' | 'denied', t: { id: string; deviceId: string }) {
+function decideScanned(qb: QueryCreator<Schema>, answer: 'approve' | 'deny', t: { id: string; deviceId: string }) {
+  const { from, to } = loginTransitions[answer];
   return qb
     .updateTable('login_transactions')
-    .set({ status, decided_at: sql`now()` })
+    .set({ status: to, decided_at: sql`now()` })
     .where('id', '=', t.id)
-    .where('status', '=', 'scanned')
+    .where('status', 'in', from)
     .where('expires_at', '>', sql<Date>`now()`)
     .where('device_id', '=', t.deviceId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('oidc_payloads as i')
-          .select('i.id')
-          .where('i.model', '=', 'Interaction')
-          .whereRef('i.id', '=', 'login_transactions.interaction_uid')
-          .where('i.expires_at', '>', sql<Date>`now()`)
-          .forUpdate(),
-      ),
-    )
     .returningAll();
 }
 
 /**
- * Stores the interaction of the transaction `decided` returns (see decideScanned) as the device's answer left it:
- * with its result, which oidc-provider reads when the browser resumes.
- */
-function storeAnsweredInteraction(qb: QueryCreator<Schema & Record<'decided', LoginRow>>, row: InteractionRow) {
-  return qb
-    .updateTable('oidc_payloads')
-    .set({
-      payload: sql`cast(${row.interactionPayload} as json)`,
-      grant_id: row.interactionGrantId,
-      client_id: row.interactionClientId,
-      expires_at: sql`now() + make_interval(secs => ${row.interactionExpiresIn})`,
-    })
-    .where('model', '=', 'Interaction')
-    .where('id', '=', (eb) => eb.selectFrom('decided').select('decided.interaction_uid'))
-    .where('expires_at', '>', sql<Date>`now()`)
-    .returning('id');
-}
-
-/**
  * The citizen's approval after the right PIN, in one statement. The device gets back the PIN attempt it spent,
- * whatever else happens. The scanned transaction becomes approved (see decideScanned), and only then are the
- * browser's interaction given its result, the grant it names stored and the citizen's device told: all of these
- * or none. Returns the approved transaction, or undefined when it could no longer be approved.
+ * whatever else happens. The scanned transaction becomes approved (see decideScanned), and only then is the
+ * citizen's device told: both or neither. Returns the approved transaction, or undefined when it could no longer be approved.
  */
-export async function approveScanned(
-  db: Db,
-  t: { id: string; deviceId: string; notification: NewNotification; answer: Required<DeviceAnswer> },
-): Promise<LoginRow | undefined> {
+export async function approveScanned(db: Db, t: { id: string; deviceId: string; notification: NewNotification }): Promise<LoginRow | undefined> {
   const n = t.notification;
   return approveScannedQuery.first(db, {
     id: t.id,
@@ -426,15 +360,10 @@ export async function approveScanned(
     th: n.th,
     en: n.en,
     details: JSON.stringify(n.details ?? {}),
-    ...interactionRow(t.answer.interaction),
-    grantId: t.answer.grant.id,
-    grantPayload: t.answer.grant.payload,
-    grantClientId: t.answer.grant.clientId,
-    grantExpiresIn: t.answer.grant.expiresIn,
   });
 }
 
-interface Approval extends InteractionRow {
+interface Approval {
   id: string;
   deviceId: string;
   notifiedPid: string;
@@ -444,35 +373,14 @@ interface Approval extends InteractionRow {
   en: string;
   /** The notification's details as JSON. */
   details: string;
-  grantId: string;
-  /** The grant's payload as JSON. */
-  grantPayload: string;
-  grantClientId: string | null;
-  grantExpiresIn: number;
 }
 
 const approveScannedQuery = compiledOnce((db, t: Approval) =>
   db
-    .with('decided', (qb) => decideScanned(qb, 'approved', t))
-    .with('interaction_answered', (qb) => storeAnsweredInteraction(qb, t))
-    .with('granted', (qb) =>
-      qb
-        .insertInto('oidc_payloads')
-        .columns(['model', 'id', 'payload', 'client_id', 'expires_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('interaction_answered')
-            .select([
-              sql<string>`'Grant'`.as('model'),
-              eb.val(t.grantId).as('id'),
-              sql<Record<string, unknown>>`cast(${t.grantPayload} as json)`.as('payload'),
-              eb.val(t.grantClientId).as('client_id'),
-              sql<Date>`now() + make_interval(secs => ${t.grantExpiresIn})`.as('expires_at'),
-            ]),
-        ),
-    )
+    .with('decided', (qb) => decideScanned(qb, 'approve', t))
     .with('pin_attempts_returned', (qb) => qb.updateTable('devices').set({ failed_pin_attempts: 0 }).where('id', '=', t.deviceId))
-    .with('notified', (qb) =>
+    // The transition's hook, in its statement.
+    .with('notify_approval', (qb) =>
       qb
         .insertInto('device_notifications')
         .columns(notificationColumns)
@@ -493,19 +401,9 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
     .selectAll(),
 );
 
-/**
- * The citizen's refusal on the device that scanned the sign-in: the transaction becomes denied (see
- * decideScanned) and the browser's interaction is stored with the refusal, in one statement, both or neither.
- * Undefined when it could no longer be denied.
- */
-export async function denyScanned(db: Db, t: { id: string; deviceId: string; answer: DeviceAnswer }): Promise<LoginRow | undefined> {
-  return denyScannedQuery.first(db, { id: t.id, deviceId: t.deviceId, ...interactionRow(t.answer.interaction) });
+/** The citizen's refusal on the device that scanned the sign-in (see decideScanned); undefined when too late. */
+export async function denyScanned(db: Db, t: { id: string; deviceId: string }): Promise<LoginRow | undefined> {
+  return denyScannedQuery.first(db, t);
 }
 
-const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string } & InteractionRow) =>
-  db
-    .with('decided', (qb) => decideScanned(qb, 'denied', t))
-    .with('interaction_answered', (qb) => storeAnsweredInteraction(qb, t))
-    .selectFrom('decided')
-    .selectAll(),
-);
+const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string }) => decideScanned(db, 'deny', t));

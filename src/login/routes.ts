@@ -58,16 +58,15 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       ctx.status = 200;
       return;
     }
-    // The device has answered, and its answer is on the interaction. This address is where the provider resumes
-    // the authorization: it carries the browser on to the relying party, with the interaction just read.
+    // The interaction has its result already (a reload while the provider resumed it). This address is where the
+    // provider resumes the authorization: it carries the browser on to the relying party.
     if (details.result) return next();
     const login = await loginForPage(deps.db, loginRequestOf(details));
-    // A final status whose interaction carries no result (decided by an earlier version of this server, or
-    // stored since the interaction was read above): finish it here.
+    // The device has answered: its answer becomes the interaction's result, and the provider resumes from it in
+    // this same request, carrying the browser on to the relying party.
     if (login && finished.has(login.status)) {
-      ctx.status = 303;
-      ctx.redirect(await finishInteraction(deps.providers.provider, details, login));
-      return;
+      await finishInteraction(deps.providers.provider, details, login);
+      return next();
     }
     // The page holds a live sign-in code; no cache may keep it.
     ctx.set('Cache-Control', 'no-store');
@@ -98,8 +97,9 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   const cancel = async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const outcome = await cancelFromBrowser(deps.db, details.uid);
+    if (!details.result) await finishInteraction(deps.providers.provider, details, outcome);
     ctx.status = 303;
-    ctx.redirect(await finishInteraction(deps.providers.provider, details, outcome));
+    ctx.redirect(details.returnTo);
   };
 
   router.post(`${loginPageRoute}/renew`, renew('page'));

@@ -24,7 +24,6 @@ import {
   type LoginTransaction,
   type ScanNotice,
 } from './queries.ts';
-import { approvalAnswer, refusalAnswer, storedInteraction } from './interaction-results.ts';
 import { newShortCode } from './short-codes.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
@@ -188,14 +187,14 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
 }
 
 /**
- * The citizen approves with their PIN: the relying party gets exactly the requested data items. The approval,
- * the grant of those items and the browser's interaction result are written by one statement, so the waiting
- * browser finds the answer whenever it comes back. The approval's signed request is recorded by the statement
- * that takes the PIN attempt.
+ * The citizen approves with their PIN: the relying party gets exactly the requested data items. The approval
+ * and its notice are written by one statement; the waiting browser turns the approval into the grant and the
+ * interaction's result when it comes back (see interaction-results.ts). The approval's signed request is
+ * recorded by the statement that takes the PIN attempt.
  */
 export async function approveLogin(
   db: Kysely<Schema>,
-  provider: Provider,
+  _provider: Provider,
   step: SignedStep,
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginRequestDetails> {
@@ -205,14 +204,11 @@ export async function approveLogin(
   const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
   const recorded = step.accepted(start.recorded);
   const login = requireScannedBy(step.deviceId, start.login);
-  if (!start.interaction) throw browserGone();
   const details = describe(login);
   await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
-  const interaction = storedInteraction(provider, login.interaction_uid, start.interaction);
   const approved = await approveScanned(db, {
     id: login.id,
     deviceId: step.deviceId,
-    answer: await approvalAnswer(provider, interaction, login),
     notification: {
       pid: recorded.device_pid,
       deviceId: step.deviceId,
@@ -227,13 +223,9 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(db: Kysely<Schema>, provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
+export async function denyLogin(db: Kysely<Schema>, _provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
   const login = await scannedBy(db, device, id);
-  // The approval reads the interaction with its PIN attempt, to spare a statement on every sign-in; a refusal
-  // is rarer and reads it as the provider does.
-  const interaction = await provider.Interaction.find(login.interaction_uid);
-  if (!interaction) throw browserGone();
-  const denied = await denyScanned(db, { id: login.id, deviceId: device.id, answer: await refusalAnswer(interaction) });
+  const denied = await denyScanned(db, { id: login.id, deviceId: device.id });
   if (!denied) return explainUndecided(db, login.id);
   return { id: denied.id, status: denied.status };
 }
@@ -246,7 +238,7 @@ export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: stri
   let login: LoginRow | undefined = await currentLogin(db, interactionUid);
   // A scan may land between the read and the update; then the update is tried again from 'scanned'.
   for (let attempt = 0; login && (login.status === 'pending' || login.status === 'scanned') && attempt < 3; attempt++) {
-    const cancelled = await transition(db, login.id, login.status, 'cancelled');
+    const cancelled = await transition(db, login.id, login.status, 'cancelled', 'browser');
     if (cancelled) return cancelled;
     login = await findLoginTransaction(db, { id: login.id });
   }

@@ -5,7 +5,6 @@ import type { CookieSigner } from '../http/cookie-signer.ts';
 import { clientSecretMatches } from '../agencies/client-credentials.ts';
 import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
-import type { RunStatement } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { createAdapterClass } from './adapter.ts';
 import { renderError } from './error-page.ts';
@@ -25,8 +24,6 @@ export const shortCookieOptions = { signed: true, httpOnly: true, sameSite: 'lax
 export interface ProviderOptions {
   issuer: string;
   db: Kysely<Schema>;
-  /** Runs the provider storage's fixed statements (Database.run). */
-  run: RunStatement;
   /** Private JWKs, current keys first. */
   signingKeys: JWK[];
   /** Signs the provider's cookies; the same keys as the outer app's. */
@@ -72,7 +69,7 @@ export function createProvider(options: ProviderOptions): Provider {
   };
 
   const configuration: Configuration = {
-    adapter: createAdapterClass(options.run, findClient),
+    adapter: createAdapterClass(db, findClient),
     findAccount: createFindAccount(db),
     claims: claimsByScope(),
     // Scope-based claims go into the ID token too, as ThaID integrations expect them there.

@@ -9,7 +9,6 @@ import type { TestServer } from '../support/server.ts';
 import { refusal } from '../support/http.ts';
 import { followStatusStream } from '../support/status-stream.ts';
 import { openLogin } from '../../src/login/transactions.ts';
-import { approveScanned } from '../../src/login/queries.ts';
 
 let server: TestServer;
 let device: VirtualDevice;
@@ -122,30 +121,26 @@ async function interactionRowOf(loginPath: string) {
   return row.payload as { result?: Record<string, any>; params: Record<string, unknown>; returnTo: string };
 }
 
+const grantRows = async () =>
+  Number((await server.database.db.selectFrom('oidc_payloads').select((eb) => eb.fn.countAll().as('n')).where('model', '=', 'Grant').executeTakeFirstOrThrow()).n);
+
 describe('the device’s answer', () => {
-  it('is written on the browser’s interaction by the approval itself, with a grant of exactly the approved scopes', async () => {
+  it('is only the transaction’s: the browser coming back makes it the interaction’s result, with a grant of exactly the approved scopes', async () => {
     const { rp, login } = await newLogin('openid pid name');
-    expect((await interactionRowOf(login.loginPath)).result).toBeUndefined();
+    const grantsBefore = await grantRows();
     await device.approve((await device.scan(login.appLink)).id, testPin);
+    expect((await interactionRowOf(login.loginPath)).result).toBeUndefined();
+    expect(await grantRows()).toBe(grantsBefore);
 
-    const interaction = await interactionRowOf(login.loginPath);
-    expect(interaction.result?.login).toEqual({ accountId: demoPersonas[0]!.pid });
-    const grant = await server.database.db
-      .selectFrom('oidc_payloads')
-      .select(['payload', 'expires_at'])
-      .where('model', '=', 'Grant')
-      .where('id', '=', interaction.result?.consent?.grantId)
-      .executeTakeFirstOrThrow();
-    expect(grant.payload).toMatchObject({ accountId: demoPersonas[0]!.pid, clientId: demo.clientId, openid: { scope: 'openid pid name' } });
-    expect(grant.expires_at!.getTime()).toBeGreaterThan(Date.now() + 24 * 3600 * 1000);
-
-    // The page is at the address where the authorization resumes: the browser's next visit is the resume
-    // itself, and carries it on to the relying party. Nothing is left for it to write.
-    expect(interaction.returnTo).toBe(`${server.issuer}${login.loginPath}`);
+    // The page is at the address where the authorization resumes: the browser's next visit stores the result and
+    // the grant, and the provider resumes from them in the same request, carrying the browser on.
+    expect((await interactionRowOf(login.loginPath)).returnTo).toBe(`${server.issuer}${login.loginPath}`);
     const reload = await login.browser.get(login.loginPath).expect(303);
     expect(reload.headers.location).toMatch(new RegExp(`^${demo.redirectUris[0]}\\?code=`));
+    expect(await grantRows()).toBe(grantsBefore + 1);
     const tokens = await rp.finish(reload.headers.location as string);
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
+    expect(tokens.scope).toBe('openid pid name');
   });
 
   it('is not used up by a HEAD request to the page, which changes nothing', async () => {
@@ -157,48 +152,12 @@ describe('the device’s answer', () => {
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
-  it('cannot be given once the browser’s side has ended, and spends no PIN attempt', async () => {
-    const { login } = await newLogin();
-    const scanned = await device.scan(login.appLink);
-    await server.database.db
-      .deleteFrom('oidc_payloads')
-      .where('model', '=', 'Interaction')
-      .where('id', '=', login.loginPath.split('/').at(-1)!)
-      .execute();
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 410, code: 'login_expired' });
-    expect(await failedPinAttempts(device)).toBe(0);
-    expect(await refusal(device.deny(scanned.id))).toMatchObject({ status: 410, code: 'login_expired' });
-  });
-
-  it('is taken only together with the interaction’s result: with the interaction gone, the transaction stays unanswered', async () => {
-    const { login } = await newLogin();
-    const scanned = await device.scan(login.appLink);
-    const uid = login.loginPath.split('/').at(-1)!;
-    await server.database.db.deleteFrom('oidc_payloads').where('model', '=', 'Interaction').where('id', '=', uid).execute();
-    // As if the interaction went between the approval's two statements.
-    const row = { payload: '{}', grantId: null, clientId: demo.clientId, expiresIn: 60 };
-    const approved = await approveScanned(server.database.db, {
-      id: scanned.id,
-      deviceId: device.requireDeviceId(),
-      notification: { pid: demoPersonas[0]!.pid, deviceId: device.requireDeviceId(), kind: 'login_approved', th: 'th', en: 'en' },
-      answer: { interaction: { id: uid, ...row }, grant: { id: `grant-${uid}`, ...row } },
-    });
-    expect(approved).toBeUndefined();
-    const stored = await server.database.db.selectFrom('login_transactions').select('status').where('id', '=', scanned.id).executeTakeFirstOrThrow();
-    expect(stored.status).toBe('scanned');
-    const grants = await server.database.db.selectFrom('oidc_payloads').select('id').where('id', '=', `grant-${uid}`).execute();
-    expect(grants).toEqual([]);
-    const notices = (await device.notifications()).notifications.filter((n) => n.kind === 'login_approved' && n.details.loginId === scanned.id);
-    expect(notices).toEqual([]);
-  });
-
-  it('a refusal is written on the interaction as access_denied', async () => {
+  it('a refusal reaches the relying party as access_denied, saying the citizen refused', async () => {
     const { login } = await newLogin();
     await device.deny((await device.scan(login.appLink)).id);
-    expect((await interactionRowOf(login.loginPath)).result).toEqual({
-      error: 'access_denied',
-      error_description: 'The citizen refused the request on their ThaID device',
-    });
+    const callback = new URL(await login.continueToRelyingParty());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_description')).toBe('The citizen refused the request on their ThaID device');
   });
 });
 

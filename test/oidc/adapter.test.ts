@@ -13,7 +13,7 @@ const clients = new Map<string, Record<string, unknown>>([['known-client', { cli
 
 beforeAll(async () => {
   ({ database, dispose } = await openTestDatabase());
-  Adapter = createAdapterClass(database.run, async (id) => clients.get(id));
+  Adapter = createAdapterClass(database.db, async (id) => clients.get(id));
 });
 afterAll(() => dispose?.());
 
@@ -44,6 +44,22 @@ describe(`the oidc-provider adapter on ${postgresServerUrl ? 'PostgreSQL' : 'PGl
     await codes.upsert('code-race', { grantId: 'g-race' }, 60);
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => codes.consume('code-race')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('lost to another redemption, revokes the grant and what the other redemption was issued under it', async () => {
+    await new Adapter('Grant').upsert('g-lost', { accountId: 'a' }, 60);
+    await new Adapter('AuthorizationCode').upsert('code-lost', { grantId: 'g-lost' }, 60);
+    // The other request redeemed the code first, and was issued its tokens.
+    await new Adapter('AuthorizationCode').consume('code-lost');
+    await new Adapter('AccessToken').upsert('at-first', { grantId: 'g-lost' }, 60);
+    await new Adapter('AccessToken').upsert('at-other-grant', { grantId: 'g-other' }, 60);
+    await expect(new Adapter('AuthorizationCode').consume('code-lost')).rejects.toBeInstanceOf(errors.InvalidGrant);
+    const left = await database.db
+      .selectFrom('oidc_payloads')
+      .select(['model', 'id'])
+      .where('id', 'in', ['g-lost', 'code-lost', 'at-first', 'at-other-grant'])
+      .execute();
+    expect(left).toEqual([{ model: 'AccessToken', id: 'at-other-grant' }]);
   });
 
   it('revokes by grant id only the artefacts of that grant and model', async () => {
