@@ -3,18 +3,85 @@ import type { Kysely } from 'kysely';
 import { createApprovedRelyingParty } from '../agencies/relying-parties.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import { declareRoute } from '../http/api-routes.ts';
 import { rotateSigningKeys } from '../oidc/keys.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
+import { citizenRecord } from '../registry/citizen-schema.ts';
 import { countCitizens, findCitizen, listCitizens } from '../registry/queries.ts';
+import { adminApi } from './admin-api.ts';
 import { adminTokenMatches } from './admin-token.ts';
-import { citizenListQuery, createRelyingPartyBody, enrolmentCodeBody, pidParam } from './schemas.ts';
+import {
+  citizenListQuery,
+  citizenPage,
+  citizenParams,
+  createRelyingPartyBody,
+  enrolmentCode,
+  enrolmentCodeBody,
+  keyRotation,
+  relyingPartyCredentials,
+} from './schemas.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';
 import { readJsonBody } from '../http/json-body.ts';
+
+const notJson = 'invalid_request: the body is not JSON sent as application/json, or a field is missing or wrong';
+
+const createRelyingParty = declareRoute(adminApi, {
+  method: 'post',
+  path: '/relying-parties',
+  summary: 'Register an agency, already approved, with one system (an OIDC client)',
+  request: { body: createRelyingPartyBody },
+  responses: {
+    201: { description: 'Registered: the client credentials, the secret and API key shown this once', body: relyingPartyCredentials },
+    400: notJson,
+  },
+});
+
+const pageOfCitizens = declareRoute(adminApi, {
+  method: 'get',
+  path: '/citizens',
+  summary: 'Citizens of the registry in ID order, a page at a time',
+  request: { query: citizenListQuery },
+  responses: {
+    200: { description: 'A page of citizens', body: citizenPage },
+    400: 'invalid_request: limit is not 1 to 1000, or after is not a citizen ID',
+  },
+});
+
+const showCitizen = declareRoute(adminApi, {
+  method: 'get',
+  path: '/citizens/:pid',
+  summary: "One citizen's registry record",
+  request: { params: citizenParams },
+  responses: {
+    200: { description: 'The citizen', body: citizenRecord },
+    400: 'invalid_request: not a valid citizen ID',
+    404: 'not_found: no citizen with this ID in the registry',
+  },
+});
+
+const issueCode = declareRoute(adminApi, {
+  method: 'post',
+  path: '/enrolment-codes',
+  summary: 'Issue a one-time code (30 minutes) for enrolment at a registration office',
+  request: { body: enrolmentCodeBody },
+  responses: {
+    201: { description: 'Issued', body: enrolmentCode },
+    400: notJson,
+    404: 'not_found: no citizen with this ID in the registry',
+  },
+});
+
+const rotateKeys = declareRoute(adminApi, {
+  method: 'post',
+  path: '/signing-keys/rotate',
+  summary: 'Add new RS256 and ES256 signing keys; the old ones stay published until the tokens they signed expire',
+  responses: { 200: { description: 'Rotated', body: keyRotation } },
+});
 
 /** The admin API the CLI talks to while the server owns the database (as kcadm does with Keycloak). */
 export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; providers: ProviderHost }): Router {
   const { db } = deps;
-  const router = new Router({ prefix: '/admin/api' });
+  const router = new Router({ prefix: adminApi.info.prefix });
 
   router.use(async (ctx, next) => {
     const [scheme, token] = ctx.get('authorization').split(' ');
@@ -25,31 +92,31 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
     await next();
   });
 
-  router.post('/relying-parties', async (ctx) => {
-    const body = createRelyingPartyBody.parse(await readJsonBody(ctx));
+  router.post(createRelyingParty.path, async (ctx) => {
+    const body = createRelyingParty.request.body.parse(await readJsonBody(ctx));
     ctx.status = 201;
     ctx.body = await createApprovedRelyingParty(db, body);
   });
 
-  router.get('/citizens', async (ctx) => {
-    const query = citizenListQuery.parse(ctx.query);
+  router.get(pageOfCitizens.path, async (ctx) => {
+    const query = pageOfCitizens.request.query.parse(ctx.query);
     ctx.body = { total: await countCitizens(db), citizens: await listCitizens(db, query) };
   });
 
-  router.get('/citizens/:pid', async (ctx) => {
-    const pid = pidParam.parse(ctx.params.pid);
+  router.get(showCitizen.path, async (ctx) => {
+    const { pid } = showCitizen.request.params.parse(ctx.params);
     const citizen = await findCitizen(db, pid);
     if (!citizen) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
     ctx.body = citizen;
   });
 
-  router.post('/enrolment-codes', async (ctx) => {
-    const { pid } = enrolmentCodeBody.parse(await readJsonBody(ctx));
+  router.post(issueCode.path, async (ctx) => {
+    const { pid } = issueCode.request.body.parse(await readJsonBody(ctx));
     ctx.status = 201;
     ctx.body = await issueEnrolmentCode(db, pid);
   });
 
-  router.post('/signing-keys/rotate', async (ctx) => {
+  router.post(rotateKeys.path, async (ctx) => {
     const result = await rotateSigningKeys(db);
     await deps.providers.reload();
     ctx.body = result;

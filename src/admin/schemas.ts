@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { claimScopes } from '../oidc/scopes.ts';
 
@@ -9,32 +10,74 @@ const redirectUri = z
     abort: true,
   })
   .refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), 'must use http or https')
-  .refine((value) => !new URL(value).hash, 'must not contain a fragment (#)');
+  .refine((value) => !new URL(value).hash, 'must not contain a fragment (#)')
+  .meta({ description: 'an absolute http or https URL without a fragment', example: 'http://localhost:8080/callback' });
 
 const scopeList = z
   .array(z.string())
   .transform((scopes) => scopes.filter((s) => s !== 'openid'))
   .refine((scopes) => scopes.every((s) => claimScopes.includes(s)), {
     message: `every scope must be openid or one of: ${claimScopes.join(', ')}`,
-  });
+  })
+  .meta({ description: `data items the system is approved for: openid (always granted) and ${claimScopes.join(', ')}` });
+
+const wireProfile = z
+  .enum(['thaid', 'strict'], { message: 'must be thaid (as the real service behaves) or strict (as the standards are written)' })
+  .meta({ description: 'thaid (the default) behaves as the real service does; strict as the standards are written' });
+const idTokenAlg = z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).meta({ description: 'how its ID tokens are signed; RS256 by default' });
 
 export const createRelyingPartyBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  nameEn: z.string().trim().min(1).max(200).optional(),
+  name: z.string().trim().min(1, 'must not be empty').max(200).meta({ description: "the agency's name in Thai, or its only name" }),
+  nameEn: z.string().trim().min(1).max(200).optional().meta({ description: "the agency's name in English; name when absent" }),
   systemName: z.string().trim().min(1).max(200).optional(),
-  purpose: z.string().trim().min(1).max(500).optional(),
+  purpose: z.string().trim().min(1).max(500).optional().meta({ description: 'what the sign-in is for, shown to the citizen' }),
   redirectUris: z.array(redirectUri).min(1, 'at least one redirect URI is needed'),
   scopes: scopeList,
-  publicClient: z.boolean().optional(),
-  profile: z.enum(['thaid', 'strict'], { message: 'must be thaid (as the real service behaves) or strict (as the standards are written)' }).optional(),
-  idTokenAlg: z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).optional(),
+  publicClient: z.boolean().optional().meta({ description: 'a single-page or native app: no secret, PKCE required' }),
+  profile: wireProfile.optional(),
+  idTokenAlg: idTokenAlg.optional(),
+});
+
+export const relyingPartyCredentials = z.object({
+  agencyId: z.string(),
+  clientId: z.string(),
+  clientSecret: z.string().optional().meta({ description: 'shown once, only its hash is kept; absent for a public client' }),
+  apiKey: z.string().meta({ description: 'shown once; requests may carry it in x-imauth-apikey (or x-api-key)' }),
+  redirectUris: z.array(z.string()),
+  scopes: z.array(z.string()),
+  profile: wireProfile,
+  idTokenAlg,
 });
 
 export const citizenListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(20),
-  after: z.string().regex(/^\d{13}$/, 'must be a 13-digit citizen ID').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(20).meta({ description: 'citizens on the page' }),
+  after: z
+    .string()
+    .regex(/^\d{13}$/, 'must be a 13-digit citizen ID')
+    .optional()
+    .meta({ description: 'the last citizen ID of the previous page: the page continues after it' }),
 });
 
-export const pidParam = z.string().refine(isValidPid, 'is not a valid 13-digit citizen ID (check digit included)');
+export const citizenPage = z.object({
+  total: z.number().int().meta({ description: 'citizens in the registry' }),
+  citizens: z.array(citizenRecord),
+});
+
+export const pidParam = z
+  .string()
+  .refine(isValidPid, 'is not a valid 13-digit citizen ID (check digit included)')
+  .meta(citizenIdDocumentation);
+
+export const citizenParams = z.object({ pid: pidParam });
 
 export const enrolmentCodeBody = z.object({ pid: pidParam });
+
+export const enrolmentCode = z.object({
+  code: z.string().meta({ description: 'one-time, for enrolment at a registration office', example: 'ABCDE-FGH23' }),
+  expiresAt: z.iso.datetime(),
+});
+
+export const keyRotation = z.object({
+  added: z.array(z.string()).meta({ description: 'the key ids of the new keys, one per algorithm' }),
+  retiredKeysPublishedUntil: z.iso.datetime().meta({ description: 'the old keys stay in the JWKS until then' }),
+});

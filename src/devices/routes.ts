@@ -1,15 +1,60 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { declareRoute } from '../http/api-routes.ts';
 import { parseJson } from '../http/json-body.ts';
 import { listNotifications } from '../notifications/queries.ts';
 import { findCitizen } from '../registry/queries.ts';
+import { deviceApi } from './device-api.ts';
 import { enrolDevice } from './enrolment.ts';
 import { deviceApiPrefix } from './paths.ts';
 import { changePin } from './pin-change.ts';
 import { verifyEnrolmentRequest } from './request-signature.ts';
-import { changePinBody, enrolmentBody } from './schemas.ts';
+import { changePinBody, deviceRecord, enrolmentBody, enrolmentResult, notificationList, pinChanged } from './schemas.ts';
 import { requestFacts, signedRoute } from './signed-route.ts';
+
+const enrol = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/enrolments',
+  summary: "Enrol this device for a citizen (revokes the citizen's previous device at once)",
+  description: `Self-service enrolment proves identity with the citizen ID, the laser code on the back of the ID card and the
+date of birth; enrolment at a registration office uses the one-time code an officer issued
+(\`thaid-emulator enrolment-code --pid PID\`). The PIN is set here. A phone whose integrity check reports it
+rooted or jailbroken is refused. The request is signed with the new key, sent in the header as \`jwk\`.`,
+  request: { body: enrolmentBody },
+  responses: {
+    201: { description: 'Enrolled', body: enrolmentResult },
+    400: 'invalid_request: a field is missing or the PIN is weak',
+    401: 'invalid_signature, stale_request or replayed_request',
+    403: 'identity_not_verified, invalid_enrolment_code or device_integrity_failed',
+  },
+});
+
+const me = declareRoute(deviceApi, {
+  method: 'get',
+  path: '/me',
+  summary: "This device and its citizen's registry record",
+  responses: { 200: { description: 'The device and its citizen', body: deviceRecord } },
+});
+
+const pinChange = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/pin',
+  summary: 'Change the PIN with the current one',
+  request: { body: changePinBody },
+  responses: {
+    200: { description: 'Changed', body: pinChanged },
+    400: 'invalid_request: a PIN is not 8 digits, or the new one is weak',
+    403: 'pin_rejected',
+  },
+});
+
+const notifications = declareRoute(deviceApi, {
+  method: 'get',
+  path: '/notifications',
+  summary: "The device's inbox, newest first (every data request, approvals, the device being replaced)",
+  responses: { 200: { description: 'The 50 newest notifications', body: notificationList } },
+});
 
 /**
  * The device API: JSON, every request signed by the device's own key (see request-signature.ts). These are the
@@ -19,17 +64,17 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
   const { db } = deps;
   const router = new Router({ prefix: deviceApiPrefix });
 
-  router.post('/enrolments', async (ctx) => {
+  router.post(enrol.path, async (ctx) => {
     const request = await requestFacts(ctx);
     const { publicJwk } = await verifyEnrolmentRequest(db, request);
-    const body = enrolmentBody.parse(parseJson(request.body));
+    const body = enrol.request.body.parse(parseJson(request.body));
     const enrolment = await enrolDevice(db, { ...body, publicJwk });
     ctx.status = 201;
     ctx.body = enrolment;
   });
 
   router.get(
-    '/me',
+    me.path,
     signedRoute(db, async (_ctx, device) => {
       const citizen = await findCitizen(db, device.pid);
       return { deviceId: device.id, name: device.name, enrolledAt: device.enrolled_at, method: device.enrolment_method, citizen };
@@ -37,19 +82,20 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
   );
 
   router.post(
-    '/pin',
+    pinChange.path,
     signedRoute(db, async (_ctx, device, body) => {
-      const { currentPin, newPin } = changePinBody.parse(body);
+      const { currentPin, newPin } = pinChange.request.body.parse(body);
       await changePin(db, device, currentPin, newPin);
       return { changed: true };
     }),
   );
 
   router.get(
-    '/notifications',
+    notifications.path,
     signedRoute(db, async (_ctx, device) => ({
       notifications: (await listNotifications(db, device.id)).map((n) => ({
-        id: n.id,
+        // A bigserial: PostgreSQL's driver reads it as a string, the embedded database as a number.
+        id: String(n.id),
         kind: n.kind,
         th: n.message_th,
         en: n.message_en,

@@ -2,12 +2,14 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { deviceApi } from '../devices/device-api.ts';
 import { deviceApiPrefix } from '../devices/paths.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import { signedRoute, signedStepRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { declareRoute } from '../http/api-routes.ts';
 import { loginIdOfAppLink } from './paths.ts';
-import { approveBody, loginId, scanBody } from './schemas.ts';
+import { approveBody, loginDenied, loginParams, loginRequestDetails, scanBody } from './schemas.ts';
 import { parseShortCode } from './short-codes.ts';
 import { approveLogin, denyLogin, scanLogin } from './transactions.ts';
 
@@ -24,10 +26,61 @@ function loginReference(code: string): { id: string } | { shortCode: string } {
 }
 
 function loginIdOf(ctx: Context): string {
-  const id = loginId.safeParse(ctx.params.id);
-  if (!id.success) throw new NotFoundError('This device has not scanned a sign-in with this id.');
-  return id.data;
+  const params = loginParams.safeParse(ctx.params);
+  if (!params.success) throw new NotFoundError('This device has not scanned a sign-in with this id.');
+  return params.data.id;
 }
+
+const notScanned = 'this device has not scanned a sign-in with this id';
+const endedUnanswered = 'login_expired: the sign-in expired, or ended in the browser, before it was answered';
+
+const scan = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/logins/scan',
+  summary: 'Read a sign-in request from its QR code (app link) or short code',
+  description: "The request becomes this device's to answer; a second scan of the same code is refused. The citizen is notified.",
+  request: { body: scanBody },
+  responses: {
+    200: { description: 'The request, to show the citizen', body: loginRequestDetails },
+    400: 'invalid_request: not a sign-in link or short code',
+    403: 'relying_party_inactive (the application asking is suspended or cancelled), or device_locked (5 wrong PINs in a row; enrol again)',
+    404: 'not_found: no sign-in has this code',
+    409: 'login_already_used',
+    410: 'login_expired',
+  },
+});
+
+const approve = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/logins/:id/approve',
+  summary: 'Approve a scanned sign-in with the PIN',
+  description: `The relying party receives exactly the requested data items. A wrong PIN releases nothing; after 5 wrong PINs
+in a row the device is locked until the citizen enrols again, and a wrong PIN and a locked device get the same
+answer (\`pin_rejected\`).`,
+  request: { params: loginParams, body: approveBody },
+  responses: {
+    200: { description: 'Approved', body: loginRequestDetails },
+    400: 'invalid_request: the PIN is not 8 digits, or integrity is missing',
+    403: 'pin_rejected, device_integrity_failed or relying_party_inactive',
+    404: `not_found: ${notScanned}`,
+    409: 'login_already_used',
+    410: endedUnanswered,
+  },
+});
+
+const deny = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/logins/:id/deny',
+  summary: 'Refuse a scanned sign-in; the relying party receives access_denied',
+  request: { params: loginParams },
+  responses: {
+    200: { description: 'Refused', body: loginDenied },
+    403: 'relying_party_inactive: the application asking is suspended or cancelled',
+    404: `not_found: ${notScanned}`,
+    409: 'login_already_used',
+    410: endedUnanswered,
+  },
+});
 
 /** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
 export function loginDeviceRoutes(deps: { db: Kysely<Schema>; providers: ProviderHost }): Router {
@@ -35,17 +88,17 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; providers: Provide
   const router = new Router({ prefix: deviceApiPrefix });
 
   router.post(
-    '/logins/scan',
+    scan.path,
     signedStepRoute(db, async (_ctx, step, body) => scanLogin(db, step, loginReference(scanBody.parse(body).code))),
   );
 
   router.post(
-    '/logins/:id/approve',
+    approve.path,
     signedStepRoute(db, async (ctx, step, body) => approveLogin(db, providers.provider, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(
-    '/logins/:id/deny',
+    deny.path,
     signedRoute(db, async (ctx, device) => denyLogin(db, providers.provider, device, loginIdOf(ctx))),
   );
 

@@ -2,9 +2,32 @@ import { z } from 'zod';
 import { integrity, pin } from '../devices/schemas.ts';
 
 /** The QR code's app link, or the short code typed by hand. */
-export const scanBody = z.object({ code: z.string().trim().min(1).max(500) });
+export const scanBody = z.object({
+  code: z.string().trim().min(1).max(500).meta({ description: 'the app link from the QR code, or the short code such as ABCD-2345' }),
+});
 
 export const approveBody = z.object({ pin, integrity });
 
 /** Login ids are base64url; anything else names no sign-in. */
 export const loginId = z.string().regex(/^[\w-]{1,64}$/);
+
+export const loginParams = z.object({ id: loginId });
+
+const loginStatus = z.enum(['pending', 'scanned', 'approved', 'denied', 'expired', 'cancelled']);
+
+/** What the device shows the citizen about a sign-in (LoginRequestDetails in transactions.ts). */
+export const loginRequestDetails = z
+  .object({
+    id: z.string(),
+    status: loginStatus,
+    expiresAt: z.iso.datetime(),
+    agency: z.object({ th: z.string(), en: z.string() }).meta({ description: 'the agency asking, in Thai and English' }),
+    system: z.string().meta({ description: "the agency's system the citizen signs in to" }),
+    purpose: z.string(),
+    dataItems: z
+      .array(z.object({ scope: z.string(), th: z.string(), en: z.string() }))
+      .meta({ description: 'exactly the data the relying party receives on approval' }),
+  })
+  .meta({ id: 'LoginRequest' });
+
+export const loginDenied = z.object({ id: z.string(), status: z.literal('denied') });

@@ -1,0 +1,17 @@
+import type Router from '@koa/router';
+import { adminApi } from './admin/admin-api.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { deviceApi } from './devices/device-api.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import type { Api } from './http/api-routes.ts';
+import { loginDeviceRoutes } from './login/device-routes.ts';
+
+/**
+ * The OpenAPI documents in docs/, each generated from the routes its routers declare (importing a router's
+ * module declares them). `npm run docs:openapi` writes them; test/docs/openapi.test.ts checks that the
+ * committed ones are up to date, and that the routers serve exactly the declared routes.
+ */
+export const apiDocuments: { file: string; api: Api; routers: ((deps: never) => Router)[] }[] = [
+  { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes] },
+  { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes] },
+];
