@@ -14,15 +14,15 @@ export function newApiKey(): string {
 }
 
 /**
- * Secrets (and API keys) are 256 random bits, so a fast hash is enough to make a stolen table useless; a slow password
- * hash would only add latency to every token request.
+ * Secrets and API keys are 256 random bits, so a fast hash is enough to make a stolen table useless; a slow
+ * password hash would only add latency to every token request.
  */
-export function hashClientSecret(secret: string): string {
+export function hashCredential(secret: string): string {
   return `sha256:${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
 }
 
-export function clientSecretMatches(secret: string, storedHash: string): boolean {
+export function credentialMatches(secret: string, storedHash: string): boolean {
   const expected = Buffer.from(storedHash);
-  const actual = Buffer.from(hashClientSecret(secret));
+  const actual = Buffer.from(hashCredential(secret));
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

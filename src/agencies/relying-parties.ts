@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
-import { hashClientSecret, newApiKey, newClientId, newClientSecret } from './client-credentials.ts';
+import { hashCredential, newApiKey, newClientId, newClientSecret } from './client-credentials.ts';
 import { insertAgencyWithSystem } from './queries.ts';
 
 export interface RelyingPartyRequest {
@@ -59,10 +59,10 @@ export async function createApprovedRelyingParty(
       redirectUris: request.redirectUris,
       scopes,
       tokenEndpointAuthMethod: request.publicClient ? 'none' : 'client_secret_basic',
-      clientSecretHash: clientSecret === undefined ? null : hashClientSecret(clientSecret),
+      clientSecretHash: clientSecret === undefined ? null : hashCredential(clientSecret),
       wireProfile: profile,
       idTokenAlg,
-      apiKeyHash: hashClientSecret(apiKey),
+      apiKeyHash: hashCredential(apiKey),
     },
   );
   return { agencyId, clientId, clientSecret, apiKey, redirectUris: request.redirectUris, scopes, profile, idTokenAlg };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -8,22 +8,8 @@ import { PreparingClient } from './prepared-statements.ts';
 import type { Schema } from './schema.ts';
 import { DatabaseUnavailableError } from './unavailable.ts';
 
-/** The rows of one statement, and how many rows it wrote. */
-export interface StatementResult<R> {
-  rows: R[];
-  rowCount: number;
-}
-
-/** Runs one statement written out as SQL with $1, $2... parameters. */
-export type RunStatement = <R>(statement: string, parameters: unknown[]) => Promise<StatementResult<R>>;
-
 export interface Database {
   db: Kysely<Schema>;
-  /**
-   * Runs a fixed statement straight on the driver, outside kysely: for the provider's storage, whose few
-   * statements run several times per request and cost less in PostgreSQL than in kysely's per-query steps.
-   */
-  run: RunStatement;
   kind: 'pglite' | 'postgres';
   /** Where the data lives, for log lines and messages; never includes a password. */
   location: string;
@@ -57,11 +43,6 @@ async function openPGlite(dataDir: string, command: string): Promise<Database> {
     const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
-      // Through kysely, which makes the statement wait its turn on PGlite's single connection.
-      run: async <R>(statement: string, parameters: unknown[]) => {
-        const result = await db.executeQuery<R>(CompiledQuery.raw(statement, parameters));
-        return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? BigInt(result.rows.length)) };
-      },
       kind: 'pglite',
       location: `embedded PGlite in ${dataDir}`,
       // Runs outside the dialect's turn-taking; it is only called while the server starts.
@@ -109,10 +90,6 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
   const listeners = new PostgresListeners(databaseUrl);
   return {
     db,
-    run: async <R>(statement: string, parameters: unknown[]) => {
-      const result = await pool.query(statement, parameters);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    },
     kind: 'postgres',
     location,
     listen: (channel, onMessage) => listeners.listen(channel, onMessage),

@@ -1,6 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { LoginRequestDetails } from '../login/transactions.ts';
+import type { LoginShownOnDevice } from '../login/transactions.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';
 import { es256PrivateKey, newEs256PrivateJwk, signEs256 } from './device-jws.ts';
@@ -65,11 +65,11 @@ export class VirtualDevice {
   }
 
   /** Reads a QR code's app link or a typed short code; the request is then this device's to answer. */
-  scan(code: string): Promise<LoginRequestDetails> {
+  scan(code: string): Promise<LoginShownOnDevice> {
     return this.#send('POST', '/logins/scan', { code });
   }
 
-  approve(loginId: string, pin: string, integrity: IntegrityVerdict = 'intact'): Promise<LoginRequestDetails> {
+  approve(loginId: string, pin: string, integrity: IntegrityVerdict = 'intact'): Promise<LoginShownOnDevice> {
     return this.#send('POST', `/logins/${encodeURIComponent(loginId)}/approve`, { pin, integrity });
   }
 

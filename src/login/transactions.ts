@@ -8,47 +8,32 @@ import { compareWithTakenAttempt } from '../devices/pin-check.ts';
 import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
 import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
 import { allDataItems, type DataItem } from '../oidc/scopes.ts';
+export type { LoginRequest } from './queries.ts';
 import {
-  approveScanned,
-  claimForScan,
-  denyScanned,
   expireOverdue,
   findLoginTransaction,
   insertLoginTransaction,
   latestForInteraction,
   latestOrInserted,
-  takePinAttemptToApprove,
   transition,
+  type LoginRequest,
   type NewLoginTransaction,
-  type LoginRow,
   type LoginTransaction,
-  type ScanNotice,
 } from './queries.ts';
+import { approveScanned, claimForScan, denyScanned, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
 import { newShortCode } from './short-codes.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
 export const LOGIN_TTL_SECONDS = 180;
 
-/** What a new transaction is for: an interaction, its client and the scopes it asked for. */
-export interface LoginRequest {
-  interactionUid: string;
-  /** Epoch seconds. */
-  interactionExpiresAt: number;
-  clientId: string;
-  scopes: string[];
-}
-
 const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
+  ...request,
   // 128 random bits: unguessable for a code that works once, within three minutes, for an enrolled device;
   // and short, so the QR code that carries it has fewer, larger modules (version 4 instead of 5 for a local
   // issuer), which phones read more easily.
   id: randomBytes(16).toString('base64url'),
-  interactionUid: request.interactionUid,
-  clientId: request.clientId,
-  scopes: request.scopes,
   shortCode: newShortCode(),
   ttlSeconds: LOGIN_TTL_SECONDS,
-  notAfter: request.interactionExpiresAt,
 });
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
@@ -95,7 +80,7 @@ export async function currentLogin(db: Kysely<Schema>, interactionUid: string): 
   return latestForInteraction(db, interactionUid);
 }
 
-export interface LoginRequestDetails {
+export interface LoginShownOnDevice {
   id: string;
   status: LoginTransaction['status'];
   expiresAt: string;
@@ -106,7 +91,7 @@ export interface LoginRequestDetails {
 }
 
 /** Who asks: only a relying party that may still act can be answered, or even described. */
-function requester(login: LoginTransaction): Pick<LoginRequestDetails, 'agency' | 'system' | 'purpose'> {
+function requester(login: LoginTransaction): Pick<LoginShownOnDevice, 'agency' | 'system' | 'purpose'> {
   if (login.agency_name_th === null || login.agency_name_en === null || login.system_name === null || login.purpose === null) {
     throw new ForbiddenError('relying_party_inactive', 'The application asking is no longer permitted to use ThaID.');
   }
@@ -114,7 +99,7 @@ function requester(login: LoginTransaction): Pick<LoginRequestDetails, 'agency' 
 }
 
 /** What the device shows about a request. */
-function describe(login: LoginTransaction): LoginRequestDetails {
+function describe(login: LoginTransaction): LoginShownOnDevice {
   return {
     id: login.id,
     status: login.status,
@@ -157,7 +142,7 @@ const dataRequestNotice: ScanNotice = {
  * A device scans a QR code (or types its short code): the request is now this device's to answer. The scan's
  * signed request is recorded by the claim's own statement.
  */
-export async function scanLogin(db: Kysely<Schema>, step: SignedStep, ref: { id: string } | { shortCode: string }): Promise<LoginRequestDetails> {
+export async function scanLogin(db: Kysely<Schema>, step: SignedStep, ref: { id: string } | { shortCode: string }): Promise<LoginShownOnDevice> {
   const { recorded, login } = await claimForScan(db, step.request, ref, dataRequestNotice);
   step.accepted(recorded);
   // The claim also refuses a device locked by wrong PINs, or revoked since; the explanation says which.
@@ -197,7 +182,7 @@ export async function approveLogin(
   _provider: Provider,
   step: SignedStep,
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
-): Promise<LoginRequestDetails> {
+): Promise<LoginShownOnDevice> {
   requireIntactDevice(approval.integrity);
   // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
   // suspended since the scan gets nothing, and no PIN attempt is spent on it.
@@ -223,7 +208,7 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(db: Kysely<Schema>, _provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginRow['status'] }> {
+export async function denyLogin(db: Kysely<Schema>, _provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
   const login = await scannedBy(db, device, id);
   const denied = await denyScanned(db, { id: login.id, deviceId: device.id });
   if (!denied) return explainUndecided(db, login.id);
@@ -234,8 +219,8 @@ export async function denyLogin(db: Kysely<Schema>, _provider: Provider, device:
  * The browser gives up: its open transaction is cancelled, unless the phone answered first, in which case
  * that answer stands. Returns the transaction's final state for the browser to finish with.
  */
-export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginRow | { status: 'cancelled' }> {
-  let login: LoginRow | undefined = await currentLogin(db, interactionUid);
+export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | { status: 'cancelled' }> {
+  let login: LoginTransaction | undefined = await currentLogin(db, interactionUid);
   // A scan may land between the read and the update; then the update is tried again from 'scanned'.
   for (let attempt = 0; login && (login.status === 'pending' || login.status === 'scanned') && attempt < 3; attempt++) {
     const cancelled = await transition(db, login.id, login.status, 'cancelled', 'browser');

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import { clientSecretMatches } from '../agencies/client-credentials.ts';
+import { credentialMatches } from '../agencies/client-credentials.ts';
 import { isThaidProfile, logDeparture } from './wire-profile.ts';
 
 /*
- * What the thaid wire profile needs from inside oidc-provider, where the library offers no option: each item
- * wraps one model method, names the library behaviour it relies on, and the test that fails if that changes.
- * Every wrapper reads the request through Provider.ctx (the library's AsyncLocalStorage of its context), which
- * is set while the provider handles a request and unset elsewhere (our own routes, the CLI).
+ * Every use of oidc-provider's internals, where the library offers no option: hashed client secrets, API keys,
+ * at_hash, the thaid wire profile's quirks, and the interaction the authorization endpoint started. Each item
+ * names the library behaviour it relies on and the test that fails if the library changes it. The wrappers read
+ * the request through Provider.ctx (the library's AsyncLocalStorage of its context), which is set while the
+ * provider handles a request and unset elsewhere (our own routes, the CLI). Everything else uses the library's
+ * documented configuration and ctx.oidc.
  */
 
 type Client = InstanceType<Provider['Client']>;
@@ -55,7 +57,7 @@ function checkApiKeys(provider: Provider): void {
     if (typeof stored !== 'string') {
       throw apiKeyRefused(`No API key was issued to system ${client.clientId}: send the request without the ${header} header, or register the system again to get one.`);
     }
-    if (!clientSecretMatches(ctx.get(header), stored)) {
+    if (!credentialMatches(ctx.get(header), stored)) {
       throw apiKeyRefused(`The API key in the ${header} header is not the one issued to system ${client.clientId}. Send the key shown when the system was registered, or no key.`);
     }
     return client;
@@ -150,8 +152,32 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
   });
 }
 
-/** Applies every item above (API keys and at_hash in every profile, the rest for thaid) to a new provider, once. */
+/**
+ * Client secrets are stored hashed; a client's metadata carries the hash as client_secret (see
+ * client-metadata.ts). Relies on: client_secret_basic and client_secret_post authentication call
+ * Client#compareClientSecret (an undocumented method) with the secret sent; client_secret_jwt, which would need
+ * the secret itself, is not enabled. Test: test/oidc/discovery-and-endpoints.test.ts, "the token endpoint".
+ */
+function compareHashedSecrets(provider: Provider): void {
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+    return this.clientSecret !== undefined && credentialMatches(actual, this.clientSecret);
+  };
+}
+
+/**
+ * The interaction the authorization endpoint has just started, if this request was one that did. Relies on: the
+ * authorization endpoint leaves the interaction it saved as ctx.oidc.entities.Interaction when it answers with
+ * the redirect to the login page. Test: test/login/login-page-in-chromium.test.ts (the page in the first answer).
+ */
+export function interactionStartedBy(ctx: object) {
+  const { oidc } = ctx as { oidc?: { route?: string; entities?: { Interaction?: unknown } } };
+  if (oidc?.route !== 'authorization') return undefined;
+  return oidc.entities?.Interaction as InstanceType<Provider['Interaction']> | undefined;
+}
+
+/** Applies every item above (secrets, API keys and at_hash in every profile, the rest for thaid) to a new provider, once. */
 export function applyProviderHooks(provider: Provider): void {
+  compareHashedSecrets(provider);
   checkApiKeys(provider);
   addAccessTokenHash(provider);
   acceptThaidTokenQuirks(provider);

@@ -2,7 +2,6 @@ import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import Provider, { errors, interactionPolicy, type Configuration } from 'oidc-provider';
 import type { CookieSigner } from '../http/cookie-signer.ts';
-import { clientSecretMatches } from '../agencies/client-credentials.ts';
 import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
@@ -148,11 +147,6 @@ export function createProvider(options: ProviderOptions): Provider {
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.trustProxy;
-
-  // Secrets are stored hashed; the metadata's client_secret is that hash (see agencies/client-metadata.ts).
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
-    return this.clientSecret !== undefined && clientSecretMatches(actual, this.clientSecret);
-  };
 
   applyProviderHooks(provider);
   provider.use(tokenResponseClaims);

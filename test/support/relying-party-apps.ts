@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import type { LoginRequestDetails } from '../../src/login/transactions.ts';
+import type { LoginShownOnDevice } from '../../src/login/transactions.ts';
 import { loginPathOf, testPin } from './browser-login.ts';
 import type { TestServer } from './server.ts';
 
@@ -19,7 +19,7 @@ export async function approveSignIn(
   authorizationUrl: string | URL,
   device: VirtualDevice,
   pin = testPin,
-): Promise<{ callback: URL; asked?: LoginRequestDetails }> {
+): Promise<{ callback: URL; asked?: LoginShownOnDevice }> {
   const browser = request.agent(server.url);
   const issuer = new URL(server.issuer);
   // Follows the provider's own redirects; the first address elsewhere is the relying party's.
@@ -58,7 +58,7 @@ export async function signInAtRelyingPartyApp(
   appUrl: string,
   device: VirtualDevice,
   startPath = '/login',
-): Promise<{ response: request.Response; callback: URL; asked?: LoginRequestDetails; authorizationUrl: URL }> {
+): Promise<{ response: request.Response; callback: URL; asked?: LoginShownOnDevice; authorizationUrl: URL }> {
   const browser = request.agent(appUrl);
   const start = await browser.get(startPath);
   if (start.status !== 302 && start.status !== 303) throw new Error(`${startPath} answered ${start.status}, not a redirect: ${start.text}`);

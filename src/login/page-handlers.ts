@@ -1,0 +1,93 @@
+import type { Context, Next } from 'koa';
+import { errors } from 'oidc-provider';
+import { shortCookieOptions } from '../oidc/provider.ts';
+import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
+import { loginPage } from './login-page.ts';
+import { loginPagePath } from './paths.ts';
+import type { LoginRouteDeps } from './routes.ts';
+import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
+
+/** What a new login transaction is for: the interaction, its client and the scopes it asked for. */
+export const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }): LoginRequest => ({
+  interactionUid: details.uid,
+  interactionExpiresAt: details.exp,
+  clientId: String(details.params.client_id),
+  scopes: String(details.params.scope ?? 'openid').split(' ').filter(Boolean),
+});
+
+const answered = new Set(['approved', 'denied']);
+
+/** The login page and its forms: what the browser sees and sends while a sign-in waits for the citizen. */
+export function pageHandlers(deps: LoginRouteDeps) {
+  /** The interaction this browser is in (its cookie decides), and it must be the one the address names. */
+  async function interactionOf(ctx: Context): Promise<BrowserInteraction> {
+    const details = await deps.providers.provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction mismatch');
+    return details;
+  }
+
+  /** Sends the browser to the page's address; a sign-in from the former address takes its cookie along. */
+  function toPage(ctx: Context, details: BrowserInteraction, from: 'page' | 'former address') {
+    const path = loginPagePath(details.uid);
+    if (from === 'former address') {
+      const cookie = { ...shortCookieOptions, path, expires: new Date(details.exp * 1000) };
+      ctx.cookies.set(deps.providers.provider.cookieName('interaction'), details.uid, cookie);
+    }
+    ctx.status = 303;
+    ctx.redirect(path);
+  }
+
+  /** The page, or, once the device has answered, the resume that carries the browser on to the relying party. */
+  async function show(ctx: Context, next: Next) {
+    const details = await interactionOf(ctx);
+    // A HEAD learns that the page is there, and changes nothing: no transaction opened, no interaction used up.
+    if (ctx.method === 'HEAD') {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = 'html';
+      ctx.status = 200;
+      return;
+    }
+    // The interaction has its result already (a reload while the provider resumed it). This address is where the
+    // provider resumes the authorization: it carries the browser on to the relying party.
+    if (details.result) return next();
+    const login = await loginForPage(deps.db, loginRequestOf(details));
+    // The device has answered: its answer becomes the interaction's result, and the provider resumes from it in
+    // this same request.
+    if (answered.has(login.status)) {
+      await finishInteraction(deps.providers.provider, details, login);
+      return next();
+    }
+    // The page holds a live sign-in code; no cache may keep it.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = await loginPage(deps.issuer, details.uid, login);
+  }
+
+  /** A new QR code, when the last one expired or was cancelled. */
+  const renew = (from: 'page' | 'former address') => async (ctx: Context) => {
+    const details = await interactionOf(ctx);
+    const login = await currentLogin(deps.db, details.uid);
+    if (!login || login.status === 'expired' || login.status === 'cancelled') {
+      await renewLogin(deps.db, loginRequestOf(details));
+    }
+    toPage(ctx, details, from);
+  };
+
+  /** The browser gives up; an answer the device gave first stands. */
+  async function cancel(ctx: Context) {
+    const details = await interactionOf(ctx);
+    const outcome = await cancelFromBrowser(deps.db, details.uid);
+    if (!details.result) await finishInteraction(deps.providers.provider, details, outcome);
+    ctx.status = 303;
+    ctx.redirect(details.returnTo);
+  }
+
+  return {
+    show,
+    renew: renew('page'),
+    cancel,
+    fromFormerAddress: async (ctx: Context) => toPage(ctx, await interactionOf(ctx), 'former address'),
+    renewFromFormerAddress: renew('former address'),
+    interactionOf,
+  };
+}
