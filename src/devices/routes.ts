@@ -52,7 +52,7 @@ const pinChange = declareRoute(deviceApi, {
 const notifications = declareRoute(deviceApi, {
   method: 'get',
   path: '/notifications',
-  summary: "The device's inbox, newest first (every data request, approvals, the device being replaced)",
+  summary: "The citizen's inbox, newest first, whichever of their devices each notice went to (every data request, approvals, a device being replaced)",
   responses: { 200: { description: 'The 50 newest notifications', body: notificationList } },
 });
 
@@ -93,7 +93,7 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
   router.get(
     notifications.path,
     signedRoute(db, async (_ctx, device) => ({
-      notifications: (await listNotifications(db, device.id)).map((n) => ({
+      notifications: (await listNotifications(db, device.pid)).map((n) => ({
         // A bigserial: PostgreSQL's driver reads it as a string, the embedded database as a number.
         id: String(n.id),
         kind: n.kind,

@@ -25,6 +25,11 @@ const insertNotificationQuery = compiledOnce((db, n: Required<NewNotification>) 
   db.insertInto('device_notifications').values({ pid: n.pid, device_id: n.deviceId, kind: n.kind, message_th: n.th, message_en: n.en, details: n.details }),
 );
 
-export async function listNotifications(db: Db, deviceId: string, limit = 50): Promise<DeviceNotification[]> {
-  return db.selectFrom('device_notifications').selectAll().where('device_id', '=', deviceId).orderBy('id', 'desc').limit(limit).execute();
+/**
+ * The citizen's inbox, newest first. It belongs to the citizen, not to a phone: a newly enrolled device shows
+ * what came before it (the device a notice went to is kept in device_id), and a replaced device can no longer
+ * ask, as its requests are refused.
+ */
+export async function listNotifications(db: Db, pid: string, limit = 50): Promise<DeviceNotification[]> {
+  return db.selectFrom('device_notifications').selectAll().where('pid', '=', pid).orderBy('id', 'desc').limit(limit).execute();
 }

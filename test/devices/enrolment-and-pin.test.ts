@@ -111,6 +111,29 @@ describe('one active device per citizen', () => {
   });
 });
 
+describe('the citizen’s inbox', () => {
+  it('belongs to the citizen: a newly enrolled phone shows the notices the old phone had, and the old phone reads none', async () => {
+    const citizen = await newCitizen();
+    const oldPhone = await enrolledDevice(server, citizen);
+    const { scanned } = await scannedLogin(oldPhone);
+    const before = (await oldPhone.notifications()).notifications.filter((n) => n.kind === 'data_request');
+    expect(before.map((n) => n.details.loginId)).toContain(scanned.id);
+
+    const newPhone = await enrolledDevice(server, citizen);
+    const inbox = (await newPhone.notifications()).notifications;
+    expect(inbox.filter((n) => n.kind === 'data_request').map((n) => n.details.loginId)).toEqual(before.map((n) => n.details.loginId));
+    expect(await refusal(oldPhone.notifications())).toMatchObject({ status: 401, code: 'device_revoked' });
+  });
+
+  it('holds only the citizen’s own notices', async () => {
+    const [first, second] = [await newCitizen(), await newCitizen()];
+    const firstPhone = await enrolledDevice(server, first);
+    await scannedLogin(firstPhone);
+    const secondPhone = await enrolledDevice(server, second);
+    expect((await secondPhone.notifications()).notifications.filter((n) => n.kind === 'data_request')).toEqual([]);
+  });
+});
+
 describe('enrolments of one citizen at the same moment', () => {
   it('leave exactly one active device, and every request gets an answer, not a server error', async () => {
     const citizen = await newCitizen();
