@@ -40,7 +40,7 @@ export function createApp(deps: AppDependencies): Koa {
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
     deviceRoutes({ db: deps.db }),
-    loginDeviceRoutes({ db: deps.db, providers: deps.providers }),
+    loginDeviceRoutes({ db: deps.db }),
     assetRoutes(),
   ];
 

@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { deviceApi } from '../devices/device-api.ts';
 import { deviceApiPrefix } from '../devices/paths.ts';
-import type { ProviderHost } from '../oidc/provider-host.ts';
 import { signedRoute, signedStepRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
@@ -83,8 +82,8 @@ const deny = declareRoute(deviceApi, {
 });
 
 /** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
-export function loginDeviceRoutes(deps: { db: Kysely<Schema>; providers: ProviderHost }): Router {
-  const { db, providers } = deps;
+export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
+  const { db } = deps;
   const router = new Router({ prefix: deviceApiPrefix });
 
   router.post(
@@ -94,12 +93,12 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; providers: Provide
 
   router.post(
     approve.path,
-    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, providers.provider, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
+    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
   );
 
   router.post(
     deny.path,
-    signedRoute(db, async (ctx, device) => denyLogin(db, providers.provider, device, loginIdOf(ctx))),
+    signedRoute(db, async (ctx, device) => denyLogin(db, device, loginIdOf(ctx))),
   );
 
   return router;

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { LoginTransaction } from './queries.ts';
 
 /** The interaction a browser is in, as the provider reads it from the browser's cookie. */
 export type BrowserInteraction = Awaited<ReturnType<Provider['interactionDetails']>>;
-type Approved = Pick<LoginTransaction, 'pid' | 'client_id' | 'scopes'>;
+type Approved = Pick<LoginTransaction, 'id' | 'pid' | 'client_id' | 'scopes'>;
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -23,8 +24,12 @@ export async function finishInteraction(
   interaction: BrowserInteraction,
   outcome: (Approved & Pick<LoginTransaction, 'status'>) | { status: 'cancelled' },
 ): Promise<void> {
+  // An approval always names its citizen; one that did not would be refused, never granted.
   if (outcome.status === 'approved' && 'pid' in outcome && outcome.pid) {
-    const grant = new provider.Grant({ accountId: outcome.pid, clientId: outcome.client_id });
+    // One grant per sign-in, whichever of the browser's requests stores it first: its id comes from the sign-in's.
+    const jti = createHash('sha256').update(`grant of ${outcome.id}`).digest('base64url');
+    // The models take their id as jti (every model's stored fields include it), which the typings leave out.
+    const grant = new provider.Grant({ jti, accountId: outcome.pid, clientId: outcome.client_id } as { accountId: string; clientId: string });
     grant.addOIDCScope(outcome.scopes.join(' '));
     interaction.result = { login: { accountId: outcome.pid }, consent: { grantId: await grant.save() } };
   } else {

@@ -9,8 +9,9 @@ import type { LoginStatus } from '../db/schema.ts';
  *      └──── cancel ─────┴──────────────▶ cancelled   (by the browser, or by a new enrolment of the device)
  *
  * Each transition names who may cause it, what it writes, and the hooks that run after it. A transition and its
- * hooks' writes are one statement (src/login/queries.ts), so they happen together or not at all. Every status
- * change is also announced to the waiting browsers by the database (migration 0004), whoever made it.
+ * hooks' writes are one statement (the device's in device-steps.ts, the browser's and the clock's in queries.ts),
+ * so they happen together or not at all. The database refuses any move of the status not listed here (migration
+ * 0012), and announces every change to the waiting browsers (migration 0004), whoever made it.
  */
 
 /** Who causes a transition. */
@@ -50,8 +51,8 @@ export const loginTransitions = {
   deny: { from: ['scanned'], to: 'denied', by: 'device', writes: 'when it was decided; only by the device that scanned it', hooks: [] },
   expire: { from: ['pending', 'scanned'], to: 'expired', by: 'clock', writes: 'when it ended (reads see it expired at once)', hooks: [] },
   cancel: { from: ['pending', 'scanned'], to: 'cancelled', by: 'browser', writes: 'when it ended', hooks: [] },
-  /** Made by the trigger of migration 0007 when a new enrolment revokes the device that scanned it. */
-  supersede: { from: ['pending', 'scanned'], to: 'cancelled', by: 'enrolment', writes: 'when it ended', hooks: [] },
+  /** Made by the trigger of migration 0007 when a new enrolment revokes the device that scanned it (a pending one has none). */
+  supersede: { from: ['scanned'], to: 'cancelled', by: 'enrolment', writes: 'when it ended', hooks: [] },
 } as const satisfies Record<string, LoginTransition>;
 
 export type LoginTransitionName = keyof typeof loginTransitions;

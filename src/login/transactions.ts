@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type Provider from 'oidc-provider';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
@@ -179,7 +178,6 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
  */
 export async function approveLogin(
   db: Kysely<Schema>,
-  _provider: Provider,
   step: SignedStep,
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginShownOnDevice> {
@@ -208,7 +206,7 @@ export async function approveLogin(
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
-export async function denyLogin(db: Kysely<Schema>, _provider: Provider, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
+export async function denyLogin(db: Kysely<Schema>, device: Device, id: string): Promise<{ id: string; status: LoginTransaction['status'] }> {
   const login = await scannedBy(db, device, id);
   const denied = await denyScanned(db, { id: login.id, deviceId: device.id });
   if (!denied) return explainUndecided(db, login.id);

@@ -182,15 +182,18 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async #findBy(statement: typeof statements.findById, value: string): Promise<AdapterPayload | undefined> {
       if (!storable(value) || unstoredModels.has(this.model)) return undefined;
-      const row = await statement.first(db, { model: this.model, value });
-      return row && fromRow(row as StoredRow);
+      const row = (await statement.first(db, { model: this.model, value })) as StoredRow | undefined;
+      // An interaction the provider has resumed once is gone (see destroy).
+      if (!row || (this.model === 'Interaction' && row.consumed_at)) return undefined;
+      return fromRow(row);
     }
 
     /**
      * The library checks `consumed` on find and then consumes; two requests redeeming one code at the same
      * moment would both pass that check. Only the request whose statement marks the row wins; the other does
-     * what the library does on a reuse it sees, revoking the grant (a statement of its own, to reach the other's
-     * tokens), and fails with invalid_grant before it issues anything.
+     * what the library does on a reuse it sees, revoking the grant, and fails with invalid_grant before it issues
+     * anything. Tokens the winner stores after that revocation name a grant that is gone, and every endpoint
+     * that takes a token refuses it for that.
      */
     async consume(id: string): Promise<void> {
       const key = { model: this.model, value: id };
@@ -199,8 +202,18 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
       throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
+    /**
+     * An interaction is destroyed when the provider resumes it. Several reloads of the login page may resume it at
+     * once, and a late one may even store it again; so it is marked used instead of deleted, only the first
+     * resume passes, and the upsert that stores it again keeps the mark. Expired rows go with the clean-up.
+     */
     async destroy(id: string): Promise<void> {
-      await statements.destroy.all(db, { model: this.model, value: id });
+      const key = { model: this.model, value: id };
+      if (this.model !== 'Interaction') {
+        await statements.destroy.all(db, key);
+      } else if (!(await statements.consume.first(db, key))) {
+        throw new errors.SessionNotFound('the sign-in was already resumed');
+      }
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

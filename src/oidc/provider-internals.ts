@@ -175,6 +175,15 @@ export function interactionStartedBy(ctx: object) {
   return oidc.entities?.Interaction as InstanceType<Provider['Interaction']> | undefined;
 }
 
+/*
+ * Also relied on, with no wrapper here: the login page is served at the provider's own resume address
+ * (/api/v2/oauth2/auth/<uid>, src/login/paths.ts), and once the browser's request has stored the interaction's
+ * result, the page's handler hands the request on (next()) for the provider to resume from that result. Relies
+ * on: the resume route reads the interaction afresh and destroys it before it uses the result (the adapter lets
+ * one destroy pass, so one resume). Tests: test/login/full-login.test.ts, test/login/login-transactions.test.ts
+ * ("reloads at once").
+ */
+
 /** Applies every item above (secrets, API keys and at_hash in every profile, the rest for thaid) to a new provider, once. */
 export function applyProviderHooks(provider: Provider): void {
   compareHashedSecrets(provider);

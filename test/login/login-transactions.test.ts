@@ -143,6 +143,21 @@ describe('the device’s answer', () => {
     expect(tokens.scope).toBe('openid pid name');
   });
 
+  it('gives the relying party one code and the citizen one grant, even when the page reloads at once many times', async () => {
+    const { login } = await newLogin('openid pid');
+    const grantsBefore = await grantRows();
+    await device.approve((await device.scan(login.appLink)).id, testPin);
+    // The browser's cookies, sent by requests that leave at the same moment.
+    const cookie = (login.page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const reloads = await Promise.all(
+      Array.from({ length: 8 }, () => fetch(`${server.url}${login.loginPath}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' })),
+    );
+    const codes = reloads.filter((r) => r.status === 303 && /[?&]code=/.test(r.headers.get('location') ?? ''));
+    expect(codes).toHaveLength(1);
+    expect(reloads.every((r) => r.status === 303 || r.status === 400)).toBe(true);
+    expect(await grantRows()).toBe(grantsBefore + 1);
+  });
+
   it('is not used up by a HEAD request to the page, which changes nothing', async () => {
     const { rp, login } = await newLogin();
     await device.approve((await device.scan(login.appLink)).id, testPin);
