@@ -1,5 +1,6 @@
 import type { Citizen } from '../registry/citizen.ts';
 import { formatAddressTh } from '../registry/addresses.ts';
+import { v1DataItems } from './scopes.ts';
 
 /** The address claim: OpenID Connect's standard members plus the parts of a Thai house-registration address. */
 export interface AddressClaim {
@@ -82,14 +83,9 @@ export function citizenClaims(citizen: Citizen, api: ApiVersion = 'v2'): Record<
     ial: citizen.ial,
     th_fullname: joinNames(citizen.titleTh, citizen.givenNameTh, citizen.middleNameTh, citizen.familyNameTh),
     en_fullname: joinNames(citizen.titleEn, citizen.givenNameEn, citizen.middleNameEn, citizen.familyNameEn),
-    th_fname: citizen.givenNameTh,
-    th_mname: citizen.middleNameTh ?? undefined,
-    th_lname: citizen.familyNameTh,
-    en_fname: citizen.givenNameEn,
-    en_mname: citizen.middleNameEn ?? undefined,
-    en_lname: citizen.familyNameEn,
     dob: buddhistEraDate(citizen.birthdate),
     sex: citizen.sex === 'male' ? 'ชาย' : 'หญิง',
   };
+  for (const item of v1DataItems) if (item.renames) claims[item.scope] = claims[item.renames];
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }

@@ -36,6 +36,8 @@ export const claimScopes: readonly string[] = dataItems.map((item) => item.scope
 export interface V1DataItem extends DataItem {
   /** The v2 data items whose approval covers it. */
   needs: readonly string[];
+  /** The v2 claim it only renames, value and format alike, if it is one. */
+  renames?: string;
 }
 
 /**
@@ -45,12 +47,12 @@ export interface V1DataItem extends DataItem {
 export const v1DataItems: readonly V1DataItem[] = [
   { scope: 'th_fullname', th: 'คำนำหน้าและชื่อ-นามสกุล (ภาษาไทย)', en: 'Title and full name (Thai)', needs: ['title', 'name'] },
   { scope: 'en_fullname', th: 'คำนำหน้าและชื่อ-นามสกุล (ภาษาอังกฤษ)', en: 'Title and full name (English)', needs: ['title_en', 'name_en'] },
-  { scope: 'th_fname', th: 'ชื่อ (ภาษาไทย)', en: 'Given name (Thai)', needs: ['given_name'] },
-  { scope: 'th_mname', th: 'ชื่อกลาง (ภาษาไทย)', en: 'Middle name (Thai)', needs: ['middle_name'] },
-  { scope: 'th_lname', th: 'นามสกุล (ภาษาไทย)', en: 'Family name (Thai)', needs: ['family_name'] },
-  { scope: 'en_fname', th: 'ชื่อ (ภาษาอังกฤษ)', en: 'Given name (English)', needs: ['given_name_en'] },
-  { scope: 'en_mname', th: 'ชื่อกลาง (ภาษาอังกฤษ)', en: 'Middle name (English)', needs: ['middle_name_en'] },
-  { scope: 'en_lname', th: 'นามสกุล (ภาษาอังกฤษ)', en: 'Family name (English)', needs: ['family_name_en'] },
+  { scope: 'th_fname', th: 'ชื่อ (ภาษาไทย)', en: 'Given name (Thai)', needs: ['given_name'], renames: 'given_name' },
+  { scope: 'th_mname', th: 'ชื่อกลาง (ภาษาไทย)', en: 'Middle name (Thai)', needs: ['middle_name'], renames: 'middle_name' },
+  { scope: 'th_lname', th: 'นามสกุล (ภาษาไทย)', en: 'Family name (Thai)', needs: ['family_name'], renames: 'family_name' },
+  { scope: 'en_fname', th: 'ชื่อ (ภาษาอังกฤษ)', en: 'Given name (English)', needs: ['given_name_en'], renames: 'given_name_en' },
+  { scope: 'en_mname', th: 'ชื่อกลาง (ภาษาอังกฤษ)', en: 'Middle name (English)', needs: ['middle_name_en'], renames: 'middle_name_en' },
+  { scope: 'en_lname', th: 'นามสกุล (ภาษาอังกฤษ)', en: 'Family name (English)', needs: ['family_name_en'], renames: 'family_name_en' },
   { scope: 'dob', th: 'วันเดือนปีเกิด', en: 'Date of birth', needs: ['birthdate'] },
   { scope: 'sex', th: 'เพศ', en: 'Sex', needs: ['gender'] },
 ];

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationUrl, createRelyingParty, demo } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { enrolledDevice, loginPathOf, testPin } from '../support/browser-login.ts';
+import { appLinkOf, enrolledDevice, loginPathOf, testPin } from '../support/browser-login.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 
 let server: TestServer;
@@ -198,7 +198,7 @@ describe('a request whose parameters hold a NUL character', () => {
       .get(authorizationUrl(server, { client_id: demo.clientId, redirect_uri: demo.redirectUris[0], state: 'a\u0000b' }))
       .expect(200);
     const loginPath = loginPathOf(page.text);
-    const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)![1]!.replaceAll('&#38;', '&');
+    const appLink = appLinkOf(page.text)!;
     await device.approve((await device.scan(appLink)).id, testPin);
 
     // The page is where the authorization resumes: with the answer given, the browser's visit carries it on.

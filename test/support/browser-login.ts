@@ -31,7 +31,7 @@ export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
   // The authorization endpoint answers with the login page itself.
   const page = await browser.get(`${authorizationUrl.pathname}${authorizationUrl.search}`).expect(200);
   const loginPath = loginPathOf(page.text);
-  const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&#38;', '&');
+  const appLink = appLinkOf(page.text);
   const shortCode = /class="short-code">([^<]+)</.exec(page.text)?.[1];
   if (!appLink || !shortCode) throw new Error('The login page shows no app link or short code');
   return {
@@ -57,6 +57,11 @@ export const testPin = '40718263';
 
 /** The login page's own address, where the authorization resumes. */
 export const loginPageLocation = /^\/api\/v2\/oauth2\/auth\/[\w-]+$/;
+
+/** The link the login page's QR code holds (the app link), if the page shows one. */
+export function appLinkOf(html: string): string | undefined {
+  return /class="app-link" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&');
+}
 
 /** The address a login page names as its own (where the browser comes back to it); fails on any other page. */
 export function loginPathOf(html: string): string {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import type { LoginShownOnDevice } from '../../src/login/transactions.ts';
-import { loginPathOf, testPin } from './browser-login.ts';
+import { appLinkOf, loginPathOf, testPin } from './browser-login.ts';
 import type { TestServer } from './server.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function approveSignIn(
   if (page instanceof URL) return { callback: page };
   if (page.status !== 200) throw new Error(`The authorization endpoint answered ${page.status}, not the login page: ${page.text}`);
   const loginPath = loginPathOf(page.text);
-  const appLink = /class="app-link" href="([^"]+)"/.exec(page.text)?.[1]?.replaceAll('&#38;', '&');
+  const appLink = appLinkOf(page.text);
   if (!appLink) throw new Error('The login page shows no app link');
 
   const asked = await device.scan(appLink);
