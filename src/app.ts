@@ -10,6 +10,10 @@ import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
 import type { ProviderHost } from './oidc/provider-host.ts';
 import type { LoginChanges } from './login/events.ts';
 import { deviceRoutes } from './devices/routes.ts';
+import { historyRoutes } from './disclosures/history-routes.ts';
+import { ledgerRoutes } from './disclosures/ledger-routes.ts';
+import { recordReleases } from './disclosures/record-releases.ts';
+import { volumeRoutes } from './disclosures/volume-routes.ts';
 import { loginDeviceRoutes } from './login/device-routes.ts';
 import { assetRoutes } from './http/assets.ts';
 import { errorHandler } from './http/error-handler.ts';
@@ -40,6 +44,9 @@ export function createApp(deps: AppDependencies): Koa {
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
     deviceRoutes({ db: deps.db }),
+    ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
     loginDeviceRoutes({ db: deps.db }),
     assetRoutes(),
   ];
@@ -52,6 +59,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(authorizationByPost);
   app.use(repeatedAuthorizationParameters(deps.db));
   app.use(loginPageAtAuthorization({ db: deps.db, issuer: deps.issuer }));
+  app.use(recordReleases(deps.db));
   app.use(deps.providers.middleware);
   return app;
 }

@@ -8,6 +8,8 @@ import { citizenCommand, keysCommand, rpCommand } from './commands/admin-command
 import { migrateCommand, seedCommand } from './commands/database-commands.ts';
 import { serveCommand } from './commands/serve.ts';
 import { deviceCommand, enrolmentCodeCommand } from './commands/device-commands.ts';
+import { historyCommand } from './commands/history-commands.ts';
+import { ledgerCommand } from './commands/ledger-commands.ts';
 
 const usage = `Usage: thaid-emulator <command> [options]
 
@@ -25,6 +27,8 @@ Talk to the running server's admin API (found through ISSUER):
   citizen list [--limit N] [--after PID] [--json]
   keys rotate [--json]
   enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
+  history PID [--limit N] [--json]    the citizen's history, newest first: disclosures and events
+  ledger verify [--pid PID] [--json]  check the disclosure ledger (or one citizen's entries) against its signed heads
 
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
@@ -62,6 +66,10 @@ async function run(argv: string[]): Promise<void> {
       return enrolmentCodeCommand(config, rest);
     case 'device':
       return deviceCommand(config, rest);
+    case 'history':
+      return historyCommand(config, rest);
+    case 'ledger':
+      return ledgerCommand(config, rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${usage}`);
   }

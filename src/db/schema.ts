@@ -162,6 +162,41 @@ export interface DeviceNotificationsTable {
   created_at: Timestamp;
 }
 
+/** One row, the ledger's size (migration 0013). */
+export interface LedgerSizeTable {
+  only_row: Defaulted<boolean>;
+  size: number | string;
+}
+
+/**
+ * A leaf of the disclosure ledger. The server inserts `entry` only; the database's trigger fills in the rest
+ * (migration 0013), and no row is ever changed.
+ */
+export interface LedgerEntriesTable {
+  leaf_index: ColumnType<string | number, never, never>;
+  entry: ColumnType<string, string, never>;
+  leaf_hash: ColumnType<Uint8Array, never, never>;
+  pid: ColumnType<string, never, never>;
+  kind: ColumnType<'disclosure' | 'event', never, never>;
+  agency_id: ColumnType<string, never, never>;
+  client_id: ColumnType<string, never, never>;
+  items: ColumnType<string[], never, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface LedgerTreeHeadsTable {
+  tree_size: ColumnType<string | number, number | string, never>;
+  root_hash: ColumnType<Uint8Array, Uint8Array, never>;
+  signed_at: ColumnType<Date, Date | string, never>;
+  signature: ColumnType<string, string, never>;
+}
+
+export interface LedgerSubtreesTable {
+  level: number;
+  first_leaf: ColumnType<string | number, number | string, never>;
+  hash: ColumnType<Uint8Array, Uint8Array, never>;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   oidc_payloads: OidcPayloadsTable;
@@ -176,4 +211,8 @@ export interface Schema {
   enrolment_codes: EnrolmentCodesTable;
   login_transactions: LoginTransactionsTable;
   device_notifications: DeviceNotificationsTable;
+  ledger_size: LedgerSizeTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_tree_heads: LedgerTreeHeadsTable;
+  ledger_subtrees: LedgerSubtreesTable;
 }

@@ -1,13 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
+import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
 
 /*
  * oidc-provider's storage: every artefact it keeps (interactions, codes, tokens, grants) is one row of
  * oidc_payloads, keyed by (model, id). This module is the only code that reads or writes that table, one
- * statement per call. Clients are not stored here: they come from our own tables on every lookup, so a system
- * suspended by staff stops at once.
+ * statement per call. Inside a request whose writes form one transaction (a token response, see
+ * src/db/request-transaction.ts), every statement here is that transaction's. Clients are not stored here:
+ * they come from our own tables on every lookup, so a system suspended by staff stops at once.
  */
 
 /** Looks a client up in our own tables in every request; undefined for a system that may not act. */
@@ -155,7 +157,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (unstoredModels.has(this.model)) return;
-      await statements.upsert.first(db, {
+      await statements.upsert.first(await writing(db), {
         model: this.model,
         id,
         payload: JSON.stringify(payload),
@@ -182,7 +184,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async #findBy(statement: typeof statements.findById, value: string): Promise<AdapterPayload | undefined> {
       if (!storable(value) || unstoredModels.has(this.model)) return undefined;
-      const row = (await statement.first(db, { model: this.model, value })) as StoredRow | undefined;
+      const row = (await statement.first(await reading(db), { model: this.model, value })) as StoredRow | undefined;
       // An interaction the provider has resumed once is gone (see destroy).
       if (!row || (this.model === 'Interaction' && row.consumed_at)) return undefined;
       return fromRow(row);
@@ -197,8 +199,9 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
      */
     async consume(id: string): Promise<void> {
       const key = { model: this.model, value: id };
-      if (await statements.consume.first(db, key)) return;
-      await statements.revokeGrantOf.all(db, key);
+      const writer = await writing(db);
+      if (await statements.consume.first(writer, key)) return;
+      await statements.revokeGrantOf.all(writer, key);
       throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
@@ -209,15 +212,16 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
      */
     async destroy(id: string): Promise<void> {
       const key = { model: this.model, value: id };
+      const writer = await writing(db);
       if (this.model !== 'Interaction') {
-        await statements.destroy.all(db, key);
-      } else if (!(await statements.consume.first(db, key))) {
+        await statements.destroy.all(writer, key);
+      } else if (!(await statements.consume.first(writer, key))) {
         throw new errors.SessionNotFound('the sign-in was already resumed');
       }
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await statements.revokeByGrantId.all(db, { model: this.model, value: grantId });
+      await statements.revokeByGrantId.all(await writing(db), { model: this.model, value: grantId });
     }
   };
 }

@@ -4,6 +4,7 @@ import Provider, { errors, interactionPolicy, type Configuration } from 'oidc-pr
 import type { CookieSigner } from '../http/cookie-signer.ts';
 import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
+import { reading } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
 import { createAdapterClass } from './adapter.ts';
 import { renderError } from './error-page.ts';
@@ -63,7 +64,7 @@ function freshApprovalPolicy() {
 export function createProvider(options: ProviderOptions): Provider {
   const { db } = options;
   const findClient = async (clientId: string) => {
-    const system = await findActiveSystem(db, clientId);
+    const system = await findActiveSystem(await reading(db), clientId);
     return system && clientMetadata(system);
   };
 

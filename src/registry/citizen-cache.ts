@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { reading } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Citizen } from './citizen.ts';
 import { findCitizen } from './queries.ts';
@@ -22,7 +23,7 @@ export class CitizenCache {
   async find(pid: string): Promise<Citizen | undefined> {
     const cached = this.#entries.get(pid);
     if (cached && cached.until > Date.now()) return cached.citizen;
-    const citizen = await findCitizen(this.#db, pid);
+    const citizen = await findCitizen(await reading(this.#db), pid);
     this.#entries.delete(pid);
     if (citizen) {
       // Maps iterate in insertion order, so the first key is the oldest entry.

@@ -1,0 +1,77 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
+import type { Schema } from '../db/schema.ts';
+import { entryText, type LedgerEntry } from './ledger-entry.ts';
+
+/*
+ * The ledger's statements. The server only ever inserts: an entry's text (its leaf index, hash and the columns
+ * read from it come from the database's trigger, migration 0013), a signed tree head, a subtree's hash.
+ */
+
+type Db = Kysely<Schema> | Transaction<Schema>;
+
+/** A stored leaf, as every reader gets it. */
+export interface StoredEntry {
+  leafIndex: number;
+  /** The exact text that was hashed. */
+  entry: string;
+  leafHash: Uint8Array;
+}
+
+// Read as numbers: a log of more than 2^53 entries is not a concern. The embedded database returns bigint
+// columns as numbers, PostgreSQL's driver as strings.
+const asNumber = (value: string | number) => Number(value);
+
+const appendQuery = compiledOnce((db, p: { entry: string }) => db.insertInto('ledger_entries').values({ entry: p.entry }).returning('leaf_index'));
+
+/** Appends one entry; returns its leaf index. In a transaction, the index is held until it ends (see 0013). */
+export async function appendEntry(db: Db, entry: LedgerEntry): Promise<number> {
+  const row = await appendQuery.first(db, { entry: entryText(entry) });
+  return asNumber(row!.leaf_index);
+}
+
+/** The log's size: the number of entries committed (and, inside an appending transaction, its own). */
+export async function ledgerSize(db: Db): Promise<number> {
+  const row = await db.selectFrom('ledger_size').select('size').executeTakeFirstOrThrow();
+  return asNumber(row.size);
+}
+
+const toStored = (row: { leaf_index: string | number; entry: string; leaf_hash: Uint8Array }): StoredEntry => ({
+  leafIndex: asNumber(row.leaf_index),
+  entry: row.entry,
+  leafHash: new Uint8Array(row.leaf_hash),
+});
+
+/** Entries with leaf indexes in [from, to), in order. Missing indexes are simply absent (a deleted row). */
+export async function entriesBetween(db: Db, from: number, to: number): Promise<StoredEntry[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select(['leaf_index', 'entry', 'leaf_hash'])
+    .where('leaf_index', '>=', sql<string>`${from}`)
+    .where('leaf_index', '<', sql<string>`${to}`)
+    .orderBy('leaf_index')
+    .execute();
+  return rows.map(toStored);
+}
+
+/** Leaf hashes with indexes in [from, to), in order. */
+export async function leafHashesBetween(db: Db, from: number, to: number): Promise<{ leafIndex: number; leafHash: Uint8Array }[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select(['leaf_index', 'leaf_hash'])
+    .where('leaf_index', '>=', sql<string>`${from}`)
+    .where('leaf_index', '<', sql<string>`${to}`)
+    .orderBy('leaf_index')
+    .execute();
+  return rows.map((row) => ({ leafIndex: asNumber(row.leaf_index), leafHash: new Uint8Array(row.leaf_hash) }));
+}
+
+/** One entry by its leaf index. */
+export async function entryAt(db: Db, leafIndex: number): Promise<StoredEntry | undefined> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select(['leaf_index', 'entry', 'leaf_hash'])
+    .where('leaf_index', '=', sql<string>`${leafIndex}`)
+    .executeTakeFirst();
+  return row && toStored(row);
+}
