@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Schema } from '../db/schema.ts';
-import { entryText, type LedgerEntry } from './ledger-entry.ts';
+import { entryText, type CitizenAnswer, type LedgerEntry } from './ledger-entry.ts';
 
 /*
  * The ledger's statements. The server only ever inserts: an entry's text (its leaf index, hash and the columns
@@ -74,4 +74,30 @@ export async function entryAt(db: Db, leafIndex: number): Promise<StoredEntry | 
     .where('leaf_index', '=', sql<string>`${leafIndex}`)
     .executeTakeFirst();
   return row && toStored(row);
+}
+
+/**
+ * The event of a citizen's answer, appended by the statement that records the answer itself (a CTE of it), so
+ * the two are committed together. The statement's CTE `decided` returns the login transaction answered; its
+ * relying party is read from active_systems. The entry is an EventEntry (ledger-entry.ts), serialised by jsonb.
+ */
+export function appendAnswerEvent<DB extends Schema>(qb: QueryCreator<DB>, event: CitizenAnswer) {
+  return (qb as unknown as QueryCreator<Schema>)
+    .insertInto('ledger_entries')
+    .columns(['entry'])
+    .expression(
+      sql<{ entry: string }>`select cast(jsonb_build_object(
+          'kind', 'event',
+          'at', now(),
+          'pid', answered.pid,
+          'agency', jsonb_build_object('id', rp.agency_id, 'th', rp.agency_name_th, 'en', rp.agency_name_en),
+          'system', jsonb_build_object('clientId', rp.client_id, 'name', rp.name),
+          'purpose', rp.purpose,
+          'items', to_jsonb(answered.scopes),
+          'event', ${sql.lit(event)},
+          'loginId', answered.id,
+          'deviceId', answered.device_id
+        ) as text)
+        from decided as answered join active_systems as rp on rp.client_id = answered.client_id`,
+    );
 }

@@ -9,6 +9,7 @@ import {
   type RecordedDeviceRequest,
   type TakenPinAttempt,
 } from '../devices/queries.ts';
+import { appendAnswerEvent } from '../disclosures/ledger-queries.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';
@@ -252,6 +253,8 @@ const approveScannedQuery = compiledOnce((db, t: Approval) =>
             ]),
         ),
     )
+    // The citizen's history: the answer is an event of the ledger, committed with it.
+    .with('record_approval', (qb) => appendAnswerEvent(qb, 'approved'))
     .selectFrom('decided as t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns),
@@ -265,6 +268,7 @@ export async function denyScanned(db: Db, t: { id: string; deviceId: string }): 
 const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string }) =>
   db
     .with('decided', (qb) => decideScanned(qb, 'deny', t))
+    .with('record_refusal', (qb) => appendAnswerEvent(qb, 'denied'))
     .selectFrom('decided as t')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns),

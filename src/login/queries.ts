@@ -26,6 +26,7 @@ export const loginColumns = [
   't.expires_at',
   't.scanned_at',
   't.decided_at',
+  'rp.agency_id',
   'rp.agency_name_th',
   'rp.agency_name_en',
   'rp.name as system_name',

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
-import { compareWithTakenAttempt } from '../devices/pin-check.ts';
-import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device } from '../devices/queries.ts';
+import { compareWithTakenAttempt, PinRejectedError } from '../devices/pin-check.ts';
+import { appendEntry } from '../disclosures/ledger-queries.ts';
+import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device, type TakenPinAttempt } from '../devices/queries.ts';
 import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
 import { allDataItems, type DataItem } from '../oidc/scopes.ts';
 export type { LoginRequest } from './queries.ts';
@@ -188,7 +189,12 @@ export async function approveLogin(
   const recorded = step.accepted(start.recorded);
   const login = requireScannedBy(step.deviceId, start.login);
   const details = describe(login);
-  await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
+  try {
+    await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
+  } catch (error) {
+    if (error instanceof PinRejectedError) await recordWrongPin(db, login, recorded.device_pid, step.deviceId, start.taken);
+    throw error;
+  }
   const approved = await approveScanned(db, {
     id: login.id,
     deviceId: step.deviceId,
@@ -203,6 +209,26 @@ export async function approveLogin(
   });
   if (!approved) return explainUndecided(db, login.id);
   return { ...details, status: approved.status };
+}
+
+/**
+ * A wrong PIN is an event of the citizen's history: `pin_locked` when it used up the last attempt, or came after
+ * it. Written after the attempt was taken, so a failure here costs the guesser nothing back.
+ */
+async function recordWrongPin(db: Kysely<Schema>, login: LoginTransaction, pid: string, deviceId: string, taken: TakenPinAttempt | undefined) {
+  const locked = !taken || taken.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS;
+  await appendEntry(db, {
+    kind: 'event',
+    at: new Date().toISOString(),
+    pid,
+    agency: { id: login.agency_id ?? '', th: login.agency_name_th ?? '', en: login.agency_name_en ?? '' },
+    system: { clientId: login.client_id, name: login.system_name ?? '' },
+    purpose: login.purpose ?? '',
+    items: login.scopes,
+    event: locked ? 'pin_locked' : 'wrong_pin',
+    loginId: login.id,
+    deviceId,
+  });
 }
 
 /** The citizen refuses: the relying party gets access_denied and nothing else. */
