@@ -86,6 +86,8 @@ create table ledger_tree_heads (
 );
 create trigger ledger_tree_heads_append_only before update or delete on ledger_tree_heads
   for each row execute function ledger_refuse_change();
+create trigger ledger_tree_heads_no_truncate before truncate on ledger_tree_heads
+  for each statement execute function ledger_refuse_change();
 
 -- The hashes of complete subtrees of 256 leaves or more, each computed once: a subtree of an append-only log
 -- never changes, and proofs and tree heads over millions of entries then read a few hundred rows, not all of
@@ -98,3 +100,5 @@ create table ledger_subtrees (
 );
 create trigger ledger_subtrees_append_only before update or delete on ledger_subtrees
   for each row execute function ledger_refuse_change();
+create trigger ledger_subtrees_no_truncate before truncate on ledger_subtrees
+  for each statement execute function ledger_refuse_change();

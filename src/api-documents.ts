@@ -3,6 +3,11 @@ import { adminApi } from './admin/admin-api.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { deviceApi } from './devices/device-api.ts';
 import { deviceRoutes } from './devices/routes.ts';
+import { adminHistoryRoutes, deviceHistoryRoutes } from './disclosures/history-routes.ts';
+import { ledgerAdminRoutes } from './disclosures/ledger-routes.ts';
+import { agencyVolumeRoutes, staffVolumeRoutes } from './disclosures/volume-routes.ts';
+import { agencyApi } from './agencies/agency-api.ts';
+import { notificationStreamRoutes } from './notifications/stream-routes.ts';
 import type { Api } from './http/api-routes.ts';
 import { loginDeviceRoutes } from './login/device-routes.ts';
 
@@ -12,6 +17,7 @@ import { loginDeviceRoutes } from './login/device-routes.ts';
  * committed ones are up to date, and that the routers serve exactly the declared routes.
  */
 export const apiDocuments: { file: string; api: Api; routers: ((deps: never) => Router)[] }[] = [
-  { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes] },
-  { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes] },
+  { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes, deviceHistoryRoutes, notificationStreamRoutes] },
+  { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes, adminHistoryRoutes, staffVolumeRoutes, ledgerAdminRoutes] },
+  { file: 'docs/agency-api.openapi.yaml', api: agencyApi, routers: [agencyVolumeRoutes] },
 ];

@@ -9,6 +9,8 @@ import { endpointAliases } from './oidc/paths.ts';
 import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
 import type { ProviderHost } from './oidc/provider-host.ts';
 import type { LoginChanges } from './login/events.ts';
+import type { LiveNotifications } from './notifications/live.ts';
+import { notificationStreamRoutes } from './notifications/stream-routes.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { historyRoutes } from './disclosures/history-routes.ts';
 import { ledgerRoutes } from './disclosures/ledger-routes.ts';
@@ -31,6 +33,8 @@ export interface AppDependencies {
   cookieSigner: CookieSigner;
   trustProxy: boolean;
   loginChanges: LoginChanges;
+  /** Wakes the devices' notice streams in this process when a notice is written in any. */
+  liveNotifications: LiveNotifications;
   issuer: string;
 }
 
@@ -47,6 +51,7 @@ export function createApp(deps: AppDependencies): Koa {
     ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
     historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
     volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    notificationStreamRoutes({ db: deps.db, live: deps.liveNotifications }),
     loginDeviceRoutes({ db: deps.db }),
     assetRoutes(),
   ];

@@ -12,6 +12,7 @@ import { getOrCreateSetting } from './instance/settings.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPagePath } from './login/paths.ts';
 import { LoginChanges } from './login/events.ts';
+import { LiveNotifications } from './notifications/live.ts';
 import { expireOverdue } from './login/queries.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
@@ -20,6 +21,7 @@ import { CookieSigner } from './http/cookie-signer.ts';
 import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { SigningKeyFollower } from './oidc/signing-key-changes.ts';
+import { TreeHeadSigner } from './disclosures/tree-heads.ts';
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://127.0.0.1:3000 (the issuer may be a different, public URL). */
@@ -75,7 +77,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
 
   await signingKeys.follow(database, providers, (error) => logger.warn({ err: error }, 'reloading the signing keys failed'));
   const loginChanges = await LoginChanges.start(database);
-  const app = createApp({ logger, db, adminToken, providers, cookieSigner, trustProxy: config.trustProxy, loginChanges, issuer: config.issuer });
+  const liveNotifications = await LiveNotifications.start(database);
+  const app = createApp({ logger, db, adminToken, providers, cookieSigner, trustProxy: config.trustProxy, loginChanges, liveNotifications, issuer: config.issuer });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,6 +94,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     maintain().catch((error) => logger.warn({ err: error }, 'periodic clean-up failed'));
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
+  const treeHeads = new TreeHeadSigner(db, (error) => logger.warn({ err: error }, 'signing a ledger tree head failed'));
+  treeHeads.start();
 
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
@@ -100,6 +105,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     maintain,
     close: async () => {
       clearInterval(cleanup);
+      await treeHeads.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();

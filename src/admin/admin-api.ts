@@ -8,6 +8,10 @@ export const adminApi = new Api({
 \`citizen show\`, \`citizen list\`, \`keys rotate\`, \`enrolment-code\`): registering relying parties, reading the
 synthetic civil registry, issuing enrolment codes and rotating signing keys.
 
+\`ledger verify\` reads the disclosure ledger's entries and signed tree heads here. The ledger's public tree head and
+proofs (\`/ledger/tree-head\`, \`/ledger/proofs/inclusion\`, \`/ledger/proofs/consistency\`) need no token and are not
+part of this API; the README describes them.
+
 Every request carries the admin token: \`Authorization: Bearer <token>\`, the token being ADMIN_TOKEN or, when that
 is unset, the one the server wrote to DATA_DIR/admin-token on its first start. Bodies are JSON, sent with
 \`Content-Type: application/json\`, of at most 64 KiB.

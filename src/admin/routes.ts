@@ -2,14 +2,14 @@ import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import { createApprovedRelyingParty } from '../agencies/relying-parties.ts';
 import type { Schema } from '../db/schema.ts';
-import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { rotateSigningKeys } from '../oidc/keys.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import { citizenRecord } from '../registry/citizen-schema.ts';
 import { countCitizens, findCitizen, listCitizens } from '../registry/queries.ts';
 import { adminApi } from './admin-api.ts';
-import { adminTokenMatches } from './admin-token.ts';
+import { requireAdminToken } from './require-admin-token.ts';
 import {
   citizenListQuery,
   citizenPage,
@@ -83,14 +83,7 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
   const { db } = deps;
   const router = new Router({ prefix: adminApi.info.prefix });
 
-  router.use(async (ctx, next) => {
-    const [scheme, token] = ctx.get('authorization').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token || !adminTokenMatches(deps.adminToken, token)) {
-      ctx.set('WWW-Authenticate', 'Bearer realm="thaid-emulator admin"');
-      throw new UnauthorizedError('A valid admin token is needed: send it as "Authorization: Bearer <token>".');
-    }
-    await next();
-  });
+  router.use(requireAdminToken(deps.adminToken));
 
   router.post(createRelyingParty.path, async (ctx) => {
     const body = createRelyingParty.request.body.parse(await readJsonBody(ctx));

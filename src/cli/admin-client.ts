@@ -20,13 +20,22 @@ export class AdminClient {
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const url = `${this.#baseUrl}/admin/api${path}`;
+    return this.#send<T>(method, `/admin/api${path}`, body, true);
+  }
+
+  /** A GET of one of the server's public endpoints (the ledger's proofs, the JWKS), sent without the token. */
+  async requestPublic<T>(path: string): Promise<T> {
+    return this.#send<T>('GET', path, undefined, false);
+  }
+
+  async #send<T>(method: 'GET' | 'POST', path: string, body: unknown, withToken: boolean): Promise<T> {
+    const url = `${this.#baseUrl}${path}`;
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${this.#token}`,
+          ...(withToken ? { authorization: `Bearer ${this.#token}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -1,5 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
+import type { HistoryEntry } from '../disclosures/history-entry.ts';
 import type { LoginShownOnDevice } from '../login/transactions.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';
@@ -17,6 +18,19 @@ export class DeviceApiError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+/** The history's filters and page (see GET /device/v1/history). */
+export interface HistoryQuery {
+  limit?: number;
+  cursor?: string;
+  /** An agency ID. */
+  agency?: string;
+  /** A data item by its scope name. */
+  item?: string;
+  /** A date (YYYY-MM-DD, in Thailand) or a date-time with its offset. */
+  from?: string;
+  to?: string;
 }
 
 /** What a virtual device keeps between runs (the CLI writes it to a file). */
@@ -89,6 +103,46 @@ export class VirtualDevice {
     return this.#send('GET', '/notifications');
   }
 
+  /** The citizen's history, newest first, a page at a time; filters stay the same when following nextCursor. */
+  history(query: HistoryQuery = {}): Promise<{ entries: HistoryEntry[]; nextCursor: string | null }> {
+    const search = new URLSearchParams(Object.entries(query).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]])));
+    return this.#send('GET', `/history${search.size ? `?${search}` : ''}`);
+  }
+
+  /** The citizen's whole history as the download an app would save: its media type, Content-Disposition and text. */
+  async exportHistory(format: 'json' | 'csv' = 'json'): Promise<{ contentType: string; disposition: string; body: string }> {
+    const { url, init } = await this.signedRequest('GET', `/history/export?format=${format}`, undefined);
+    const response = await fetch(url, init);
+    const body = await response.text();
+    if (!response.ok) {
+      let refusal: { error?: unknown; error_description?: unknown } = {};
+      try {
+        refusal = JSON.parse(body) as typeof refusal;
+      } catch {
+        // Not JSON: the status says it.
+      }
+      throw new DeviceApiError(response.status, String(refusal.error ?? 'error'), String(refusal.error_description ?? 'The request failed.'));
+    }
+    return { contentType: response.headers.get('content-type') ?? '', disposition: response.headers.get('content-disposition') ?? '', body };
+  }
+
+  /**
+   * Opens the live stream of the citizen's new notices (GET /notifications/stream), resuming after
+   * `lastEventId` when given. Resolves once the server accepted it; refusals throw DeviceApiError.
+   */
+  async openNotificationStream(options: { lastEventId?: string } = {}): Promise<NotificationStream> {
+    const { url, init } = await this.signedRequest('GET', '/notifications/stream', undefined);
+    const abort = new AbortController();
+    const headers: Record<string, string> = { ...init.headers, accept: 'text/event-stream' };
+    if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+    const response = await fetch(url, { ...init, headers, signal: abort.signal });
+    if (!response.ok || !response.body) {
+      const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+      throw new DeviceApiError(response.status, String(json.error ?? 'error'), String(json.error_description ?? 'The stream was refused.'));
+    }
+    return new NotificationStream(response.body, abort);
+  }
+
   /**
    * A signed request as the device would send it; exposed so tests can replay or tamper with one, or sign it
    * at another time or with another nonce.
@@ -142,5 +196,105 @@ export class VirtualDevice {
       throw new DeviceApiError(response.status, String(json.error ?? 'error'), String(json.error_description ?? 'The request failed.'));
     }
     return json as T;
+  }
+}
+
+/** One server-sent event of a notice stream. */
+export interface StreamEvent {
+  event: string;
+  id: string | undefined;
+  /** The event's data, parsed as JSON. */
+  data: Record<string, unknown>;
+}
+
+/** A device's open notice stream: its events in order as they arrive, and how it ended. */
+export class NotificationStream {
+  /** Every event received so far. */
+  readonly events: StreamEvent[] = [];
+  /** Comments received so far (heartbeats, the greeting). */
+  readonly comments: string[] = [];
+  /** Why reading broke off, when it was not the server's end or close(). */
+  error: unknown;
+  /** Resolves when the server ends the stream, or close() does. */
+  readonly ended: Promise<void>;
+  readonly #abort: AbortController;
+  #waiters: (() => void)[] = [];
+  #done = false;
+
+  constructor(body: ReadableStream<Uint8Array>, abort: AbortController) {
+    this.#abort = abort;
+    this.ended = this.#read(body)
+      .catch((error: unknown) => {
+        this.error = error;
+      })
+      .finally(() => {
+        this.#done = true;
+        this.#wake();
+      });
+  }
+
+  get closed(): boolean {
+    return this.#done;
+  }
+
+  /** The first event received that `matches` (the next one by default), waiting at most `timeoutMs`; undefined when none came. */
+  async waitFor(matches: (event: StreamEvent) => boolean = () => true, timeoutMs = 5000, from = 0): Promise<StreamEvent | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.slice(from).find(matches);
+      if (found || this.#done || Date.now() >= deadline) return found;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.#abort.abort();
+  }
+
+  #wake() {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async #read(body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let event = { event: 'message', id: undefined as string | undefined, data: [] as string[] };
+    try {
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline: number;
+        while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
+          if (line === '') {
+            if (event.data.length) {
+              this.events.push({ event: event.event, id: event.id, data: JSON.parse(event.data.join('\n')) as Record<string, unknown> });
+              this.#wake();
+            }
+            event = { event: 'message', id: undefined, data: [] };
+          } else if (line.startsWith(':')) {
+            this.comments.push(line.slice(1).trim());
+            this.#wake();
+          } else {
+            const colon = line.indexOf(':');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'event') event.event = value;
+            else if (field === 'id') event.id = value;
+            else if (field === 'data') event.data.push(value);
+          }
+        }
+      }
+    } catch (error) {
+      if (!this.#abort.signal.aborted) throw error;
+    }
   }
 }

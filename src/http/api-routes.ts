@@ -30,6 +30,8 @@ export class Api {
 export interface Answer {
   description: string;
   body?: z.ZodType;
+  /** The body's media type when it is not JSON (text/event-stream, image/svg+xml). */
+  mediaType?: string;
 }
 
 export interface RouteDeclaration {
@@ -51,7 +53,8 @@ const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
 function response(answer: Answer | string): ResponseConfig {
   if (typeof answer === 'string') return { description: answer, content: json(errorBody) };
-  return { description: answer.description, ...(answer.body ? { content: json(answer.body) } : {}) };
+  if (!answer.body) return { description: answer.description };
+  return { description: answer.description, content: answer.mediaType ? { [answer.mediaType]: { schema: answer.body } } : json(answer.body) };
 }
 
 /**

@@ -1,7 +1,53 @@
+import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
+import type { HistoryEntry } from '../../disclosures/history-entry.ts';
+import { isValidPid } from '../../registry/pid.ts';
+import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
+import { print } from '../output.ts';
+
+const usage = 'Usage: history PID [--limit N] [--json]   (N from 1 to 1000, 50 when not given)';
+const maxLimit = 1000;
+
+/** An agency by both its names, or its one name when they are the same. */
+function agencyName(entry: HistoryEntry): string {
+  const { th, en } = entry.agency;
+  return !en || en === th ? th : `${th} (${en})`;
+}
+
+/** One entry on one line: when, what kind, how (endpoint) or what the citizen did (event), who, which data items. */
+export function historyLine(entry: HistoryEntry): string {
+  const what = entry.kind === 'disclosure' ? `endpoint ${entry.endpoint}` : `event ${entry.event}`;
+  return [
+    entry.at,
+    entry.kind.padEnd(10),
+    what.padEnd(19),
+    `agency ${agencyName(entry)}`,
+    `system ${entry.system.name} [${entry.system.clientId}]`,
+    `items ${entry.items.map((item) => item.scope).join(', ') || '-'}`,
+  ].join('  ');
+}
 
 /** thaid-emulator history PID [--limit N] [--json] */
-export async function historyCommand(_config: Config, _args: string[]): Promise<void> {
-  throw new CliError('history: not built yet');
+export async function historyCommand(config: Config, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { limit: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new CliError(`Give one citizen ID.\n${usage}`, 64);
+  const pid = positionals[0]!.replace(/[-\s]/g, '');
+  if (!isValidPid(pid)) throw new CliError(`"${positionals[0]}" is not a valid 13-digit citizen ID (the last digit is a check digit).\n${usage}`, 64);
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!/^\d+$/.test(values.limit ?? '50') || !Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+    throw new CliError(`--limit must be a whole number from 1 to ${maxLimit}, not "${values.limit}".`, 64);
+  }
+
+  const page = await new AdminClient(config).request<{ entries: HistoryEntry[]; nextCursor: string | null }>(
+    'GET',
+    `/citizens/${pid}/history?${new URLSearchParams({ limit: String(limit) })}`,
+  );
+  print(values.json, page.entries, () =>
+    page.entries.length === 0 ? `No entries in the history of citizen ${pid} yet.` : page.entries.map(historyLine).join('\n'),
+  );
 }

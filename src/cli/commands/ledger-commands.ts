@@ -1,7 +1,54 @@
+import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
+import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
+import { auditCitizen, auditLedger, type LedgerReport } from '../ledger-audit.ts';
+import { print } from '../output.ts';
+
+const usage = 'Usage: ledger verify [--pid PID] [--json]';
+
+/** sysexits' EX_DATAERR: the ledger was read and fails a check (1 is left for "could not check"). */
+const LEDGER_FAILS_EXIT_CODE = 65;
+
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+function describeSignatures(report: LedgerReport): string {
+  const unchecked = report.signatures_not_checked;
+  const kids = [...new Set(unchecked.map((s) => s.kid))].join(', ');
+  return (
+    `${count(report.signatures_verified, 'signature')} verified with the published keys` +
+    (unchecked.length ? `; ${count(unchecked.length, 'signature')} not checked: made with keys no longer published (${kids})` : '')
+  );
+}
+
+function describeSuccess(report: LedgerReport): string {
+  if (report.checked === 'citizen') {
+    return (
+      `Citizen ${report.pid}'s ${count(report.entries_checked, 'ledger entry', 'ledger entries')} check out: each is, with the text it was ` +
+      `written with, in the tree of the newest signed head (${count(report.tree_size, 'entry', 'entries')}). ${describeSignatures(report)}.`
+    );
+  }
+  return (
+    `The disclosure ledger verifies: ${count(report.entries_checked, 'entry', 'entries')}, and the roots of ` +
+    `${count(report.tree_heads_checked, 'signed tree head')} recomputed from them. ${describeSignatures(report)}.`
+  );
+}
 
 /** thaid-emulator ledger verify [--pid PID] [--json] */
-export async function ledgerCommand(_config: Config, _args: string[]): Promise<void> {
-  throw new CliError('ledger: not built yet');
+export async function ledgerCommand(config: Config, argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'verify') throw new CliError(usage);
+  const { values } = parseArgs({ args: rest, options: { pid: { type: 'string' }, json: { type: 'boolean' } } });
+  const client = new AdminClient(config);
+  const pid = values.pid?.replace(/[-\s]/g, '');
+  const report = pid === undefined ? await auditLedger(client) : await auditCitizen(client, pid);
+
+  if (report.ok) {
+    print(values.json, report, () => describeSuccess(report));
+    return;
+  }
+  print(values.json, report, () => ['The disclosure ledger fails verification:', ...report.problems.map((p) => `  ${p.problem}`)].join('\n'));
+  const [first] = report.problems;
+  const more = report.problems.length - 1;
+  throw new CliError(`ledger verification failed: ${first!.problem}${more ? ` (and ${count(more, 'more problem')})` : ''}`, LEDGER_FAILS_EXIT_CODE);
 }

@@ -1,0 +1,274 @@
+import type { JWK } from 'jose';
+import type { ConsistencyProof, EntryPage, InclusionProof, TreeHeadBody, TreeHeadPage } from '../disclosures/ledger-schemas.ts';
+import { leafHash, MerkleAccumulator, sameHash, verifyConsistency, verifyInclusion, type Hash } from '../disclosures/merkle.ts';
+import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
+import { endpointPaths } from '../oidc/paths.ts';
+import type { AdminClient } from './admin-client.ts';
+import { CliError } from './cli-error.ts';
+
+/*
+ * `thaid-emulator ledger verify`: an auditor's checks of the disclosure ledger, trusting nothing the server
+ * computed. Leaf hashes are recomputed from the entries' texts, roots from the leaf hashes, and proofs are
+ * checked with RFC 9162's algorithms; the server's word counts only where its signature is on it.
+ */
+
+export interface LedgerProblem {
+  leaf_index?: number;
+  tree_size?: number;
+  /** For a root that does not match: the leaves the change is among. */
+  leaves?: { from: number; to: number };
+  problem: string;
+}
+
+export interface LedgerReport {
+  ok: boolean;
+  checked: 'log' | 'citizen';
+  pid?: string;
+  /** The size of the newest signed head, which the checks reach up to. */
+  tree_size: number;
+  entries_checked: number;
+  /** Heads whose root was recomputed (the whole log), or relied on by a proof (one citizen's entries). */
+  tree_heads_checked: number;
+  signatures_verified: number;
+  /** Heads signed with a key the provider no longer publishes: their signatures could not be checked. */
+  signatures_not_checked: { tree_size: number; kid: string }[];
+  /** The first is the one to look at first: entries before heads, in leaf order. */
+  problems: LedgerProblem[];
+}
+
+const fromBase64 = (text: string): Hash => Buffer.from(text, 'base64');
+const signedAt = (head: TreeHeadBody) => new Date(head.timestamp).toISOString();
+
+function newReport(checked: LedgerReport['checked'], pid?: string): LedgerReport {
+  return {
+    ok: true,
+    checked,
+    ...(pid ? { pid } : {}),
+    tree_size: 0,
+    entries_checked: 0,
+    tree_heads_checked: 0,
+    signatures_verified: 0,
+    signatures_not_checked: [],
+    problems: [],
+  };
+}
+
+/** Has the server sign a head now, so that the newest entries are covered; a server that cannot is a problem. */
+async function signHeadNow(client: AdminClient): Promise<LedgerProblem[]> {
+  try {
+    await client.request<TreeHeadBody>('POST', '/ledger/tree-heads');
+    return [];
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return [{ problem: `the server could not sign a tree head for the ledger as it is now: ${error.message}` }];
+  }
+}
+
+async function allTreeHeads(client: AdminClient): Promise<TreeHeadBody[]> {
+  const heads: TreeHeadBody[] = [];
+  for (let from: number | null = 0; from !== null; ) {
+    const page: TreeHeadPage = await client.request<TreeHeadPage>('GET', `/ledger/tree-heads?from=${from}&limit=1000`);
+    heads.push(...page.tree_heads);
+    from = page.next_from;
+  }
+  return heads;
+}
+
+async function* entries(client: AdminClient, pid?: string): AsyncGenerator<EntryPage['entries'][number]> {
+  for (let from: number | null = 0; from !== null; ) {
+    const query = new URLSearchParams({ from: String(from), limit: '5000', ...(pid ? { pid } : {}) });
+    const page: EntryPage = await client.request<EntryPage>('GET', `/ledger/entries?${query}`);
+    yield* page.entries;
+    from = page.next_from;
+  }
+}
+
+/** Checks the heads' signatures with the provider's published keys; returns the bad ones as problems. */
+async function checkSignatures(client: AdminClient, heads: TreeHeadBody[], report: LedgerReport): Promise<LedgerProblem[]> {
+  if (heads.length === 0) return [];
+  const jwks = await client.requestPublic<{ keys: JWK[] }>(endpointPaths.jwks);
+  const problems: LedgerProblem[] = [];
+  for (const head of heads) {
+    const check = await checkTreeHeadSignature(head, jwks);
+    if (check.verdict === 'verified') report.signatures_verified += 1;
+    else if (check.verdict === 'key_not_published') report.signatures_not_checked.push({ tree_size: head.tree_size, kid: check.kid });
+    else problems.push({ tree_size: head.tree_size, problem: `tree head ${head.tree_size} (signed ${signedAt(head)}) has a bad signature: ${check.reason}` });
+  }
+  return problems;
+}
+
+const missingLeaves = (from: number, to: number): LedgerProblem => ({
+  leaf_index: from,
+  problem: from === to ? `leaf ${from} is missing: its row was deleted` : `leaves ${from} to ${to} are missing: their rows were deleted`,
+});
+
+const changedLeafHash = (leafIndex: number): LedgerProblem => ({
+  leaf_index: leafIndex,
+  problem: `leaf ${leafIndex}'s stored leaf hash is not the hash of its text: the entry or its hash was changed after it was written`,
+});
+
+/**
+ * The whole log: every leaf up to the newest head is there, every leaf hash is its text's, the root recomputed
+ * at every signed head's size is the signed one, and every signature verifies.
+ */
+export async function auditLedger(client: AdminClient): Promise<LedgerReport> {
+  const report = newReport('log');
+  const signing = await signHeadNow(client);
+  const heads = await allTreeHeads(client);
+  report.tree_size = heads.at(-1)?.tree_size ?? 0;
+
+  const problems: LedgerProblem[] = [];
+  // The log is read once, in order; the root at each head's size comes from a few hashes kept along the way.
+  const tree = new MerkleAccumulator();
+  let nextHead = 0;
+  let lastMatching = 0;
+  let rootFailed = false;
+  // Past a missing leaf the roots cannot be recomputed: there is nothing to hash in its place.
+  let firstMissing: number | undefined;
+  const checkHeadOfCurrentSize = () => {
+    const head = heads[nextHead];
+    if (head?.tree_size !== tree.size) return;
+    nextHead += 1;
+    report.tree_heads_checked += 1;
+    if (sameHash(tree.root(), fromBase64(head.root_hash))) {
+      if (!rootFailed) lastMatching = head.tree_size;
+      return;
+    }
+    // Every later head covers the same change: the first names it.
+    if (rootFailed) return;
+    rootFailed = true;
+    const range = `leaves ${lastMatching} to ${head.tree_size - 1}`;
+    const where = lastMatching === 0 ? `${range} (no earlier head matches)` : `${range}, which it covers beyond the last head that matches (size ${lastMatching}),`;
+    problems.push({
+      tree_size: head.tree_size,
+      leaves: { from: lastMatching, to: head.tree_size - 1 },
+      problem:
+        `tree head ${head.tree_size} (signed ${signedAt(head)}) does not match the entries: the root recomputed from them is not ` +
+        `the signed one, so one of ${where} was changed after the head was signed`,
+    });
+  };
+
+  checkHeadOfCurrentSize();
+  let expected = 0;
+  for await (const entry of entries(client)) {
+    report.entries_checked += 1;
+    if (entry.leaf_index > expected) {
+      problems.push(missingLeaves(expected, entry.leaf_index - 1));
+      firstMissing ??= expected;
+    }
+    expected = entry.leaf_index + 1;
+    const hash = leafHash(entry.entry);
+    if (!sameHash(hash, fromBase64(entry.leaf_hash))) problems.push(changedLeafHash(entry.leaf_index));
+    if (firstMissing === undefined) {
+      tree.add(hash);
+      checkHeadOfCurrentSize();
+    }
+  }
+  if (expected < report.tree_size) {
+    problems.push(missingLeaves(expected, report.tree_size - 1));
+    firstMissing ??= expected;
+  }
+  if (firstMissing !== undefined && nextHead < heads.length) {
+    problems.push({
+      tree_size: heads[nextHead]!.tree_size,
+      problem: `no root from tree head ${heads[nextHead]!.tree_size} on (${heads.length - nextHead} heads) could be recomputed: leaf ${firstMissing} is missing`,
+    });
+  }
+
+  report.problems = [...problems, ...(await checkSignatures(client, heads, report)), ...signing];
+  report.ok = report.problems.length === 0;
+  return report;
+}
+
+/** The first head that covers a leaf: signed within about a minute of the leaf's writing. */
+function firstHeadCovering(heads: TreeHeadBody[], leafIndex: number): TreeHeadBody | undefined {
+  let [low, high] = [0, heads.length];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (heads[middle]!.tree_size > leafIndex) high = middle;
+    else low = middle + 1;
+  }
+  return heads[low];
+}
+
+async function proofOrProblem<T>(ask: () => Promise<T>, problem: (message: string) => LedgerProblem): Promise<T | LedgerProblem> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return problem(error.message);
+  }
+}
+
+/**
+ * One citizen's entries: each one's leaf hash is its text's, and an inclusion proof from the server leads from
+ * that hash to the root of the newest signed head. And the first head signed over each entry is consistent with
+ * the newest, so the entry is now as it was then: otherwise a change made before the newest head was signed
+ * would be covered by it.
+ */
+export async function auditCitizen(client: AdminClient, pid: string): Promise<LedgerReport> {
+  const report = newReport('citizen', pid);
+  const signing = await signHeadNow(client);
+  const heads = await allTreeHeads(client);
+  const newest = heads.at(-1);
+  report.tree_size = newest?.tree_size ?? 0;
+
+  const problems: LedgerProblem[] = [];
+  const firstCovering = new Map<number, { head: TreeHeadBody; leafIndex: number }>();
+  for await (const entry of entries(client, pid)) {
+    // Written after the newest head: the next one covers it.
+    if (!newest || entry.leaf_index >= newest.tree_size) continue;
+    report.entries_checked += 1;
+    const { leaf_index: leafIndex } = entry;
+    const hash = leafHash(entry.entry);
+    if (!sameHash(hash, fromBase64(entry.leaf_hash))) problems.push(changedLeafHash(leafIndex));
+
+    const proof = await proofOrProblem(
+      () => client.requestPublic<InclusionProof>(`/ledger/proofs/inclusion?leaf_index=${leafIndex}&tree_size=${newest.tree_size}`),
+      (message) => ({ leaf_index: leafIndex, problem: `the server gave no inclusion proof for leaf ${leafIndex}: ${message}` }),
+    );
+    if ('problem' in proof) problems.push(proof);
+    else if (
+      !verifyInclusion({ leafIndex, treeSize: newest.tree_size, leafHash: hash, inclusionPath: proof.inclusion_path.map(fromBase64), rootHash: fromBase64(newest.root_hash) })
+    ) {
+      problems.push({
+        leaf_index: leafIndex,
+        tree_size: newest.tree_size,
+        problem: `leaf ${leafIndex}, as its text is now, is not in the tree of the newest signed head (size ${newest.tree_size}): its inclusion proof does not lead to the signed root`,
+      });
+    }
+    const covering = firstHeadCovering(heads, leafIndex)!;
+    if (covering !== newest && !firstCovering.has(covering.tree_size)) firstCovering.set(covering.tree_size, { head: covering, leafIndex });
+  }
+
+  for (const { head, leafIndex } of firstCovering.values()) {
+    const proof = await proofOrProblem(
+      () => client.requestPublic<ConsistencyProof>(`/ledger/proofs/consistency?first=${head.tree_size}&second=${newest!.tree_size}`),
+      (message) => ({ tree_size: head.tree_size, problem: `the server gave no consistency proof from tree head ${head.tree_size}: ${message}` }),
+    );
+    if ('problem' in proof) problems.push(proof);
+    else if (
+      !verifyConsistency({
+        first: head.tree_size,
+        second: newest!.tree_size,
+        firstHash: fromBase64(head.root_hash),
+        secondHash: fromBase64(newest!.root_hash),
+        consistencyPath: proof.consistency_path.map(fromBase64),
+      })
+    ) {
+      problems.push({
+        leaf_index: leafIndex,
+        tree_size: head.tree_size,
+        problem:
+          `tree head ${head.tree_size}, the first signed over leaf ${leafIndex}, is not consistent with the newest (size ${newest!.tree_size}): ` +
+          `an entry among its first ${head.tree_size} leaves was changed or removed after it was signed`,
+      });
+    }
+  }
+
+  const relied = [...[...firstCovering.values()].map(({ head }) => head), ...(newest && report.entries_checked ? [newest] : [])];
+  report.tree_heads_checked = relied.length;
+  report.problems = [...problems, ...(await checkSignatures(client, relied, report)), ...signing];
+  report.ok = report.problems.length === 0;
+  return report;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { pidParam } from '../admin/schemas.ts';
+import { endpointPaths } from '../oidc/paths.ts';
+import { treeHeadType } from './tree-head-signature.ts';
+
+/*
+ * The shapes of the ledger's endpoints: the queries they parse, and the bodies they answer with (the admin ones
+ * are described by docs/admin-api.openapi.yaml, and the CLI reads its answers with these types). Hashes are
+ * standard base64 of 32 bytes; sizes and indexes count leaves from 0.
+ */
+
+// Query parameters arrive as text: a count of leaves is digits only (no sign, no point, no exponent), and at most
+// 15 of them keeps it an exact number.
+const leafCount = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once') })
+    .regex(/^\d{1,15}$/, `must be ${what}: a whole number, 0 or more, of at most 15 digits`);
+
+/** A query that refuses parameters it does not know, naming those it does: a misspelt one is never just ignored. */
+const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are ${Object.keys(shape).join(', ')}` : undefined,
+  });
+
+const hash = z.string().meta({ description: 'a SHA-256 hash, base64', example: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' });
+
+export const inclusionProofQuery = strictQuery({
+  leaf_index: leafCount('a leaf index').transform(Number).meta({ description: 'the leaf whose inclusion is proved' }),
+  tree_size: leafCount('a tree size').transform(Number).meta({ description: "the tree it is proved in: a signed head's tree_size" }),
+});
+
+export const consistencyProofQuery = strictQuery({
+  first: leafCount('a tree size').transform(Number).meta({ description: 'the older tree size' }),
+  second: leafCount('a tree size').transform(Number).meta({ description: 'the newer tree size, at least first' }),
+});
+
+const pageSize = (max: number, fallback: number) => {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message }).default(fallback);
+};
+
+export const entryPageQuery = strictQuery({
+  from: leafCount('a leaf index').default('0').transform(Number).meta({ description: 'the first leaf index of the page' }),
+  limit: pageSize(5000, 100).meta({ description: 'entries on the page' }),
+  pid: pidParam.optional().meta({ description: "only this citizen's entries" }),
+});
+
+export const treeHeadPageQuery = strictQuery({
+  from: leafCount('a tree size').default('0').transform(Number).meta({ description: 'the smallest tree size on the page' }),
+  limit: pageSize(1000, 100).meta({ description: 'tree heads on the page' }),
+});
+
+export const treeHead = z
+  .object({
+    tree_size: z.number().int().meta({ description: 'the number of leaves the head covers' }),
+    root_hash: hash.meta({ description: 'the Merkle tree hash (RFC 9162) of leaves 0 to tree_size - 1, base64' }),
+    timestamp: z.number().int().meta({ description: 'when it was signed, in milliseconds since the epoch' }),
+    signature: z.string().meta({
+      description:
+        `a compact JWS with typ ${treeHeadType}, signed with the key its kid names in ${endpointPaths.jwks}, ` +
+        'whose payload is the JSON object {tree_size, root_hash, timestamp}',
+    }),
+  })
+  .meta({ id: 'TreeHead', description: 'A signed tree head' });
+
+export const treeHeadPage = z.object({
+  tree_heads: z.array(treeHead).meta({ description: 'smallest tree first' }),
+  next_from: z.number().int().nullable().meta({ description: 'from of the next page; null on the last' }),
+});
+
+export const ledgerEntry = z.object({
+  leaf_index: z.number().int(),
+  entry: z.string().meta({ description: 'the entry as stored: the leaf is its UTF-8 bytes' }),
+  leaf_hash: hash.meta({ description: 'SHA-256(0x00 || entry) as stored, base64' }),
+});
+
+export const entryPage = z.object({
+  tree_size: z.number().int().meta({ description: 'the number of entries in the log now' }),
+  entries: z.array(ledgerEntry).meta({ description: 'in leaf order; a deleted row is simply absent' }),
+  next_from: z.number().int().nullable().meta({ description: 'from of the next page; null on the last' }),
+});
+
+export const inclusionProof = z.object({
+  leaf_index: z.number().int(),
+  tree_size: z.number().int(),
+  leaf_hash: hash,
+  inclusion_path: z.array(hash).meta({ description: 'PATH(leaf_index, D[tree_size]) of RFC 9162, the leaf’s sibling first' }),
+});
+
+export const consistencyProofBody = z.object({
+  first: z.number().int(),
+  second: z.number().int(),
+  consistency_path: z.array(hash).meta({ description: 'PROOF(first, D[second]) of RFC 9162' }),
+});
+
+export type TreeHeadBody = z.infer<typeof treeHead>;
+export type TreeHeadPage = z.infer<typeof treeHeadPage>;
+export type EntryPage = z.infer<typeof entryPage>;
+export type InclusionProof = z.infer<typeof inclusionProof>;
+export type ConsistencyProof = z.infer<typeof consistencyProofBody>;
