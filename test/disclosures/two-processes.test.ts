@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
+import { runCli } from '../support/cli.ts';
 import { postgresServerUrl } from '../support/database.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startServerProcess } from '../support/server-process.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, testAdminToken } from '../support/server.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!postgresServerUrl)('two server processes appending to one ledger on PostgreSQL', () => {
-  it('number their entries without gaps or duplicates, each hashed from its own text', async () => {
+  it('number their entries without gaps or duplicates, and the log verifies', async () => {
     const first = await startTestServer();
     cleanups.push(() => first.dispose());
     const second = await startServerProcess({ databaseUrl: first.testDatabase.databaseUrl!, issuer: first.issuer });
@@ -46,5 +47,10 @@ describe.skipIf(!postgresServerUrl)('two server processes appending to one ledge
     }
     const disclosures = rows.filter((row) => row.entry.includes(citizen.pid) && row.entry.includes('"userinfo"'));
     expect(disclosures).toHaveLength(calls);
+
+    // The whole log, against a head signed over all of it, with both processes' signers running.
+    const verified = await runCli(['ledger', 'verify'], { ISSUER: first.issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: first.testDatabase.dataDir });
+    expect(verified.stderr).toBe('');
+    expect(verified.status).toBe(0);
   });
 });
