@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { adminRoutes } from './admin/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDependencies): Koa {
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
     deviceRoutes({ db: deps.db }),
     ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    auditRoutes({ db: deps.db, adminToken: deps.adminToken }),
     historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
     volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
     notificationStreamRoutes({ db: deps.db, live: deps.liveNotifications }),

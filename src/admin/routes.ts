@@ -19,9 +19,14 @@ import {
   enrolmentCodeBody,
   keyRotation,
   relyingPartyCredentials,
+  rotateSecretBody,
+  rotateSecretParams,
+  secretRotation,
 } from './schemas.ts';
+import { defaultGraceSeconds, parseGrace, rotateClientSecret } from '../agencies/secret-rotation.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
 
 const notJson = 'invalid_request: the body is not JSON sent as application/json, or a field is missing or wrong';
 
@@ -78,6 +83,18 @@ const rotateKeys = declareRoute(adminApi, {
   responses: { 200: { description: 'Rotated', body: keyRotation } },
 });
 
+const rotateSecret = declareRoute(adminApi, {
+  method: 'post',
+  path: '/systems/:clientId/secret',
+  summary: "Give a system a new client secret; the previous one keeps working for a grace window (1 day by default, at most 7)",
+  request: { params: rotateSecretParams, body: rotateSecretBody },
+  responses: {
+    200: { description: 'Rotated: the new secret, shown this once', body: secretRotation },
+    400: 'invalid_request: the grace is not a duration of 0 to 7 days, or the system is a public client (it has no secret)',
+    404: 'not_found: no system with this client_id',
+  },
+});
+
 /** The admin API the CLI talks to while the server owns the database (as kcadm does with Keycloak). */
 export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; providers: ProviderHost }): Router {
   const { db } = deps;
@@ -87,8 +104,21 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
 
   router.post(createRelyingParty.path, async (ctx) => {
     const body = createRelyingParty.request.body.parse(await readJsonBody(ctx));
+    // The registration and its audit record are one transaction. No secret or API key is recorded.
+    const created = await db.transaction().execute(async (trx) => {
+      const credentials = await createApprovedRelyingParty(trx, body);
+      const { clientSecret: _secret, apiKey: _apiKey, ...shown } = credentials;
+      await recordAuditEvent(trx, {
+        actor: { kind: 'admin_token' },
+        action: 'relying_party.create',
+        target: { kind: 'relying_party', id: credentials.clientId },
+        after: { ...shown, name: body.name, nameEn: body.nameEn ?? body.name, publicClient: credentials.clientSecret === undefined },
+        requestId: requestIdOf(ctx),
+      });
+      return credentials;
+    });
     ctx.status = 201;
-    ctx.body = await createApprovedRelyingParty(db, body);
+    ctx.body = created;
   });
 
   router.get(pageOfCitizens.path, async (ctx) => {
@@ -105,12 +135,50 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
 
   router.post(issueCode.path, async (ctx) => {
     const { pid } = issueCode.request.body.parse(await readJsonBody(ctx));
+    // The code and its audit record in one transaction; the record holds the expiry, never the code.
+    const issued = await db.transaction().execute(async (trx) => {
+      const result = await issueEnrolmentCode(trx, pid);
+      await recordAuditEvent(trx, {
+        actor: { kind: 'admin_token' },
+        action: 'enrolment_code.issue',
+        target: { kind: 'citizen', id: pid },
+        after: { expiresAt: result.expiresAt },
+        requestId: requestIdOf(ctx),
+      });
+      return result;
+    });
     ctx.status = 201;
-    ctx.body = await issueEnrolmentCode(db, pid);
+    ctx.body = issued;
+  });
+
+  router.post(rotateSecret.path, async (ctx) => {
+    const { clientId } = rotateSecret.request.params.parse(ctx.params);
+    const body = rotateSecret.request.body.parse(await readJsonBody(ctx));
+    const graceSeconds = body.graceSeconds ?? (body.grace === undefined ? defaultGraceSeconds : parseGrace(body.grace)!);
+    // The new secret and its audit record in one transaction; the record holds when the old one stops, never a secret.
+    ctx.body = await db.transaction().execute(async (trx) => {
+      const rotation = await rotateClientSecret(trx, clientId, graceSeconds);
+      await recordAuditEvent(trx, {
+        actor: { kind: 'admin_token' },
+        action: 'system.secret.rotate',
+        target: { kind: 'system', id: clientId },
+        after: { graceSeconds, previousSecretExpiresAt: rotation.previousSecretExpiresAt },
+        requestId: requestIdOf(ctx),
+      });
+      return rotation;
+    });
   });
 
   router.post(rotateKeys.path, async (ctx) => {
     const result = await rotateSigningKeys(db);
+    // Recorded just after: rotateSigningKeys commits its own transaction. Key ids only, never key material.
+    await recordAuditEvent(db, {
+      actor: { kind: 'admin_token' },
+      action: 'keys.rotate',
+      target: { kind: 'signing_keys', id: result.added.join(',') },
+      after: result,
+      requestId: requestIdOf(ctx),
+    });
     await deps.providers.reload();
     ctx.body = result;
   });

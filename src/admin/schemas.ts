@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { claimScopes } from '../oidc/scopes.ts';
+import { maxGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 
 const redirectUri = z
   .string()
@@ -80,4 +81,32 @@ export const enrolmentCode = z.object({
 export const keyRotation = z.object({
   added: z.array(z.string()).meta({ description: 'the key ids of the new keys, one per algorithm' }),
   retiredKeysPublishedUntil: z.iso.datetime().meta({ description: 'the old keys stay in the JWKS until then' }),
+});
+
+const tooLong = `is longer than 7 days (${maxGraceSeconds} seconds), the most a replaced secret may keep working: choose a shorter grace`;
+
+export const rotateSecretParams = z.object({ clientId: z.string().min(1).meta({ description: "the system's client_id" }) });
+
+export const rotateSecretBody = z
+  .object({
+    grace: z
+      .string()
+      .refine((value) => parseGrace(value) !== undefined, { message: 'must be a duration such as 0, 90s, 30m, 12h or 2d', abort: true })
+      .refine((value) => parseGrace(value)! <= maxGraceSeconds, tooLong)
+      .optional()
+      .meta({ description: 'how long the previous secret keeps working: 0, or a number with s, m, h or d (at most 7d; 1d by default)', example: '12h' }),
+    graceSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(0, 'must not be negative')
+      .max(maxGraceSeconds, tooLong)
+      .optional()
+      .meta({ description: 'the same in seconds (0 to 604800), instead of grace' }),
+  })
+  .refine((body) => body.grace === undefined || body.graceSeconds === undefined, 'send grace or graceSeconds, not both');
+
+export const secretRotation = z.object({
+  clientId: z.string(),
+  clientSecret: z.string().meta({ description: 'the new secret, shown once: only its hash is kept' }),
+  previousSecretExpiresAt: z.iso.datetime().meta({ description: 'the previous secret is accepted until then' }),
 });

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
+import { ConflictError } from '../errors.ts';
 import type { ActiveSystemsView, AgencySystemsTable, IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 
 export type ActiveSystem = Selectable<ActiveSystemsView>;
@@ -28,7 +29,9 @@ export async function insertAgencyWithSystem(
   agency: NewAgency,
   system: NewSystem,
 ): Promise<{ agencyId: string }> {
-  return db.transaction().execute(async (trx) => {
+  // Both rows or neither; inside a caller's transaction (one that records the action too), as part of it.
+  const inTransaction = <T>(work: (trx: Kysely<Schema>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  return inTransaction(async (trx) => {
     const { id } = await trx
       .insertInto('agencies')
       .values({ name_th: agency.nameTh, name_en: agency.nameEn })
@@ -61,7 +64,15 @@ export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Pr
 
 const findActiveSystemQuery = compiledOnce((db, p: { clientId: string }) => db.selectFrom('active_systems').selectAll().where('client_id', '=', p.clientId));
 
+/**
+ * Sets a system's status; false if there is no such system. Leaving 'active' records tokens_valid_after (a
+ * trigger, migration 0016), so reinstating the system does not revive the tokens issued before. Cancellation is
+ * final: a cancelled system cannot be made active or suspended again.
+ */
 export async function setSystemStatus(db: Kysely<Schema>, clientId: string, status: Status): Promise<boolean> {
+  const current = await db.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).executeTakeFirst();
+  if (!current) return false;
+  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`System ${clientId}`);
   const result = await db
     .updateTable('agency_systems')
     .set({ status, updated_at: new Date() })
@@ -70,7 +81,11 @@ export async function setSystemStatus(db: Kysely<Schema>, clientId: string, stat
   return result.numUpdatedRows > 0n;
 }
 
+/** As setSystemStatus, for an agency and so all its systems at once. */
 export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, status: Status): Promise<boolean> {
+  const current = await db.selectFrom('agencies').select('status').where('id', '=', agencyId).executeTakeFirst();
+  if (!current) return false;
+  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`Agency ${agencyId}`);
   const result = await db
     .updateTable('agencies')
     .set({ status, updated_at: new Date() })
@@ -78,3 +93,6 @@ export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, stat
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+const cancellationIsFinal = (what: string) =>
+  new ConflictError('cancelled', `${what} is cancelled, and cancellation is final: register the agency again instead.`);

@@ -8,8 +8,10 @@ import { citizenCommand, keysCommand, rpCommand } from './commands/admin-command
 import { migrateCommand, seedCommand } from './commands/database-commands.ts';
 import { serveCommand } from './commands/serve.ts';
 import { deviceCommand, enrolmentCodeCommand } from './commands/device-commands.ts';
+import { auditCommand } from './commands/audit-commands.ts';
 import { historyCommand } from './commands/history-commands.ts';
 import { ledgerCommand } from './commands/ledger-commands.ts';
+import { systemCommand } from './commands/system-commands.ts';
 
 const usage = `Usage: thaid-emulator <command> [options]
 
@@ -26,9 +28,12 @@ Talk to the running server's admin API (found through ISSUER):
   citizen show PID [--json]
   citizen list [--limit N] [--after PID] [--json]
   keys rotate [--json]
+  system rotate-secret CLIENT_ID [--grace 1d] [--json]
+                              a new client secret, shown once; the previous one works for the grace (0 to 7d)
   enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
   history PID [--limit N] [--json]    the citizen's history, newest first: disclosures and events
   ledger verify [--pid PID] [--json]  check the disclosure ledger (or one citizen's entries) against its signed heads
+  audit list [--since T] [--actor PID] [--json]   actions taken through the admin API, newest first
 
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
@@ -70,6 +75,10 @@ async function run(argv: string[]): Promise<void> {
       return historyCommand(config, rest);
     case 'ledger':
       return ledgerCommand(config, rest);
+    case 'audit':
+      return auditCommand(config, rest);
+    case 'system':
+      return systemCommand(config, rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${usage}`);
   }

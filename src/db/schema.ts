@@ -23,6 +23,8 @@ export interface OidcPayloadsTable {
   user_code: string | null;
   expires_at: NullableTimestamp;
   consumed_at: NullableTimestamp;
+  /** When the payload was stored, by the database's clock (migration 0016). */
+  created_at: Timestamp;
 }
 
 export interface SigningKeysTable {
@@ -47,6 +49,8 @@ export interface AgenciesTable {
   status: Defaulted<Status>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set when the agency stops being active: tokens stored before it are refused (migration 0016). */
+  tokens_valid_after: NullableTimestamp;
 }
 
 export interface AgencySystemsTable {
@@ -66,6 +70,11 @@ export interface AgencySystemsTable {
   id_token_alg: Defaulted<IdTokenAlg>;
   /** sha256 of the API key its requests may carry; null for systems registered before keys were issued. */
   api_key_hash: string | null;
+  /** The secret replaced by the last rotation, accepted until previous_secret_expires_at (migration 0016). */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  /** Set when the system stops being active: tokens stored before it are refused (migration 0016). */
+  tokens_valid_after: NullableTimestamp;
 }
 
 /** 'thaid' behaves as the real service does; 'strict' as the standards are written (README, "Compatibility"). */
@@ -76,6 +85,8 @@ export type IdTokenAlg = 'RS256' | 'ES256';
 export interface ActiveSystemsView extends AgencySystemsTable {
   agency_name_th: string;
   agency_name_en: string;
+  /** previous_secret_hash while it is still accepted, by the database's clock (migration 0016). */
+  live_previous_secret_hash: string | null;
 }
 
 export interface CitizensTable {
@@ -197,6 +208,24 @@ export interface LedgerSubtreesTable {
   hash: ColumnType<Uint8Array, Uint8Array, never>;
 }
 
+/**
+ * One action recorded in the audit log (migration 0015): never changed or removed. actor_kind is 'admin_token'
+ * for now; later a member of staff or an agency's administrator, with their citizen ID and role.
+ */
+export interface AuditEventsTable {
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actor_kind: ColumnType<string, string, never>;
+  actor_pid: ColumnType<string | null, string | null | undefined, never>;
+  actor_role: ColumnType<string | null, string | null | undefined, never>;
+  action: ColumnType<string, string, never>;
+  target_kind: ColumnType<string, string, never>;
+  target_id: ColumnType<string, string, never>;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  request_id: ColumnType<string | null, string | null | undefined, never>;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   oidc_payloads: OidcPayloadsTable;
@@ -215,4 +244,5 @@ export interface Schema {
   ledger_entries: LedgerEntriesTable;
   ledger_tree_heads: LedgerTreeHeadsTable;
   ledger_subtrees: LedgerSubtreesTable;
+  audit_events: AuditEventsTable;
 }

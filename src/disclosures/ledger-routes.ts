@@ -12,6 +12,7 @@ import { MissingLeafError, ledgerSubtrees } from './ledger-subtrees.ts';
 import { consistencyProof, inclusionPath } from './merkle.ts';
 import { base64, treeHeadStatement } from './tree-head-signature.ts';
 import { signTreeHead } from './tree-heads.ts';
+import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
 import { entriesFrom, newestTreeHead, treeHeadsFrom, type StoredTreeHead } from './tree-queries.ts';
 
 /*
@@ -80,7 +81,16 @@ export function ledgerAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string
   });
 
   router.post(signNow.path, async (ctx) => {
-    ctx.body = treeHeadBody(await signTreeHead(db));
+    const head = treeHeadBody(await signTreeHead(db));
+    // Recorded just after the head is stored (or found already signed for this size).
+    await recordAuditEvent(db, {
+      actor: { kind: 'admin_token' },
+      action: 'ledger.tree_head.sign',
+      target: { kind: 'ledger_tree_head', id: String(head.tree_size) },
+      after: { tree_size: head.tree_size, root_hash: head.root_hash, timestamp: head.timestamp },
+      requestId: requestIdOf(ctx),
+    });
+    ctx.body = head;
   });
 
   return router;

@@ -43,6 +43,19 @@ interface Upsert {
   expiresIn: number | null;
 }
 
+/**
+ * Reinstatement does not revive tokens: a token or code stored no later than its system's, or its agency's, last
+ * suspension or cancellation (tokens_valid_after, migration 0016) is not found, as if it had expired, and every
+ * endpoint refuses it as it refuses an unknown one (userinfo invalid_token, introspection active false, the
+ * refresh and code grants invalid_grant). Part of the lookup itself, so it costs no statement of its own; both
+ * moments are the database's clock.
+ */
+const storedBeforeItsSystemStopped = sql<boolean>`(
+  oidc_payloads.model in ('AccessToken', 'RefreshToken', 'AuthorizationCode') and exists (
+    select 1 from agency_systems s join agencies a on a.id = s.agency_id
+    where s.client_id = oidc_payloads.client_id
+      and oidc_payloads.created_at <= greatest(s.tokens_valid_after, a.tokens_valid_after)))`;
+
 const findBy = (column: 'id' | 'uid' | 'user_code') =>
   compiledOnce((db, k: Key) =>
     db
@@ -51,6 +64,7 @@ const findBy = (column: 'id' | 'uid' | 'user_code') =>
       .where('model', '=', k.model)
       .where(column, '=', k.value)
       .where(live)
+      .where(sql<boolean>`not ${storedBeforeItsSystemStopped}`)
       .limit(1),
   );
 

@@ -12,6 +12,7 @@ export const extraClientFields = [
   'purpose',
   'wire_profile',
   'api_key_hash',
+  'previous_secret_hash',
 ] as const;
 
 /** The columns of an active system that its client metadata is made of. */
@@ -29,6 +30,7 @@ export const clientColumns = [
   'wire_profile',
   'id_token_alg',
   'api_key_hash',
+  'live_previous_secret_hash',
 ] as const;
 export type ClientFields = Pick<ActiveSystem, (typeof clientColumns)[number]>;
 
@@ -56,5 +58,7 @@ export function clientMetadata(system: ClientFields): AdapterPayload {
     purpose: system.purpose,
     wire_profile: system.wire_profile,
     api_key_hash: system.api_key_hash,
+    // The secret a rotation replaced, only while it is still accepted (the view decides, by the database's clock).
+    previous_secret_hash: system.live_previous_secret_hash,
   };
 }

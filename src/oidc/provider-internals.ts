@@ -154,13 +154,17 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
 
 /**
  * Client secrets are stored hashed; a client's metadata carries the hash as client_secret (see
- * client-metadata.ts). Relies on: client_secret_basic and client_secret_post authentication call
- * Client#compareClientSecret (an undocumented method) with the secret sent; client_secret_jwt, which would need
- * the secret itself, is not enabled. Test: test/oidc/discovery-and-endpoints.test.ts, "the token endpoint".
+ * client-metadata.ts), and, for a grace window after a rotation, the replaced secret's hash as
+ * previous_secret_hash (present only while it is still accepted). Relies on: client_secret_basic and
+ * client_secret_post authentication call Client#compareClientSecret (an undocumented method) with the secret
+ * sent; client_secret_jwt, which would need the secret itself, is not enabled. Tests:
+ * test/oidc/discovery-and-endpoints.test.ts, "the token endpoint"; test/agencies/secret-rotation.test.ts.
  */
 function compareHashedSecrets(provider: Provider): void {
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
-    return this.clientSecret !== undefined && credentialMatches(actual, this.clientSecret);
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string; [key: string]: unknown }, actual: string) {
+    if (this.clientSecret !== undefined && credentialMatches(actual, this.clientSecret)) return true;
+    const previous = this['previous_secret_hash'];
+    return typeof previous === 'string' && credentialMatches(actual, previous);
   };
 }
 

@@ -21,11 +21,11 @@ function tokenRequest(rp: CreatedRelyingParty) {
 }
 
 describe.each([
-  ['a suspended system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'suspended')],
-  ['a cancelled system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'cancelled')],
-  ['a system of a suspended agency', (rp: CreatedRelyingParty) => setAgencyStatus(server.database.db, rp.agencyId, 'suspended')],
-])('%s, set in the database', (_, suspend) => {
-  it('gets invalid_client at once on every endpoint, and works again when reinstated', async () => {
+  ['a suspended system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'suspended'), true],
+  ['a cancelled system', (rp: CreatedRelyingParty) => setSystemStatus(server.database.db, rp.clientId, 'cancelled'), false],
+  ['a system of a suspended agency', (rp: CreatedRelyingParty) => setAgencyStatus(server.database.db, rp.agencyId, 'suspended'), true],
+])('%s, set in the database', (_, suspend, reinstatable) => {
+  it('gets invalid_client at once on every endpoint, and works again when reinstated (cancellation is final)', async () => {
     const rp = await createRelyingParty(server);
     expect((await tokenRequest(rp).expect(400)).body.error).toBe('invalid_grant');
 
@@ -47,6 +47,11 @@ describe.each([
     expect(page.headers.location).toBeUndefined();
     expect(page.text).toContain('suspended or cancelled');
 
+    if (!reinstatable) {
+      await expect(setSystemStatus(server.database.db, rp.clientId, 'active')).rejects.toThrow(/cancellation is final/);
+      expect((await tokenRequest(rp).expect(401)).body.error).toBe('invalid_client');
+      return;
+    }
     await setSystemStatus(server.database.db, rp.clientId, 'active');
     await setAgencyStatus(server.database.db, rp.agencyId, 'active');
     expect((await tokenRequest(rp).expect(400)).body.error).toBe('invalid_grant');

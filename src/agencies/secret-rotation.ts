@@ -1,0 +1,60 @@
+import { sql, type Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { hashCredential, newClientSecret } from './client-credentials.ts';
+
+/** The longest a replaced secret keeps working: long enough to deploy the new one, short enough to matter. */
+export const maxGraceSeconds = 7 * 24 * 60 * 60;
+export const defaultGraceSeconds = 24 * 60 * 60;
+
+const units: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A grace window written as 0, 90s, 30m, 12h or 2d; undefined for anything else. */
+export function parseGrace(text: string): number | undefined {
+  const match = /^\s*(\d{1,9})\s*([smhd]?)\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase();
+  if (unit === '' && match[1] !== '0') return undefined;
+  return Number(match[1]) * (units[unit] ?? 1);
+}
+
+export interface SecretRotation {
+  clientId: string;
+  /** Shown once; only its hash is kept. */
+  clientSecret: string;
+  /** The previous secret is accepted until then (now, for no grace). */
+  previousSecretExpiresAt: string;
+}
+
+/**
+ * Gives a confidential system a new secret. The secret it replaces keeps working for `graceSeconds` (by the
+ * database's clock); one replaced earlier stops at once. A public client has no secret to rotate.
+ */
+export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, graceSeconds: number): Promise<SecretRotation> {
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
+    throw new InvalidRequestError(`The grace window must be 0 to ${maxGraceSeconds} seconds (7 days).`);
+  }
+  const system = await db
+    .selectFrom('agency_systems')
+    .select(['client_secret_hash', 'token_endpoint_auth_method'])
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  if (!system) throw new NotFoundError(`No system with client_id ${clientId}.`);
+  if (system.token_endpoint_auth_method === 'none' || system.client_secret_hash === null) {
+    throw new InvalidRequestError(`System ${clientId} is a public client: it has no secret to rotate (it signs in with PKCE alone).`);
+  }
+  const clientSecret = newClientSecret();
+  const updated = await db
+    .updateTable('agency_systems')
+    .set((eb) => ({
+      previous_secret_hash: eb.ref('client_secret_hash'),
+      previous_secret_expires_at: sql<Date>`now() + make_interval(secs => ${graceSeconds})`,
+      client_secret_hash: hashCredential(clientSecret),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('client_id', '=', clientId)
+    .where('client_secret_hash', 'is not', null)
+    .returning('previous_secret_expires_at')
+    .executeTakeFirstOrThrow();
+  return { clientId, clientSecret, previousSecretExpiresAt: new Date(updated.previous_secret_expires_at!).toISOString() };
+}
