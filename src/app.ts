@@ -1,7 +1,9 @@
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { adminRoutes } from './admin/routes.ts';
+import { agencyAdminRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { staffRoutes } from './staff/routes.ts';
 import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
@@ -47,10 +49,12 @@ export function createApp(deps: AppDependencies): Koa {
   const routers = [
     healthRoutes(deps.db),
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
+    agencyAdminRoutes({ db: deps.db, adminToken: deps.adminToken }),
     loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
     deviceRoutes({ db: deps.db }),
     ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
     auditRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    staffRoutes({ db: deps.db, adminToken: deps.adminToken }),
     historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
     volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
     notificationStreamRoutes({ db: deps.db, live: deps.liveNotifications }),

@@ -14,6 +14,7 @@ import { loginPagePath } from './login/paths.ts';
 import { LoginChanges } from './login/events.ts';
 import { LiveNotifications } from './notifications/live.ts';
 import { expireOverdue } from './login/queries.ts';
+import { applyDueStatusChanges } from './agencies/status-changes.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
 import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
@@ -29,7 +30,7 @@ export interface RunningServer {
   database: Database;
   providers: ProviderHost;
   demo: DemoSeedResult;
-  /** The periodic clean-up, run now: expired rows go, and retired signing keys stop being published. */
+  /** The periodic clean-up, run now: expired rows go, retired signing keys stop being published, due status changes are applied. */
   maintain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,6 +53,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   await ensureKeys(db);
+  // Scheduled suspensions and cancellations that fell due while the server was down (they took effect then already).
+  await applyDueStatusChanges(db);
   const demo = await seedDemoDataOnFirstStart(db, { registrySeed: config.registrySeed, count: config.demoCitizens });
   const adminToken = ensureAdminToken(config.dataDir, config.adminToken);
   const pairwiseSalt = await getOrCreateSetting(db, 'pairwise_salt', () => randomBytes(32).toString('base64url'));
@@ -89,6 +92,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
 
   const maintain = async () => {
     await Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db), signingKeys.refreshIfDue(providers)]);
+    // Scheduled status changes took effect when due (the active_systems view); this applies them for good.
+    await applyDueStatusChanges(db);
   };
   const cleanup = setInterval(() => {
     maintain().catch((error) => logger.warn({ err: error }, 'periodic clean-up failed'));

@@ -12,6 +12,8 @@ import { auditCommand } from './commands/audit-commands.ts';
 import { historyCommand } from './commands/history-commands.ts';
 import { ledgerCommand } from './commands/ledger-commands.ts';
 import { systemCommand } from './commands/system-commands.ts';
+import { agencyCommand } from './commands/agency-commands.ts';
+import { staffCommand } from './commands/staff-commands.ts';
 
 const usage = `Usage: thaid-emulator <command> [options]
 
@@ -30,10 +32,18 @@ Talk to the running server's admin API (found through ISSUER):
   keys rotate [--json]
   system rotate-secret CLIENT_ID [--grace 1d] [--json]
                               a new client secret, shown once; the previous one works for the grace (0 to 7d)
+  system list|show CLIENT_ID [--json]        agency list|show AGENCY_ID [--json]
+  system|agency suspend|cancel ID --reason R --notice before|after [--effective-at ISO] [--json]
+  system|agency reinstate ID --reason R [--json]
+                              with a written notice to the agency; cancellation is final; notice before
+                              delivers it now and makes the change at --effective-at (a future time)
   enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
   history PID [--limit N] [--json]    the citizen's history, newest first: disclosures and events
   ledger verify [--pid PID] [--json]  check the disclosure ledger (or one citizen's entries) against its signed heads
   audit list [--since T] [--actor PID] [--json]   actions taken through the admin API, newest first
+  staff add --pid PID --role ROLE [--json]        make a citizen DOPA staff: ROLE is reviewer, approver or administrator
+  staff list [--role ROLE] [--json]               the staff and their roles
+  staff remove --pid PID --role ROLE [--json]     take a role away (the grant is kept, revoked)
 
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
@@ -79,6 +89,10 @@ async function run(argv: string[]): Promise<void> {
       return auditCommand(config, rest);
     case 'system':
       return systemCommand(config, rest);
+    case 'agency':
+      return agencyCommand(config, rest);
+    case 'staff':
+      return staffCommand(config, rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${usage}`);
   }

@@ -226,6 +226,41 @@ export interface AuditEventsTable {
   request_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
+export type StaffRole = 'reviewer' | 'approver' | 'administrator';
+
+/**
+ * A staff role granted to a citizen (migration 0017). Rows are never deleted: removing a role sets revoked_at and
+ * revoked_by. granted_by and revoked_by are 'admin_token' or the citizen ID of a member of staff.
+ */
+export interface StaffRolesTable {
+  id: ColumnType<string, never, never>;
+  pid: ColumnType<string, string, never>;
+  role: ColumnType<StaffRole, StaffRole, never>;
+  granted_at: ColumnType<Date, Date | string | undefined, never>;
+  granted_by: ColumnType<string, string, never>;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+}
+
+/**
+ * A written notice of a status change to an agency or one of its systems (migration 0018): its inbox. With
+ * applied_at null and effective_at ahead, it is a scheduled change still to apply.
+ */
+export interface AgencyNoticesTable {
+  id: Generated<string>;
+  agency_id: string;
+  client_id: string | null;
+  kind: AgencyNoticeKind;
+  reason: string;
+  notice: 'before' | 'after';
+  effective_at: ColumnType<Date, Date | string, never>;
+  delivered_at: Timestamp;
+  created_at: Timestamp;
+  applied_at: NullableTimestamp;
+}
+
+export type AgencyNoticeKind = 'suspension' | 'cancellation' | 'reinstatement';
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   oidc_payloads: OidcPayloadsTable;
@@ -245,4 +280,6 @@ export interface Schema {
   ledger_tree_heads: LedgerTreeHeadsTable;
   ledger_subtrees: LedgerSubtreesTable;
   audit_events: AuditEventsTable;
+  agency_notices: AgencyNoticesTable;
+  staff_roles: StaffRolesTable;
 }

@@ -165,3 +165,17 @@ export async function transition(db: Db, id: string, from: LoginStatus, to: Logi
     .select(loginColumns)
     .executeTakeFirst();
 }
+
+/**
+ * Ends the open transactions of a system, or of every system of an agency, that stops being active (suspended or
+ * cancelled): the status change's transition, in the change's own transaction.
+ */
+export async function withdrawOpenLogins(db: Db, of: { clientId: string } | { agencyId: string }): Promise<number> {
+  const { from, to } = loginTransitions.withdraw;
+  let query = db.updateTable('login_transactions').set({ status: to, decided_at: sql`now()` }).where('status', 'in', from);
+  query =
+    'clientId' in of
+      ? query.where('client_id', '=', of.clientId)
+      : query.where('client_id', 'in', db.selectFrom('agency_systems').select('client_id').where('agency_id', '=', of.agencyId));
+  return Number((await query.executeTakeFirst()).numUpdatedRows);
+}

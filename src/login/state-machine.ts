@@ -6,7 +6,8 @@ import type { LoginStatus } from '../db/schema.ts';
  *   pending ──scan──▶ scanned ──approve──▶ approved
  *      │                 ├─────deny─────▶ denied
  *      ├──── expire ─────┼──────────────▶ expired     (by the clock)
- *      └──── cancel ─────┴──────────────▶ cancelled   (by the browser, or by a new enrolment of the device)
+ *      └──── cancel ─────┴──────────────▶ cancelled   (by the browser, by a new enrolment of the device, or by
+ *                                                       the suspension or cancellation of the system or agency)
  *
  * Each transition names who may cause it, what it writes, and the hooks that run after it. A transition and its
  * hooks' writes are one statement (the device's in device-steps.ts, the browser's and the clock's in queries.ts),
@@ -15,7 +16,7 @@ import type { LoginStatus } from '../db/schema.ts';
  */
 
 /** Who causes a transition. */
-export type Actor = 'browser' | 'device' | 'clock' | 'enrolment';
+export type Actor = 'browser' | 'device' | 'clock' | 'enrolment' | 'status_change';
 
 /** What runs after a transition, in its statement. */
 export type LoginHook =
@@ -53,6 +54,8 @@ export const loginTransitions = {
   cancel: { from: ['pending', 'scanned'], to: 'cancelled', by: 'browser', writes: 'when it ended', hooks: [] },
   /** Made by the trigger of migration 0007 when a new enrolment revokes the device that scanned it (a pending one has none). */
   supersede: { from: ['scanned'], to: 'cancelled', by: 'enrolment', writes: 'when it ended', hooks: [] },
+  /** The system or its agency was suspended or cancelled (src/agencies/status-changes.ts): its open sign-ins end. */
+  withdraw: { from: ['pending', 'scanned'], to: 'cancelled', by: 'status_change', writes: 'when it ended', hooks: [] },
 } as const satisfies Record<string, LoginTransition>;
 
 export type LoginTransitionName = keyof typeof loginTransitions;

@@ -4,12 +4,60 @@ import type { Config } from '../../config/config.ts';
 import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
 import { print } from '../output.ts';
+import { describeChange, describeNotice, statusChangeBody, statusVerbs, type Notice, type StatusChange, type StatusVerb } from './status-options.ts';
 
-const usage = 'Usage: system rotate-secret CLIENT_ID [--grace 1d] [--json] (CLIENT_ID first)   (grace: 0, or a number with s, m, h or d; at most 7d)';
+const usage = `Usage: system rotate-secret CLIENT_ID [--grace 1d] [--json] (CLIENT_ID first)   (grace: 0, or a number with s, m, h or d; at most 7d)
+       system list [--json]
+       system show CLIENT_ID [--json]
+       system suspend|cancel CLIENT_ID --reason R --notice before|after [--effective-at ISO] [--json]
+       system reinstate CLIENT_ID --reason R [--json]
+  (notice before: the notice now, the change at --effective-at, a future time; after: the change at once)`;
 
-/** thaid-emulator system rotate-secret CLIENT_ID [--grace DURATION] [--json] */
+interface System {
+  clientId: string;
+  agencyId: string;
+  agencyNameEn: string;
+  name: string;
+  status: string;
+  agencyStatus: string;
+  active: boolean;
+}
+
+/** thaid-emulator system rotate-secret|list|show|suspend|reinstate|cancel */
 export async function systemCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
+  if (sub === 'list') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+    const { systems } = await new AdminClient(config).request<{ systems: System[] }>('GET', '/systems');
+    print(values.json, { systems }, () =>
+      systems.length
+        ? systems.map((s) => `${s.clientId}  ${s.status.padEnd(9)}  agency ${s.agencyStatus}${s.active ? '' : ' (not active)'}  ${s.name} (${s.agencyNameEn})`).join('\n')
+        : 'No systems.',
+    );
+    return;
+  }
+  if (sub === 'show' || (sub && sub in statusVerbs)) {
+    const [clientId, ...options] = rest;
+    if (!clientId || /^--(reason|notice|effective-at|json)(=|$)/.test(clientId)) throw new CliError(usage);
+    const path = `/systems/${encodeURIComponent(clientId)}`;
+    if (sub === 'show') {
+      const { values } = parseArgs({ args: options, options: { json: { type: 'boolean' } } });
+      const system = await new AdminClient(config).request<System & { notices: Notice[] }>('GET', path);
+      print(values.json, system, () =>
+        [
+          `System ${system.clientId}: ${system.name}, ${system.status}${system.active ? '' : ' (not active)'}`,
+          `  agency ${system.agencyId} (${system.agencyNameEn}), ${system.agencyStatus}`,
+          system.notices.length ? 'Notices (newest first):' : 'No notices.',
+          ...system.notices.map(describeNotice),
+        ].join('\n'),
+      );
+      return;
+    }
+    const { json, body } = statusChangeBody(sub as StatusVerb, options, usage);
+    const change = await new AdminClient(config).request<StatusChange>('POST', `${path}/status`, body);
+    print(json, change, () => describeChange(change));
+    return;
+  }
   if (sub !== 'rotate-secret') throw new CliError(usage);
   // The client id comes first, taken as it is: a generated one may start with "-".
   const [clientId, ...options] = rest;

@@ -1,0 +1,218 @@
+import { sql, type Kysely } from 'kysely';
+import { recordAuditEvent } from '../audit/record.ts';
+import type { AgencyNoticeKind, Schema, Status } from '../db/schema.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { withdrawOpenLogins } from '../login/queries.ts';
+import { setAgencyStatus, setSystemStatus } from './queries.ts';
+
+/*
+ * Suspending, cancelling and reinstating an agency or one of its systems, each with a written notice to the agency
+ * (agency_notices, migration 0018). With notice 'after' the change is made at once and its notice delivered with it;
+ * with notice 'before' the notice is delivered now and the change is scheduled for effectiveAt: the active_systems
+ * view leaves the system out from that moment, and applyDueStatusChanges (the server's maintenance) applies it.
+ * Every change, and every scheduling, records an audit event in its own transaction, and a system that stops being
+ * active has its open sign-ins cancelled in that transaction.
+ */
+
+export type StatusTarget = { kind: 'agency' | 'system'; id: string };
+
+export interface StatusChangeRequest {
+  status: Status;
+  reason: string;
+  /** Required for a suspension or cancellation; a reinstatement's notice comes with it. */
+  notice?: 'before' | 'after' | undefined;
+  /** With notice 'before': when the change takes effect (in the future). */
+  effectiveAt?: string | undefined;
+}
+
+const noticeKind: Record<Status, AgencyNoticeKind> = { suspended: 'suspension', cancelled: 'cancellation', active: 'reinstatement' };
+const statusOfKind: Record<AgencyNoticeKind, Status> = { suspension: 'suspended', cancellation: 'cancelled', reinstatement: 'active' };
+const verb: Record<Status, string> = { suspended: 'suspend', cancelled: 'cancel', active: 'reinstate' };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const describe = (t: StatusTarget) => (t.kind === 'agency' ? `Agency ${t.id}` : `System ${t.id}`);
+
+async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ status: Status; agencyId: string } | undefined> {
+  if (target.kind === 'agency') {
+    if (!uuidPattern.test(target.id)) return undefined;
+    const row = await db.selectFrom('agencies').select(['status', 'id']).where('id', '=', target.id).forUpdate().executeTakeFirst();
+    return row && { status: row.status, agencyId: row.id };
+  }
+  const row = await db.selectFrom('agency_systems').select(['status', 'agency_id']).where('client_id', '=', target.id).forUpdate().executeTakeFirst();
+  return row && { status: row.status, agencyId: row.agency_id };
+}
+
+/** The status itself, and the open sign-ins ended when the target stops being active. */
+async function apply(trx: Kysely<Schema>, target: StatusTarget, status: Status): Promise<void> {
+  if (target.kind === 'system') await setSystemStatus(trx, target.id, status);
+  else await setAgencyStatus(trx, target.id, status);
+  if (status !== 'active') await withdrawOpenLogins(trx, target.kind === 'system' ? { clientId: target.id } : { agencyId: target.id });
+}
+
+export type AgencyNotice = Awaited<ReturnType<typeof listNotices>>[number];
+
+const noticeColumns = [
+  'id',
+  'agency_id as agencyId',
+  'client_id as clientId',
+  'kind',
+  'reason',
+  'notice',
+  'effective_at as effectiveAt',
+  'delivered_at as deliveredAt',
+  'applied_at as appliedAt',
+] as const;
+
+/** Changes (or schedules a change of) the status of an agency or system; throws NotFoundError or ConflictError. */
+export async function changeStatus(db: Kysely<Schema>, target: StatusTarget, request: StatusChangeRequest, requestId: string | null) {
+  return db.transaction().execute(async (trx) => {
+    const current = await currentOf(trx, target);
+    if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
+    if (current.status === 'cancelled') {
+      throw new ConflictError('cancelled', `${describe(target)} is cancelled, and cancellation is final: register the agency again instead.`);
+    }
+    if (current.status === request.status) throw new ConflictError('no_change', `${describe(target)} is already ${request.status}.`);
+    const scheduled = request.notice === 'before';
+    if (scheduled) {
+      const pending = await trx
+        .selectFrom('agency_notices')
+        .select(['kind', 'effective_at'])
+        .where('applied_at', 'is', null)
+        .where(target.kind === 'system' ? 'client_id' : 'agency_id', '=', target.id)
+        .$if(target.kind === 'agency', (q) => q.where('client_id', 'is', null))
+        .executeTakeFirst();
+      if (pending) {
+        throw new ConflictError(
+          'change_scheduled',
+          `${describe(target)} already has a ${pending.kind} scheduled for ${pending.effective_at.toISOString()}; wait until it takes effect.`,
+        );
+      }
+    } else {
+      await apply(trx, target, request.status);
+    }
+    const notice = await trx
+      .insertInto('agency_notices')
+      .values({
+        agency_id: current.agencyId,
+        client_id: target.kind === 'system' ? target.id : null,
+        kind: noticeKind[request.status],
+        reason: request.reason,
+        notice: request.notice ?? 'after',
+        effective_at: scheduled ? request.effectiveAt! : sql<Date>`now()`,
+        applied_at: scheduled ? null : sql<Date>`now()`,
+      })
+      .returning(noticeColumns)
+      .executeTakeFirstOrThrow();
+    await recordAuditEvent(trx, {
+      actor: { kind: 'admin_token' },
+      action: `${target.kind}.${verb[request.status]}${scheduled ? '.schedule' : ''}`,
+      target: { kind: target.kind, id: target.id },
+      before: { status: current.status },
+      after: {
+        status: scheduled ? current.status : request.status,
+        ...(scheduled ? { scheduledStatus: request.status } : {}),
+        reason: request.reason,
+        notice: notice.notice,
+        noticeId: notice.id,
+        effectiveAt: notice.effectiveAt,
+      },
+      requestId,
+    });
+    return { target, previousStatus: current.status, status: scheduled ? current.status : request.status, scheduled, notice };
+  });
+}
+
+/**
+ * Applies the scheduled changes that are due (the server's maintenance, and its start): each in its own
+ * transaction with its audit record. A change the target has since made pointless (already in that status, or
+ * cancelled) is marked applied without effect. Returns how many were applied.
+ */
+export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number> {
+  const due = await db
+    .selectFrom('agency_notices')
+    .selectAll()
+    .where('applied_at', 'is', null)
+    .where('effective_at', '<=', sql<Date>`now()`)
+    .orderBy('effective_at')
+    .execute();
+  let applied = 0;
+  for (const n of due) {
+    applied += await db.transaction().execute(async (trx) => {
+      const still = await trx.selectFrom('agency_notices').select('id').where('id', '=', n.id).where('applied_at', 'is', null).forUpdate().skipLocked().executeTakeFirst();
+      if (!still) return 0;
+      const target: StatusTarget = n.client_id ? { kind: 'system', id: n.client_id } : { kind: 'agency', id: n.agency_id };
+      const status = statusOfKind[n.kind];
+      const current = await currentOf(trx, target);
+      const effective = current && current.status !== 'cancelled' && current.status !== status;
+      if (effective) {
+        await apply(trx, target, status);
+        await recordAuditEvent(trx, {
+          actor: { kind: 'admin_token' },
+          action: `${target.kind}.${verb[status]}`,
+          target,
+          before: { status: current.status },
+          after: { status, reason: n.reason, notice: n.notice, noticeId: n.id, effectiveAt: n.effective_at, scheduled: true },
+          requestId: null,
+        });
+      }
+      await trx.updateTable('agency_notices').set({ applied_at: sql<Date>`now()` }).where('id', '=', n.id).execute();
+      return effective ? 1 : 0;
+    });
+  }
+  return applied;
+}
+
+export async function listNotices(db: Kysely<Schema>, of: { agencyId: string; clientId?: string }) {
+  let query = db.selectFrom('agency_notices').select(noticeColumns).where('agency_id', '=', of.agencyId);
+  if (of.clientId) query = query.where((eb) => eb.or([eb('client_id', '=', of.clientId!), eb('client_id', 'is', null)]));
+  return query.orderBy('created_at', 'desc').orderBy('id').execute();
+}
+
+const systemColumns = [
+  's.client_id as clientId',
+  's.agency_id as agencyId',
+  'a.name_en as agencyNameEn',
+  's.name',
+  's.status',
+  'a.status as agencyStatus',
+  's.created_at as createdAt',
+  's.updated_at as updatedAt',
+] as const;
+
+function selectSystems(db: Kysely<Schema>) {
+  return db
+    .selectFrom('agency_systems as s')
+    .innerJoin('agencies as a', 'a.id', 's.agency_id')
+    .select(systemColumns)
+    .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'));
+}
+
+export async function listSystems(db: Kysely<Schema>) {
+  return selectSystems(db).orderBy('s.created_at').orderBy('s.client_id').execute();
+}
+
+export async function findSystem(db: Kysely<Schema>, clientId: string) {
+  const system = await selectSystems(db).select(['s.redirect_uris as redirectUris', 's.scopes']).where('s.client_id', '=', clientId).executeTakeFirst();
+  return system && { ...system, notices: await listNotices(db, { agencyId: system.agencyId, clientId }) };
+}
+
+const agencyColumns = ['a.id', 'a.name_th as nameTh', 'a.name_en as nameEn', 'a.status', 'a.created_at as createdAt', 'a.updated_at as updatedAt'] as const;
+
+export async function listAgencies(db: Kysely<Schema>) {
+  return db
+    .selectFrom('agencies as a')
+    .select(agencyColumns)
+    .select((eb) => eb.selectFrom('agency_systems as s').select(eb.fn.countAll<string>().as('n')).whereRef('s.agency_id', '=', 'a.id').as('systems'))
+    .orderBy('a.created_at')
+    .orderBy('a.id')
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, systems: Number(r.systems) })));
+}
+
+export async function findAgency(db: Kysely<Schema>, id: string) {
+  if (!uuidPattern.test(id)) return undefined;
+  const agency = await db.selectFrom('agencies as a').select(agencyColumns).where('a.id', '=', id).executeTakeFirst();
+  if (!agency) return undefined;
+  const systems = await selectSystems(db).where('s.agency_id', '=', id).orderBy('s.created_at').orderBy('s.client_id').execute();
+  return { ...agency, systems, notices: await listNotices(db, { agencyId: id }) };
+}

@@ -1,0 +1,138 @@
+import Router from '@koa/router';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { adminApi } from '../admin/admin-api.ts';
+import { requireAdminToken } from '../admin/require-admin-token.ts';
+import { pidParam } from '../admin/schemas.ts';
+import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
+import type { Schema } from '../db/schema.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { declareRoute } from '../http/api-routes.ts';
+import { readJsonBody } from '../http/json-body.ts';
+import { citizenIdDocumentation } from '../registry/citizen-schema.ts';
+import { findCitizen } from '../registry/queries.ts';
+import { grantStaffRole, listActiveStaff, revokeStaffRole, type StaffGrant } from './queries.ts';
+import { staffRoles } from './roles.ts';
+
+const role = z
+  .enum(staffRoles, { message: `must be one of ${staffRoles.join(', ')}` })
+  .meta({ description: 'reviewer checks applications, approver approves them, administrator manages staff' });
+
+export const staffListQuery = z.strictObject(
+  { role: role.optional().meta({ description: 'only the grants of this role' }) },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the only parameter here is role` : undefined) },
+);
+
+export const staffGrantBody = z.object({ pid: pidParam, role });
+export const staffGrantParams = z.object({ pid: pidParam, role });
+
+export const staffGrant = z.object({
+  pid: z.string().meta(citizenIdDocumentation),
+  role: z.enum(staffRoles),
+  grantedAt: z.iso.datetime(),
+  grantedBy: z.string().meta({ description: 'admin_token, or the citizen ID of the member of staff who granted it' }),
+  revokedAt: z.iso.datetime().nullable().meta({ description: 'null while the grant is active' }),
+  revokedBy: z.string().nullable().meta({ description: 'admin_token, or the citizen ID of the member of staff who removed it' }),
+});
+export type StaffGrantBody = z.infer<typeof staffGrant>;
+
+export const staffList = z.object({ staff: z.array(staffGrant).meta({ description: 'active grants, by citizen ID then role' }) });
+export type StaffListBody = z.infer<typeof staffList>;
+
+const listStaff = declareRoute(adminApi, {
+  method: 'get',
+  path: '/staff',
+  summary: 'DOPA staff: the active grants of staff roles, of all roles or one',
+  request: { query: staffListQuery },
+  responses: {
+    200: { description: 'The active grants', body: staffList },
+    400: 'invalid_request: role is not reviewer, approver or administrator, or an unknown parameter was sent',
+  },
+});
+
+const addStaff = declareRoute(adminApi, {
+  method: 'post',
+  path: '/staff',
+  summary: 'Grant a citizen a staff role (a person may hold several)',
+  request: { body: staffGrantBody },
+  responses: {
+    201: { description: 'Granted', body: staffGrant },
+    400: 'invalid_request: the body is not JSON, the citizen ID is not valid, or role is not reviewer, approver or administrator',
+    404: 'not_found: no citizen with this ID in the registry',
+    409: 'already_granted: the citizen already holds this role',
+  },
+});
+
+const removeStaff = declareRoute(adminApi, {
+  method: 'post',
+  path: '/staff/:pid/roles/:role/revoke',
+  summary: "Remove a citizen's staff role; the grant is kept, marked revoked",
+  request: { params: staffGrantParams },
+  responses: {
+    200: { description: 'Removed: the revoked grant', body: staffGrant },
+    400: 'invalid_request: the citizen ID is not valid, or role is not reviewer, approver or administrator',
+    404: 'not_found: the citizen does not hold this role',
+  },
+});
+
+const shown = (g: StaffGrant): StaffGrantBody => ({
+  pid: g.pid,
+  role: g.role,
+  grantedAt: g.grantedAt.toISOString(),
+  grantedBy: g.grantedBy,
+  revokedAt: g.revokedAt?.toISOString() ?? null,
+  revokedBy: g.revokedBy,
+});
+
+/** The admin API's staff roles: who the DOPA staff are. */
+export function staffRoutes(deps: { db: Kysely<Schema>; adminToken: string }): Router {
+  const { db } = deps;
+  const router = new Router({ prefix: adminApi.info.prefix });
+  router.use(requireAdminToken(deps.adminToken));
+
+  router.get(listStaff.path, async (ctx) => {
+    const query = listStaff.request.query.parse(ctx.query);
+    const body: StaffListBody = { staff: (await listActiveStaff(db, query)).map(shown) };
+    ctx.body = body;
+  });
+
+  router.post(addStaff.path, async (ctx) => {
+    const { pid, role } = addStaff.request.body.parse(await readJsonBody(ctx));
+    // The grant and its audit record in one transaction.
+    const granted = await db.transaction().execute(async (trx) => {
+      if (!(await findCitizen(trx, pid))) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
+      const grant = await grantStaffRole(trx, pid, role, 'admin_token');
+      if (!grant) throw new ConflictError('already_granted', `Citizen ${pid} already holds the ${role} role.`);
+      await recordAuditEvent(trx, {
+        actor: { kind: 'admin_token' },
+        action: 'staff.add',
+        target: { kind: 'staff', id: pid },
+        after: { role },
+        requestId: requestIdOf(ctx),
+      });
+      return grant;
+    });
+    ctx.status = 201;
+    ctx.body = shown(granted);
+  });
+
+  router.post(removeStaff.path, async (ctx) => {
+    const { pid, role } = removeStaff.request.params.parse(ctx.params);
+    // The revocation and its audit record in one transaction.
+    const revoked = await db.transaction().execute(async (trx) => {
+      const grant = await revokeStaffRole(trx, pid, role, 'admin_token');
+      if (!grant) throw new NotFoundError(`Citizen ${pid} does not hold the ${role} role.`);
+      await recordAuditEvent(trx, {
+        actor: { kind: 'admin_token' },
+        action: 'staff.remove',
+        target: { kind: 'staff', id: pid },
+        before: { role },
+        requestId: requestIdOf(ctx),
+      });
+      return grant;
+    });
+    ctx.body = shown(revoked);
+  });
+
+  return router;
+}

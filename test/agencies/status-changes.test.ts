@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { enrolledDevice, openLoginPage, testPin } from '../support/browser-login.ts';
+import { newCitizen } from '../support/citizens.ts';
+import { runCli } from '../support/cli.ts';
+import { createRelyingParty, type CreatedRelyingParty } from '../support/relying-party.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let device: VirtualDevice;
+const redirectUri = 'https://rp.example.test/callback';
+beforeAll(async () => {
+  server = await startTestServer();
+  device = await enrolledDevice(server, await newCitizen(server));
+});
+afterAll(() => server?.dispose());
+
+const admin = () => ({ authorization: `Bearer ${testAdminToken}` });
+const changeStatus = (kind: 'agencies' | 'systems', id: string, body: Record<string, unknown>) =>
+  request(server.url).post(`/admin/api/${kind}/${encodeURIComponent(id)}/status`).set(admin()).send(body);
+const newRp = () => createRelyingParty(server, { redirectUris: [redirectUri], scopes: ['pid'] });
+
+function loginUrl(rp: CreatedRelyingParty) {
+  const query = new URLSearchParams({ response_type: 'code', client_id: rp.clientId, redirect_uri: redirectUri, scope: 'openid pid', state: 'st' });
+  return new URL(`${server.issuer}/api/v2/oauth2/auth/?${query}`);
+}
+
+async function tokensFor(rp: CreatedRelyingParty) {
+  const login = await openLoginPage(server, loginUrl(rp));
+  await device.approve((await device.scan(login.appLink)).id, testPin);
+  const code = new URL(await login.continueToRelyingParty()).searchParams.get('code')!;
+  const response = await token(rp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri }).expect(200);
+  return response.body as { access_token: string; refresh_token: string };
+}
+const token = (rp: CreatedRelyingParty, form: Record<string, string>) =>
+  request(server.url).post('/api/v2/oauth2/token/').auth(rp.clientId, rp.clientSecret!).type('form').send(form);
+const userinfo = (accessToken: string) => request(server.url).get('/api/v2/oauth2/userinfo/').set('authorization', `Bearer ${accessToken}`);
+const loginStatuses = (clientId: string) =>
+  server.database.db.selectFrom('login_transactions').select('status').where('client_id', '=', clientId).execute().then((rows) => rows.map((r) => r.status));
+const auditOf = (id: string) =>
+  server.database.db.selectFrom('audit_events').select(['action', 'before', 'after']).where('target_id', '=', id).where('target_kind', 'in', ['system', 'agency']).orderBy('id').execute();
+
+describe('suspending a system through the admin API', () => {
+  it('refuses it at once, ends its sign-ins in progress, and reinstatement does not revive its tokens', async () => {
+    const rp = await newRp();
+    const old = await tokensFor(rp);
+    const scanned = await openLoginPage(server, loginUrl(rp));
+    const scannedLogin = await device.scan(scanned.appLink);
+    const pending = await openLoginPage(server, loginUrl(rp));
+
+    const suspended = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Data breach under review', notice: 'after' }).expect(200);
+    expect(suspended.body).toMatchObject({ previousStatus: 'active', status: 'suspended', scheduled: false, notice: { kind: 'suspension', notice: 'after' } });
+
+    expect((await token(rp, { grant_type: 'refresh_token', refresh_token: old.refresh_token }).expect(401)).body.error).toBe('invalid_client');
+    expect((await userinfo(old.access_token)).status).toBe(401);
+    expect((await loginStatuses(rp.clientId)).sort()).toEqual(['approved', 'cancelled', 'cancelled']);
+    await expect(device.approve(scannedLogin.id, testPin)).rejects.toMatchObject({ status: expect.any(Number) });
+    await expect(device.scan(pending.appLink)).rejects.toMatchObject({ name: 'DeviceApiError' });
+
+    await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Review finished' }).expect(200);
+    expect((await userinfo(old.access_token)).status).toBe(401);
+    const fresh = await tokensFor(rp);
+    expect((await userinfo(fresh.access_token).expect(200)).body.pid).toBeDefined();
+
+    expect((await auditOf(rp.clientId)).map((e) => [e.action, e.before, (e.after as { status: string }).status])).toEqual([
+      ['system.suspend', { status: 'active' }, 'suspended'],
+      ['system.reinstate', { status: 'suspended' }, 'active'],
+    ]);
+    const shown = await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200);
+    expect(shown.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['reinstatement', 'suspension']);
+  });
+
+  it('cancellation is final: reinstatement is refused with 409', async () => {
+    const rp = await newRp();
+    await changeStatus('systems', rp.clientId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+    const refused = await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Oops' }).expect(409);
+    expect(refused.body.error).toBe('cancelled');
+    expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.cancel']);
+  });
+});
+
+describe('an agency suspended with notice before', () => {
+  it('delivers the notice now and changes the status only when due', async () => {
+    const rp = await newRp();
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await changeStatus('agencies', rp.agencyId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    expect(scheduled.body).toMatchObject({ status: 'active', scheduled: true, notice: { kind: 'suspension', appliedAt: null } });
+    const pending = await openLoginPage(server, loginUrl(rp));
+
+    await server.maintain();
+    let agency = (await request(server.url).get(`/admin/api/agencies/${rp.agencyId}`).set(admin()).expect(200)).body;
+    expect(agency.status).toBe('active');
+    expect(agency.systems[0].active).toBe(true);
+    expect(agency.notices).toHaveLength(1);
+    expect((await token(rp, { grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri }).expect(400)).body.error).toBe('invalid_grant');
+
+    // Due: refused at once, before the maintenance applies it.
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('agency_id', '=', rp.agencyId).execute();
+    expect((await token(rp, { grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri }).expect(401)).body.error).toBe('invalid_client');
+    await server.maintain();
+    agency = (await request(server.url).get(`/admin/api/agencies/${rp.agencyId}`).set(admin()).expect(200)).body;
+    expect(agency.status).toBe('suspended');
+    expect(agency.notices[0].appliedAt).not.toBeNull();
+    expect(await loginStatuses(rp.clientId)).toEqual(['cancelled']);
+    await expect(device.scan(pending.appLink)).rejects.toMatchObject({ name: 'DeviceApiError' });
+    expect((await auditOf(rp.agencyId)).map((e) => e.action)).toEqual(['agency.suspend.schedule', 'agency.suspend']);
+  });
+});
+
+describe('validation', () => {
+  it('answers 400 with what to fix, and 404 for an unknown target', async () => {
+    const rp = await newRp();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ status: 'suspended', notice: 'after' }, /reason: is required/],
+      [{ status: 'suspended', reason: 'r' }, /notice: is required to suspend/],
+      [{ status: 'cancelled', reason: 'r', notice: 'before' }, /effectiveAt: is required with notice before/],
+      [{ status: 'suspended', reason: 'r', notice: 'before', effectiveAt: '2020-01-01T00:00:00Z' }, /effectiveAt: must be in the future/],
+      [{ status: 'active', reason: 'r', notice: 'after' }, /reinstatement takes effect at once/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await changeStatus('systems', rp.clientId, body).expect(400);
+      expect(response.body.error).toBe('invalid_request');
+      expect(response.body.error_description).toMatch(message);
+    }
+    await changeStatus('systems', 'no-such-client', { status: 'suspended', reason: 'r', notice: 'after' }).expect(404);
+    await changeStatus('agencies', 'not-an-id', { status: 'suspended', reason: 'r', notice: 'after' }).expect(404);
+    await request(server.url).get('/admin/api/agencies/00000000-0000-4000-8000-000000000000').set(admin()).expect(404);
+    await request(server.url).get('/admin/api/systems').expect(401);
+    expect(await auditOf(rp.clientId)).toEqual([]);
+  });
+});
+
+describe('the CLI', () => {
+  const cli = (args: string[]) => runCli(args, { ISSUER: server.issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: '/nonexistent-data-dir' });
+
+  it('suspends a system and shows the agency with its notices', async () => {
+    const rp = await newRp();
+    const suspended = await cli(['system', 'suspend', rp.clientId, '--reason', 'Misuse reported', '--notice', 'after', '--json']);
+    expect(suspended.stderr).toBe('');
+    expect(JSON.parse(suspended.stdout)).toMatchObject({ status: 'suspended', notice: { kind: 'suspension', reason: 'Misuse reported' } });
+
+    const shown = await cli(['agency', 'show', rp.agencyId, '--json']);
+    expect(shown.status).toBe(0);
+    const agency = JSON.parse(shown.stdout);
+    expect(agency.systems).toEqual([expect.objectContaining({ clientId: rp.clientId, status: 'suspended', active: false })]);
+    expect(agency.notices).toEqual([expect.objectContaining({ clientId: rp.clientId, kind: 'suspension', reason: 'Misuse reported' })]);
+
+    const list = JSON.parse((await cli(['system', 'list', '--json'])).stdout);
+    expect(list.systems).toContainEqual(expect.objectContaining({ clientId: rp.clientId, status: 'suspended' }));
+
+    const missing = await cli(['system', 'cancel', rp.clientId, '--reason', 'x']);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('--notice before|after');
+    const reinstated = await cli(['system', 'reinstate', rp.clientId, '--reason', 'Resolved']);
+    expect(reinstated.status).toBe(0);
+    expect(reinstated.stdout).toContain('suspended -> active');
+  });
+});
