@@ -75,6 +75,8 @@ export interface AgencySystemsTable {
   previous_secret_expires_at: NullableTimestamp;
   /** Set when the system stops being active: tokens stored before it are refused (migration 0016). */
   tokens_valid_after: NullableTimestamp;
+  /** Authorization requests allowed per day (Asia/Bangkok), as approved; null for no limit (migration 0019). */
+  daily_quota: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** 'thaid' behaves as the real service does; 'strict' as the standards are written (README, "Compatibility"). */
