@@ -263,6 +263,16 @@ export interface AgencyNoticesTable {
 
 export type AgencyNoticeKind = 'suspension' | 'cancellation' | 'reinstatement';
 
+/** A published version of the conditions of use (migration 0020); never changed once published. */
+export interface ConditionsVersionsTable {
+  version: ColumnType<number, number, never>;
+  text_th: ColumnType<string, string, never>;
+  text_en: ColumnType<string, string, never>;
+  published_at: ColumnType<Date, Date | string | undefined, never>;
+  /** 'admin_token', 'migration', or the citizen ID of the member of staff who published it. */
+  published_by: ColumnType<string, string, never>;
+}
+
 export interface Schema {
   instance_settings: InstanceSettingsTable;
   oidc_payloads: OidcPayloadsTable;
@@ -284,4 +294,5 @@ export interface Schema {
   audit_events: AuditEventsTable;
   agency_notices: AgencyNoticesTable;
   staff_roles: StaffRolesTable;
+  conditions_versions: ConditionsVersionsTable;
 }
