@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
 import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
+import { countRequestToday } from '../enforcement/usage-queries.ts';
 
 /*
  * oidc-provider's storage: every artefact it keeps (interactions, codes, tokens, grants) is one row of
@@ -68,33 +69,47 @@ const findBy = (column: 'id' | 'uid' | 'user_code') =>
       .limit(1),
   );
 
+const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
+  db
+    .insertInto('oidc_payloads')
+    .values({
+      model: u.model,
+      id: u.id,
+      payload: sql`cast(${u.payload} as json)`,
+      grant_id: u.grantId,
+      client_id: u.clientId,
+      uid: u.uid,
+      user_code: u.userCode,
+      expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
+    })
+    .onConflict((oc) =>
+      oc.columns(['model', 'id']).doUpdateSet((eb) => ({
+        payload: eb.ref('excluded.payload'),
+        grant_id: eb.ref('excluded.grant_id'),
+        client_id: eb.ref('excluded.client_id'),
+        uid: eb.ref('excluded.uid'),
+        user_code: eb.ref('excluded.user_code'),
+        expires_at: eb.ref('excluded.expires_at'),
+      })),
+    );
+
 const statements = {
   findById: findBy('id'),
   findByUid: findBy('uid'),
   findByUserCode: findBy('user_code'),
-  upsert: compiledOnce((db, u: Upsert) =>
+  upsert: compiledOnce((db, u: Upsert) => upsertOf(db, u)),
+  /*
+   * An interaction is stored when the provider starts a sign-in, and again as the sign-in goes on. Its first
+   * storing counts one authorization request of its system today (the daily quota, src/enforcement), in this
+   * same statement. Every part of one statement reads the table as it was before it, so `earlier` does not see
+   * what `stored` writes: only the first storing counts.
+   */
+  upsertInteraction: compiledOnce((db, u: Upsert) =>
     db
-      .insertInto('oidc_payloads')
-      .values({
-        model: u.model,
-        id: u.id,
-        payload: sql`cast(${u.payload} as json)`,
-        grant_id: u.grantId,
-        client_id: u.clientId,
-        uid: u.uid,
-        user_code: u.userCode,
-        expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
-      })
-      .onConflict((oc) =>
-        oc.columns(['model', 'id']).doUpdateSet((eb) => ({
-          payload: eb.ref('excluded.payload'),
-          grant_id: eb.ref('excluded.grant_id'),
-          client_id: eb.ref('excluded.client_id'),
-          uid: eb.ref('excluded.uid'),
-          user_code: eb.ref('excluded.user_code'),
-          expires_at: eb.ref('excluded.expires_at'),
-        })),
-      ),
+      .with('stored', (qb) => upsertOf(qb, u))
+      .with('earlier', (qb) => qb.selectFrom('oidc_payloads').select('id').where('model', '=', u.model).where('id', '=', u.id))
+      .with('counted', () => countRequestToday(u.clientId, sql<boolean>`not exists (select 1 from earlier)`))
+      .selectNoFrom(sql<number>`1`.as('stored')),
   ),
   destroy: compiledOnce((db, k: Key) => db.deleteFrom('oidc_payloads').where('model', '=', k.model).where('id', '=', k.value)),
   /** Marks the row consumed only if no one has: the returned row says this call won. */
@@ -171,7 +186,8 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (unstoredModels.has(this.model)) return;
-      await statements.upsert.first(await writing(db), {
+      const statement = this.model === 'Interaction' ? statements.upsertInteraction : statements.upsert;
+      await statement.first(await writing(db), {
         model: this.model,
         id,
         payload: JSON.stringify(payload),

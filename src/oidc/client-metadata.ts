@@ -1,5 +1,5 @@
 import type { AdapterPayload } from 'oidc-provider';
-import type { ActiveSystem } from '../agencies/queries.ts';
+import type { ActiveClient } from '../agencies/queries.ts';
 import { requestableScopes } from './scopes.ts';
 import { agencySectorUri } from './subjects.ts';
 
@@ -13,6 +13,8 @@ export const extraClientFields = [
   'wire_profile',
   'api_key_hash',
   'previous_secret_hash',
+  'daily_quota',
+  'quota_used_up',
 ] as const;
 
 /** The columns of an active system that its client metadata is made of. */
@@ -31,8 +33,10 @@ export const clientColumns = [
   'id_token_alg',
   'api_key_hash',
   'live_previous_secret_hash',
+  'daily_quota',
+  'quota_used_up',
 ] as const;
-export type ClientFields = Pick<ActiveSystem, (typeof clientColumns)[number]>;
+export type ClientFields = Pick<ActiveClient, (typeof clientColumns)[number]>;
 
 /**
  * The oidc-provider client metadata for an active system. client_secret carries the stored hash; the
@@ -60,5 +64,8 @@ export function clientMetadata(system: ClientFields): AdapterPayload {
     api_key_hash: system.api_key_hash,
     // The secret a rotation replaced, only while it is still accepted (the view decides, by the database's clock).
     previous_secret_hash: system.live_previous_secret_hash,
+    // For the authorization endpoint's quota check (src/enforcement/daily-quota.ts), as of this lookup.
+    daily_quota: system.daily_quota,
+    quota_used_up: system.quota_used_up,
   };
 }

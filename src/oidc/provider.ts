@@ -17,6 +17,8 @@ import { tokenResponseClaims } from './token-response-claims.ts';
 import { applyProviderHooks } from './provider-internals.ts';
 import { revocationResponse } from './revocation-response.ts';
 import { isThaidProfile } from './wire-profile.ts';
+import { dailyQuotaCheck } from '../enforcement/daily-quota.ts';
+import { recordUnapprovedScopeRequests } from '../enforcement/unapproved-scopes.ts';
 
 /** Options of the provider's short-lived cookies (the interaction's); a route that sets one uses the same. */
 export const shortCookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' } as const;
@@ -53,6 +55,8 @@ function freshApprovalPolicy() {
     }),
     0,
   );
+  // A system over its daily quota starts no new sign-in; it is told so at its redirect URI.
+  policy.get('login')!.checks.add(dailyQuotaCheck(), 1);
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('device_approval_required', 'Every sign-in is approved on the citizen’s ThaID device', (ctx) =>
       ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
@@ -150,6 +154,7 @@ export function createProvider(options: ProviderOptions): Provider {
   provider.proxy = options.trustProxy;
 
   applyProviderHooks(provider);
+  recordUnapprovedScopeRequests(provider, db);
   provider.use(tokenResponseClaims);
   provider.use(revocationResponse);
   return provider;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const limitMessage = 'must be a whole number from 1 to 1000';
+
+export const violationsQuery = z.strictObject(
+  {
+    agency: z.uuid({ error: "must be an agency's id (a UUID, as agency list shows it)" }).optional().meta({ description: "only this agency's violations" }),
+    system: z.string().min(1, 'must not be empty').optional().meta({ description: "only this system's violations (its client_id)" }),
+    since: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+      .optional()
+      .meta({ description: 'only violations at or after this time' }),
+    limit: z.coerce
+      .number({ error: limitMessage })
+      .int({ error: limitMessage })
+      .min(1, { error: limitMessage })
+      .max(1000, { error: limitMessage })
+      .default(100)
+      .meta({ description: 'violations on the page' }),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
+      .optional()
+      .meta({ description: "the previous page's next_cursor: the page after it" }),
+  },
+  {
+    // A misspelt filter is refused, never just ignored.
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are agency, system, since, limit, cursor` : undefined,
+  },
+);
+
+export const violationBody = z.object({
+  id: z.string().meta({ description: 'increasing with time' }),
+  at: z.iso.datetime(),
+  kind: z.enum(['unapproved_scope']).meta({ description: 'unapproved_scope: the system asked for data items it is not approved for, and was refused with invalid_scope' }),
+  agencyId: z.string(),
+  agencyNameEn: z.string(),
+  clientId: z.string(),
+  systemName: z.string(),
+  items: z.array(z.string()).meta({ description: 'the data items asked for that the system is not approved for' }),
+  requestId: z.string().nullable().meta({ description: "the refused request's X-Request-Id, to find it in the server's log" }),
+});
+
+export const violationsPage = z.object({
+  violations: z.array(violationBody).meta({ description: 'newest first' }),
+  next_cursor: z.string().nullable().meta({ description: 'pass as cursor for the next page; null on the last page' }),
+});
+export type ViolationsPage = z.infer<typeof violationsPage>;
+
+/** What staff see of a system's use of its daily quota, beside its status. */
+export const systemUsageFields = {
+  dailyQuota: z.number().int().nullable().meta({ description: 'authorization requests the system may make a day (Asia/Bangkok); null for no limit' }),
+  requestsToday: z
+    .number()
+    .int()
+    .meta({ description: 'authorization requests today (Asia/Bangkok) that started a sign-in; requests refused, for the quota or otherwise, are not counted' }),
+  violations: z.number().int().meta({ description: 'policy violations recorded for the system (GET /admin/api/violations?system=… lists them)' }),
+};
