@@ -8,6 +8,10 @@ export const adminApi = new Api({
 \`citizen show\`, \`citizen list\`, \`keys rotate\`, \`enrolment-code\`): registering relying parties, reading the
 synthetic civil registry, issuing enrolment codes and rotating signing keys.
 
+Agencies' applications (\`application …\`, \`letter …\`) are filed, decided and read here: the admin token acts as the
+sandbox operator and may take every step, including both the preparation and the approval of one application,
+which no member of staff may do alone.
+
 \`ledger verify\` reads the disclosure ledger's entries and signed tree heads here. The ledger's public tree head and
 proofs (\`/ledger/tree-head\`, \`/ledger/proofs/inclusion\`, \`/ledger/proofs/consistency\`) need no token and are not
 part of this API; the README describes them.

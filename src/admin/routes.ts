@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { createApprovedRelyingParty } from '../agencies/relying-parties.ts';
+import { registerSandboxRelyingParty } from '../applications/sandbox-registration.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
@@ -34,6 +34,9 @@ const createRelyingParty = declareRoute(adminApi, {
   method: 'post',
   path: '/relying-parties',
   summary: 'Register an agency, already approved, with one system (an OIDC client)',
+  description:
+    'The sandbox shortcut: an application made, submitted, prepared as asked and approved by the admin token at once, ' +
+    'with its permission letter, as GET /applications/{id} shows it.',
   request: { body: createRelyingPartyBody },
   responses: {
     201: { description: 'Registered: the client credentials, the secret and API key shown this once', body: relyingPartyCredentials },
@@ -104,19 +107,8 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
 
   router.post(createRelyingParty.path, async (ctx) => {
     const body = createRelyingParty.request.body.parse(await readJsonBody(ctx));
-    // The registration and its audit record are one transaction. No secret or API key is recorded.
-    const created = await db.transaction().execute(async (trx) => {
-      const credentials = await createApprovedRelyingParty(trx, body);
-      const { clientSecret: _secret, apiKey: _apiKey, ...shown } = credentials;
-      await recordAuditEvent(trx, {
-        actor: { kind: 'admin_token' },
-        action: 'relying_party.create',
-        target: { kind: 'relying_party', id: credentials.clientId },
-        after: { ...shown, name: body.name, nameEn: body.nameEn ?? body.name, publicClient: credentials.clientSecret === undefined },
-        requestId: requestIdOf(ctx),
-      });
-      return credentials;
-    });
+    // The application, its approval and the audit record are one transaction. No secret or API key is recorded.
+    const created = await registerSandboxRelyingParty(db, { kind: 'admin_token' }, body, { requestId: requestIdOf(ctx) });
     ctx.status = 201;
     ctx.body = created;
   });

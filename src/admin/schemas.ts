@@ -4,7 +4,7 @@ import { isValidPid } from '../registry/pid.ts';
 import { claimScopes } from '../oidc/scopes.ts';
 import { maxGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 
-const redirectUri = z
+export const redirectUri = z
   .string()
   .refine((value) => URL.canParse(value), {
     message: 'must be an absolute URL such as http://localhost:8080/callback',
@@ -22,10 +22,10 @@ const scopeList = z
   })
   .meta({ description: `data items the system is approved for: openid (always granted) and ${claimScopes.join(', ')}` });
 
-const wireProfile = z
+export const wireProfile = z
   .enum(['thaid', 'strict'], { message: 'must be thaid (as the real service behaves) or strict (as the standards are written)' })
   .meta({ description: 'thaid (the default) behaves as the real service does; strict as the standards are written' });
-const idTokenAlg = z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).meta({ description: 'how its ID tokens are signed; RS256 by default' });
+export const idTokenAlg = z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).meta({ description: 'how its ID tokens are signed; RS256 by default' });
 
 export const createRelyingPartyBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200).meta({ description: "the agency's name in Thai, or its only name" }),
@@ -48,6 +48,8 @@ export const relyingPartyCredentials = z.object({
   scopes: z.array(z.string()),
   profile: wireProfile,
   idTokenAlg,
+  applicationId: z.string().meta({ description: 'the application the sandbox registration made, prepared and approved' }),
+  letterNumber: z.string().meta({ description: 'the permission letter that answers it', example: 'DOPA-DID-2569-0001' }),
 });
 
 export const citizenListQuery = z.object({

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import { ConflictError } from '../errors.ts';
+import { quotaUsedUp } from '../enforcement/usage-queries.ts';
 import type { ActiveSystemsView, AgencySystemsTable, IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 
 export type ActiveSystem = Selectable<ActiveSystemsView>;
@@ -22,47 +23,77 @@ export interface NewSystem {
   wireProfile?: WireProfile;
   idTokenAlg?: IdTokenAlg;
   apiKeyHash?: string | null;
+  /** Authorization requests allowed per day; null (the default) for no limit. */
+  dailyQuota?: number | null;
 }
 
-export async function insertAgencyWithSystem(
-  db: Kysely<Schema>,
-  agency: NewAgency,
-  system: NewSystem,
-): Promise<{ agencyId: string }> {
-  // Both rows or neither; inside a caller's transaction (one that records the action too), as part of it.
-  const inTransaction = <T>(work: (trx: Kysely<Schema>) => Promise<T>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
-  return inTransaction(async (trx) => {
-    const { id } = await trx
-      .insertInto('agencies')
-      .values({ name_th: agency.nameTh, name_en: agency.nameEn })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('agency_systems')
-      .values({
-        client_id: system.clientId,
-        agency_id: id,
-        name: system.name,
-        purpose: system.purpose,
-        redirect_uris: system.redirectUris,
-        scopes: system.scopes,
-        token_endpoint_auth_method: system.tokenEndpointAuthMethod,
-        client_secret_hash: system.clientSecretHash,
-        wire_profile: system.wireProfile,
-        id_token_alg: system.idTokenAlg,
-        api_key_hash: system.apiKeyHash,
-      })
-      .execute();
-    return { agencyId: id };
-  });
+/** A new agency row (an application's approval makes it, in its transaction): its id. */
+export async function insertAgency(db: Kysely<Schema>, agency: NewAgency): Promise<string> {
+  const { id } = await db.insertInto('agencies').values({ name_th: agency.nameTh, name_en: agency.nameEn }).returning('id').executeTakeFirstOrThrow();
+  return id;
 }
+
+/** A new system of an agency (an application's approval makes it, in its transaction). */
+export async function insertSystem(db: Kysely<Schema>, agencyId: string, system: NewSystem): Promise<void> {
+  await db
+    .insertInto('agency_systems')
+    .values({
+      client_id: system.clientId,
+      agency_id: agencyId,
+      name: system.name,
+      purpose: system.purpose,
+      redirect_uris: system.redirectUris,
+      scopes: system.scopes,
+      token_endpoint_auth_method: system.tokenEndpointAuthMethod,
+      client_secret_hash: system.clientSecretHash,
+      wire_profile: system.wireProfile,
+      id_token_alg: system.idTokenAlg,
+      api_key_hash: system.apiKeyHash,
+      daily_quota: system.dailyQuota,
+    })
+    .execute();
+}
+
+/**
+ * Permits an existing system more: redirect URIs and data items added to those it has (in order, without
+ * repeats), and its daily quota. Returns what it has now, or undefined when the agency has no such system.
+ */
+export async function extendSystem(
+  db: Kysely<Schema>,
+  agencyId: string,
+  clientId: string,
+  more: { redirectUris: string[]; scopes: string[]; dailyQuota: number | null },
+): Promise<{ name: string; redirectUris: string[]; scopes: string[]; dailyQuota: number | null } | undefined> {
+  const current = await db
+    .selectFrom('agency_systems')
+    .select(['name', 'redirect_uris', 'scopes'])
+    .where('client_id', '=', clientId)
+    .where('agency_id', '=', agencyId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) return undefined;
+  const redirectUris = [...new Set([...current.redirect_uris, ...more.redirectUris])];
+  const scopes = [...new Set([...current.scopes, ...more.scopes])];
+  await db
+    .updateTable('agency_systems')
+    .set({ redirect_uris: redirectUris, scopes, daily_quota: more.dailyQuota, updated_at: new Date() })
+    .where('client_id', '=', clientId)
+    .execute();
+  return { name: current.name, redirectUris, scopes, dailyQuota: more.dailyQuota };
+}
+
+/** An active system as the provider's client lookup reads it: with whether its daily quota is used up today. */
+export type ActiveClient = ActiveSystem & { quota_used_up: boolean };
 
 /** A system that may act right now: both it and its agency are active. */
-export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Promise<ActiveSystem | undefined> {
+export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Promise<ActiveClient | undefined> {
   return findActiveSystemQuery.first(db, { clientId });
 }
 
-const findActiveSystemQuery = compiledOnce((db, p: { clientId: string }) => db.selectFrom('active_systems').selectAll().where('client_id', '=', p.clientId));
+// The quota check rides in the client lookup, so it costs the provider no statement of its own.
+const findActiveSystemQuery = compiledOnce((db, p: { clientId: string }) =>
+  db.selectFrom('active_systems').selectAll().select(quotaUsedUp('active_systems').as('quota_used_up')).where('client_id', '=', p.clientId),
+);
 
 /**
  * Sets a system's status; false if there is no such system. Leaving 'active' records tokens_valid_after (a

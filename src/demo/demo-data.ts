@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createApprovedRelyingParty } from '../agencies/relying-parties.ts';
-import { findActiveSystem } from '../agencies/queries.ts';
+import { registerSandboxRelyingParty } from '../applications/sandbox-registration.ts';
 import type { Schema } from '../db/schema.ts';
 import { getSetting, setSettingOnce } from '../instance/settings.ts';
 import { claimScopes } from '../oidc/scopes.ts';
@@ -38,8 +37,16 @@ export async function seedDemoDataOnFirstStart(
   if (await getSetting(db, DEMO_MARKER)) return { seededNow: false, citizens: 0 };
   const personas = await seedDemoPersonas(db);
   const { inserted } = await seedRegistry(db, { seed: options.registrySeed, count: options.count });
-  if (!(await findActiveSystem(db, demoRelyingParty.clientId))) {
-    await createApprovedRelyingParty(db, { ...demoRelyingParty, redirectUris: [...demoRelyingParty.redirectUris], scopes: [...demoRelyingParty.scopes] });
+  const demoExists = await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', demoRelyingParty.clientId).executeTakeFirst();
+  if (!demoExists) {
+    // Through an application like any agency's, made and approved by the first start, with a permission letter.
+    const { clientId, clientSecret, apiKey, redirectUris, scopes, ...names } = demoRelyingParty;
+    await registerSandboxRelyingParty(
+      db,
+      { kind: 'first_start' },
+      { ...names, redirectUris: [...redirectUris], scopes: [...scopes] },
+      { demoCredentials: { clientId, clientSecret, apiKey } },
+    );
   }
   await setSettingOnce(db, DEMO_MARKER, { at: new Date().toISOString() });
   return { seededNow: true, citizens: personas + inserted };

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RelyingPartyCredentials } from '../../agencies/relying-parties.ts';
+import type { RelyingPartyCredentials } from '../../applications/sandbox-registration.ts';
 import type { Config } from '../../config/config.ts';
 import type { RotationResult } from '../../oidc/keys.ts';
 import type { Citizen } from '../../registry/citizen.ts';
@@ -52,6 +52,7 @@ export async function rpCommand(config: Config, argv: string[]): Promise<void> {
       `  scopes        ${created.scopes.join(' ')}`,
       `  profile       ${created.profile} (${created.profile === 'thaid' ? 'behaves as the real service does' : 'as the standards are written'}), ID tokens ${created.idTokenAlg}`,
       `  discovery     ${config.issuer}/.well-known/openid-configuration`,
+      `  letter        ${created.letterNumber} (permission letter; application ${created.applicationId})`,
     ].join('\n'),
   );
 }

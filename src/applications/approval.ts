@@ -1,0 +1,130 @@
+import type { Kysely } from 'kysely';
+import { hashCredential, newApiKey, newClientId, newClientSecret } from '../agencies/client-credentials.ts';
+import { extendSystem, insertAgency, insertSystem } from '../agencies/queries.ts';
+import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
+import { ConflictError, ForbiddenError } from '../errors.ts';
+import { actorName, type ApplicationActor } from './actors.ts';
+import type { ApplicationForm } from './form.ts';
+import { issueLetter } from './letters.ts';
+import type { Preparation } from './preparation.ts';
+import { latestEvent, setApplicationAgency } from './queries.ts';
+import { beginTransition, recordTransition, type Begun } from './steps.ts';
+import type { LetterSystem, PermissionLetter } from './views.ts';
+
+/** A new system's credentials, returned by its approval only: the secret and the API key are stored hashed. */
+export interface IssuedCredentials {
+  /** The system's place in the application's form. */
+  index: number;
+  clientId: string;
+  name: string;
+  /** Absent for a public client, which has none. */
+  clientSecret: string | undefined;
+  apiKey: string;
+  redirectUris: string[];
+  /** openid and the permitted data items. */
+  scopes: string[];
+  dailyQuota: number | null;
+  profile: WireProfile;
+  idTokenAlg: IdTokenAlg;
+}
+
+export interface ApprovalOutcome extends Begun {
+  agencyId: string;
+  letter: PermissionLetter;
+  credentials: IssuedCredentials[];
+}
+
+/** Fixed credentials for a new system, by its index: for the documented demo relying party only. */
+export type FixedCredentials = ReadonlyMap<number, { clientId: string; clientSecret: string; apiKey: string }>;
+
+/**
+ * Approves a prepared application, in the caller's transaction: the agency (for a new application) or the
+ * additions to it (for a change), each new system as an OIDC client with generated credentials, the permission
+ * letter, and the approve event. A member of staff never approves a preparation they made.
+ */
+export async function approveStep(
+  trx: Kysely<Schema>,
+  actor: ApplicationActor,
+  id: string,
+  options: { fixedCredentials?: FixedCredentials } = {},
+): Promise<ApprovalOutcome> {
+  const begun = await beginTransition(trx, actor, id, 'approve');
+  const prepared = (await latestEvent(trx, id, 'prepare'))!;
+  if (actor.kind === 'staff' && prepared.actor_pid === actor.pid) {
+    throw new ForbiddenError(
+      'own_preparation',
+      `No one approves their own preparation: you (${actor.pid}) prepared application ${id}. Another approver must approve it, or send it back.`,
+    );
+  }
+  const preparation = prepared.preparation as Preparation;
+  const form = begun.application.form as ApplicationForm;
+  const agency = await agencyFor(trx, begun, form);
+
+  const credentials: IssuedCredentials[] = [];
+  const letterSystems: LetterSystem[] = [];
+  for (const system of preparation.systems) {
+    if (system.clientId === null) {
+      const fixed = options.fixedCredentials?.get(system.index);
+      const clientId = fixed?.clientId ?? newClientId();
+      const clientSecret = system.publicClient ? undefined : (fixed?.clientSecret ?? newClientSecret());
+      const apiKey = fixed?.apiKey ?? newApiKey();
+      const scopes = ['openid', ...system.scopes];
+      await insertSystem(trx, agency.id, {
+        clientId,
+        name: system.name,
+        purpose: preparation.purpose,
+        redirectUris: system.redirectUris,
+        scopes,
+        tokenEndpointAuthMethod: system.publicClient ? 'none' : 'client_secret_basic',
+        clientSecretHash: clientSecret === undefined ? null : hashCredential(clientSecret),
+        wireProfile: system.profile,
+        idTokenAlg: system.idTokenAlg,
+        apiKeyHash: hashCredential(apiKey),
+        dailyQuota: system.dailyQuota,
+      });
+      credentials.push({ index: system.index, clientId, name: system.name, clientSecret, apiKey, redirectUris: system.redirectUris, scopes, dailyQuota: system.dailyQuota, profile: system.profile, idTokenAlg: system.idTokenAlg });
+      letterSystems.push({ clientId, name: system.name, change: 'new_system', redirectUris: system.redirectUris, dataItems: system.scopes, dailyQuota: system.dailyQuota });
+    } else {
+      const now = await extendSystem(trx, agency.id, system.clientId, system);
+      if (!now) throw new ConflictError('no_such_system', `System ${system.clientId} is no longer a system of agency ${agency.id}: send the application back.`);
+      letterSystems.push({
+        clientId: system.clientId,
+        name: now.name,
+        change: 'extended',
+        redirectUris: now.redirectUris,
+        dataItems: now.scopes.filter((scope) => scope !== 'openid'),
+        dailyQuota: now.dailyQuota,
+      });
+    }
+  }
+
+  const letter = await issueLetter(trx, {
+    applicationId: id,
+    agencyId: agency.id,
+    agencyNameTh: agency.nameTh,
+    agencyNameEn: agency.nameEn,
+    purpose: preparation.purpose,
+    systems: letterSystems,
+    conditionsVersion: form.conditionsVersion!,
+    preparedBy: prepared.actor_pid ?? prepared.actor_kind,
+    approvedBy: actorName(actor),
+  });
+  await recordTransition(trx, begun, 'approve', actor, { letterNumber: letter.number });
+  return { ...begun, agencyId: agency.id, letter, credentials };
+}
+
+/** The agency the approval permits: made now for a new application, the existing one (not cancelled) for a change. */
+async function agencyFor(trx: Kysely<Schema>, begun: Begun, form: ApplicationForm): Promise<{ id: string; nameTh: string; nameEn: string }> {
+  const { application } = begun;
+  if (application.kind === 'new') {
+    const names = { nameTh: form.agency!.nameTh!, nameEn: form.agency!.nameEn! };
+    const id = await insertAgency(trx, names);
+    await setApplicationAgency(trx, application.id, id);
+    return { id, ...names };
+  }
+  const agency = await trx.selectFrom('agencies').select(['id', 'name_th', 'name_en', 'status']).where('id', '=', application.agency_id!).forUpdate().executeTakeFirstOrThrow();
+  if (agency.status === 'cancelled') {
+    throw new ConflictError('cancelled', `Agency ${agency.id} was cancelled after the application was made, and cancellation is final: reject the application.`);
+  }
+  return { id: agency.id, nameTh: agency.name_th, nameEn: agency.name_en };
+}

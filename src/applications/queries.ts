@@ -1,0 +1,274 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ApplicationEventsTable, ApplicationStatus, ApplicationsTable, PermissionLettersTable, Schema } from '../db/schema.ts';
+import type { ApplicationForm, ApplicationOrigin } from './form.ts';
+
+/*
+ * The statements of applications, their events and permission letters (migration 0021). Events and letters are
+ * only inserted; an application's status is moved by its event's trigger, never set here.
+ */
+
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
+export type PermissionLetterRow = Selectable<PermissionLettersTable>;
+
+/** Runs `work` in the caller's transaction, or in a new one. */
+export const inTransaction = <T>(db: Kysely<Schema>, work: (trx: Kysely<Schema>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db) : db.transaction().execute(work);
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Whether a string can be an id at all: anything else is simply not found, rather than a database error. */
+export const isUuid = (value: string): boolean => uuidPattern.test(value);
+
+/** The columns an application's form decides. */
+export interface FormColumns {
+  kind: 'new' | 'change';
+  agencyId: string | null;
+  administratorPid: string | null;
+  form: ApplicationForm;
+}
+
+export async function insertApplication(db: Kysely<Schema>, origin: ApplicationOrigin, columns: FormColumns): Promise<ApplicationRow> {
+  return db
+    .insertInto('applications')
+    .values({
+      origin,
+      kind: columns.kind,
+      agency_id: columns.agencyId,
+      administrator_pid: columns.administratorPid,
+      form: JSON.stringify(columns.form),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateApplicationForm(db: Kysely<Schema>, id: string, columns: FormColumns): Promise<ApplicationRow> {
+  return db
+    .updateTable('applications')
+    .set({
+      kind: columns.kind,
+      agency_id: columns.agencyId,
+      administrator_pid: columns.administratorPid,
+      form: JSON.stringify(columns.form),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The agency a new application's approval created. */
+export async function setApplicationAgency(db: Kysely<Schema>, id: string, agencyId: string): Promise<void> {
+  await db.updateTable('applications').set({ agency_id: agencyId }).where('id', '=', id).execute();
+}
+
+/** One application, locked for the transaction's change when `forUpdate`. */
+export async function findApplication(db: Kysely<Schema>, id: string, options: { forUpdate?: boolean } = {}): Promise<ApplicationRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  let query = db.selectFrom('applications').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export interface NewApplicationEvent {
+  applicationId: string;
+  transition: ApplicationEventRow['transition'];
+  from: ApplicationStatus | null;
+  to: ApplicationStatus;
+  actor: { actor_kind: ApplicationEventRow['actor_kind']; actor_pid: string | null; actor_role: string | null };
+  message?: string | undefined;
+  reasons?: string[] | undefined;
+  form?: ApplicationForm | undefined;
+  preparation?: unknown;
+  letterNumber?: string | undefined;
+}
+
+/** Inserts a transition's event; its trigger moves the application's status. */
+export async function insertApplicationEvent(db: Kysely<Schema>, event: NewApplicationEvent): Promise<ApplicationEventRow> {
+  return db
+    .insertInto('application_events')
+    .values({
+      application_id: event.applicationId,
+      transition: event.transition,
+      from_status: event.from,
+      to_status: event.to,
+      ...event.actor,
+      message: event.message ?? null,
+      reasons: event.reasons ?? null,
+      form: event.form === undefined ? null : JSON.stringify(event.form),
+      preparation: event.preparation === undefined ? null : JSON.stringify(event.preparation),
+      letter_number: event.letterNumber ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** An application's events, oldest first: its whole history. */
+export async function eventsOf(db: Kysely<Schema>, applicationId: string): Promise<ApplicationEventRow[]> {
+  return db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
+}
+
+/** The newest event of one transition of an application. */
+export async function latestEvent(
+  db: Kysely<Schema>,
+  applicationId: string,
+  transition: ApplicationEventRow['transition'],
+): Promise<ApplicationEventRow | undefined> {
+  return db
+    .selectFrom('application_events')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('transition', '=', transition)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export interface ApplicationFilter {
+  status?: ApplicationStatus | undefined;
+  agencyId?: string | undefined;
+  /** Words in the agency's names or abbreviations, Thai or English. */
+  text?: string | undefined;
+  /** Only these applications' agencies or administrator: what an agency's administrator may see. */
+  visibleTo?: string | undefined;
+  limit?: number | undefined;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Applications, newest first. */
+export async function listApplicationRows(db: Kysely<Schema>, filter: ApplicationFilter): Promise<ApplicationRow[]> {
+  let query = db.selectFrom('applications').selectAll();
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.agencyId !== undefined) {
+    if (!isUuid(filter.agencyId)) return [];
+    query = query.where('agency_id', '=', filter.agencyId);
+  }
+  if (filter.text !== undefined) {
+    const pattern = likePattern(filter.text.trim());
+    query = query.where((eb) =>
+      eb.or(
+        ['nameTh', 'nameEn', 'abbreviationTh', 'abbreviationEn'].map((field) =>
+          eb(sql<string>`form -> 'agency' ->> ${sql.lit(field)}`, 'ilike', pattern),
+        ),
+      ),
+    );
+  }
+  if (filter.visibleTo !== undefined) {
+    const pid = filter.visibleTo;
+    query = query.where((eb) => eb.or([eb('administrator_pid', '=', pid), eb('agency_id', 'in', administeredAgencyIds(db, pid))]));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit ?? 200).execute();
+}
+
+/**
+ * The agencies a citizen administers: those with an approved application, or a draft, naming them as its
+ * administrator.
+ */
+export const administeredAgencyIds = (db: Kysely<Schema>, pid: string) =>
+  db
+    .selectFrom('applications as own')
+    .select('own.agency_id')
+    .where('own.administrator_pid', '=', pid)
+    .where('own.status', 'in', ['approved', 'draft'])
+    .where('own.agency_id', 'is not', null)
+    .$narrowType<{ agency_id: string }>();
+
+export async function agenciesAdministeredByRows(db: Kysely<Schema>, pid: string) {
+  return db
+    .selectFrom('agencies')
+    .select(['id', 'name_th', 'name_en', 'status'])
+    .where('id', 'in', administeredAgencyIds(db, pid))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Whether the citizen administers the agency. */
+export async function administers(db: Kysely<Schema>, pid: string, agencyId: string): Promise<boolean> {
+  if (!isUuid(agencyId)) return false;
+  const row = await administeredAgencyIds(db, pid).where('own.agency_id', '=', agencyId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The next letter number's sequence in the Buddhist-era year: gap-free, as the counter row is the transaction's. */
+export async function nextLetterSequence(db: Kysely<Schema>, yearBe: number): Promise<number> {
+  const row = await db
+    .insertInto('permission_letter_sequences')
+    .values({ year_be: yearBe, last_sequence: 1 })
+    .onConflict((oc) => oc.column('year_be').doUpdateSet((eb) => ({ last_sequence: eb('permission_letter_sequences.last_sequence', '+', 1) })))
+    .returning('last_sequence')
+    .executeTakeFirstOrThrow();
+  return row.last_sequence;
+}
+
+/** Today in Thailand by the database's clock, YYYY-MM-DD. */
+export async function todayInThailand(db: Kysely<Schema>): Promise<string> {
+  const { rows } = await sql<{ today: string }>`select to_char(now() at time zone 'Asia/Bangkok', 'YYYY-MM-DD') as today`.execute(db);
+  return rows[0]!.today;
+}
+
+export interface NewPermissionLetter {
+  number: string;
+  yearBe: number;
+  sequence: number;
+  applicationId: string;
+  agencyId: string;
+  issuedOn: string;
+  agencyNameTh: string;
+  agencyNameEn: string;
+  purpose: string;
+  systems: unknown;
+  dataItems: string[];
+  conditionsVersion: number;
+  preparedBy: string;
+  approvedBy: string;
+}
+
+export async function insertPermissionLetter(db: Kysely<Schema>, letter: NewPermissionLetter): Promise<PermissionLetterRow> {
+  return db
+    .insertInto('permission_letters')
+    .values({
+      number: letter.number,
+      year_be: letter.yearBe,
+      sequence: letter.sequence,
+      application_id: letter.applicationId,
+      agency_id: letter.agencyId,
+      issued_on: letter.issuedOn,
+      agency_name_th: letter.agencyNameTh,
+      agency_name_en: letter.agencyNameEn,
+      purpose: letter.purpose,
+      systems: JSON.stringify(letter.systems),
+      data_items: letter.dataItems,
+      conditions_version: letter.conditionsVersion,
+      prepared_by: letter.preparedBy,
+      approved_by: letter.approvedBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findLetterRow(db: Kysely<Schema>, number: string): Promise<PermissionLetterRow | undefined> {
+  return db.selectFrom('permission_letters').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+export interface LetterFilter {
+  agencyId?: string | undefined;
+  applicationId?: string | undefined;
+  /** Only the letters of agencies this citizen administers. */
+  visibleTo?: string | undefined;
+}
+
+/** Letters, newest first. */
+export async function listLetterRows(db: Kysely<Schema>, filter: LetterFilter): Promise<PermissionLetterRow[]> {
+  let query = db.selectFrom('permission_letters').selectAll();
+  if (filter.agencyId !== undefined) {
+    if (!isUuid(filter.agencyId)) return [];
+    query = query.where('agency_id', '=', filter.agencyId);
+  }
+  if (filter.applicationId !== undefined) {
+    if (!isUuid(filter.applicationId)) return [];
+    query = query.where('application_id', '=', filter.applicationId);
+  }
+  if (filter.visibleTo !== undefined) query = query.where('agency_id', 'in', administeredAgencyIds(db, filter.visibleTo));
+  return query.orderBy('issued_at', 'desc').orderBy('number', 'desc').execute();
+}
