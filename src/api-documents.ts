@@ -4,6 +4,9 @@ import { adminRoutes } from './admin/routes.ts';
 import { agencyAdminRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { applicationRoutes } from './applications/routes.ts';
+import { violationRoutes } from './enforcement/routes.ts';
+import { conditionsRoutes } from './conditions/routes.ts';
 import { deviceApi } from './devices/device-api.ts';
 import { deviceRoutes } from './devices/routes.ts';
 import { adminHistoryRoutes, deviceHistoryRoutes } from './disclosures/history-routes.ts';
@@ -21,6 +24,6 @@ import { loginDeviceRoutes } from './login/device-routes.ts';
  */
 export const apiDocuments: { file: string; api: Api; routers: ((deps: never) => Router)[] }[] = [
   { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes, deviceHistoryRoutes, notificationStreamRoutes] },
-  { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes, agencyAdminRoutes, adminHistoryRoutes, staffVolumeRoutes, ledgerAdminRoutes, auditRoutes, staffRoutes] },
+  { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes, agencyAdminRoutes, adminHistoryRoutes, staffVolumeRoutes, ledgerAdminRoutes, auditRoutes, staffRoutes, applicationRoutes, violationRoutes, conditionsRoutes] },
   { file: 'docs/agency-api.openapi.yaml', api: agencyApi, routers: [agencyVolumeRoutes] },
 ];

@@ -4,6 +4,10 @@ import { adminRoutes } from './admin/routes.ts';
 import { agencyAdminRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { applicationRoutes } from './applications/routes.ts';
+import { violationRoutes } from './enforcement/routes.ts';
+import { conditionsRoutes } from './conditions/routes.ts';
+import { consoleRoutes } from './consoles/routes.ts';
 import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
@@ -55,10 +59,14 @@ export function createApp(deps: AppDependencies): Koa {
     ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
     auditRoutes({ db: deps.db, adminToken: deps.adminToken }),
     staffRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    applicationRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    violationRoutes({ db: deps.db, adminToken: deps.adminToken }),
+    conditionsRoutes({ db: deps.db, adminToken: deps.adminToken }),
     historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
     volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
     notificationStreamRoutes({ db: deps.db, live: deps.liveNotifications }),
     loginDeviceRoutes({ db: deps.db }),
+    consoleRoutes({ db: deps.db, issuer: deps.issuer }),
     assetRoutes(),
   ];
 

@@ -15,6 +15,8 @@ import { LoginChanges } from './login/events.ts';
 import { LiveNotifications } from './notifications/live.ts';
 import { expireOverdue } from './login/queries.ts';
 import { applyDueStatusChanges } from './agencies/status-changes.ts';
+import { pointConsolesAtIssuer } from './consoles/first-party-redirects.ts';
+import { deleteFinishedSessions } from './consoles/sessions.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
 import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
@@ -55,6 +57,9 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   await ensureKeys(db);
   // Scheduled suspensions and cancellations that fell due while the server was down (they took effect then already).
   await applyDueStatusChanges(db);
+  // The staff console's and agency portal's redirect URIs follow ISSUER, which a migration cannot know.
+  const repointed = await pointConsolesAtIssuer(db, config.issuer);
+  if (repointed.length) logger.info({ systems: repointed, issuer: config.issuer }, 'pointed the console systems at this issuer');
   const demo = await seedDemoDataOnFirstStart(db, { registrySeed: config.registrySeed, count: config.demoCitizens });
   const adminToken = ensureAdminToken(config.dataDir, config.adminToken);
   const pairwiseSalt = await getOrCreateSetting(db, 'pairwise_salt', () => randomBytes(32).toString('base64url'));
@@ -91,7 +96,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   const maintain = async () => {
-    await Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db), signingKeys.refreshIfDue(providers)]);
+    await Promise.all([deleteExpiredPayloads(db), expireOverdue(db), deleteExpiredNonces(db), deleteFinishedSessions(db), signingKeys.refreshIfDue(providers)]);
     // Scheduled status changes took effect when due (the active_systems view); this applies them for good.
     await applyDueStatusChanges(db);
   };

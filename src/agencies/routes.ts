@@ -9,6 +9,8 @@ import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { changeStatus, findAgency, findSystem, listAgencies, listSystems, type StatusTarget } from './status-changes.ts';
+import { systemUsageFields } from '../enforcement/schemas.ts';
+import { withUsage } from '../enforcement/usage-queries.ts';
 
 const status = z.enum(['active', 'suspended', 'cancelled']);
 
@@ -90,7 +92,7 @@ const systemParams = z.object({ clientId: z.string().meta({ description: "the sy
 
 const statusErrors = {
   400: 'invalid_request: status, reason, notice or effectiveAt missing or wrong (notice before needs a future effectiveAt; a reinstatement takes neither)',
-  409: 'cancelled: cancellation is final; no_change: already in that status; change_scheduled: a change is already scheduled',
+  409: 'cancelled: cancellation is final; no_change: already in that status; change_scheduled: a change is already scheduled; first_party: DOPA and its staff console and agency portal cannot be suspended or cancelled',
 };
 
 const agencyList = declareRoute(adminApi, {
@@ -126,7 +128,7 @@ const systemList = declareRoute(adminApi, {
   method: 'get',
   path: '/systems',
   summary: 'Every system (OIDC client), with its status and its agency’s',
-  responses: { 200: { description: 'The systems', body: z.object({ systems: z.array(systemSummary) }) } },
+  responses: { 200: { description: 'The systems', body: z.object({ systems: z.array(systemSummary.extend(systemUsageFields)) }) } },
 });
 
 const systemShow = declareRoute(adminApi, {
@@ -137,7 +139,7 @@ const systemShow = declareRoute(adminApi, {
   responses: {
     200: {
       description: 'The system',
-      body: systemSummary.extend({ redirectUris: z.array(z.string()), scopes: z.array(z.string()), notices: z.array(notice) }),
+      body: systemSummary.extend({ redirectUris: z.array(z.string()), scopes: z.array(z.string()), ...systemUsageFields, notices: z.array(notice) }),
     },
     404: 'not_found: no system with this client_id',
   },
@@ -170,14 +172,14 @@ export function agencyAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string
   });
 
   router.get(systemList.path, async (ctx) => {
-    ctx.body = { systems: await listSystems(db) };
+    ctx.body = { systems: await withUsage(db, await listSystems(db)) };
   });
 
   router.get(systemShow.path, async (ctx) => {
     const { clientId } = systemShow.request.params.parse(ctx.params);
     const system = await findSystem(db, clientId);
     if (!system) throw new NotFoundError(`No system with client_id ${clientId}.`);
-    ctx.body = system;
+    ctx.body = (await withUsage(db, [system]))[0];
   });
 
   const changeRoute = (target: (params: Record<string, string>) => StatusTarget, route: typeof agencyStatus | typeof systemStatus) =>

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { recordAuditEvent } from '../audit/record.ts';
+import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { AgencyNoticeKind, Schema, Status } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { withdrawOpenLogins } from '../login/queries.ts';
+import { firstPartyRefusal } from './first-party-systems.ts';
 import { setAgencyStatus, setSystemStatus } from './queries.ts';
 
 /*
@@ -63,8 +64,19 @@ const noticeColumns = [
   'applied_at as appliedAt',
 ] as const;
 
-/** Changes (or schedules a change of) the status of an agency or system; throws NotFoundError or ConflictError. */
-export async function changeStatus(db: Kysely<Schema>, target: StatusTarget, request: StatusChangeRequest, requestId: string | null) {
+/**
+ * Changes (or schedules a change of) the status of an agency or system; throws NotFoundError or ConflictError.
+ * `actor` is who the audit log names: the admin token, or a member of staff acting in the console.
+ */
+export async function changeStatus(
+  db: Kysely<Schema>,
+  target: StatusTarget,
+  request: StatusChangeRequest,
+  requestId: string | null,
+  actor: AuditActor = { kind: 'admin_token' },
+) {
+  const firstParty = request.status === 'active' ? undefined : firstPartyRefusal(target);
+  if (firstParty) throw new ConflictError('first_party', firstParty);
   return db.transaction().execute(async (trx) => {
     const current = await currentOf(trx, target);
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
@@ -104,7 +116,7 @@ export async function changeStatus(db: Kysely<Schema>, target: StatusTarget, req
       .returning(noticeColumns)
       .executeTakeFirstOrThrow();
     await recordAuditEvent(trx, {
-      actor: { kind: 'admin_token' },
+      actor,
       action: `${target.kind}.${verb[request.status]}${scheduled ? '.schedule' : ''}`,
       target: { kind: target.kind, id: target.id },
       before: { status: current.status },

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 
-/** Who acted: for now whoever holds the admin token; later a member of staff or an agency's administrator. */
+/** Who acted: whoever holds the admin token, a member of staff in one of their roles, or an agency's administrator. */
 export type AuditActor =
   | { kind: 'admin_token' }
   | { kind: 'staff'; pid: string; role: 'reviewer' | 'approver' | 'administrator' }
@@ -52,6 +52,8 @@ export async function insertAuditEvent(db: Kysely<Schema>, event: AuditEventInpu
 export interface AuditFilter {
   /** Events at or after this time. */
   since?: Date | undefined;
+  /** Events before this time. */
+  until?: Date | undefined;
   /** 'admin_token', or the citizen ID of a person who acted. */
   actor?: string | undefined;
   action?: string | undefined;
@@ -64,6 +66,7 @@ export interface AuditFilter {
 export async function listAuditEvents(db: Kysely<Schema>, filter: AuditFilter): Promise<AuditEvent[]> {
   let query = db.selectFrom('audit_events').selectAll();
   if (filter.since) query = query.where('at', '>=', filter.since);
+  if (filter.until) query = query.where('at', '<', filter.until);
   if (filter.actor === 'admin_token') query = query.where('actor_kind', '=', 'admin_token');
   else if (filter.actor !== undefined) query = query.where('actor_pid', '=', filter.actor);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);

@@ -50,7 +50,7 @@ export const auditEventBody = z.object({
   id: z.string().meta({ description: 'increasing with time' }),
   at: z.iso.datetime(),
   actor: z.object({
-    kind: z.string().meta({ description: 'admin_token for now; later staff or agency' }),
+    kind: z.string().meta({ description: 'admin_token, staff (a member of staff in the console) or agency (an agency administrator in the portal)' }),
     pid: z.string().nullable().meta({ description: "the person's citizen ID; null for the admin token" }),
     role: z.string().nullable().meta({ description: 'reviewer, approver, administrator or agency_admin; null for the admin token' }),
   }),
@@ -70,7 +70,7 @@ export type AuditPage = z.infer<typeof auditPage>;
 const listAudit = declareRoute(adminApi, {
   method: 'get',
   path: '/audit',
-  summary: 'The audit log: actions taken through the admin API, newest first, a page at a time',
+  summary: 'The audit log: actions taken through the admin API and the staff console, newest first, a page at a time',
   description: 'Read-only calls are not recorded. No event holds a client secret, API key, enrolment code or token.',
   request: { query: auditQuery },
   responses: {

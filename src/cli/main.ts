@@ -14,6 +14,8 @@ import { ledgerCommand } from './commands/ledger-commands.ts';
 import { systemCommand } from './commands/system-commands.ts';
 import { agencyCommand } from './commands/agency-commands.ts';
 import { staffCommand } from './commands/staff-commands.ts';
+import { applicationCommand, letterCommand } from './commands/application-commands.ts';
+import { conditionsCommand } from './commands/conditions-commands.ts';
 
 const usage = `Usage: thaid-emulator <command> [options]
 
@@ -44,6 +46,19 @@ Talk to the running server's admin API (found through ISSUER):
   staff add --pid PID --role ROLE [--json]        make a citizen DOPA staff: ROLE is reviewer, approver or administrator
   staff list [--role ROLE] [--json]               the staff and their roles
   staff remove --pid PID --role ROLE [--json]     take a role away (the grant is kept, revoked)
+  application list [--status S] [--agency ID] [--search TEXT] [--json]   agencies' applications, newest first
+  application show ID [--json]                    the form, every decision on it, its preparation and letters
+  application submit --file FORM.json [--id ID] [--json]
+                              file an application from a JSON form (or replace draft ID's form) and submit it
+  application request-changes ID --message M [--json]
+  application approve ID [--scopes "pid name"] [--quota N] [--json]
+                              prepare as asked (or narrowed) and approve: prints the new credentials once
+                              and the permission letter's number
+  application reject ID --reason R [--json]       reject, for good, with reasons
+  letter list [--agency ID] [--json], letter show NUMBER [--json]   permission letters
+  conditions publish --file F [--json]            publish a new version of the conditions of use, in force at once;
+                              F is the Thai text, a line with only ---, then the English text
+  conditions show [--json]                        the conditions in force, who accepted them, who has not
 
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
@@ -93,6 +108,12 @@ async function run(argv: string[]): Promise<void> {
       return agencyCommand(config, rest);
     case 'staff':
       return staffCommand(config, rest);
+    case 'application':
+      return applicationCommand(config, rest);
+    case 'letter':
+      return letterCommand(config, rest);
+    case 'conditions':
+      return conditionsCommand(config, rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${usage}`);
   }

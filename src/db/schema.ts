@@ -273,7 +273,120 @@ export interface ConditionsVersionsTable {
   published_by: ColumnType<string, string, never>;
 }
 
+/** A system asking for data items outside its approval, refused (migration 0023); never changed. */
+export interface PolicyViolationsTable {
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  kind: ColumnType<'unapproved_scope', 'unapproved_scope', never>;
+  agency_id: ColumnType<string, string, never>;
+  client_id: ColumnType<string, string, never>;
+  /** The data items asked for that the system is not approved for. */
+  items: ColumnType<string[], string[], never>;
+  request_id: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** Authorization requests of a system on one day in Asia/Bangkok (migration 0023). */
+export interface SystemDailyUsageTable {
+  client_id: string;
+  /** YYYY-MM-DD (dates come back as strings). */
+  day: ColumnType<string, string, never>;
+  requests: number;
+}
+
+/** An agency's acceptance of a version of the conditions of use (migration 0023); never changed. */
+export interface ConditionsAcceptancesTable {
+  agency_id: ColumnType<string, string, never>;
+  version: ColumnType<number, number, never>;
+  /** The citizen ID of the agency's administrator who accepted. */
+  accepted_by: ColumnType<string, string, never>;
+  accepted_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/**
+ * A session of the staff console or the agency portal (migration 0022): the cookie holds the id, the row its
+ * SHA-256. Roles are not kept here; they are read on every request.
+ */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  console: 'staff' | 'agency';
+  pid: string;
+  name: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
+export type ApplicationStatus = 'draft' | 'submitted' | 'changes_requested' | 'prepared' | 'approved' | 'rejected';
+export type ApplicationTransition = 'create' | 'submit' | 'request_changes' | 'reject' | 'prepare' | 'return' | 'approve';
+export type ApplicationActorKind = 'admin_token' | 'staff' | 'agency' | 'first_start';
+
+/**
+ * An agency's application (migration 0021). Its status moves only by inserting an event into
+ * application_events, and its form (jsonb, written as JSON text) is read-only once submitted.
+ */
+export interface ApplicationsTable {
+  id: Generated<string>;
+  kind: 'new' | 'change';
+  origin: 'form' | 'sandbox';
+  agency_id: string | null;
+  administrator_pid: string | null;
+  status: ColumnType<ApplicationStatus, ApplicationStatus | undefined, never>;
+  form: ColumnType<unknown, string, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: Timestamp;
+}
+
+/** One transition of an application (migration 0021): never changed or removed. */
+export interface ApplicationEventsTable {
+  id: ColumnType<string, never, never>;
+  application_id: ColumnType<string, string, never>;
+  transition: ColumnType<ApplicationTransition, ApplicationTransition, never>;
+  from_status: ColumnType<ApplicationStatus | null, ApplicationStatus | null, never>;
+  to_status: ColumnType<ApplicationStatus, ApplicationStatus, never>;
+  actor_kind: ColumnType<ApplicationActorKind, ApplicationActorKind, never>;
+  actor_pid: ColumnType<string | null, string | null | undefined, never>;
+  actor_role: ColumnType<string | null, string | null | undefined, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  message: ColumnType<string | null, string | null | undefined, never>;
+  reasons: ColumnType<string[] | null, string[] | null | undefined, never>;
+  form: ColumnType<unknown, string | null | undefined, never>;
+  preparation: ColumnType<unknown, string | null | undefined, never>;
+  letter_number: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** A permission letter answering an approved application (migration 0021): never changed or removed. */
+export interface PermissionLettersTable {
+  number: ColumnType<string, string, never>;
+  year_be: ColumnType<number, number, never>;
+  sequence: ColumnType<number, number, never>;
+  application_id: ColumnType<string, string, never>;
+  agency_id: ColumnType<string, string, never>;
+  issued_at: ColumnType<Date, Date | string | undefined, never>;
+  /** YYYY-MM-DD, in Thailand. */
+  issued_on: ColumnType<string, string, never>;
+  agency_name_th: ColumnType<string, string, never>;
+  agency_name_en: ColumnType<string, string, never>;
+  purpose: ColumnType<string, string, never>;
+  systems: ColumnType<unknown, string, never>;
+  data_items: ColumnType<string[], string[], never>;
+  conditions_version: ColumnType<number, number, never>;
+  prepared_by: ColumnType<string, string, never>;
+  approved_by: ColumnType<string, string, never>;
+}
+
+/** The last letter number given in each Buddhist-era year (migration 0021). */
+export interface PermissionLetterSequencesTable {
+  year_be: number;
+  last_sequence: number;
+}
+
 export interface Schema {
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  permission_letters: PermissionLettersTable;
+  permission_letter_sequences: PermissionLetterSequencesTable;
   instance_settings: InstanceSettingsTable;
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
@@ -295,4 +408,8 @@ export interface Schema {
   agency_notices: AgencyNoticesTable;
   staff_roles: StaffRolesTable;
   conditions_versions: ConditionsVersionsTable;
+  policy_violations: PolicyViolationsTable;
+  system_daily_usage: SystemDailyUsageTable;
+  conditions_acceptances: ConditionsAcceptancesTable;
+  console_sessions: ConsoleSessionsTable;
 }

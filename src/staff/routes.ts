@@ -4,14 +4,13 @@ import { z } from 'zod';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
 import { pidParam } from '../admin/schemas.ts';
-import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
+import { requestIdOf } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { citizenIdDocumentation } from '../registry/citizen-schema.ts';
-import { findCitizen } from '../registry/queries.ts';
-import { grantStaffRole, listActiveStaff, revokeStaffRole, type StaffGrant } from './queries.ts';
+import { addStaffRole, removeStaffRole } from './changes.ts';
+import { listActiveStaff, type StaffGrant } from './queries.ts';
 import { staffRoles } from './roles.ts';
 
 const role = z
@@ -98,39 +97,14 @@ export function staffRoutes(deps: { db: Kysely<Schema>; adminToken: string }): R
 
   router.post(addStaff.path, async (ctx) => {
     const { pid, role } = addStaff.request.body.parse(await readJsonBody(ctx));
-    // The grant and its audit record in one transaction.
-    const granted = await db.transaction().execute(async (trx) => {
-      if (!(await findCitizen(trx, pid))) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
-      const grant = await grantStaffRole(trx, pid, role, 'admin_token');
-      if (!grant) throw new ConflictError('already_granted', `Citizen ${pid} already holds the ${role} role.`);
-      await recordAuditEvent(trx, {
-        actor: { kind: 'admin_token' },
-        action: 'staff.add',
-        target: { kind: 'staff', id: pid },
-        after: { role },
-        requestId: requestIdOf(ctx),
-      });
-      return grant;
-    });
+    const granted = await addStaffRole(db, { pid, role, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
     ctx.status = 201;
     ctx.body = shown(granted);
   });
 
   router.post(removeStaff.path, async (ctx) => {
     const { pid, role } = removeStaff.request.params.parse(ctx.params);
-    // The revocation and its audit record in one transaction.
-    const revoked = await db.transaction().execute(async (trx) => {
-      const grant = await revokeStaffRole(trx, pid, role, 'admin_token');
-      if (!grant) throw new NotFoundError(`Citizen ${pid} does not hold the ${role} role.`);
-      await recordAuditEvent(trx, {
-        actor: { kind: 'admin_token' },
-        action: 'staff.remove',
-        target: { kind: 'staff', id: pid },
-        before: { role },
-        requestId: requestIdOf(ctx),
-      });
-      return grant;
-    });
+    const revoked = await removeStaffRole(db, { pid, role, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
     ctx.body = shown(revoked);
   });
 

@@ -21,7 +21,14 @@ interface System {
   status: string;
   agencyStatus: string;
   active: boolean;
+  dailyQuota: number | null;
+  requestsToday: number;
+  violations: number;
 }
+
+/** Today's authorization requests against the daily quota, and the policy violations. */
+const describeUse = (s: System) =>
+  `  ${s.requestsToday} authorization requests today (Bangkok time) of ${s.dailyQuota === null ? 'no daily quota' : `a daily quota of ${s.dailyQuota}`}; ${s.violations} policy violation${s.violations === 1 ? '' : 's'}`;
 
 /** thaid-emulator system rotate-secret|list|show|suspend|reinstate|cancel */
 export async function systemCommand(config: Config, argv: string[]): Promise<void> {
@@ -47,6 +54,7 @@ export async function systemCommand(config: Config, argv: string[]): Promise<voi
         [
           `System ${system.clientId}: ${system.name}, ${system.status}${system.active ? '' : ' (not active)'}`,
           `  agency ${system.agencyId} (${system.agencyNameEn}), ${system.agencyStatus}`,
+          describeUse(system),
           system.notices.length ? 'Notices (newest first):' : 'No notices.',
           ...system.notices.map(describeNotice),
         ].join('\n'),

@@ -1,0 +1,18 @@
+import Router from '@koa/router';
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { addAgencyPages } from './agency-pages.ts';
+import { consoles } from './consoles.ts';
+import { addSignInRoutes } from './sign-in-routes.ts';
+import { ConsoleSignIn } from './sign-in.ts';
+import { addStaffPages } from './staff-pages.ts';
+
+/** The staff console at /staff and the agency portal at /agency: their sign-in and their pages. */
+export function consoleRoutes(deps: { db: Kysely<Schema>; issuer: string }): Router {
+  const router = new Router();
+  const signIn = new ConsoleSignIn(deps.issuer);
+  for (const site of Object.values(consoles)) addSignInRoutes(router, site, deps.db, signIn);
+  addStaffPages(router, deps.db);
+  addAgencyPages(router, deps.db);
+  return router;
+}
