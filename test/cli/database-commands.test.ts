@@ -25,7 +25,8 @@ describe('migrate and seed', () => {
     expect(JSON.parse(first.stdout).applied).toContain('0001_foundation.sql');
     const second = await cli(['migrate', '--json'], database);
     expect(JSON.parse(second.stdout)).toEqual({ applied: [] });
-  });
+    // Two processes, each opening the embedded database; the second start also checks every migration.
+  }, 60_000);
 
   it('seed loads the requested citizens and reports them', async () => {
     const database = await freshDatabase();
