@@ -18,6 +18,9 @@ interface NavigationItem extends Bilingual {
 const navigation: Record<ConsoleDefinition['name'], NavigationItem[]> = {
   staff: [
     { href: '/staff', th: 'หน้าหลัก', en: 'Home' },
+    { href: '/staff/applications', th: 'คำขอใช้บริการ', en: 'Applications', roles: ['reviewer', 'approver', 'administrator'] },
+    { href: '/staff/agencies', th: 'หน่วยงานและระบบ', en: 'Agencies and systems', roles: ['reviewer', 'approver', 'administrator'] },
+    { href: '/staff/conditions', th: 'เงื่อนไขการใช้บริการ', en: 'Conditions of use', roles: ['reviewer', 'approver', 'administrator'] },
     { href: '/staff/audit', th: 'บันทึกการดำเนินการ', en: 'Audit log', roles: ['reviewer', 'approver', 'administrator'] },
     { href: '/staff/staff', th: 'เจ้าหน้าที่', en: 'Staff', roles: ['administrator'] },
   ],
@@ -36,7 +39,8 @@ function layoutValues(ctx: Context, state: ConsoleState) {
     nav: session
       ? navigation[site.name]
           .filter((item) => !item.roles || item.roles.some((role) => roles.includes(role)))
-          .map((item) => ({ ...item, current: item.href === ctx.path }))
+          // A page under a menu item (an application under the applications) marks that item too.
+          .map((item) => ({ ...item, current: item.href === ctx.path || (item.href !== site.basePath && ctx.path.startsWith(`${item.href}/`)) }))
       : [],
     requestId: typeof ctx.state.requestId === 'string' ? ctx.state.requestId : '',
   };

@@ -6,6 +6,7 @@ import { consoles } from './consoles.ts';
 import { addSignInRoutes } from './sign-in-routes.ts';
 import { ConsoleSignIn } from './sign-in.ts';
 import { addStaffPages } from './staff-pages.ts';
+import { addStaffWorkPages } from './staff-work-pages.ts';
 
 /** The staff console at /staff and the agency portal at /agency: their sign-in and their pages. */
 export function consoleRoutes(deps: { db: Kysely<Schema>; issuer: string }): Router {
@@ -13,6 +14,7 @@ export function consoleRoutes(deps: { db: Kysely<Schema>; issuer: string }): Rou
   const signIn = new ConsoleSignIn(deps.issuer);
   for (const site of Object.values(consoles)) addSignInRoutes(router, site, deps.db, signIn);
   addStaffPages(router, deps.db);
+  addStaffWorkPages(router, deps.db);
   addAgencyPages(router, deps.db);
   return router;
 }

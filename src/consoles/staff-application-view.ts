@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import type { ApplicationForm } from '../applications/form.ts';
+import type { Preparation } from '../applications/preparation.ts';
+import type { ApplicationDetail, ApplicationEvent, ApplicationSummary } from '../applications/views.ts';
+import type { Schema } from '../db/schema.ts';
+import { findCitizen } from '../registry/queries.ts';
+import type { Role } from '../staff/roles.ts';
+import { shownPid, thailandTime, thaiFullName } from './formatting.ts';
+import type { Bilingual } from './page-errors.ts';
+import { preparationFieldNames } from './staff-application-forms.ts';
+import { actingRoleLabels, applicationKindLabels, applicationStatusLabels, dataItemLabel, transitionLabels } from './staff-labels.ts';
+
+/* What the application pages show, from the applications domain's reads: plain values for the templates. */
+
+export function queueRow(application: ApplicationSummary) {
+  return {
+    id: application.id,
+    href: `/staff/applications/${application.id}`,
+    agencyNameTh: application.agencyNameTh ?? '—',
+    agencyNameEn: application.agencyNameEn ?? '',
+    kind: application.kind,
+    kindLabel: applicationKindLabels[application.kind],
+    status: application.status,
+    statusLabel: applicationStatusLabels[application.status],
+    sandbox: application.origin === 'sandbox',
+    createdAt: thailandTime(application.createdAt),
+    updatedAt: thailandTime(application.updatedAt),
+  };
+}
+
+interface Row {
+  label: Bilingual;
+  value: string;
+  mono?: boolean;
+}
+
+const row = (th: string, en: string, value: unknown, mono = false): Row[] =>
+  value === undefined || value === null || value === '' ? [] : [{ label: { th, en }, value: String(value), mono }];
+
+const yesNo = (value: boolean | undefined) => (value === undefined ? undefined : value ? 'ใช่ · yes' : 'ไม่ใช่ · no');
+
+/** Every field of the form, in the order of the request form, grouped as the form groups them. */
+function formSections(form: ApplicationForm) {
+  const agency = form.agency ?? {};
+  const admin = form.administrator ?? {};
+  const contact = form.contact ?? {};
+  return [
+    {
+      title: { th: 'หน่วยงาน', en: 'Agency' },
+      rows: [
+        ...row('ประเภทคำขอ', 'Kind', form.kind === 'new' ? 'หน่วยงานใหม่ · new agency' : 'ขอเปลี่ยนแปลง · change'),
+        ...row('หน่วยงานที่ขอเปลี่ยนแปลง', 'Agency changed', form.agencyId, true),
+        ...row('ชื่อ (ไทย)', 'Name (Thai)', agency.nameTh),
+        ...row('ชื่อ (อังกฤษ)', 'Name (English)', agency.nameEn),
+        ...row('ชื่อย่อ (ไทย)', 'Abbreviation (Thai)', agency.abbreviationTh),
+        ...row('ชื่อย่อ (อังกฤษ)', 'Abbreviation (English)', agency.abbreviationEn),
+        ...row('ประเภทหน่วยงาน', 'Type', agency.type === undefined ? undefined : agency.type === 'state' ? 'หน่วยงานของรัฐ · state' : 'เอกชน · private'),
+        ...row('สังกัดกระทรวง/กรม', 'Ministry', agency.ministry),
+        ...row('โดเมน', 'Domain', agency.domain, true),
+        ...row('ที่อยู่', 'Address', agency.address),
+      ],
+    },
+    {
+      title: { th: 'ผู้ดูแลของหน่วยงาน', en: "Agency's administrator" },
+      rows: [
+        ...row('เลขประจำตัวประชาชน', 'Citizen ID', admin.pid === undefined ? undefined : shownPid(admin.pid), true),
+        ...row('ชื่อ', 'Name', admin.name),
+        ...row('ชื่อ (อังกฤษ)', 'Name (English)', admin.nameEn),
+        ...row('ตำแหน่ง', 'Position', admin.position),
+        ...row('โทรศัพท์', 'Phone', admin.phone),
+        ...row('อีเมล', 'E-mail', admin.email),
+      ],
+    },
+    {
+      title: { th: 'ผู้ประสานงาน', en: 'Contact' },
+      rows: [...row('ชื่อ', 'Name', contact.name), ...row('ตำแหน่ง', 'Position', contact.position), ...row('โทรศัพท์', 'Phone', contact.phone), ...row('อีเมล', 'E-mail', contact.email)],
+    },
+    {
+      title: { th: 'วัตถุประสงค์และกำหนดการ', en: 'Purpose and dates' },
+      rows: [...row('วัตถุประสงค์', 'Purpose', form.purpose), ...row('วันที่ต้องการเริ่มใช้', 'Start date', form.startDate), ...row('หมายเหตุ', 'Remarks', form.remarks)],
+    },
+  ].map((section) => ({ ...section, empty: section.rows.length === 0 }));
+}
+
+function formSystems(form: ApplicationForm) {
+  return (form.systems ?? []).map((system, index) => ({
+    index,
+    name: system.name ?? system.clientId ?? `#${index + 1}`,
+    clientId: system.clientId ?? null,
+    use: system.use === undefined ? null : system.use === 'website' ? 'เว็บไซต์ · website' : 'API',
+    redirectUris: system.redirectUris ?? [],
+    dataItems: (system.dataItems ?? []).map((item) => ({ ...dataItemLabel(item.scope), reason: item.reason ?? '' })),
+    estimatedDailyTransactions: system.estimatedDailyTransactions ?? null,
+    publicClient: yesNo(system.publicClient) ?? null,
+    profile: system.profile ?? null,
+    idTokenAlg: system.idTokenAlg ?? null,
+  }));
+}
+
+/** The preparation form's systems: each with the redirect URIs and data items asked, all offered as checked. */
+function preparationChoices(form: ApplicationForm) {
+  return (form.systems ?? []).map((system, index) => ({
+    index,
+    name: system.name ?? system.clientId ?? `#${index + 1}`,
+    clientId: system.clientId ?? null,
+    fields: preparationFieldNames(index),
+    redirectUris: system.redirectUris ?? [],
+    dataItems: (system.dataItems ?? []).map((item) => dataItemLabel(item.scope)),
+    dailyQuota: system.estimatedDailyTransactions ?? '',
+  }));
+}
+
+function shownPreparation(preparation: Preparation) {
+  return {
+    purpose: preparation.purpose,
+    note: preparation.note,
+    systems: preparation.systems.map((system) => ({
+      name: system.name,
+      clientId: system.clientId,
+      redirectUris: system.redirectUris,
+      dataItems: system.scopes.map(dataItemLabel),
+      dailyQuota: system.dailyQuota,
+      publicClient: system.publicClient,
+      profile: system.profile,
+      idTokenAlg: system.idTokenAlg,
+    })),
+  };
+}
+
+/** Names of the citizens who acted, from the registry, for the timeline. */
+async function actorNames(db: Kysely<Schema>, events: ApplicationEvent[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const pid of new Set(events.flatMap((e) => (e.actor.pid ? [e.actor.pid] : [])))) {
+    const citizen = await findCitizen(db, pid);
+    if (citizen) names.set(pid, thaiFullName(citizen));
+  }
+  return names;
+}
+
+function timeline(events: ApplicationEvent[], names: Map<string, string>) {
+  return [...events].reverse().map((event) => ({
+    id: event.id,
+    at: thailandTime(event.at),
+    transition: event.transition,
+    label: transitionLabels[event.transition],
+    to: applicationStatusLabels[event.to],
+    actor: {
+      pid: event.actor.pid ? shownPid(event.actor.pid) : '',
+      name: event.actor.pid ? (names.get(event.actor.pid) ?? '') : '',
+      role: actingRoleLabels[event.actor.role ?? event.actor.kind] ?? { th: event.actor.kind, en: event.actor.kind },
+    },
+    message: event.message,
+    reasons: event.reasons ?? [],
+    preparation: event.preparation ? shownPreparation(event.preparation) : null,
+    letterNumber: event.letterNumber,
+  }));
+}
+
+/** What the signed-in member of staff may do with the application now, by their roles and its status. */
+export function availableActions(application: ApplicationDetail, viewer: { pid: string; roles: readonly Role[] }) {
+  const has = (role: Role) => viewer.roles.includes(role);
+  const status = application.status;
+  const preparer = application.events.findLast((e) => e.transition === 'prepare')?.actor.pid ?? null;
+  const ownPreparation = status === 'prepared' && preparer === viewer.pid;
+  return {
+    requestChanges: status === 'submitted' && has('reviewer'),
+    prepare: status === 'submitted' && has('reviewer'),
+    reject: (status === 'submitted' || status === 'prepared') && (has('reviewer') || has('approver')),
+    return: status === 'prepared' && (has('reviewer') || has('approver')),
+    approve: status === 'prepared' && has('approver') && !ownPreparation,
+    /** The viewer prepared it: someone else must approve. */
+    ownPreparation,
+    /** Prepared, and the viewer holds no approver role. */
+    awaitingApprover: status === 'prepared' && !has('approver'),
+  };
+}
+
+export async function applicationPageValues(db: Kysely<Schema>, application: ApplicationDetail, viewer: { pid: string; roles: readonly Role[] }) {
+  // The form as the agency filed it: its last submission; a draft never submitted shows as it stands.
+  const filed = application.events.findLast((e) => e.transition === 'submit')?.form ?? application.form;
+  const preparedBy = application.preparation ? application.events.findLast((e) => e.transition === 'prepare') : undefined;
+  const names = await actorNames(db, application.events);
+  return {
+    application: {
+      ...queueRow(application),
+      origin: application.origin,
+      agencyHref: application.agencyId ? `/staff/agencies/${application.agencyId}` : null,
+      administratorPid: application.administratorPid ? shownPid(application.administratorPid) : '',
+      beingEdited: application.status === 'draft' || application.status === 'changes_requested',
+    },
+    sections: formSections(filed),
+    systems: formSystems(filed),
+    accessControllers: filed.accessControllers ?? [],
+    conditionsVersion: filed.conditionsVersion ?? null,
+    preparation: application.preparation
+      ? {
+          ...shownPreparation(application.preparation),
+          by: preparedBy?.actor.pid ? `${names.get(preparedBy.actor.pid) ?? ''} ${shownPid(preparedBy.actor.pid)}`.trim() : (preparedBy?.actor.kind ?? ''),
+          at: preparedBy ? thailandTime(preparedBy.at) : '',
+        }
+      : null,
+    preparationChoices: preparationChoices(application.form),
+    purpose: application.form.purpose ?? '',
+    letters: application.letters.map((letter) => ({ number: letter.number, href: `/staff/letters/${letter.number}`, issuedOn: letter.issuedOn })),
+    events: timeline(application.events, names),
+    actions: availableActions(application, viewer),
+  };
+}
