@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { hashCredential, newApiKey, newClientId, newClientSecret } from '../agencies/client-credentials.ts';
 import { extendSystem, insertAgency, insertSystem } from '../agencies/queries.ts';
+import { insertAcceptanceOfCurrent } from '../conditions/acceptance-queries.ts';
 import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
 import { ConflictError, ForbiddenError } from '../errors.ts';
 import { actorName, type ApplicationActor } from './actors.ts';
@@ -109,6 +110,12 @@ export async function approveStep(
     preparedBy: prepared.actor_pid ?? prepared.actor_kind,
     approvedBy: actorName(actor),
   });
+  // The administrator accepted the conditions on the form they submitted; that acceptance becomes the agency's
+  // once it exists, unless a newer version has been published since (then the portal asks them again).
+  const administratorPid = begun.application.administrator_pid;
+  if (administratorPid && form.conditionsVersion !== undefined) {
+    await insertAcceptanceOfCurrent(trx, { agencyId: agency.id, version: form.conditionsVersion, pid: administratorPid });
+  }
   await recordTransition(trx, begun, 'approve', actor, { letterNumber: letter.number });
   return { ...begun, agencyId: agency.id, letter, credentials };
 }
