@@ -17,6 +17,17 @@ export const loginRequestOf = (details: { uid: string; exp: number; params: Reco
 
 const answered = new Set(['approved', 'denied']);
 
+/**
+ * A sign-in whose system (or agency) was suspended or cancelled meanwhile ends on an error page: the browser is
+ * not sent on to that system, and no new QR code is offered for it. The login's system fields come from
+ * active_systems, so they are empty exactly then.
+ */
+function refuseStoppedSystem(login: { system_name: string | null } | undefined) {
+  if (login && login.system_name === null) {
+    throw new errors.InvalidClient('the system is suspended or cancelled; it cannot sign anyone in until DOPA reinstates it');
+  }
+}
+
 /** The login page and its forms: what the browser sees and sends while a sign-in waits for the citizen. */
 export function pageHandlers(deps: LoginRouteDeps) {
   /** The interaction this browser is in (its cookie decides), and it must be the one the address names. */
@@ -51,6 +62,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     // provider resumes the authorization: it carries the browser on to the relying party.
     if (details.result) return next();
     const login = await loginForPage(deps.db, loginRequestOf(details));
+    refuseStoppedSystem(login);
     // The device has answered: its answer becomes the interaction's result, and the provider resumes from it in
     // this same request.
     if (answered.has(login.status)) {
@@ -67,6 +79,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
   const renew = (from: 'page' | 'former address') => async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
+    refuseStoppedSystem(login);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
       await renewLogin(deps.db, loginRequestOf(details));
     }

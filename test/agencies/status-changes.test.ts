@@ -58,6 +58,14 @@ describe('suspending a system through the admin API', () => {
     expect((await loginStatuses(rp.clientId)).sort()).toEqual(['approved', 'cancelled', 'cancelled']);
     await expect(device.approve(scannedLogin.id, testPin)).rejects.toMatchObject({ status: expect.any(Number) });
     await expect(device.scan(pending.appLink)).rejects.toMatchObject({ name: 'DeviceApiError' });
+    // The browser of a sign-in in progress gets an error page, is never sent on to the suspended system, and is
+    // offered no new QR code for it.
+    for (const ended of [await pending.browser.get(pending.loginPath), await pending.browser.post(`${pending.loginPath}/renew`)]) {
+      expect(ended.status).toBe(400);
+      expect(ended.headers.location).toBeUndefined();
+      expect(ended.text).toContain('suspended or cancelled');
+      expect(ended.text).not.toContain('class="short-code"');
+    }
 
     await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Review finished' }).expect(200);
     expect((await userinfo(old.access_token)).status).toBe(401);
