@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import type { IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
+import { withUsage, type SystemUsage } from '../enforcement/usage-queries.ts';
+
+/** One system of an agency, as its administrator reads it in the agency portal: everything but its secrets. */
+export interface AgencySystemDetail extends SystemUsage {
+  clientId: string;
+  name: string;
+  status: Status;
+  /** Whether it may act right now (its agency active too, and no change scheduled that has taken effect). */
+  active: boolean;
+  redirectUris: string[];
+  /** The data items it is approved for; openid is always given and is not listed. */
+  dataItems: string[];
+  /** A public client has no secret (it signs in with PKCE alone), so there is none to rotate. */
+  publicClient: boolean;
+  profile: WireProfile;
+  idTokenAlg: IdTokenAlg;
+  /** Until when the secret replaced by the last rotation still works; null when none does. */
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
+}
+
+/** The agency's systems, oldest first, with their quota and today's requests. */
+export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Promise<AgencySystemDetail[]> {
+  const rows = await db
+    .selectFrom('agency_systems as s')
+    .select([
+      's.client_id',
+      's.name',
+      's.status',
+      's.redirect_uris',
+      's.scopes',
+      's.token_endpoint_auth_method',
+      's.wire_profile',
+      's.id_token_alg',
+      's.previous_secret_expires_at',
+      's.created_at',
+    ])
+    .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'))
+    .where('s.agency_id', '=', agencyId)
+    .orderBy('s.created_at')
+    .orderBy('s.client_id')
+    .execute();
+  const now = Date.now();
+  return withUsage(
+    db,
+    rows.map((row) => {
+      const graceEnds = row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at);
+      return {
+        clientId: row.client_id,
+        name: row.name,
+        status: row.status,
+        active: Boolean(row.active),
+        redirectUris: row.redirect_uris,
+        dataItems: row.scopes.filter((scope) => scope !== 'openid'),
+        publicClient: row.token_endpoint_auth_method === 'none',
+        profile: row.wire_profile,
+        idTokenAlg: row.id_token_alg,
+        previousSecretExpiresAt: graceEnds !== null && graceEnds.getTime() > now ? graceEnds : null,
+        createdAt: new Date(row.created_at),
+      };
+    }),
+  );
+}

@@ -1,0 +1,58 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import { consoles } from './consoles.ts';
+import { consoleCookieOptions, sessionCookieName } from './sessions.ts';
+
+/*
+ * A new client secret is shown once, on the page the rotation's POST redirects to (post/redirect/get), and never
+ * in a URL. It goes there in a cookie of the portal's path that lives five minutes and is cleared by the first
+ * page that reads it. The cookie is encrypted (AES-256-GCM) with a key derived from the browser's session id,
+ * which the server never stores in clear: only this browser's session can read it, and neither the database nor
+ * the cookie alone reveals the secret. The page also shows it only while it is still the system's secret.
+ */
+
+export interface IssuedSecret {
+  clientId: string;
+  clientSecret: string;
+  previousSecretExpiresAt: string;
+}
+
+const site = consoles.agency;
+const cookieName = 'thaid_agency_secret';
+const lifetimeMs = 5 * 60_000;
+const purpose = Buffer.from('thaid agency portal: a new client secret, shown once');
+
+function keyOf(ctx: Context): Buffer | undefined {
+  const sessionId = ctx.cookies.get(sessionCookieName(site), { signed: true });
+  return sessionId ? Buffer.from(hkdfSync('sha256', sessionId, purpose, 'aes-256-gcm key', 32)) : undefined;
+}
+
+export function leaveIssuedSecret(ctx: Context, issued: IssuedSecret): void {
+  const key = keyOf(ctx);
+  if (!key) throw new Error('A secret can be left only for a signed-in session');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(purpose);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(issued), 'utf8'), cipher.final()]);
+  const value = Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+  ctx.cookies.set(cookieName, value, consoleCookieOptions(ctx, site, lifetimeMs));
+}
+
+/** The secret left for this page, once: the cookie is cleared as it is read. */
+export function takeIssuedSecret(ctx: Context): IssuedSecret | undefined {
+  const value = ctx.cookies.get(cookieName, { signed: true });
+  if (!value) return undefined;
+  ctx.cookies.set(cookieName, null, { path: site.basePath, signed: true, overwrite: true });
+  const key = keyOf(ctx);
+  if (!key) return undefined;
+  try {
+    const raw = Buffer.from(value, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAAD(purpose);
+    decipher.setAuthTag(raw.subarray(12, 28));
+    const issued = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as IssuedSecret;
+    return typeof issued.clientId === 'string' && typeof issued.clientSecret === 'string' && typeof issued.previousSecretExpiresAt === 'string' ? issued : undefined;
+  } catch {
+    return undefined;
+  }
+}
