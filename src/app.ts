@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { adminRoutes } from './admin/routes.ts';
+import { recordAdminReads } from './admin/record-admin-reads.ts';
 import { agencyAdminRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(requestContext(deps.logger));
   app.use(securityHeaders);
   app.use(errorHandler);
+  app.use(recordAdminReads(deps.db, deps.adminToken));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);
   app.use(authorizationByPost);

@@ -115,14 +115,22 @@ describe('the audit log', () => {
     expect(written[0]).toMatchObject({ actor_kind: 'admin_token', action: 'ledger.tree_head.sign', target_kind: 'ledger_tree_head' });
   });
 
-  it('records no read', async () => {
+  it('records every read, with what was read, and no refused one', async () => {
+    const pid = demoPersonas[0]!.pid;
     const written = await rowsWrittenBy(async () => {
       await admin('get', '/citizens?limit=2').expect(200);
-      await admin('get', `/citizens/${demoPersonas[0]!.pid}`).expect(200);
-      await admin('get', '/ledger/tree-heads').expect(200);
+      await admin('get', `/citizens/${pid}`).expect(200);
+      await admin('get', `/citizens/${pid}/history?limit=5`).expect(200);
       await admin('get', '/audit').expect(200);
+      await admin('get', '/audit?limit=0').expect(400);
+      await request(server.url).get(`/admin/api/citizens/${pid}`).expect(401);
     });
-    expect(written).toEqual([]);
+    expect(written.map((r) => [r.actor_kind, r.action, r.target_kind, r.target_id, r.after])).toEqual([
+      ['admin_token', 'admin_api.read', 'admin_api', '/admin/api/citizens', { query: 'limit=2', status: 200 }],
+      ['admin_token', 'admin_api.read', 'admin_api', `/admin/api/citizens/${pid}`, { query: null, status: 200 }],
+      ['admin_token', 'admin_api.read', 'admin_api', `/admin/api/citizens/${pid}/history`, { query: 'limit=5', status: 200 }],
+      ['admin_token', 'admin_api.read', 'admin_api', '/admin/api/audit', { query: null, status: 200 }],
+    ]);
   });
 
   it('keeps no secret anywhere in the log', async () => {
@@ -141,9 +149,12 @@ describe('the audit log', () => {
   });
 
   it('lists events newest first, filtered by action and time, a page at a time', async () => {
+    const before = (await rows()).length;
     const all = (await admin('get', '/audit').expect(200)).body;
     const ids = all.events.map((e: { id: string }) => Number(e.id));
-    expect(ids.length).toBe((await rows()).length);
+    // Everything up to this read; the read itself is recorded once it has answered.
+    expect(ids.length).toBe(before);
+    expect((await rows()).length).toBe(before + 1);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(all.next_cursor).toBeNull();
 
@@ -155,7 +166,8 @@ describe('the audit log', () => {
     const future = (await admin('get', `/audit?since=${new Date(Date.now() + 60_000).toISOString()}`).expect(200)).body.events;
     expect(future).toEqual([]);
     const past = (await admin('get', `/audit?since=${new Date(Date.now() - 3_600_000).toISOString()}&actor=admin_token`).expect(200)).body.events;
-    expect(past).toHaveLength(ids.length);
+    // The three reads since are in it too, newest first.
+    expect(past.map((e: { id: string }) => Number(e.id)).slice(3)).toEqual(ids);
     const byPerson = (await admin('get', `/audit?actor=${demoPersonas[0]!.pid}`).expect(200)).body.events;
     expect(byPerson).toEqual([]);
 
@@ -169,7 +181,8 @@ describe('the audit log', () => {
       pages.push(...page.events.map((e) => Number(e.id)));
       cursor = page.next_cursor;
     } while (cursor !== null);
-    expect(pages).toEqual(ids);
+    // The pages start after the reads this test has made so far (each page's own read comes after it).
+    expect(pages.slice(pages.indexOf(ids[0]!))).toEqual(ids);
   });
 
   it('explains bad filters', async () => {
@@ -186,6 +199,7 @@ describe('the audit log', () => {
   it('is listed by `thaid-emulator audit list`, newest first', async () => {
     const expected = (await rows()).map((r) => r.id).reverse();
     const json = await cli(['audit', 'list', '--json']);
+    const afterJson = (await rows()).length;
     expect(json.stderr).toBe('');
     expect(json.status).toBe(0);
     const events = JSON.parse(json.stdout) as { id: string; action: string }[];
@@ -195,8 +209,9 @@ describe('the audit log', () => {
     const text = await cli(['audit', 'list', '--actor', 'admin_token', '--since', new Date(Date.now() - 3_600_000).toISOString()]);
     expect(text.status).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines).toHaveLength(expected.length);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ {2}admin_token {2}ledger\.tree_head\.sign {2}ledger_tree_head \d+$/);
+    // Everything up to it, the JSON listing's read included.
+    expect(lines).toHaveLength(afterJson);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ {2}admin_token {2}admin_api\.read {2}admin_api \/admin\/api\/audit$/);
 
     const none = await cli(['audit', 'list', '--since', new Date(Date.now() + 60_000).toISOString()]);
     expect(none.stdout.trim()).toBe('No audit events.');
