@@ -7,10 +7,11 @@
 #   .ci/start-postgres.sh --stop "$PG_TEST_DIR"     # stops that server and deletes its files
 #
 # The URL looks like postgres://thaid:thaid@127.0.0.1:55432/postgres: role `thaid` (password `thaid`) may
-# create databases. The server uses Debian's PostgreSQL binaries (the postgresql package is installed when
-# they are missing), runs as the postgres OS user, keeps its files in a new /tmp/thaid-pg-* directory,
-# listens on 127.0.0.1 only, on the first free port from 55432 (or from PG_PORT), and trades durability
-# for speed (fsync off). Servers already running on the machine are left alone. Needs root.
+# create databases, and drop them while autovacuum works in them (pg_signal_backend). The server uses Debian's
+# PostgreSQL binaries (the postgresql package is installed when they are missing), runs as the postgres OS user,
+# keeps its files in a new /tmp/thaid-pg-* directory, listens on 127.0.0.1 only, on the first free port from 55432
+# (or from PG_PORT), and trades durability for speed (fsync off). Servers already running on the machine are left
+# alone. Needs root.
 set -euo pipefail
 
 postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -84,7 +85,8 @@ if [ -z "$started" ]; then
 fi
 
 runuser -u postgres -- "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -qX -v ON_ERROR_STOP=1 \
-  -c "create role thaid login createdb password 'thaid'" >/dev/null
+  -c "create role thaid login createdb password 'thaid'" \
+  -c "grant pg_signal_backend to thaid" >/dev/null
 url="postgres://thaid:thaid@127.0.0.1:$port/postgres"
 version=$("$bin/psql" "$url" -qXAtc 'show server_version')
 trap - EXIT

@@ -36,10 +36,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dataDir,
     databaseUrl: url.href,
     drop: async () => {
-      await onServer((client) => client.query(`drop database if exists ${name} with (force)`));
+      await dropDatabase(name);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Drops a test's database, ending its connections. An autovacuum worker in it can only be ended by a role with
+ * pg_signal_backend (.ci/start-postgres.sh grants it); without it, wait for the worker to finish.
+ */
+async function dropDatabase(name: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await onServer((client) => client.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 async function onServer(work: (client: pg.Client) => Promise<unknown>) {
