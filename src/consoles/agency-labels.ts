@@ -1,8 +1,10 @@
-import type { AgencyNoticeKind, ApplicationStatus, ApplicationTransition, Status } from '../db/schema.ts';
-import { dataItems } from '../oidc/scopes.ts';
+import type { ApplicationStatus, ApplicationTransition } from '../db/schema.ts';
 import type { Bilingual } from './page-errors.ts';
 
-/* How the agency portal names statuses, steps and data items, in Thai with the English beside it. */
+export { dataItemLabel, noticeKindLabels, statusLabels } from './labels.ts';
+
+/* How the agency portal names its applications' statuses and steps, as the agency sees them, in Thai with the
+   English beside it. */
 
 export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   draft: { th: 'ร่าง', en: 'Draft' },
@@ -23,18 +25,6 @@ export const transitionLabels: Record<ApplicationTransition, Bilingual> = {
   approve: { th: 'อนุมัติ ออกหนังสืออนุญาต', en: 'Approved, permission letter issued' },
 };
 
-export const statusLabels: Record<Status, Bilingual> = {
-  active: { th: 'ใช้งานได้', en: 'Active' },
-  suspended: { th: 'ระงับชั่วคราว', en: 'Suspended' },
-  cancelled: { th: 'ยกเลิกแล้ว', en: 'Cancelled' },
-};
-
-export const noticeKindLabels: Record<AgencyNoticeKind, Bilingual> = {
-  suspension: { th: 'ระงับการใช้งาน', en: 'Suspension' },
-  cancellation: { th: 'ยกเลิกการอนุญาต', en: 'Cancellation' },
-  reinstatement: { th: 'คืนสิทธิ์การใช้งาน', en: 'Reinstatement' },
-};
-
 export const applicationKindLabels: Record<'new' | 'change', Bilingual> = {
   new: { th: 'ขอใช้บริการใหม่', en: 'New agency' },
   change: { th: 'ขอเปลี่ยนแปลง', en: 'Change' },
@@ -49,7 +39,3 @@ export function actorLabel(actor: { kind: string; pid: string | null; role: stri
   return { th: 'กรมการปกครอง', en: 'DOPA' };
 }
 
-const dataItemLabels = new Map(dataItems.map((item) => [item.scope, { th: item.th, en: item.en }]));
-
-/** A data item by its scope, with its Thai and English names; an unknown scope as it is. */
-export const dataItemLabel = (scope: string): Bilingual & { scope: string } => ({ scope, ...(dataItemLabels.get(scope) ?? { th: scope, en: scope }) });

@@ -1,8 +1,10 @@
-import type { AgencyNoticeKind, ApplicationStatus, ApplicationTransition, Status } from '../db/schema.ts';
-import { dataItems } from '../oidc/scopes.ts';
+import type { ApplicationStatus, ApplicationTransition } from '../db/schema.ts';
 import type { Bilingual } from './page-errors.ts';
 
-/* How the staff console's pages name statuses, steps and data items, in Thai and English. */
+export { dataItemLabel, noticeKindLabels, statusLabels } from './labels.ts';
+
+/* How the staff console's pages name applications' statuses and steps, in Thai and English (the agency portal
+   words them for the agency). */
 
 export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   draft: { th: 'ร่าง', en: 'Draft' },
@@ -37,19 +39,3 @@ export const actingRoleLabels: Record<string, Bilingual> = {
   first_start: { th: 'การเริ่มระบบครั้งแรก', en: 'First start' },
 };
 
-export const statusLabels: Record<Status, Bilingual> = {
-  active: { th: 'ใช้งาน', en: 'Active' },
-  suspended: { th: 'ระงับชั่วคราว', en: 'Suspended' },
-  cancelled: { th: 'ยกเลิกแล้ว', en: 'Cancelled' },
-};
-
-export const noticeKindLabels: Record<AgencyNoticeKind, Bilingual> = {
-  suspension: { th: 'ระงับการใช้งาน', en: 'Suspension' },
-  cancellation: { th: 'ยกเลิกการใช้งาน', en: 'Cancellation' },
-  reinstatement: { th: 'คืนสิทธิ์การใช้งาน', en: 'Reinstatement' },
-};
-
-const itemLabels = new Map(dataItems.map((item) => [item.scope, { th: item.th, en: item.en }]));
-
-/** A data item by its scope name, with its Thai and English names (the scope itself when unknown). */
-export const dataItemLabel = (scope: string): Bilingual & { scope: string } => ({ scope, ...(itemLabels.get(scope) ?? { th: scope, en: scope }) });
