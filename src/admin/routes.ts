@@ -23,7 +23,7 @@ import {
   rotateSecretParams,
   secretRotation,
 } from './schemas.ts';
-import { defaultGraceSeconds, parseGrace, rotateClientSecret } from '../agencies/secret-rotation.ts';
+import { defaultGraceSeconds, parseGrace, rotateClientSecretRecorded } from '../agencies/secret-rotation.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
@@ -147,18 +147,7 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
     const { clientId } = rotateSecret.request.params.parse(ctx.params);
     const body = rotateSecret.request.body.parse(await readJsonBody(ctx));
     const graceSeconds = body.graceSeconds ?? (body.grace === undefined ? defaultGraceSeconds : parseGrace(body.grace)!);
-    // The new secret and its audit record in one transaction; the record holds when the old one stops, never a secret.
-    ctx.body = await db.transaction().execute(async (trx) => {
-      const rotation = await rotateClientSecret(trx, clientId, graceSeconds);
-      await recordAuditEvent(trx, {
-        actor: { kind: 'admin_token' },
-        action: 'system.secret.rotate',
-        target: { kind: 'system', id: clientId },
-        after: { graceSeconds, previousSecretExpiresAt: rotation.previousSecretExpiresAt },
-        requestId: requestIdOf(ctx),
-      });
-      return rotation;
-    });
+    ctx.body = await rotateClientSecretRecorded(db, { clientId, graceSeconds, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
   });
 
   router.post(rotateKeys.path, async (ctx) => {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { hashCredential, newClientSecret } from './client-credentials.ts';
@@ -57,4 +58,25 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
     .returning('previous_secret_expires_at')
     .executeTakeFirstOrThrow();
   return { clientId, clientSecret, previousSecretExpiresAt: new Date(updated.previous_secret_expires_at!).toISOString() };
+}
+
+/**
+ * rotateClientSecret on behalf of `actor`, with its audit record in the same transaction: the grace and when the
+ * old secret stops, never a secret.
+ */
+export async function rotateClientSecretRecorded(
+  db: Kysely<Schema>,
+  rotation: { clientId: string; graceSeconds: number; actor: AuditActor; requestId: string | null },
+): Promise<SecretRotation> {
+  return db.transaction().execute(async (trx) => {
+    const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds);
+    await recordAuditEvent(trx, {
+      actor: rotation.actor,
+      action: 'system.secret.rotate',
+      target: { kind: 'system', id: rotation.clientId },
+      after: { graceSeconds: rotation.graceSeconds, previousSecretExpiresAt: rotated.previousSecretExpiresAt },
+      requestId: rotation.requestId,
+    });
+    return rotated;
+  });
 }

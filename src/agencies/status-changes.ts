@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { withdrawOpenLogins } from '../login/queries.ts';
 import { firstPartyRefusal } from './first-party-systems.ts';
 import { setAgencyStatus, setSystemStatus } from './queries.ts';
+import { isUuid } from '../db/uuid.ts';
 
 /*
  * Suspending, cancelling and reinstating an agency or one of its systems, each with a written notice to the agency
@@ -30,12 +31,11 @@ const noticeKind: Record<Status, AgencyNoticeKind> = { suspended: 'suspension', 
 const statusOfKind: Record<AgencyNoticeKind, Status> = { suspension: 'suspended', cancellation: 'cancelled', reinstatement: 'active' };
 const verb: Record<Status, string> = { suspended: 'suspend', cancelled: 'cancel', active: 'reinstate' };
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const describe = (t: StatusTarget) => (t.kind === 'agency' ? `Agency ${t.id}` : `System ${t.id}`);
 
 async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ status: Status; agencyId: string } | undefined> {
   if (target.kind === 'agency') {
-    if (!uuidPattern.test(target.id)) return undefined;
+    if (!isUuid(target.id)) return undefined;
     const row = await db.selectFrom('agencies').select(['status', 'id']).where('id', '=', target.id).forUpdate().executeTakeFirst();
     return row && { status: row.status, agencyId: row.id };
   }
@@ -222,7 +222,7 @@ export async function listAgencies(db: Kysely<Schema>) {
 }
 
 export async function findAgency(db: Kysely<Schema>, id: string) {
-  if (!uuidPattern.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const agency = await db.selectFrom('agencies as a').select(agencyColumns).where('a.id', '=', id).executeTakeFirst();
   if (!agency) return undefined;
   const systems = await selectSystems(db).where('s.agency_id', '=', id).orderBy('s.created_at').orderBy('s.client_id').execute();

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Schema, Status } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ApplicationActor } from './actors.ts';
-import { administers, agenciesAdministeredByRows, isUuid, listApplicationRows, type ApplicationRow, type PermissionLetterRow } from './queries.ts';
+import { isUuid } from '../db/uuid.ts';
+import { administers, agenciesAdministeredByRows, listApplicationRows, type ApplicationRow, type PermissionLetterRow } from './queries.ts';
 import { toSummary, type ApplicationSummary } from './views.ts';
 
 /*

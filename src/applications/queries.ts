@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ApplicationEventsTable, ApplicationStatus, ApplicationsTable, PermissionLettersTable, Schema } from '../db/schema.ts';
 import type { ApplicationForm, ApplicationOrigin } from './form.ts';
+import { isUuid } from '../db/uuid.ts';
 
 /*
  * The statements of applications, their events and permission letters (migration 0021). Events and letters are
@@ -15,9 +16,7 @@ export type PermissionLetterRow = Selectable<PermissionLettersTable>;
 export const inTransaction = <T>(db: Kysely<Schema>, work: (trx: Kysely<Schema>) => Promise<T>): Promise<T> =>
   db.isTransaction ? work(db) : db.transaction().execute(work);
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a string can be an id at all: anything else is simply not found, rather than a database error. */
-export const isUuid = (value: string): boolean => uuidPattern.test(value);
 
 /** The columns an application's form decides. */
 export interface FormColumns {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ApplicationStatus, Schema } from '../db/schema.ts';
-import { isUuid } from './queries.ts';
+import { isUuid } from '../db/uuid.ts';
 import { toSummary, type ApplicationSummary } from './views.ts';
 
 /*

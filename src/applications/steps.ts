@@ -7,12 +7,12 @@ import { rolesOf } from '../staff/roles.ts';
 import { assertApplicationAccess, mayActForAgency, noSuchAgency, noSuchApplication } from './access.ts';
 import { eventActorOf, type ActingRole, type ApplicationActor } from './actors.ts';
 import { missingForSubmission, type ApplicationForm, type ApplicationOrigin } from './form.ts';
+import { isUuid } from '../db/uuid.ts';
 import { resolvePreparation, type ExistingSystems, type Preparation, type PreparationInput } from './preparation.ts';
 import {
   findApplication,
   insertApplication,
   insertApplicationEvent,
-  isUuid,
   updateApplicationForm,
   type ApplicationRow,
   type FormColumns,

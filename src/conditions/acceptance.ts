@@ -15,6 +15,7 @@ import {
   type ConditionsAcceptance,
 } from './acceptance-queries.ts';
 import { currentConditions, type ConditionsVersion } from './queries.ts';
+import { isUuid } from '../db/uuid.ts';
 
 /*
  * Agencies accept the conditions of use (clause 5 of the announcements), each version as DOPA publishes it. An
@@ -25,10 +26,8 @@ import { currentConditions, type ConditionsVersion } from './queries.ts';
 
 export type { AcceptanceWithAgency, AgencyPendingAcceptance, ConditionsAcceptance } from './acceptance-queries.ts';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function agencyOf(db: Kysely<Schema>, agencyId: string) {
-  const agency = uuidPattern.test(agencyId)
+  const agency = isUuid(agencyId)
     ? await db.selectFrom('agencies').select(['id', 'status']).where('id', '=', agencyId).executeTakeFirst()
     : undefined;
   if (!agency) throw new NotFoundError(`No agency with id ${agencyId}.`);
