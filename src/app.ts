@@ -30,6 +30,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { requestMemo } from './oidc/request-memo.ts';
 import type { CookieSigner } from './http/cookie-signer.ts';
 
 export interface AppDependencies {
@@ -74,6 +75,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(requestContext(deps.logger));
   app.use(securityHeaders);
   app.use(errorHandler);
+  app.use(requestMemo);
   app.use(recordAdminReads(deps.db, deps.adminToken));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   app.use(endpointAliases);

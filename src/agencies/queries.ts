@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import { ConflictError } from '../errors.ts';
 import { quotaUsedUp } from '../enforcement/usage-queries.ts';
@@ -94,6 +94,18 @@ export async function findActiveSystem(db: Kysely<Schema>, clientId: string): Pr
 const findActiveSystemQuery = compiledOnce((db, p: { clientId: string }) =>
   db.selectFrom('active_systems').selectAll().select(quotaUsedUp('active_systems').as('quota_used_up')).where('client_id', '=', p.clientId),
 );
+
+/** A row as JSON gives it: timestamps become text. */
+type AsJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/**
+ * The same lookup as findActiveSystem, as one JSON value of another statement (null when the system may not
+ * act): a statement that reads a token reads its client with it (src/oidc/adapter.ts).
+ */
+export function activeSystemAsJson(clientId: RawBuilder<unknown>) {
+  return sql<AsJson<ActiveClient> | null>`(
+    select to_jsonb(s) || jsonb_build_object('quota_used_up', ${quotaUsedUp('s')}) from active_systems s where s.client_id = ${clientId})`;
+}
 
 /**
  * Sets a system's status; false if there is no such system. Leaving 'active' records tokens_valid_after (a

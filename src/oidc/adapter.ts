@@ -4,13 +4,17 @@ import { compiledOnce } from '../db/compiled-once.ts';
 import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
 import { countRequestToday } from '../enforcement/usage-queries.ts';
+import { activeSystemAsJson } from '../agencies/queries.ts';
+import { clientMetadata } from './client-metadata.ts';
+import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 
 /*
  * oidc-provider's storage: every artefact it keeps (interactions, codes, tokens, grants) is one row of
  * oidc_payloads, keyed by (model, id). This module is the only code that reads or writes that table, one
  * statement per call. Inside a request whose writes form one transaction (a token response, see
  * src/db/request-transaction.ts), every statement here is that transaction's. Clients are not stored here:
- * they come from our own tables on every lookup, so a system suspended by staff stops at once.
+ * they come from our own tables at every request's first lookup, so a system suspended by staff stops at once.
+ * Within a request, what was read or written is remembered (src/oidc/request-memo.ts).
  */
 
 /** Looks a client up in our own tables in every request; undefined for a system that may not act. */
@@ -68,6 +72,33 @@ const findBy = (column: 'id' | 'uid' | 'user_code') =>
       .where(sql<boolean>`not ${storedBeforeItsSystemStopped}`)
       .limit(1),
   );
+
+/*
+ * A token, code or interaction with its grant and its client: the endpoints that take one read both next, and
+ * find them in the request's memo instead of in statements of their own.
+ */
+const findWithRelations = compiledOnce((db, k: Key) =>
+  db
+    .selectFrom('oidc_payloads')
+    .select(['payload', 'consumed_at', 'grant_id', 'client_id'])
+    .select((eb) => [
+      eb
+        .selectFrom('oidc_payloads as granted')
+        .select('granted.payload')
+        .where('granted.model', '=', 'Grant')
+        .whereRef('granted.id', '=', 'oidc_payloads.grant_id')
+        .where(sql<boolean>`(granted.expires_at is null or granted.expires_at > now())`)
+        .as('grant_payload'),
+      activeSystemAsJson(sql.ref('oidc_payloads.client_id')).as('client'),
+    ])
+    .where('model', '=', k.model)
+    .where('id', '=', k.value)
+    .where(live)
+    .where(sql<boolean>`not ${storedBeforeItsSystemStopped}`)
+    .limit(1),
+);
+
+const modelsReadWithRelations = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'Interaction']);
 
 const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
   db
@@ -175,6 +206,21 @@ const fromRow = (row: StoredRow): AdapterPayload => ({
   ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}),
 });
 
+/** The memo's key of a stored row. */
+const memoKey = (model: string, id: string) => `${model}:${id}`;
+
+/*
+ * A payload is remembered as JSON text and read back as a new object each time, as a statement would give it:
+ * the library changes the objects it is given.
+ */
+const rememberPayload = (key: string, payload: AdapterPayload | null) => remember(key, payload && JSON.stringify(payload));
+function recallPayload(key: string): { found: true; value: AdapterPayload | null } | { found: false } {
+  const known = recall<string>(key);
+  return known.found ? { found: true, value: known.value === null ? null : (JSON.parse(known.value) as AdapterPayload) } : known;
+}
+/** The memo's key of a client lookup, also read by the client source (src/oidc/provider.ts). */
+export const clientMemoKey = (clientId: string) => memoKey('Client', clientId);
+
 /** oidc-provider's adapter class over oidc_payloads; clients come from `findClient`. */
 export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource) {
   return class PayloadAdapter implements Adapter {
@@ -187,15 +233,30 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (unstoredModels.has(this.model)) return;
       const statement = this.model === 'Interaction' ? statements.upsertInteraction : statements.upsert;
+      const json = JSON.stringify(payload);
       await statement.first(await writing(db), {
         model: this.model,
         id,
-        payload: JSON.stringify(payload),
+        payload: json,
         ...relationsOf(payload),
         uid: payload.uid ?? null,
         userCode: payload.userCode ?? null,
         expiresIn: expiresIn ?? null,
       });
+      this.#rememberStored(id, json, expiresIn);
+    }
+
+    /**
+     * What a find in this request will now give: the payload as stored (a copy), still consumed if the request
+     * knew it was (storing again keeps the mark); an interaction this request has resumed stays gone.
+     */
+    #rememberStored(id: string, json: string, expiresIn: number | undefined) {
+      const key = memoKey(this.model, id);
+      const known = recallPayload(key);
+      if (expiresIn !== undefined && expiresIn <= 0) return remember(key, null);
+      if (known.found && known.value === null && this.model === 'Interaction') return;
+      const consumed = known.found ? known.value?.consumed : undefined;
+      remember(key, consumed === undefined ? json : JSON.stringify({ ...(JSON.parse(json) as AdapterPayload), consumed }));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -214,10 +275,21 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async #findBy(statement: typeof statements.findById, value: string): Promise<AdapterPayload | undefined> {
       if (!storable(value) || unstoredModels.has(this.model)) return undefined;
-      const row = (await statement.first(await reading(db), { model: this.model, value })) as StoredRow | undefined;
+      const byId = statement === statements.findById;
+      if (byId) {
+        const known = recallPayload(memoKey(this.model, value));
+        if (known.found) return known.value ?? undefined;
+      }
+      const withRelations = byId && modelsReadWithRelations.has(this.model);
+      const reader = await reading(db);
+      const row = withRelations
+        ? await findWithRelations.first(reader, { model: this.model, value })
+        : ((await statement.first(reader, { model: this.model, value })) as StoredRow | undefined);
+      if (row && 'client' in row) rememberRelations(row);
       // An interaction the provider has resumed once is gone (see destroy).
-      if (!row || (this.model === 'Interaction' && row.consumed_at)) return undefined;
-      return fromRow(row);
+      const found = !row || (this.model === 'Interaction' && row.consumed_at) ? undefined : fromRow(row);
+      if (byId) rememberPayload(memoKey(this.model, value), found ?? null);
+      return found;
     }
 
     /**
@@ -230,7 +302,12 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     async consume(id: string): Promise<void> {
       const key = { model: this.model, value: id };
       const writer = await writing(db);
-      if (await statements.consume.first(writer, key)) return;
+      if (await statements.consume.first(writer, key)) {
+        const known = recallPayload(memoKey(this.model, id));
+        if (known.found && known.value) rememberPayload(memoKey(this.model, id), { ...known.value, consumed: epochSeconds(new Date()) });
+        return;
+      }
+      forgetAll();
       await statements.revokeGrantOf.all(writer, key);
       throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
@@ -243,6 +320,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     async destroy(id: string): Promise<void> {
       const key = { model: this.model, value: id };
       const writer = await writing(db);
+      remember(memoKey(this.model, id), null);
       if (this.model !== 'Interaction') {
         await statements.destroy.all(writer, key);
       } else if (!(await statements.consume.first(writer, key))) {
@@ -251,9 +329,16 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      forgetAll();
       await statements.revokeByGrantId.all(await writing(db), { model: this.model, value: grantId });
     }
   };
+}
+
+/** The grant and the client read with a token (findWithRelations), for the rest of the request. */
+function rememberRelations(row: { grant_id: string | null; client_id: string | null; grant_payload: unknown; client: Parameters<typeof clientMetadata>[0] | null }) {
+  if (row.grant_id) rememberFirst(memoKey('Grant', row.grant_id), row.grant_payload ? JSON.stringify(row.grant_payload) : null);
+  if (row.client_id) rememberFirst(clientMemoKey(row.client_id), row.client && clientMetadata(row.client));
 }
 
 /**
