@@ -19,6 +19,8 @@ export interface OidcPayloadsTable {
   payload: Record<string, unknown>;
   grant_id: string | null;
   client_id: string | null;
+  /** The citizen of a grant, code or token (migration 0024). */
+  account_id: string | null;
   uid: string | null;
   user_code: string | null;
   expires_at: NullableTimestamp;

@@ -11,7 +11,8 @@ import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 /*
  * oidc-provider's storage: every artefact it keeps (interactions, codes, tokens, grants) is one row of
  * oidc_payloads, keyed by (model, id). This module is the only code that reads or writes that table, one
- * statement per call. Inside a request whose writes form one transaction (a token response, see
+ * statement per call; the database itself deletes a citizen's grants and tokens when their device is replaced
+ * (migration 0024). Inside a request whose writes form one transaction (a token response, see
  * src/db/request-transaction.ts), every statement here is that transaction's. Clients are not stored here:
  * they come from our own tables at every request's first lookup, so a system suspended by staff stops at once.
  * Within a request, what was read or written is remembered (src/oidc/request-memo.ts).
@@ -42,6 +43,8 @@ interface Upsert {
   payload: string;
   grantId: string | null;
   clientId: string | null;
+  /** The citizen a grant, code or token is of: replacing their device ends them all (migration 0024). */
+  accountId: string | null;
   uid: string | null;
   userCode: string | null;
   /** Seconds from now by the database's clock, the clock every read compares with; null for no expiry. */
@@ -109,6 +112,7 @@ const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
       payload: sql`cast(${u.payload} as json)`,
       grant_id: u.grantId,
       client_id: u.clientId,
+      account_id: u.accountId,
       uid: u.uid,
       user_code: u.userCode,
       expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
@@ -118,6 +122,7 @@ const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
         payload: eb.ref('excluded.payload'),
         grant_id: eb.ref('excluded.grant_id'),
         client_id: eb.ref('excluded.client_id'),
+        account_id: eb.ref('excluded.account_id'),
         uid: eb.ref('excluded.uid'),
         user_code: eb.ref('excluded.user_code'),
         expires_at: eb.ref('excluded.expires_at'),
@@ -192,13 +197,14 @@ const unstoredModels = new Set(['Session']);
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /**
- * The grant and the client a payload names, stored in columns of their own: revokeByGrantId finds tokens and
- * codes by their grant without parsing payloads, which hold whatever a client sent (a NUL character included,
- * which PostgreSQL's JSON operators refuse). An interaction names its client in its parameters.
+ * The grant, the client and the citizen a payload names, stored in columns of their own: revokeByGrantId finds
+ * tokens and codes by their grant, and a device's replacement its citizen's (migration 0024), without parsing
+ * payloads, which hold whatever a client sent (a NUL character included, which PostgreSQL's JSON operators
+ * refuse). An interaction names its client in its parameters.
  */
-function relationsOf(payload: AdapterPayload): Pick<Upsert, 'grantId' | 'clientId'> {
+function relationsOf(payload: AdapterPayload): Pick<Upsert, 'grantId' | 'clientId' | 'accountId'> {
   const { params } = payload as { params?: { client_id?: unknown } };
-  return { grantId: text(payload.grantId), clientId: text(payload.clientId) ?? text(params?.client_id) };
+  return { grantId: text(payload.grantId), clientId: text(payload.clientId) ?? text(params?.client_id), accountId: text(payload.accountId) };
 }
 
 const fromRow = (row: StoredRow): AdapterPayload => ({
