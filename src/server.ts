@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config/config.ts';
+import { secureDataDir, tightenFilesUnder } from './config/data-dir.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
@@ -41,6 +42,7 @@ const CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Opens the database, brings it up to date, and serves the identity provider until close(). */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  secureDataDir(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: 'thaid-emulator serve' });
   try {
     return await serve(config, logger, database);
@@ -88,6 +90,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const liveNotifications = await LiveNotifications.start(database);
   const app = createApp({ logger, db, adminToken, providers, cookieSigner, trustProxy: config.trustProxy, loginChanges, liveNotifications, issuer: config.issuer });
   const server = http.createServer(app.callback());
+  // The database has made its files by now (the embedded one gives them mode 0666).
+  tightenFilesUnder(config.dataDir);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
