@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 
 /**
  * DATA_DIR holds the embedded database (signing keys, cookie keys, the pairwise salt, live sign-ins) and the admin
  * token: only the user running the server may enter it. It is made 0700, or tightened to 0700 if it already
- * exists, and files the server creates are its owner's only (umask 077). A process can set its umask only from
- * its main thread; a server started in a worker (as tests may) relies on the directory's mode.
+ * exists. (The `serve` command also sets the process's umask to 077, so that every file the server creates is its
+ * owner's only; a program that starts the server inside itself, as the tests do, keeps its own umask.)
  */
 export function secureDataDir(dataDir: string): void {
-  if (isMainThread) process.umask(0o077);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dataDir, 0o700);
 }

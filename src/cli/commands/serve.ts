@@ -7,6 +7,8 @@ import { startServer } from '../../server.ts';
 
 /** Runs until SIGINT or SIGTERM. Logs go to stdout as JSON; the human-readable banner goes to stderr. */
 export async function serveCommand(config: Config): Promise<void> {
+  // Every file the server creates (in DATA_DIR above all: the embedded database, the admin token) is its owner's only.
+  process.umask(0o077);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   logger.info({ url: server.url, issuer: config.issuer, database: server.database.location }, 'listening');
