@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { faceSampleFor } from '../src/devices/face-samples.ts';
 import { VirtualDevice } from '../src/devices/virtual-device.ts';
 import { generateCitizen } from '../src/registry/generate.ts';
 import { REGISTRY_REFERENCE_DATE } from '../src/registry/seed.ts';
@@ -146,7 +147,10 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
     for (let i = 0; i < citizens; i++) {
       const citizen = generateCitizen(registrySeed, i, REGISTRY_REFERENCE_DATE);
       const device = await VirtualDevice.create(base, `bench ${i}`);
-      await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
+      // The server wrote its admin token into its data directory on start; the face is read with it.
+      const adminToken = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+      const faceSample = await faceSampleFor(base, adminToken, citizen.pid, 'pass');
+      await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate, faceSample }, pin });
       devices.push(device);
     }
     return {

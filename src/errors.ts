@@ -58,6 +58,16 @@ export class GoneError extends AppError {
   }
 }
 
+/** Too many attempts: the caller may try again after `retryAfterSeconds` (sent as Retry-After). */
+export class TooManyAttemptsError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(429, code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class ForbiddenError extends AppError {
   constructor(code: string, message: string) {
     super(403, code, message);

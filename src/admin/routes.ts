@@ -8,6 +8,8 @@ import { rotateSigningKeys } from '../oidc/keys.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import { citizenRecord } from '../registry/citizen-schema.ts';
 import { countCitizens, findCitizen, listCitizens } from '../registry/queries.ts';
+import { registryFaceOf } from '../registry/face-key.ts';
+import { encodeFace } from '../registry/faces.ts';
 import { adminApi } from './admin-api.ts';
 import { requireAdminToken } from './require-admin-token.ts';
 import {
@@ -17,6 +19,7 @@ import {
   createRelyingPartyBody,
   enrolmentCode,
   enrolmentCodeBody,
+  faceTemplate,
   keyRotation,
   relyingPartyCredentials,
   rotateSecretBody,
@@ -62,6 +65,21 @@ const showCitizen = declareRoute(adminApi, {
   request: { params: citizenParams },
   responses: {
     200: { description: 'The citizen', body: citizenRecord },
+    400: 'invalid_request: not a valid citizen ID',
+    404: 'not_found: no citizen with this ID in the registry',
+  },
+});
+
+const showFace = declareRoute(adminApi, {
+  method: 'get',
+  path: '/citizens/:pid/face',
+  summary: "The registry's face template of one citizen (the photo FVS compares with), for a sandbox's virtual citizen",
+  description: `What stands in for the citizen's own face when a virtual device enrols by self-service: the CLI's
+\`device enroll --face-match pass\` sends a camera-like sample of it. Derived from the installation's secret face
+key, it cannot be worked out from the citizen ID, so card data alone do not pass the face match.`,
+  request: { params: citizenParams },
+  responses: {
+    200: { description: "The citizen's face template", body: faceTemplate },
     400: 'invalid_request: not a valid citizen ID',
     404: 'not_found: no citizen with this ID in the registry',
   },
@@ -123,6 +141,12 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
     const citizen = await findCitizen(db, pid);
     if (!citizen) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
     ctx.body = citizen;
+  });
+
+  router.get(showFace.path, async (ctx) => {
+    const { pid } = showFace.request.params.parse(ctx.params);
+    if (!(await findCitizen(db, pid))) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
+    ctx.body = { pid, template: encodeFace(await registryFaceOf(db, pid)) };
   });
 
   router.post(issueCode.path, async (ctx) => {

@@ -73,6 +73,11 @@ export const pidParam = z
 
 export const citizenParams = z.object({ pid: pidParam });
 
+export const faceTemplate = z.object({
+  pid: z.string(),
+  template: z.string().meta({ description: 'the face template: 128 little-endian float32 numbers, base64url (see src/registry/faces.ts)' }),
+});
+
 export const enrolmentCodeBody = z.object({ pid: pidParam });
 
 export const enrolmentCode = z.object({

@@ -2,21 +2,26 @@ import type { Config } from '../config/config.ts';
 import { adminTokenFile, readAdminToken } from '../admin/admin-token.ts';
 import { CliError } from './cli-error.ts';
 
+/** The admin token a CLI command uses, or a CliError saying where it is looked for. */
+export function adminTokenFor(config: Config): string {
+  const token = readAdminToken(config.dataDir, config.adminToken);
+  if (!token) {
+    throw new CliError(
+      `No admin token: set ADMIN_TOKEN, or run this where the server keeps ${adminTokenFile(config.dataDir)} ` +
+        '(it is written on the first start of the server).',
+    );
+  }
+  return token;
+}
+
 /** Talks to the running server's admin API, found through ISSUER, with the admin token. */
 export class AdminClient {
   readonly #baseUrl: string;
   readonly #token: string;
 
   constructor(config: Config) {
-    const token = readAdminToken(config.dataDir, config.adminToken);
-    if (!token) {
-      throw new CliError(
-        `No admin token: set ADMIN_TOKEN, or run this where the server keeps ${adminTokenFile(config.dataDir)} ` +
-          '(it is written on the first start of the server).',
-      );
-    }
     this.#baseUrl = config.issuer;
-    this.#token = token;
+    this.#token = adminTokenFor(config);
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -384,12 +384,21 @@ export interface PermissionLetterSequencesTable {
   last_sequence: number;
 }
 
+/** Failed self-service enrolments in a row, per citizen ID and per client address (migration 0025). */
+export interface EnrolmentFailuresTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: NullableTimestamp;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   permission_letters: PermissionLettersTable;
   permission_letter_sequences: PermissionLetterSequencesTable;
   instance_settings: InstanceSettingsTable;
+  enrolment_failures: EnrolmentFailuresTable;
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   cookie_keys: CookieKeysTable;

@@ -9,7 +9,11 @@ import { findCitizen } from '../registry/queries.ts';
 import { requireIntactDevice, type IntegrityVerdict } from './integrity.ts';
 import { hashPin } from './pin-hash.ts';
 import { pinProblems } from './pin-policy.ts';
+import { FACE_DIMENSIONS, FACE_MATCH_THRESHOLD, decodeFace, matchScore } from '../registry/faces.ts';
+import { registryFaceOf } from '../registry/face-key.ts';
+import { enrolmentFailed, enrolmentSucceeded, takeEnrolmentAttempt } from './enrolment-guard.ts';
 import {
+  findActiveDeviceOf,
   findUsableEnrolmentCode,
   insertDevice,
   insertEnrolmentCode,
@@ -19,7 +23,8 @@ import {
 } from './queries.ts';
 
 export type IdentityProof =
-  | { method: 'self'; pid: string; laserCode: string; birthdate: string }
+  /** faceSample: the camera's sample of the face, as encodeFace writes it (src/registry/faces.ts). */
+  | { method: 'self'; pid: string; laserCode: string; birthdate: string; faceSample: string }
   | { method: 'office'; enrolmentCode: string };
 
 export interface EnrolmentRequest {
@@ -28,6 +33,8 @@ export interface EnrolmentRequest {
   pin: string;
   integrity: IntegrityVerdict;
   proof: IdentityProof;
+  /** Where the request came from, for counting failed self-service attempts per address. */
+  clientAddress: string;
 }
 
 export interface Enrolment {
@@ -35,6 +42,8 @@ export interface Enrolment {
   pid: string;
   /** The device this enrolment replaced, signed out at once. */
   replacedDeviceId: string | undefined;
+  /** Self-service only: the face match against the registry photo, in percent, and the pass mark. */
+  faceMatch?: { score: number; threshold: number };
 }
 
 const ENROLMENT_CODE_MINUTES = 30;
@@ -54,16 +63,59 @@ export async function issueEnrolmentCode(db: Kysely<Schema>, pid: string): Promi
 
 const normaliseLaserCode = (code: string) => code.replace(/[-\s]/g, '').toUpperCase();
 
-async function citizenForSelfEnrolment(db: Kysely<Schema>, proof: Extract<IdentityProof, { method: 'self' }>): Promise<Citizen> {
+const identityNotVerified = () =>
+  new ForbiddenError(
+    'identity_not_verified',
+    'The citizen ID, laser code and date of birth do not match the civil registry. Check them against the ID card.',
+  );
+
+/**
+ * Tells the citizen's phone that someone tried to enrol another phone with their card data and failed: if it was
+ * not them, their card data are in someone else's hands.
+ */
+async function warnCitizen(db: Kysely<Schema>, pid: string, why: { th: string; en: string }): Promise<void> {
+  const device = await findActiveDeviceOf(db, pid);
+  if (!device) return;
+  await insertNotification(db, {
+    pid,
+    deviceId: device.id,
+    kind: 'enrolment_failed',
+    th: `มีผู้พยายามลงทะเบียน ThaID บนอุปกรณ์อื่นด้วยข้อมูลบัตรประชาชนของคุณ แต่ไม่สำเร็จ (${why.th}) หากไม่ใช่คุณ โปรดติดต่อสำนักทะเบียน`,
+    en: `Someone tried to enrol ThaID on another phone with your ID card details and failed (${why.en}). If it was not you, contact a registration office.`,
+    details: { reason: why.en },
+  });
+}
+
+/**
+ * Self-service: the card data must match the registry, then the face its photo (FVS, src/registry/faces.ts).
+ * Each attempt is counted before it is judged (enrolment-guard.ts); a failure also warns the citizen's phone.
+ */
+async function citizenForSelfEnrolment(
+  db: Kysely<Schema>,
+  proof: Extract<IdentityProof, { method: 'self' }>,
+  clientAddress: string,
+): Promise<{ citizen: Citizen; faceMatch: { score: number; threshold: number } }> {
+  await takeEnrolmentAttempt(db, proof.pid, clientAddress);
   const citizen = await findCitizen(db, proof.pid);
+  const failed = async (why: { th: string; en: string } | undefined, error: Error) => {
+    await enrolmentFailed(db, clientAddress);
+    if (citizen && why) await warnCitizen(db, citizen.pid, why);
+    return error;
+  };
   // One answer whatever part is wrong: the registry must not confirm that an ID exists.
   if (!citizen || citizen.laserCode !== normaliseLaserCode(proof.laserCode) || citizen.birthdate !== proof.birthdate) {
-    throw new ForbiddenError(
-      'identity_not_verified',
-      'The citizen ID, laser code and date of birth do not match the civil registry. Check them against the ID card.',
+    throw await failed(citizen && { th: 'ข้อมูลบัตรไม่ตรงกับทะเบียนราษฎร', en: 'the card details did not match the registry' }, identityNotVerified());
+  }
+  const sample = decodeFace(proof.faceSample);
+  if (!sample) throw await failed(undefined, new InvalidRequestError(`proof.faceSample: must be ${FACE_DIMENSIONS} finite float32 numbers, little-endian, in base64url.`));
+  const score = matchScore(await registryFaceOf(db, citizen.pid), sample);
+  if (score < FACE_MATCH_THRESHOLD) {
+    throw await failed(
+      { th: 'ใบหน้าไม่ตรงกับภาพในทะเบียนราษฎร', en: 'the face did not match the registry photo' },
+      new ForbiddenError('face_not_matched', 'The face does not match the photo in the civil registry. Try again facing the camera in good light, or enrol at a registration office.'),
     );
   }
-  return citizen;
+  return { citizen, faceMatch: { score, threshold: FACE_MATCH_THRESHOLD } };
 }
 
 const invalidCode = () =>
@@ -91,8 +143,8 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
   // The PIN is judged before the registry is consulted, so a refused PIN says nothing about whether the
   // identity details are real.
   if (proof.method === 'self') requireStrongPin(request.pin, proof.birthdate);
-  const citizen =
-    proof.method === 'self' ? await citizenForSelfEnrolment(db, proof) : await citizenForOfficeEnrolment(db, proof.enrolmentCode);
+  const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, proof, request.clientAddress) : undefined;
+  const citizen = self?.citizen ?? (await citizenForOfficeEnrolment(db, (proof as Extract<IdentityProof, { method: 'office' }>).enrolmentCode));
   if (proof.method === 'office') requireStrongPin(request.pin, citizen.birthdate);
   const pinHash = await hashPin(request.pin);
   const deviceId = randomBytes(16).toString('base64url');
@@ -124,5 +176,6 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
     }
     return replaced;
   });
-  return { deviceId, pid: citizen.pid, replacedDeviceId: replaced?.id };
+  if (self) await enrolmentSucceeded(db, citizen.pid);
+  return { deviceId, pid: citizen.pid, replacedDeviceId: replaced?.id, ...(self ? { faceMatch: self.faceMatch } : {}) };
 }

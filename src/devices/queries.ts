@@ -11,6 +11,11 @@ export async function findDevice(db: Db, id: string): Promise<Device | undefined
   return db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The citizen's active device, if they have one. */
+export async function findActiveDeviceOf(db: Db, pid: string): Promise<Device | undefined> {
+  return db.selectFrom('devices').selectAll().where('pid', '=', pid).where('status', '=', 'active').executeTakeFirst();
+}
+
 /** Revokes the citizen's active device, if any, and returns it. */
 export async function revokeActiveDevice(db: Db, pid: string, reason: string): Promise<Device | undefined> {
   return db

@@ -18,7 +18,11 @@ const enrol = declareRoute(deviceApi, {
   path: '/enrolments',
   summary: "Enrol this device for a citizen (revokes the citizen's previous device at once)",
   description: `Self-service enrolment proves identity with the citizen ID, the laser code on the back of the ID card and the
-date of birth; enrolment at a registration office uses the one-time code an officer issued
+date of birth, and a face sample that must match the civil registry's photo (a match score of at least 80%).
+Failures are counted per citizen ID and per address: after the third in a row the next attempt waits a minute,
+after the fourth five minutes, and after the fifth self-service enrolment of that citizen ID is paused for a day
+(429 with Retry-After); ten failures in a row from one address pause it for an hour. The citizen's current phone
+is told of every failed attempt with their card details. Enrolment at a registration office uses the one-time code an officer issued
 (\`thaid-emulator enrolment-code --pid PID\`). The PIN is set here. A phone whose integrity check reports it
 rooted or jailbroken is refused. The request is signed with the new key, sent in the header as \`jwk\`.`,
   request: { body: enrolmentBody },
@@ -26,7 +30,8 @@ rooted or jailbroken is refused. The request is signed with the new key, sent in
     201: { description: 'Enrolled', body: enrolmentResult },
     400: 'invalid_request: a field is missing or the PIN is weak',
     401: 'invalid_signature, stale_request or replayed_request',
-    403: 'identity_not_verified, invalid_enrolment_code or device_integrity_failed',
+    403: 'identity_not_verified, face_not_matched, invalid_enrolment_code or device_integrity_failed',
+    429: 'enrolment_paused: too many failed self-service enrolments for this citizen ID or from this address',
   },
 });
 
@@ -68,7 +73,7 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
     const request = await requestFacts(ctx);
     const { publicJwk } = await verifyEnrolmentRequest(db, request);
     const body = enrol.request.body.parse(parseJson(request.body));
-    const enrolment = await enrolDevice(db, { ...body, publicJwk });
+    const enrolment = await enrolDevice(db, { ...body, publicJwk, clientAddress: ctx.ip });
     ctx.status = 201;
     ctx.body = enrolment;
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { integrityVerdicts } from './integrity.ts';
+import { FACE_DIMENSIONS, FACE_SAMPLE_LENGTH } from '../registry/faces.ts';
 
 export const pin = z
   .string()
@@ -35,6 +36,13 @@ export const enrolmentBody = z.object({
         .regex(/^[A-Za-z]{2}\d{1}-?\d{7}-?\d{2}$/, 'must look like JT0-1234567-89')
         .meta({ example: 'JC1234567890' }),
       birthdate: z.iso.date('must be a date as YYYY-MM-DD').meta({ example: '1988-05-14' }),
+      faceSample: z
+        .string()
+        .regex(/^[\w-]+$/, 'must be base64url')
+        .length(FACE_SAMPLE_LENGTH, `must be ${FACE_SAMPLE_LENGTH} characters: ${FACE_DIMENSIONS} float32 numbers`)
+        .meta({
+          description: `the camera's face sample: ${FACE_DIMENSIONS} little-endian float32 numbers in base64url, compared 1:1 with the registry's photo (FVS)`,
+        }),
     }),
     z.object({
       method: z.literal('office'),
@@ -51,6 +59,10 @@ export const enrolmentResult = z.object({
   deviceId,
   pid: z.string(),
   replacedDeviceId: z.string().optional().meta({ description: "the citizen's previous device, revoked by this enrolment" }),
+  faceMatch: z
+    .object({ score: z.number().int().min(0).max(100), threshold: z.number().int() })
+    .optional()
+    .meta({ description: "self-service only: the face's match score against the registry photo, in percent, and the pass mark" }),
 });
 
 export const deviceRecord = z.object({
@@ -67,7 +79,7 @@ export const notificationList = z.object({
   notifications: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['data_request', 'login_approved', 'device_replaced']),
+      kind: z.enum(['data_request', 'login_approved', 'device_replaced', 'enrolment_failed']),
       th: z.string(),
       en: z.string(),
       details: z.record(z.string(), z.unknown()),

@@ -98,6 +98,25 @@ describe('the virtual device from the command line', () => {
     expect(JSON.parse(enrolled.stdout).pid).toBe(citizen.pid);
   });
 
+  it('plays the citizen’s own face by default, and someone else’s with --face-match fail, which is refused and changes nothing', async () => {
+    const citizen = await newCitizen(server);
+    const { cli } = terminal();
+    const card = ['--pid', citizen.pid, '--laser-code', citizen.laserCode, '--birthdate', citizen.birthdate, '--pin', pin];
+    const impostor = await cli(['device', 'enroll', ...card, '--face-match', 'fail']);
+    expect(impostor.status).toBe(1);
+    expect(impostor.stderr).toContain('(403 face_not_matched)');
+    const devices = await server.database.db.selectFrom('devices').select('id').where('pid', '=', citizen.pid).execute();
+    expect(devices).toEqual([]);
+
+    const real = await cli(['device', 'enroll', ...card, '--face-match', 'pass', '--json']);
+    expect(real.stderr).toBe('');
+    expect(JSON.parse(real.stdout).faceMatch.score).toBeGreaterThanOrEqual(80);
+
+    const typo = await cli(['device', 'enroll', ...card, '--face-match', 'maybe']);
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toContain('--face-match is pass');
+  });
+
   it('refuses to enrol a simulated rooted phone', async () => {
     const citizen = await newCitizen(server);
     const { cli } = terminal();

@@ -5,7 +5,7 @@ import { adminApi } from '../../src/admin/admin-api.ts';
 import { deviceApi } from '../../src/devices/device-api.ts';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import type { Api } from '../../src/http/api-routes.ts';
-import { openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { openLoginPage, selfProof, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
@@ -44,7 +44,7 @@ async function scannedLogin(device: VirtualDevice) {
 describe('the APIs answer as their documents say', () => {
   it('the device API, from enrolment to an answered sign-in', async () => {
     const citizen = await newCitizen(server);
-    const proof = { method: 'self' as const, pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate };
+    const proof = await selfProof(server, citizen);
     const first = await VirtualDevice.create(server.issuer);
     expectAsDeclared(deviceApi, 'POST /device/v1/enrolments', 201, await first.enrol({ proof, pin: testPin }));
     const device = await VirtualDevice.create(server.issuer);

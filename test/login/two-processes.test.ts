@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
-import { openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { openLoginPage, selfProof, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { postgresServerUrl } from '../support/database.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startServerProcess } from '../support/server-process.ts';
@@ -22,7 +22,7 @@ describe.skipIf(!postgresServerUrl)('two server processes on one PostgreSQL data
 
     const citizen = demoPersonas[0]!;
     const device = await VirtualDevice.create(deviceSide.url);
-    await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin: testPin });
+    await device.enrol({ proof: await selfProof(browserSide, citizen), pin: testPin });
 
     const rp = await startRelyingPartyLogin(await discoverAsDemoClient(browserSide), demo.redirectUris[0], 'openid pid');
     const login = await openLoginPage(browserSide, rp.url);

@@ -3,7 +3,8 @@ import request from 'supertest';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import { faceSampleFor, type FaceMatch } from '../../src/devices/face-samples.ts';
+import { startTestServer, testAdminToken, type TestServer } from './server.ts';
 
 /** A relying party's half of a login: the authorization URL it sends the browser to, and how to finish. */
 export async function startRelyingPartyLogin(config: oidc.Configuration, redirectUri: string, scope: string) {
@@ -70,9 +71,15 @@ export function loginPathOf(html: string): string {
   return path;
 }
 
+/** A self-service proof of `citizen`: the card data, and a face sample that passes the face match or fails it. */
+export async function selfProof(server: TestServer, citizen: Citizen, face: FaceMatch = 'pass') {
+  const faceSample = await faceSampleFor(server.issuer, testAdminToken, citizen.pid, face);
+  return { method: 'self' as const, pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate, faceSample };
+}
+
 export async function enrolledDevice(server: TestServer, citizen: Citizen, pin = testPin): Promise<VirtualDevice> {
   const device = await VirtualDevice.create(server.issuer);
-  await device.enrol({ proof: { method: 'self', pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate }, pin });
+  await device.enrol({ proof: await selfProof(server, citizen), pin });
   return device;
 }
 

@@ -3,13 +3,14 @@ import type { Config } from '../../config/config.ts';
 import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
 import type { IdentityProof } from '../../devices/enrolment.ts';
 import type { IntegrityVerdict } from '../../devices/integrity.ts';
-import { AdminClient } from '../admin-client.ts';
+import { AdminClient, adminTokenFor } from '../admin-client.ts';
+import { faceMatches, faceSampleFor, type FaceMatch } from '../../devices/face-samples.ts';
 import { CliError } from '../cli-error.ts';
 import { loadDevice, saveDevice } from '../device-files.ts';
 import { print } from '../output.ts';
 
 const usage = `Usage:
-  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
+  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--face-match pass|fail] [--name N] [--rooted] [--json]
   device enroll --enrolment-code CODE --pin P [--name N] [--json]
   device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
   device deny <app-link-or-short-code> [--pid PID] [--json]`;
@@ -40,6 +41,7 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
       pin: { type: 'string' },
       name: { type: 'string' },
       rooted: { type: 'boolean' },
+      'face-match': { type: 'string', default: 'pass' },
       json: { type: 'boolean' },
     },
   });
@@ -49,7 +51,16 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
     let proof: IdentityProof;
     if (values['enrolment-code']) proof = { method: 'office', enrolmentCode: values['enrolment-code'] };
     else if (values.pid && values['laser-code'] && values.birthdate) {
-      proof = { method: 'self', pid: values.pid, laserCode: values['laser-code'], birthdate: values.birthdate };
+      const match = values['face-match'] as FaceMatch;
+      if (!faceMatches.includes(match)) throw new CliError(`--face-match is pass (the citizen's own face) or fail (someone else's), not ${match}\n${usage}`);
+      const faceSample = await explained(
+        config,
+        faceSampleFor(config.issuer, adminTokenFor(config), values.pid, match).catch((error: unknown) => {
+          // The registry's face could not be read (no such citizen, a wrong token): said in one line.
+          throw error instanceof Error && !(error instanceof TypeError) ? new CliError(error.message) : error;
+        }),
+      );
+      proof = { method: 'self', pid: values.pid, laserCode: values['laser-code'], birthdate: values.birthdate, faceSample };
     } else throw new CliError(`device enroll needs --pid, --laser-code and --birthdate, or --enrolment-code\n${usage}`);
     const device = await VirtualDevice.create(config.issuer, values.name ?? 'Virtual device (CLI)');
     const integrity: IntegrityVerdict = values.rooted ? 'rooted' : 'intact';

@@ -1,0 +1,143 @@
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { FACE_MATCH_THRESHOLD, matchScore, registryFace, sampleOf, strangerFace } from '../../src/registry/faces.ts';
+import { enrolledDevice, selfProof, testPin } from '../support/browser-login.ts';
+import { newCitizen } from '../support/citizens.ts';
+import { refusal } from '../support/http.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.dispose());
+// Every test enrols from this one address; each starts with its count at nought.
+beforeEach(() => server.database.db.deleteFrom('enrolment_failures').where('key', 'like', 'address:%').execute());
+
+const activeDevices = (pid: string) =>
+  server.database.db.selectFrom('devices').select('id').where('pid', '=', pid).where('status', '=', 'active').execute();
+
+/** Lets the back-off of a citizen ID or an address run out, as if its wait had passed. */
+const waitPassed = (key: string) =>
+  server.database.db.updateTable('enrolment_failures').set({ blocked_until: new Date(Date.now() - 1000) }).where('key', '=', key).execute();
+
+describe('the face match of self-service enrolment', () => {
+  it('scores a sample of the same face far above the pass mark, and someone else’s far below', () => {
+    const key = Buffer.alloc(32, 7);
+    const face = registryFace(key, '1103000123455');
+    expect(matchScore(face, sampleOf(face))).toBeGreaterThanOrEqual(90);
+    expect(matchScore(face, sampleOf(strangerFace()))).toBeLessThan(FACE_MATCH_THRESHOLD - 30);
+    // Another installation's registry gives the same citizen another face: the code and an ID are not enough.
+    expect(matchScore(face, registryFace(Buffer.alloc(32, 8), '1103000123455'))).toBeLessThan(FACE_MATCH_THRESHOLD - 30);
+  });
+
+  it('refuses card data with someone else’s face, changes nothing, and tells the citizen’s phone', async () => {
+    const citizen = await newCitizen(server);
+    const realPhone = await enrolledDevice(server, citizen);
+    const before = await activeDevices(citizen.pid);
+
+    const impostor = await VirtualDevice.create(server.issuer);
+    const error = await refusal(impostor.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }));
+    expect(error).toMatchObject({ status: 403, code: 'face_not_matched' });
+
+    expect(await activeDevices(citizen.pid)).toEqual(before);
+    await realPhone.me(); // still signed in
+    const inbox = (await realPhone.notifications()).notifications;
+    expect(inbox[0]).toMatchObject({ kind: 'enrolment_failed' });
+    expect(inbox[0]!.en).toContain('the face did not match the registry photo');
+  });
+
+  it('passes the citizen’s own face, with the score and the pass mark in the answer', async () => {
+    const citizen = await newCitizen(server);
+    const phone = await VirtualDevice.create(server.issuer);
+    const enrolment = await phone.enrol({ proof: await selfProof(server, citizen), pin: testPin });
+    expect(enrolment.faceMatch).toEqual({ score: expect.any(Number), threshold: FACE_MATCH_THRESHOLD });
+    expect(enrolment.faceMatch!.score).toBeGreaterThanOrEqual(FACE_MATCH_THRESHOLD);
+  });
+
+  it('refuses a sample that is not a face vector as a bad request', async () => {
+    const citizen = await newCitizen(server);
+    const phone = await VirtualDevice.create(server.issuer);
+    const proof = { ...(await selfProof(server, citizen)), faceSample: '_'.repeat(683) }; // all bits set: not numbers
+    expect(await refusal(phone.enrol({ proof, pin: testPin }))).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+
+  it('is not needed at a registration office', async () => {
+    const citizen = await newCitizen(server);
+    const issued = await request(server.url).post('/admin/api/enrolment-codes').set('authorization', `Bearer ${testAdminToken}`).send({ pid: citizen.pid }).expect(201);
+    const phone = await VirtualDevice.create(server.issuer);
+    const enrolment = await phone.enrol({ proof: { method: 'office', enrolmentCode: issued.body.code }, pin: testPin });
+    expect(enrolment).not.toHaveProperty('faceMatch');
+  });
+});
+
+describe('failed self-service enrolments in a row', () => {
+  it('make one citizen ID wait, then pause it for a day after the fifth; the real phone stays and is told each time', async () => {
+    const citizen = await newCitizen(server);
+    const realPhone = await enrolledDevice(server, citizen);
+    const attacker = await VirtualDevice.create(server.issuer);
+    const wrongLaserCode = { ...(await selfProof(server, citizen)), laserCode: 'AA0000000000' };
+    const attempt = async () => refusal(attacker.enrol({ proof: wrongLaserCode, pin: '52918374' }));
+
+    expect(await attempt()).toMatchObject({ status: 403, code: 'identity_not_verified' });
+    expect(await attempt()).toMatchObject({ status: 403, code: 'identity_not_verified' });
+    expect(await attempt()).toMatchObject({ status: 403, code: 'identity_not_verified' });
+    // After the third: a minute's wait, with Retry-After.
+    const waiting = await request(server.url)
+      .post('/device/v1/enrolments')
+      .set((await attacker.signedRequest('POST', '/enrolments', { pin: '52918374', integrity: 'intact', proof: wrongLaserCode }, 'enrolment')).init.headers)
+      .send({ pin: '52918374', integrity: 'intact', proof: wrongLaserCode });
+    expect(waiting.status).toBe(429);
+    expect(waiting.body.error).toBe('enrolment_paused');
+    expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(30);
+    expect(Number(waiting.headers['retry-after'])).toBeLessThanOrEqual(60);
+
+    await waitPassed(`pid:${citizen.pid}`);
+    expect(await attempt()).toMatchObject({ status: 403 });
+    await waitPassed(`pid:${citizen.pid}`);
+    // The fifth failure: even the right card data and face are refused for a day now.
+    expect(await attempt()).toMatchObject({ status: 403 });
+    const paused = await refusal(attacker.enrol({ proof: await selfProof(server, citizen), pin: '52918374' }));
+    expect(paused).toMatchObject({ status: 429, code: 'enrolment_paused' });
+    const row = await server.database.db.selectFrom('enrolment_failures').selectAll().where('key', '=', `pid:${citizen.pid}`).executeTakeFirstOrThrow();
+    expect(row.blocked_until!.getTime() - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+
+    // The real phone was never replaced, and heard of every attempt with its card data.
+    await realPhone.me();
+    const warnings = (await realPhone.notifications()).notifications.filter((n) => n.kind === 'enrolment_failed');
+    expect(warnings).toHaveLength(5);
+  });
+
+  it('never judge more than five of many simultaneous attempts', async () => {
+    const citizen = await newCitizen(server);
+    const attackers = await Promise.all(Array.from({ length: 12 }, () => VirtualDevice.create(server.issuer)));
+    const proof = { ...(await selfProof(server, citizen)), birthdate: '1900-01-01' };
+    const results = await Promise.all(attackers.map((a) => refusal(a.enrol({ proof, pin: '52918374' }))));
+    const judged = results.filter((r) => r?.status === 403);
+    expect(judged.length).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => r?.status !== 403)).toEqual(results.filter((r) => r?.status !== 403).map(() => expect.objectContaining({ status: 429 })));
+  });
+
+  it('are forgotten after a success', async () => {
+    const citizen = await newCitizen(server);
+    const phone = await VirtualDevice.create(server.issuer);
+    await refusal(phone.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: testPin }));
+    await refusal(phone.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: testPin }));
+    await phone.enrol({ proof: await selfProof(server, citizen), pin: testPin });
+    const row = await server.database.db.selectFrom('enrolment_failures').selectAll().where('key', '=', `pid:${citizen.pid}`).executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
+  it('from one address across many citizen IDs pause that address for an hour after ten', async () => {
+    const attacker = await VirtualDevice.create(server.issuer);
+    for (let i = 0; i < 10; i++) {
+      const victim = await newCitizen(server);
+      expect(await refusal(attacker.enrol({ proof: await selfProof(server, victim, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+    }
+    const next = await newCitizen(server);
+    const error = await refusal(attacker.enrol({ proof: await selfProof(server, next), pin: '52918374' }));
+    expect(error).toMatchObject({ status: 429, code: 'enrolment_paused' });
+    expect(await activeDevices(next.pid)).toEqual([]);
+  });
+});
