@@ -76,7 +76,11 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
         oid === DATE_OID ? keepAsText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server must not crash the process; the pool replaces it on the next query.
+  // A client losing its server must not crash the process. An idle one is the pool's to report ('error' below);
+  // one checked out (a request's transaction holds it between statements) emits 'error' itself, and with no
+  // listener that event would end the process. Its current or next statement fails with a connection error,
+  // answered 503, and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('error', () => {});
   const location = describePostgresUrl(databaseUrl);
   try {

@@ -4,8 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, testAdminToken } from './server.ts';
 
-/** A second server in its own operating-system process, sharing a PostgreSQL database with the test's own. */
-export async function startServerProcess(options: { databaseUrl: string; issuer: string }): Promise<{ url: string; stop(): Promise<void> }> {
+/** A server process: where it listens, whether it still runs, and what it wrote to stderr. */
+export interface ServerProcess {
+  url: string;
+  /** The exit code, or null while the process runs. */
+  exitCode(): number | null;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A server in its own operating-system process on a PostgreSQL database: a second one beside the test's own
+ * (give it that server's issuer), or one on its own (its issuer is then its own address).
+ */
+export async function startServerProcess(options: { databaseUrl: string; issuer?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-process-'));
   const child: ChildProcess = spawn(process.execPath, [path.resolve('src/cli/main.ts'), 'serve'], {
@@ -13,7 +25,7 @@ export async function startServerProcess(options: { databaseUrl: string; issuer:
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',
-      ISSUER: options.issuer,
+      ISSUER: options.issuer ?? `http://127.0.0.1:${port}`,
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: dataDir,
       ADMIN_TOKEN: testAdminToken,
@@ -34,8 +46,10 @@ export async function startServerProcess(options: { databaseUrl: string; issuer:
   }
   return {
     url,
+    exitCode: () => child.exitCode,
+    stderr: () => stderr,
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
       child.kill('SIGTERM');
       await exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
