@@ -21,6 +21,7 @@ import { deleteFinishedSessions } from './consoles/sessions.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
 import { deleteExpiredPayloads } from './oidc/adapter.ts';
 import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
+import { keySealerFor, sealKeysWith } from './oidc/key-sealing.ts';
 import { CookieSigner } from './http/cookie-signer.ts';
 import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
@@ -56,6 +57,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   const { db } = database;
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+  sealKeysWith(db, keySealerFor(config));
   await ensureKeys(db);
   // Scheduled suspensions and cancellations that fell due while the server was down (they took effect then already).
   await applyDueStatusChanges(db);

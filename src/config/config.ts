@@ -14,6 +14,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Fixed admin API token; absent means one is generated into dataDir on first start. */
   adminToken: string | undefined;
+  /** Seals the private signing keys in the database; absent means one is generated into dataDir on first start. */
+  keyEncryptionKey: string | undefined;
   /** Trust X-Forwarded-* headers from a reverse proxy. */
   trustProxy: boolean;
   /** Seed of the synthetic civil registry, so every installation generates the same citizens. */
@@ -70,6 +72,10 @@ const environmentSchema = z.object({
     })
     .default('info'),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters long').optional(),
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[\w-]{43}$/, 'must be 32 random bytes in base64url (43 characters), e.g. from: openssl rand -base64 32 | tr "+/" "-_" | tr -d =')
+    .optional(),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1')
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     adminToken: e.ADMIN_TOKEN,
+    keyEncryptionKey: e.KEY_ENCRYPTION_KEY,
     trustProxy: e.TRUST_PROXY,
     registrySeed: e.REGISTRY_SEED,
     demoCitizens: e.DEMO_CITIZENS,

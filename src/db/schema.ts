@@ -32,7 +32,10 @@ export interface OidcPayloadsTable {
 export interface SigningKeysTable {
   kid: string;
   alg: 'RS256' | 'ES256';
-  private_jwk: Record<string, unknown>;
+  /** Only in rows stored before keys were sealed, until the server's next start seals them (migration 0026). */
+  private_jwk: Record<string, unknown> | null;
+  /** The private JWK as a compact JWE under the key-encryption key (src/oidc/key-sealing.ts). */
+  sealed_private_jwk: string | null;
   created_at: Timestamp;
   superseded_at: NullableTimestamp;
   published_until: NullableTimestamp;

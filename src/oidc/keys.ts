@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { retiredKeyPublishSeconds } from './lifetimes.ts';
+import { sealerOf, type KeySealer } from './key-sealing.ts';
 
 export const signingAlgorithms = ['RS256', 'ES256'] as const;
 type SigningAlgorithm = (typeof signingAlgorithms)[number];
@@ -16,16 +17,28 @@ async function newPrivateJwk(alg: SigningAlgorithm): Promise<JWK & { kid: string
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
 }
 
-async function insertKey(db: Kysely<Schema>, alg: SigningAlgorithm) {
+async function insertKey(db: Kysely<Schema>, sealer: KeySealer, alg: SigningAlgorithm) {
   const jwk = await newPrivateJwk(alg);
-  await db.insertInto('signing_keys').values({ kid: jwk.kid, alg, private_jwk: jwk as Record<string, unknown> }).execute();
+  await db.insertInto('signing_keys').values({ kid: jwk.kid, alg, sealed_private_jwk: await sealer.seal(jwk) }).execute();
   return jwk.kid;
 }
 
-/** Creates a first RS256 and ES256 key where there is none, and the cookie-signing key. */
+/**
+ * Creates a first RS256 and ES256 key where there is none, and the cookie-signing key; seals keys stored in the
+ * clear before keys were sealed (migration 0026).
+ */
 export async function ensureKeys(db: Kysely<Schema>): Promise<void> {
+  const sealer = sealerOf(db);
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
+    const unsealed = await trx.selectFrom('signing_keys').select(['kid', 'private_jwk']).where('private_jwk', 'is not', null).execute();
+    for (const key of unsealed) {
+      await trx
+        .updateTable('signing_keys')
+        .set({ sealed_private_jwk: await sealer.seal(key.private_jwk as JWK), private_jwk: null })
+        .where('kid', '=', key.kid)
+        .execute();
+    }
     for (const alg of signingAlgorithms) {
       const current = await trx
         .selectFrom('signing_keys')
@@ -33,7 +46,7 @@ export async function ensureKeys(db: Kysely<Schema>): Promise<void> {
         .where('alg', '=', alg)
         .where('superseded_at', 'is', null)
         .executeTakeFirst();
-      if (!current) await insertKey(trx, alg);
+      if (!current) await insertKey(trx, sealer, alg);
     }
     const cookieKey = await trx.selectFrom('cookie_keys').select('id').executeTakeFirst();
     if (!cookieKey) await trx.insertInto('cookie_keys').values({ secret: randomBytes(32).toString('base64url') }).execute();
@@ -48,6 +61,7 @@ export interface RotationResult {
 
 /** Adds a new key of every algorithm; the new one signs from now on, the old ones only verify. */
 export async function rotateSigningKeys(db: Kysely<Schema>): Promise<RotationResult> {
+  const sealer = sealerOf(db);
   const publishedUntil = new Date(Date.now() + retiredKeyPublishSeconds * 1000);
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${KEYS_LOCK})`.execute(trx);
@@ -57,7 +71,7 @@ export async function rotateSigningKeys(db: Kysely<Schema>): Promise<RotationRes
       .where('superseded_at', 'is', null)
       .execute();
     const added = [];
-    for (const alg of signingAlgorithms) added.push(await insertKey(trx, alg));
+    for (const alg of signingAlgorithms) added.push(await insertKey(trx, sealer, alg));
     return { added, retiredKeysPublishedUntil: publishedUntil };
   });
 }
@@ -67,14 +81,16 @@ export async function rotateSigningKeys(db: Kysely<Schema>): Promise<RotationRes
  * an algorithm), then superseded keys still inside their publication window.
  */
 export async function loadSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
+  const sealer = sealerOf(db);
   const rows = await db
     .selectFrom('signing_keys')
-    .select(['private_jwk', 'superseded_at'])
+    .select(['kid', 'sealed_private_jwk', 'private_jwk'])
     .where((eb) => eb.or([eb('published_until', 'is', null), eb('published_until', '>', new Date())]))
     .orderBy(sql`superseded_at is null`, 'desc')
     .orderBy('created_at', 'desc')
     .execute();
-  return rows.map((row) => row.private_jwk as JWK);
+  // A key still in the clear is one ensureKeys has not sealed yet (another process may be starting).
+  return Promise.all(rows.map((row) => (row.sealed_private_jwk ? sealer.open(row.sealed_private_jwk, row.kid) : (row.private_jwk as JWK))));
 }
 
 /** Cookie keys, newest first: the newest signs, every one verifies. */

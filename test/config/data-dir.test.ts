@@ -48,7 +48,7 @@ describe('DATA_DIR', () => {
 
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
     const files = modesUnder(dataDir);
-    expect(files.map((f) => f.file)).toContain('admin-token');
+    expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['admin-token', 'key-encryption-key']));
     // The embedded database's files (signing keys, salts and live sign-ins are in them) included.
     expect(files.filter((f) => f.file.startsWith('pglite')).length).toBeGreaterThan(0);
     expect(files.filter((f) => (f.mode & 0o077) !== 0)).toEqual([]);

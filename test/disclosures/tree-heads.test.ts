@@ -5,12 +5,14 @@ import type { EventEntry } from '../../src/disclosures/ledger-entry.ts';
 import { appendEntry } from '../../src/disclosures/ledger-queries.ts';
 import { signTreeHead, TreeHeadSigner } from '../../src/disclosures/tree-heads.ts';
 import { ensureKeys } from '../../src/oidc/keys.ts';
+import { KeySealer, sealKeysWith } from '../../src/oidc/key-sealing.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 
 let database: Database;
 let dispose: () => Promise<void>;
 beforeAll(async () => {
   ({ database, dispose } = await openTestDatabase());
+  sealKeysWith(database.db, new KeySealer(Buffer.alloc(32, 1)));
   await ensureKeys(database.db);
 });
 afterAll(() => dispose?.());

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, testAdminToken } from './server.ts';
+import { freePort, testAdminToken, testKeyEncryptionKey } from './server.ts';
 
 /** A server process: where it listens, whether it still runs, and what it wrote to stderr. */
 export interface ServerProcess {
@@ -29,6 +29,7 @@ export async function startServerProcess(options: { databaseUrl: string; issuer?
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: dataDir,
       ADMIN_TOKEN: testAdminToken,
+      KEY_ENCRYPTION_KEY: testKeyEncryptionKey,
       LOG_LEVEL: 'silent',
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -5,6 +5,8 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const testAdminToken = 'test-admin-token-0123456789abcdef0123456789';
+/** Shared by every test server, so that several processes on one database open each other's signing keys. */
+export const testKeyEncryptionKey = Buffer.alloc(32, 0x5a).toString('base64url');
 
 export interface TestServer extends RunningServer {
   config: Config;
@@ -36,6 +38,7 @@ export function testEnvironment(testDatabase: TestDatabase, port: number, extra:
     ...(testDatabase.databaseUrl ? { DATABASE_URL: testDatabase.databaseUrl } : {}),
     LOG_LEVEL: 'silent',
     ADMIN_TOKEN: testAdminToken,
+    KEY_ENCRYPTION_KEY: testKeyEncryptionKey,
     DEMO_CITIZENS: '50',
     ...extra,
   };
