@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type QueryCreator } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
@@ -212,6 +213,19 @@ const fromRow = (row: StoredRow): AdapterPayload => ({
   ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}),
 });
 
+/*
+ * A code or token is a bearer credential: whoever reads the table must not be able to use what is in it. Such a
+ * row is stored under the SHA-256 of its value (base64url), and its payload without the jti (the value again);
+ * a find is by the value the client sent, hashed the same way, and gives the jti back. Grants and interactions
+ * are not credentials and keep their ids.
+ */
+const credentialModels = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
+
+/** The id a row of `model` is stored under: the hash of a credential, any other id as it is. */
+export function storedIdOf(model: string, id: string): string {
+  return credentialModels.has(model) ? createHash('sha256').update(id).digest('base64url') : id;
+}
+
 /** The memo's key of a stored row. */
 const memoKey = (model: string, id: string) => `${model}:${id}`;
 
@@ -240,10 +254,11 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
       if (unstoredModels.has(this.model)) return;
       const statement = this.model === 'Interaction' ? statements.upsertInteraction : statements.upsert;
       const json = JSON.stringify(payload);
+      const { jti: _value, ...kept } = payload;
       await statement.first(await writing(db), {
         model: this.model,
-        id,
-        payload: json,
+        id: storedIdOf(this.model, id),
+        payload: credentialModels.has(this.model) ? JSON.stringify(kept) : json,
         ...relationsOf(payload),
         uid: payload.uid ?? null,
         userCode: payload.userCode ?? null,
@@ -288,12 +303,12 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
       }
       const withRelations = byId && modelsReadWithRelations.has(this.model);
       const reader = await reading(db);
-      const row = withRelations
-        ? await findWithRelations.first(reader, { model: this.model, value })
-        : ((await statement.first(reader, { model: this.model, value })) as StoredRow | undefined);
+      const key = { model: this.model, value: byId ? storedIdOf(this.model, value) : value };
+      const row = withRelations ? await findWithRelations.first(reader, key) : ((await statement.first(reader, key)) as StoredRow | undefined);
       if (row && 'client' in row) rememberRelations(row);
       // An interaction the provider has resumed once is gone (see destroy).
       const found = !row || (this.model === 'Interaction' && row.consumed_at) ? undefined : fromRow(row);
+      if (found && byId && credentialModels.has(this.model)) found.jti = value;
       if (byId) rememberPayload(memoKey(this.model, value), found ?? null);
       return found;
     }
@@ -306,7 +321,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
      * that takes a token refuses it for that.
      */
     async consume(id: string): Promise<void> {
-      const key = { model: this.model, value: id };
+      const key = { model: this.model, value: storedIdOf(this.model, id) };
       const writer = await writing(db);
       if (await statements.consume.first(writer, key)) {
         const known = recallPayload(memoKey(this.model, id));
@@ -324,7 +339,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
      * resume passes, and the upsert that stores it again keeps the mark. Expired rows go with the clean-up.
      */
     async destroy(id: string): Promise<void> {
-      const key = { model: this.model, value: id };
+      const key = { model: this.model, value: storedIdOf(this.model, id) };
       const writer = await writing(db);
       remember(memoKey(this.model, id), null);
       if (this.model !== 'Interaction') {

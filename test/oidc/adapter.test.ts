@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { createAdapterClass, deleteExpiredPayloads } from '../../src/oidc/adapter.ts';
+import { createAdapterClass, deleteExpiredPayloads, storedIdOf } from '../../src/oidc/adapter.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 import { postgresServerUrl } from '../support/database.ts';
 
@@ -18,16 +18,39 @@ beforeAll(async () => {
 afterAll(() => dispose?.());
 
 const backdate = (model: string, id: string) =>
-  database.db.updateTable('oidc_payloads').set({ expires_at: sql`now() - interval '1 hour'` }).where('model', '=', model).where('id', '=', id).execute();
+  database.db.updateTable('oidc_payloads').set({ expires_at: sql`now() - interval '1 hour'` }).where('model', '=', model).where('id', '=', storedIdOf(model, id)).execute();
 
 describe(`the oidc-provider adapter on ${postgresServerUrl ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('stores and finds a payload, and replaces it on upsert', async () => {
     const codes = new Adapter('AuthorizationCode');
     await codes.upsert('code-1', { accountId: 'a', grantId: 'g-1', scope: 'openid' }, 60);
-    expect(await codes.find('code-1')).toEqual({ accountId: 'a', grantId: 'g-1', scope: 'openid' });
+    // A code's jti is its value, which the row does not keep: the find gives it back.
+    expect(await codes.find('code-1')).toEqual({ jti: 'code-1', accountId: 'a', grantId: 'g-1', scope: 'openid' });
     await codes.upsert('code-1', { accountId: 'b', grantId: 'g-1' }, 60);
-    expect(await codes.find('code-1')).toEqual({ accountId: 'b', grantId: 'g-1' });
+    expect(await codes.find('code-1')).toEqual({ jti: 'code-1', accountId: 'b', grantId: 'g-1' });
     expect(await new Adapter('AccessToken').find('code-1')).toBeUndefined();
+  });
+
+  it('stores a code or token under a hash of its value, with no copy of the value in its payload, and finds it by the value', async () => {
+    const tokens = new Adapter('AccessToken');
+    const value = 'at-secret-value-0123456789';
+    await tokens.upsert(value, { jti: value, accountId: 'a', grantId: 'g-h' }, 60);
+    const rows = await database.db.selectFrom('oidc_payloads').selectAll().where('model', '=', 'AccessToken').where('grant_id', '=', 'g-h').execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(storedIdOf('AccessToken', value));
+    expect(rows[0]!.id).toMatch(/^[\w-]{43}$/);
+    expect(JSON.stringify(rows[0])).not.toContain(value);
+    expect(await tokens.find(value)).toEqual({ jti: value, accountId: 'a', grantId: 'g-h' });
+    expect(await tokens.find(rows[0]!.id)).toBeUndefined(); // the stored id is no credential
+    // A grant is no credential: kept under its id.
+    expect(storedIdOf('Grant', 'g-h')).toBe('g-h');
+  });
+
+  it('hashes as migration 0027 hashed the rows stored before, so codes and tokens issued then still work', async () => {
+    for (const value of ['abc', 'SKWzSJMKcpt5F7jRcv5Ra31sAEHovC', 'ก-ไทย-~/+=']) {
+      const { rows } = await sql<{ id: string }>`select rtrim(translate(encode(sha256(convert_to(${value}, 'UTF8')), 'base64'), '+/', '-_'), '=') as id`.execute(database.db);
+      expect(rows[0]!.id).toBe(storedIdOf('RefreshToken', value));
+    }
   });
 
   it('marks a consumed payload, and refuses to consume it a second time', async () => {
@@ -57,9 +80,9 @@ describe(`the oidc-provider adapter on ${postgresServerUrl ? 'PostgreSQL' : 'PGl
     const left = await database.db
       .selectFrom('oidc_payloads')
       .select(['model', 'id'])
-      .where('id', 'in', ['g-lost', 'code-lost', 'at-first', 'at-other-grant'])
+      .where('id', 'in', ['g-lost', storedIdOf('AuthorizationCode', 'code-lost'), storedIdOf('AccessToken', 'at-first'), storedIdOf('AccessToken', 'at-other-grant')])
       .execute();
-    expect(left).toEqual([{ model: 'AccessToken', id: 'at-other-grant' }]);
+    expect(left).toEqual([{ model: 'AccessToken', id: storedIdOf('AccessToken', 'at-other-grant') }]);
   });
 
   it('revokes by grant id only the artefacts of that grant and model', async () => {
