@@ -32,7 +32,7 @@ const authorize = (base: string) =>
 describe.skipIf(unavailable !== undefined)(`a server whose PostgreSQL restarts under load${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   it('keeps running, answers 503 with Retry-After while the database is away, and serves again once it is back', async () => {
     postgres = await startOwnPostgres();
-    server = await startServerProcess({ databaseUrl: postgres.url });
+    server = await startServerProcess({ databaseUrl: postgres.url, env: { LOG_LEVEL: 'error' } });
     const base = server.url;
     expect((await authorize(base)).status).toBe(200);
 
@@ -67,7 +67,9 @@ describe.skipIf(unavailable !== undefined)(`a server whose PostgreSQL restarts u
     const asServer = { url: base, issuer: base } as TestServer;
     const citizen = demoPersonas[0]!;
     const device = await VirtualDevice.create(base);
-    await device.enrol({ proof: await selfProof(asServer, citizen), pin: testPin });
+    await device.enrol({ proof: await selfProof(asServer, citizen), pin: testPin }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the server's log: ${server!.stderr().slice(-3000)}`);
+    });
     const rp = await startRelyingPartyLogin(await discoverAsDemoClient(asServer), demoRelyingParty.redirectUris[0]!, 'openid pid');
     const login = await openLoginPage(asServer, rp.url);
     const cookies = login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();

@@ -9,6 +9,7 @@ export interface ServerProcess {
   url: string;
   /** The exit code, or null while the process runs. */
   exitCode(): number | null;
+  /** What it wrote: its stderr, and its logs when LOG_LEVEL was given. */
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -17,7 +18,7 @@ export interface ServerProcess {
  * A server in its own operating-system process on a PostgreSQL database: a second one beside the test's own
  * (give it that server's issuer), or one on its own (its issuer is then its own address).
  */
-export async function startServerProcess(options: { databaseUrl: string; issuer?: string }): Promise<ServerProcess> {
+export async function startServerProcess(options: { databaseUrl: string; issuer?: string; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-process-'));
   const child: ChildProcess = spawn(process.execPath, [path.resolve('src/cli/main.ts'), 'serve'], {
@@ -31,10 +32,13 @@ export async function startServerProcess(options: { databaseUrl: string; issuer?
       ADMIN_TOKEN: testAdminToken,
       KEY_ENCRYPTION_KEY: testKeyEncryptionKey,
       LOG_LEVEL: 'silent',
+      ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its logs (stdout, when LOG_LEVEL is set) and its stderr, together.
   let stderr = '';
+  child.stdout?.on('data', (chunk) => (stderr += String(chunk)));
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
