@@ -128,8 +128,8 @@ async function citizenForOfficeEnrolment(db: Kysely<Schema>, code: string): Prom
   return citizen;
 }
 
-function requireStrongPin(pin: string, birthdate: string): void {
-  const problems = pinProblems(pin, birthdate);
+function requireStrongPin(pin: string, citizen: { birthdate: string; pid: string }): void {
+  const problems = pinProblems(pin, citizen);
   if (problems.length) throw new InvalidRequestError(problems.join(' '), { pin: problems });
 }
 
@@ -142,10 +142,10 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
   const proof = request.proof;
   // The PIN is judged before the registry is consulted, so a refused PIN says nothing about whether the
   // identity details are real.
-  if (proof.method === 'self') requireStrongPin(request.pin, proof.birthdate);
+  if (proof.method === 'self') requireStrongPin(request.pin, proof);
   const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, proof, request.clientAddress) : undefined;
   const citizen = self?.citizen ?? (await citizenForOfficeEnrolment(db, (proof as Extract<IdentityProof, { method: 'office' }>).enrolmentCode));
-  if (proof.method === 'office') requireStrongPin(request.pin, citizen.birthdate);
+  if (proof.method === 'office') requireStrongPin(request.pin, citizen);
   const pinHash = await hashPin(request.pin);
   const deviceId = randomBytes(16).toString('base64url');
 

@@ -11,7 +11,7 @@ import { setPinHash, type Device } from './queries.ts';
 export async function changePin(db: Kysely<Schema>, device: Device, currentPin: string, newPin: string): Promise<void> {
   await checkPin(db, device.id, currentPin);
   const citizen = await findCitizen(db, device.pid);
-  const problems = pinProblems(newPin, citizen?.birthdate ?? '');
+  const problems = pinProblems(newPin, { birthdate: citizen?.birthdate ?? '', pid: citizen?.pid ?? device.pid });
   if (problems.length) throw new InvalidRequestError(problems.join(' '), { pin: problems });
   await setPinHash(db, device.id, await hashPin(newPin));
 }

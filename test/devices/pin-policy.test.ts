@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pinProblems } from '../../src/devices/pin-policy.ts';
 
-const birthdate = '1988-05-14';
+const citizen = { birthdate: '1988-05-14', pid: '1103000123455' };
+const birthdate = citizen;
 
 describe('a ThaID PIN', () => {
   it('is accepted when it is 8 digits and not easy to guess', () => {
@@ -22,5 +23,33 @@ describe('a ThaID PIN', () => {
 
   it.each(['14051988', '19880514', '05141988', '14052531', '25310514'])('must not be the birth date in a common form (%s)', (pin) => {
     expect(pinProblems(pin, birthdate).join(' ')).toContain('date of birth');
+  });
+});
+
+describe('a ThaID PIN, against patterns people reach for', () => {
+  it.each(['12121212', '90909090', '12341234', '25672567', '11223344', '99887766', '11112222', '00009999', '12344321', '40188104'])(
+    'must not be a repeated pair or half, doubled digits, two blocks or a palindrome (%s)',
+    (pin) => {
+      expect(pinProblems(pin, citizen).join(' ')).toContain('must not be a pattern');
+    },
+  );
+
+  it.each(['12365478', '78963214', '14789632', '21478963'])('must not be a path along the keypad (%s)', (pin) => {
+    expect(pinProblems(pin, citizen).join(' ')).toContain('path along the keypad');
+  });
+
+  it.each(['14725836', '13579246', '31415926', '11235813', '72779673', '10203040'])('must not be one of the most often chosen (%s)', (pin) => {
+    expect(pinProblems(pin, citizen).join(' ')).toContain('most often chosen');
+  });
+
+  it.each(['11030001', '03000123', '00123455'])('must not be eight digits in a row of the citizen ID (%s)', (pin) => {
+    expect(pinProblems(pin, citizen).join(' ')).toContain('citizen ID number');
+    expect(pinProblems(pin, { ...citizen, pid: '3500100456782' })).toEqual([]);
+  });
+
+  it('still leaves nearly every PIN to choose from: the rules refuse under 0.1% of a sample', () => {
+    let refused = 0;
+    for (let i = 0; i < 100_000; i++) if (pinProblems(String(i * 997).padStart(8, '0').slice(-8), citizen).length) refused++;
+    expect(refused / 100_000).toBeLessThan(0.001);
   });
 });
