@@ -4,15 +4,21 @@ import { isValidPid } from '../registry/pid.ts';
 import { claimScopes } from '../oidc/scopes.ts';
 import { maxGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 
+const isLoopback = (hostname: string) => hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
 export const redirectUri = z
   .string()
   .refine((value) => URL.canParse(value), {
-    message: 'must be an absolute URL such as http://localhost:8080/callback',
+    message: 'must be an absolute URL such as https://service.example.go.th/callback',
     abort: true,
   })
-  .refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), 'must use http or https')
+  .refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), { message: 'must use https (or http on this computer: localhost, 127.0.0.1 or [::1])', abort: true })
+  // A code sent over plain http can be read on the way; only a relying party on the same computer may use it.
+  .refine((value) => new URL(value).protocol === 'https:' || isLoopback(new URL(value).hostname), {
+    message: 'must use https; http is allowed only on this computer (localhost, 127.0.0.1 or [::1]), for development',
+  })
   .refine((value) => !new URL(value).hash, 'must not contain a fragment (#)')
-  .meta({ description: 'an absolute http or https URL without a fragment', example: 'http://localhost:8080/callback' });
+  .meta({ description: 'an absolute https URL without a fragment; http only for localhost, 127.0.0.1 or [::1]', example: 'https://service.example.go.th/callback' });
 
 const scopeList = z
   .array(z.string())

@@ -33,11 +33,18 @@ describe('the admin API', () => {
     expect(response.body.error_description).toContain('every scope must be openid or one of');
   });
 
-  it('accepts only http and https redirect URIs', async () => {
+  it('accepts only https redirect URIs, and http ones on this computer', async () => {
     const response = await admin('post', '/relying-parties')
       .send({ name: 'A', redirectUris: ['javascript:alert(1)'], scopes: ['pid'] })
       .expect(400);
-    expect(response.body.error_description).toContain('must use http or https');
+    expect(response.body.error_description).toContain('must use https');
+    for (const plain of ['http://service.example.go.th/cb', 'http://10.0.0.5/cb', 'http://localhost.example.com/cb']) {
+      const refused = await admin('post', '/relying-parties').send({ name: 'A', redirectUris: [plain], scopes: ['pid'] }).expect(400);
+      expect(refused.body.error_description).toContain('http is allowed only on this computer');
+    }
+    for (const allowed of ['https://service.example.go.th/cb', 'http://localhost:8080/cb', 'http://127.0.0.1:9000/cb', 'http://[::1]:8080/cb', 'http://app.localhost/cb']) {
+      await admin('post', '/relying-parties').send({ name: 'A', redirectUris: [allowed], scopes: ['pid'] }).expect(201);
+    }
   });
 
   it('answers malformed JSON with 400, not 500', async () => {

@@ -45,7 +45,7 @@ describe('filing an application through the admin API', () => {
       })
       .expect(400);
     expect(bad.body.error).toBe('invalid_request');
-    for (const part of ['agency.type: must be state or private', 'agency.domain: must be a domain name', 'administrator.phone', 'systems.0.redirectUris.0: must use http or https', 'systems.0.dataItems.0.scope']) {
+    for (const part of ['agency.type: must be state or private', 'agency.domain: must be a domain name', 'administrator.phone', 'systems.0.redirectUris.0: must use https', 'systems.0.dataItems.0.scope']) {
       expect(bad.body.error_description).toContain(part);
     }
 
