@@ -28,6 +28,7 @@ import { loginDeviceRoutes } from './login/device-routes.ts';
 import { assetRoutes } from './http/assets.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { issuerHost } from './http/issuer-host.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { requestMemo } from './oidc/request-memo.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDependencies): Koa {
     assetRoutes(),
   ];
 
+  app.use(issuerHost(deps.issuer, deps.trustProxy));
   app.use(requestContext(deps.logger));
   app.use(securityHeaders);
   app.use(errorHandler);
