@@ -79,7 +79,7 @@ export const notificationList = z.object({
   notifications: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['data_request', 'login_approved', 'device_replaced', 'enrolment_failed']),
+      kind: z.enum(['data_request', 'login_approved', 'device_replaced', 'enrolment_failed', 'second_scan']),
       th: z.string(),
       en: z.string(),
       details: z.record(z.string(), z.unknown()),

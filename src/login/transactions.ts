@@ -22,6 +22,7 @@ import {
 } from './queries.ts';
 import { approveScanned, claimForScan, denyScanned, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
 import { newShortCode } from './short-codes.ts';
+import { insertNotification } from '../notifications/queries.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
 export const LOGIN_TTL_SECONDS = 180;
@@ -125,7 +126,24 @@ async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { sh
   if (login.status === 'expired') {
     throw new GoneError('login_expired', 'This code has expired. Ask for a new QR code in the browser.');
   }
+  if (deviceId && login.status === 'scanned' && login.device_id && login.pid && login.device_id !== deviceId) await warnOfSecondScan(db, login);
   throw new ConflictError('login_already_used', 'This code was already scanned or answered. Each QR code works once.');
+}
+
+/**
+ * Another phone scanned a sign-in that a citizen's phone holds and has not answered yet: someone else has its QR
+ * code (a screenshot, a relayed link). The citizen is told on the phone that holds it, before they answer.
+ */
+async function warnOfSecondScan(db: Kysely<Schema>, login: LoginTransaction): Promise<void> {
+  const { agency, system } = requester(login);
+  await insertNotification(db, {
+    pid: login.pid!,
+    deviceId: login.device_id!,
+    kind: 'second_scan',
+    th: `มีอุปกรณ์อื่นสแกนคำขอของ ${agency.th} (${system}) ที่คุณกำลังตอบอยู่ หากคุณไม่ได้เป็นผู้เริ่มการเข้าสู่ระบบนี้ โปรดปฏิเสธ`,
+    en: `Another phone scanned the request of ${agency.en} (${system}) that you are answering. If you did not start this sign-in, deny it.`,
+    details: { loginId: login.id, clientId: login.client_id },
+  });
 }
 
 /** The citizen is told of every request for their data, whatever they answer; the scan itself leaves this. */
