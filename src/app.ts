@@ -12,6 +12,7 @@ import { consoleRoutes } from './consoles/routes.ts';
 import type { Schema } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
+import { withoutLoginIds } from './login/paths.ts';
 import { authorizationByPost } from './oidc/authorization-by-post.ts';
 import { endpointAliases } from './oidc/paths.ts';
 import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
@@ -74,7 +75,7 @@ export function createApp(deps: AppDependencies): Koa {
   ];
 
   app.use(issuerHost(deps.issuer, deps.trustProxy));
-  app.use(requestContext(deps.logger));
+  app.use(requestContext(deps.logger, withoutLoginIds));
   app.use(securityHeaders);
   app.use(errorHandler);
   app.use(requestMemo);

@@ -16,3 +16,19 @@ export const appLinkPath = (loginId: string) => `/app/login/${encodeURIComponent
 export function loginIdOfAppLink(link: URL): string | undefined {
   return /^\/app\/login\/([\w-]{1,64})$/.exec(link.pathname)?.[1];
 }
+
+const authorizationPrefix = endpointPaths.authorization.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const loginIdsInPaths: [RegExp, string][] = [
+  [new RegExp(`^(${authorizationPrefix})[^/]+`), '$1:uid'],
+  [/^(\/app\/login\/)[^/]+/, '$1:id'],
+  [/^(\/device\/v\d+\/logins\/)(?!scan$)[^/]+/, '$1:id'],
+];
+
+/**
+ * A path as the access log writes it: a login page's address, an app link and a device's answer name the sign-in
+ * they are for, and whoever holds such a link can follow it; the log keeps the route, not the id.
+ */
+export function withoutLoginIds(path: string): string {
+  for (const [pattern, replacement] of loginIdsInPaths) if (pattern.test(path)) return path.replace(pattern, replacement);
+  return path;
+}
