@@ -144,7 +144,7 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
   // identity details are real.
   if (proof.method === 'self') requireStrongPin(request.pin, proof);
   const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, proof, request.clientAddress) : undefined;
-  const citizen = self?.citizen ?? (await citizenForOfficeEnrolment(db, (proof as Extract<IdentityProof, { method: 'office' }>).enrolmentCode));
+  const citizen = proof.method === 'self' ? self!.citizen : await citizenForOfficeEnrolment(db, proof.enrolmentCode);
   if (proof.method === 'office') requireStrongPin(request.pin, citizen);
   const pinHash = await hashPin(request.pin);
   const deviceId = randomBytes(16).toString('base64url');

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
@@ -15,6 +16,14 @@ beforeAll(async () => {
 });
 afterAll(() => server?.dispose());
 
+/** A sign-in of the demo relying party that `phone` has scanned and approved; the browser has not carried it on yet. */
+async function approvedOn(phone: VirtualDevice, scope: string) {
+  const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], scope);
+  const login = await openLoginPage(server, rp.url);
+  await phone.approve((await phone.scan(login.appLink)).id, testPin);
+  return { rp, login };
+}
+
 const introspect = (token: string) =>
   request(server.url).post('/api/v2/oauth2/introspect/').auth(demo.clientId, demo.clientSecret).type('form').send({ token }).expect(200);
 
@@ -22,9 +31,7 @@ describe('enrolling a new phone', () => {
   it('ends every grant the old phone approved, with its access and refresh tokens, at once', async () => {
     const citizen = await newCitizen(server);
     const oldPhone = await enrolledDevice(server, citizen);
-    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid name');
-    const login = await openLoginPage(server, rp.url);
-    await oldPhone.approve((await oldPhone.scan(login.appLink)).id, testPin);
+    const { rp, login } = await approvedOn(oldPhone, 'openid pid name');
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.refresh_token).toBeTruthy();
     await request(server.url).get('/api/v2/oauth2/userinfo/').set('authorization', `Bearer ${tokens.access_token}`).expect(200);
@@ -43,9 +50,7 @@ describe('enrolling a new phone', () => {
   it('leaves other citizens’ tokens alone', async () => {
     const someone = await newCitizen(server);
     const phone = await enrolledDevice(server, someone);
-    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
-    const login = await openLoginPage(server, rp.url);
-    await phone.approve((await phone.scan(login.appLink)).id, testPin);
+    const { rp, login } = await approvedOn(phone, 'openid pid');
     const tokens = await rp.finish(await login.continueToRelyingParty());
 
     await enrolledDevice(server, await newCitizen(server));
@@ -57,9 +62,7 @@ describe('enrolling a new phone', () => {
   it('ends a sign-in the old phone approved that the browser has not yet carried on: no code is issued for it', async () => {
     const citizen = await newCitizen(server);
     const oldPhone = await enrolledDevice(server, citizen);
-    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
-    const login = await openLoginPage(server, rp.url);
-    await oldPhone.approve((await oldPhone.scan(login.appLink)).id, testPin);
+    const { login } = await approvedOn(oldPhone, 'openid pid');
 
     await enrolledDevice(server, citizen);
 
