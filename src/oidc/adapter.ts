@@ -238,8 +238,8 @@ function recallPayload(key: string): { found: true; value: AdapterPayload | null
   const known = recall<string>(key);
   return known.found ? { found: true, value: known.value === null ? null : (JSON.parse(known.value) as AdapterPayload) } : known;
 }
-/** The memo's key of a client lookup, also read by the client source (src/oidc/provider.ts). */
-export const clientMemoKey = (clientId: string) => memoKey('Client', clientId);
+/** The memo's key of a client lookup. */
+const clientMemoKey = (clientId: string) => memoKey('Client', clientId);
 
 /** oidc-provider's adapter class over oidc_payloads; clients come from `findClient`. */
 export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource) {
@@ -282,8 +282,17 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!storable(id)) return undefined;
-      if (this.model === 'Client') return findClient(id);
+      if (this.model === 'Client') return this.#findClient(id);
       return this.#findBy(statements.findById, id);
+    }
+
+    /** A client, from the request's memo or from our own tables (then remembered, absent too). */
+    async #findClient(clientId: string): Promise<AdapterPayload | undefined> {
+      const known = recall<AdapterPayload>(clientMemoKey(clientId));
+      if (known.found) return known.value ?? undefined;
+      const metadata = await findClient(clientId);
+      remember(clientMemoKey(clientId), metadata ?? null);
+      return metadata;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

@@ -1,13 +1,12 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
-import Provider, { errors, interactionPolicy, type AdapterPayload, type Configuration } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration } from 'oidc-provider';
 import type { CookieSigner } from '../http/cookie-signer.ts';
 import { clientMetadata, extraClientFields } from './client-metadata.ts';
 import { findActiveSystem } from '../agencies/queries.ts';
 import { reading } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
-import { clientMemoKey, createAdapterClass } from './adapter.ts';
-import { recall, remember } from './request-memo.ts';
+import { createAdapterClass } from './adapter.ts';
 import { renderError } from './error-page.ts';
 import { createFindAccount } from './find-account.ts';
 import { lifetimes } from './lifetimes.ts';
@@ -69,12 +68,8 @@ function freshApprovalPolicy() {
 export function createProvider(options: ProviderOptions): Provider {
   const { db } = options;
   const findClient = async (clientId: string) => {
-    const known = recall<AdapterPayload>(clientMemoKey(clientId));
-    if (known.found) return known.value ?? undefined;
     const system = await findActiveSystem(await reading(db), clientId);
-    const metadata = system && clientMetadata(system);
-    remember(clientMemoKey(clientId), metadata ?? null);
-    return metadata;
+    return system && clientMetadata(system);
   };
 
   const configuration: Configuration = {
