@@ -140,6 +140,9 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
         LOG_LEVEL: 'warn',
         DEMO_CITIZENS: String(citizens),
         REGISTRY_SEED: String(registrySeed),
+        // The limits stay on, each checked on every sign-in as always, but one driver on one address opens
+        // far more sign-ins a minute than one office network would: raised for it.
+        RATE_LIMIT_FACTOR: '1000',
       },
       `${base}/readyz`,
     );

@@ -34,6 +34,7 @@ import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { requestMemo } from './oidc/request-memo.ts';
 import type { CookieSigner } from './http/cookie-signer.ts';
+import type { RateLimiter } from './http/rate-limits.ts';
 
 export interface AppDependencies {
   logger: Logger;
@@ -47,6 +48,7 @@ export interface AppDependencies {
   /** Wakes the devices' notice streams in this process when a notice is written in any. */
   liveNotifications: LiveNotifications;
   issuer: string;
+  limits: RateLimiter;
 }
 
 /** Our routes first; everything else is the OpenID Connect provider. */
@@ -58,8 +60,8 @@ export function createApp(deps: AppDependencies): Koa {
     healthRoutes(deps.db),
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
     agencyAdminRoutes({ db: deps.db, adminToken: deps.adminToken }),
-    loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer }),
-    deviceRoutes({ db: deps.db }),
+    loginRoutes({ db: deps.db, providers: deps.providers, changes: deps.loginChanges, issuer: deps.issuer, limits: deps.limits }),
+    deviceRoutes({ db: deps.db, limits: deps.limits }),
     ledgerRoutes({ db: deps.db, adminToken: deps.adminToken }),
     auditRoutes({ db: deps.db, adminToken: deps.adminToken }),
     staffRoutes({ db: deps.db, adminToken: deps.adminToken }),
@@ -69,7 +71,7 @@ export function createApp(deps: AppDependencies): Koa {
     historyRoutes({ db: deps.db, adminToken: deps.adminToken }),
     volumeRoutes({ db: deps.db, adminToken: deps.adminToken }),
     notificationStreamRoutes({ db: deps.db, live: deps.liveNotifications }),
-    loginDeviceRoutes({ db: deps.db }),
+    loginDeviceRoutes({ db: deps.db, limits: deps.limits }),
     consoleRoutes({ db: deps.db, issuer: deps.issuer }),
     assetRoutes(),
   ];
@@ -84,7 +86,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(endpointAliases);
   app.use(authorizationByPost);
   app.use(repeatedAuthorizationParameters(deps.db));
-  app.use(loginPageAtAuthorization({ db: deps.db, issuer: deps.issuer }));
+  app.use(loginPageAtAuthorization({ db: deps.db, issuer: deps.issuer, limits: deps.limits }));
   app.use(recordReleases(deps.db));
   app.use(deps.providers.middleware);
   return app;

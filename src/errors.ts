@@ -68,6 +68,16 @@ export class TooManyAttemptsError extends AppError {
   }
 }
 
+/** The service is too busy for this request now; the caller may try again after `retryAfterSeconds`. */
+export class ServiceBusyError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(503, 'temporarily_unavailable', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class ForbiddenError extends AppError {
   constructor(code: string, message: string) {
     super(403, code, message);

@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { ensureAdminToken } from './admin/admin-token.ts';
 import { seedDemoDataOnFirstStart, type DemoSeedResult } from './demo/demo-data.ts';
 import { createApp } from './app.ts';
+import { databaseRateLimiter } from './http/rate-limits.ts';
 import { getOrCreateSetting } from './instance/settings.ts';
 import type { Logger } from './logging/logger.ts';
 import { loginPagePath } from './login/paths.ts';
@@ -90,7 +91,19 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   await signingKeys.follow(database, providers, (error) => logger.warn({ err: error }, 'reloading the signing keys failed'));
   const loginChanges = await LoginChanges.start(database);
   const liveNotifications = await LiveNotifications.start(database);
-  const app = createApp({ logger, db, adminToken, providers, cookieSigner, trustProxy: config.trustProxy, loginChanges, liveNotifications, issuer: config.issuer });
+  const limits = databaseRateLimiter(db, config.rateLimitFactor);
+  const app = createApp({
+    logger,
+    db,
+    adminToken,
+    providers,
+    cookieSigner,
+    trustProxy: config.trustProxy,
+    loginChanges,
+    liveNotifications,
+    issuer: config.issuer,
+    limits,
+  });
   const server = http.createServer(app.callback());
   // The database has made its files by now (the embedded one gives them mode 0666).
   tightenFilesUnder(config.dataDir);

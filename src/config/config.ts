@@ -22,6 +22,8 @@ export interface Config {
   registrySeed: number;
   /** How many generated citizens the first start adds to the demo personas. */
   demoCitizens: number;
+  /** Multiplies every rate limit (see src/http/rate-limits.ts). */
+  rateLimitFactor: number;
 }
 
 /** Every bad variable at once, so a person can fix them in one go. */
@@ -82,6 +84,7 @@ const environmentSchema = z.object({
     .default(false),
   REGISTRY_SEED: integerIn(0, MAX_REGISTRY_SEED).default(2567),
   DEMO_CITIZENS: integerIn(0, 1_000_000).default(1000),
+  RATE_LIMIT_FACTOR: integerIn(1, 1_000_000).default(1),
 });
 
 /** Reads the environment; empty strings count as unset, as they do in most .env tooling. */
@@ -113,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     registrySeed: e.REGISTRY_SEED,
     demoCitizens: e.DEMO_CITIZENS,
+    rateLimitFactor: e.RATE_LIMIT_FACTOR,
   };
 }

@@ -395,6 +395,14 @@ export interface EnrolmentFailuresTable {
   blocked_until: NullableTimestamp;
 }
 
+/** Written by rate-limiter-flexible only (see src/http/rate-limits.ts). */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** Milliseconds since 1970; PostgreSQL's driver reads a bigint as a string. */
+  expire: number | string | null;
+}
+
 export interface Schema {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
@@ -402,6 +410,7 @@ export interface Schema {
   permission_letter_sequences: PermissionLetterSequencesTable;
   instance_settings: InstanceSettingsTable;
   enrolment_failures: EnrolmentFailuresTable;
+  rate_limits: RateLimitsTable;
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   cookie_keys: CookieKeysTable;

@@ -7,7 +7,7 @@ import { insertNotification } from '../notifications/queries.ts';
 import type { Citizen } from '../registry/citizen.ts';
 import { findCitizen } from '../registry/queries.ts';
 import { requireIntactDevice, type IntegrityVerdict } from './integrity.ts';
-import { hashPin } from './pin-hash.ts';
+import { hashPin, withHashingSlot } from './pin-hash.ts';
 import { pinProblems } from './pin-policy.ts';
 import { FACE_DIMENSIONS, FACE_MATCH_THRESHOLD, decodeFace, matchScore } from '../registry/faces.ts';
 import { registryFaceOf } from '../registry/face-key.ts';
@@ -146,7 +146,7 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
   const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, proof, request.clientAddress) : undefined;
   const citizen = proof.method === 'self' ? self!.citizen : await citizenForOfficeEnrolment(db, proof.enrolmentCode);
   if (proof.method === 'office') requireStrongPin(request.pin, citizen);
-  const pinHash = await hashPin(request.pin);
+  const pinHash = await withHashingSlot(() => hashPin(request.pin));
   const deviceId = randomBytes(16).toString('base64url');
 
   const replaced = await db.transaction().execute(async (trx) => {

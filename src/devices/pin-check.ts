@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ForbiddenError } from '../errors.ts';
-import { pinMatches, spendPinCheckTime } from './pin-hash.ts';
+import { pinMatches, spendPinCheckTime, type HashingSlot } from './pin-hash.ts';
 import { MAX_FAILED_PIN_ATTEMPTS, resetPinAttempts, takePinAttempt } from './queries.ts';
 
 /** One answer for a wrong PIN and for a locked device, so a guesser cannot tell them apart. */
@@ -21,21 +21,23 @@ export class PinRejectedError extends ForbiddenError {
  * comparisons. A right PIN leaves the attempt taken; the caller gives it back, in the statement that acts on the
  * PIN (an approval does so with approveScanned).
  */
-export async function compareWithTakenAttempt(hash: string | undefined, pin: string): Promise<void> {
+export async function compareWithTakenAttempt(hash: string | undefined, pin: string, slot?: HashingSlot): Promise<void> {
   if (hash === undefined) {
-    await spendPinCheckTime(pin);
+    // Nothing to hash: the slot is free for another device while this refusal takes its time.
+    slot?.release();
+    await spendPinCheckTime();
     throw new PinRejectedError();
   }
   if (!(await pinMatches(hash, pin))) throw new PinRejectedError();
 }
 
 /** Checks a device's PIN, spending one attempt (see compareWithTakenAttempt). */
-export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
-  await compareWithTakenAttempt(await takePinAttempt(db, deviceId), pin);
+export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string, slot?: HashingSlot): Promise<void> {
+  await compareWithTakenAttempt(await takePinAttempt(db, deviceId), pin, slot);
 }
 
 /** Checks a device's PIN; a right PIN gives all attempts back. */
-export async function checkPin(db: Kysely<Schema>, deviceId: string, pin: string): Promise<void> {
-  await spendPinAttempt(db, deviceId, pin);
+export async function checkPin(db: Kysely<Schema>, deviceId: string, pin: string, slot?: HashingSlot): Promise<void> {
+  await spendPinAttempt(db, deviceId, pin, slot);
   await resetPinAttempts(db, deviceId);
 }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
+import type { RateLimiter } from '../http/rate-limits.ts';
 import { parseJson } from '../http/json-body.ts';
 import { listNotifications } from '../notifications/queries.ts';
 import { findCitizen } from '../registry/queries.ts';
@@ -31,7 +32,7 @@ rooted or jailbroken is refused. The request is signed with the new key, sent in
     400: 'invalid_request: a field is missing or the PIN is weak',
     401: 'invalid_signature, stale_request or replayed_request',
     403: 'identity_not_verified, face_not_matched, invalid_enrolment_code or device_integrity_failed',
-    429: 'enrolment_paused: too many failed self-service enrolments for this citizen ID or from this address',
+    429: 'enrolment_paused: too many failed self-service enrolments for this citizen ID or from this address; too_many_requests: more than 5 enrolments an hour for one citizen ID, or 30 from one network',
   },
 });
 
@@ -51,6 +52,8 @@ const pinChange = declareRoute(deviceApi, {
     200: { description: 'Changed', body: pinChanged },
     400: 'invalid_request: a PIN is not 8 digits, or the new one is weak',
     403: 'pin_rejected',
+    429: 'too_many_requests: more than 10 PIN entries a minute from this device',
+    503: 'temporarily_unavailable: too many PINs are being checked right now; try again after Retry-After',
   },
 });
 
@@ -65,14 +68,16 @@ const notifications = declareRoute(deviceApi, {
  * The device API: JSON, every request signed by the device's own key (see request-signature.ts). These are the
  * device's own routes; answering a sign-in is the login area's (login/device-routes.ts).
  */
-export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
-  const { db } = deps;
+export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }): Router {
+  const { db, limits } = deps;
   const router = new Router({ prefix: deviceApiPrefix });
 
   router.post(enrol.path, async (ctx) => {
     const request = await requestFacts(ctx);
     const { publicJwk } = await verifyEnrolmentRequest(db, request);
     const body = enrol.request.body.parse(parseJson(request.body));
+    await limits.take('enrolmentsPerAddress', ctx.ip);
+    if (body.proof.method === 'self') await limits.take('enrolmentsPerCitizen', body.proof.pid);
     const enrolment = await enrolDevice(db, { ...body, publicJwk, clientAddress: ctx.ip });
     ctx.status = 201;
     ctx.body = enrolment;
@@ -90,6 +95,7 @@ export function deviceRoutes(deps: { db: Kysely<Schema> }): Router {
     pinChange.path,
     signedRoute(db, async (_ctx, device, body) => {
       const { currentPin, newPin } = pinChange.request.body.parse(body);
+      await limits.take('pinAttemptsPerDevice', device.id);
       await changePin(db, device, currentPin, newPin);
       return { changed: true };
     }),

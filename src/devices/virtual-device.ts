@@ -12,11 +12,14 @@ import { deviceApiPrefix } from './paths.ts';
 export class DeviceApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** From Retry-After, when the server said when to come back (a limit, a busy moment). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'DeviceApiError';
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -193,7 +196,13 @@ export class VirtualDevice {
       throw new DeviceApiError(response.status, 'invalid_response', `The server answered ${response.status} without JSON.`);
     }
     if (!response.ok) {
-      throw new DeviceApiError(response.status, String(json.error ?? 'error'), String(json.error_description ?? 'The request failed.'));
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new DeviceApiError(
+        response.status,
+        String(json.error ?? 'error'),
+        String(json.error_description ?? 'The request failed.'),
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
     }
     return json as T;
   }

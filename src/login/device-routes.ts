@@ -7,6 +7,7 @@ import { deviceApiPrefix } from '../devices/paths.ts';
 import { signedRoute, signedStepRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
+import type { RateLimiter } from '../http/rate-limits.ts';
 import { loginIdOfAppLink } from './paths.ts';
 import { approveBody, loginDenied, loginParams, loginRequestDetails, scanBody } from './schemas.ts';
 import { parseShortCode } from './short-codes.ts';
@@ -46,6 +47,7 @@ const scan = declareRoute(deviceApi, {
     404: 'not_found: no sign-in has this code',
     409: 'login_already_used',
     410: 'login_expired',
+    429: 'too_many_requests: more than 30 codes a minute from this device, or 120 from its network',
   },
 });
 
@@ -64,6 +66,8 @@ answer (\`pin_rejected\`).`,
     404: `not_found: ${notScanned}`,
     409: 'login_already_used',
     410: endedUnanswered,
+    429: 'too_many_requests: more than 10 PIN entries a minute from this device',
+    503: 'temporarily_unavailable: too many PINs are being checked right now; try again after Retry-After',
   },
 });
 
@@ -82,18 +86,27 @@ const deny = declareRoute(deviceApi, {
 });
 
 /** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
-export function loginDeviceRoutes(deps: { db: Kysely<Schema> }): Router {
-  const { db } = deps;
+export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }): Router {
+  const { db, limits } = deps;
   const router = new Router({ prefix: deviceApiPrefix });
 
   router.post(
     scan.path,
-    signedStepRoute(db, async (_ctx, step, body) => scanLogin(db, step, loginReference(scanBody.parse(body).code))),
+    signedStepRoute(db, async (ctx, step, body) => {
+      const reference = loginReference(scanBody.parse(body).code);
+      await limits.take('scansPerDevice', step.deviceId);
+      await limits.take('scansPerAddress', ctx.ip);
+      return scanLogin(db, step, reference);
+    }),
   );
 
   router.post(
     approve.path,
-    signedStepRoute(db, async (ctx, step, body) => approveLogin(db, step, { id: loginIdOf(ctx), ...approveBody.parse(body) })),
+    signedStepRoute(db, async (ctx, step, body) => {
+      const approval = { id: loginIdOf(ctx), ...approveBody.parse(body) };
+      await limits.take('pinAttemptsPerDevice', step.deviceId);
+      return approveLogin(db, step, approval);
+    }),
   );
 
   router.post(

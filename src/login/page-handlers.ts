@@ -81,6 +81,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     const login = await currentLogin(deps.db, details.uid);
     refuseStoppedSystem(login);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
+      await deps.limits.take('loginsPerAddress', ctx.ip);
       await renewLogin(deps.db, loginRequestOf(details));
     }
     toPage(ctx, details, from);

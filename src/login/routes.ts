@@ -3,7 +3,9 @@ import type { Context, Middleware, Next } from 'koa';
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../errors.ts';
 import type { Schema } from '../db/schema.ts';
+import type { RateLimiter } from '../http/rate-limits.ts';
 import { render } from '../http/views.ts';
+import { endpointPaths } from '../oidc/paths.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import { interactionStartedBy } from '../oidc/provider-internals.ts';
 import type { LoginChanges } from './events.ts';
@@ -18,6 +20,7 @@ export interface LoginRouteDeps {
   providers: ProviderHost;
   changes: LoginChanges;
   issuer: string;
+  limits: RateLimiter;
 }
 
 type Handler = (ctx: Context, next: Next) => Promise<unknown> | unknown;
@@ -66,8 +69,10 @@ function appLinkPage(issuer: string): Handler {
  * names its own address, where the browser comes back (its reload, its script) and where the sign-in resumes.
  * Runs outside the provider, after it has answered with the redirect and set the interaction's cookies.
  */
-export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issuer'>): Middleware {
+export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issuer' | 'limits'>): Middleware {
   return async (ctx, next) => {
+    // Every authorization request may start a sign-in: limited per address before the provider does any work.
+    if (ctx.path === endpointPaths.authorization) await deps.limits.take('loginsPerAddress', ctx.ip);
     await next();
     // A HEAD changes nothing of ours; its answer stays the redirect.
     if (ctx.status !== 303 || ctx.method !== 'GET') return;

@@ -21,6 +21,8 @@ export function statusHandlers(deps: LoginRouteDeps, interactionOf: (ctx: Contex
   /** The status each time it changes, whichever server process the device reached. */
   async function stream(ctx: Context) {
     const details = await interactionOf(ctx);
+    // A page needs one stream; a few allow for tabs and reconnects, and no more are held open per sign-in.
+    const release = await deps.limits.hold('streamsPerSignIn', details.uid);
     const events = new PassThrough();
     let last = '';
     const send = async () => {
@@ -43,6 +45,7 @@ export function statusHandlers(deps: LoginRouteDeps, interactionOf: (ctx: Contex
       unsubscribe();
       clearInterval(recheck);
       clearTimeout(deadline);
+      void release().catch(() => {});
     };
     events.on('close', stop);
     ctx.req.on('close', () => events.end());

@@ -4,6 +4,7 @@ import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
 import { requireIntactDevice, type IntegrityVerdict } from '../devices/integrity.ts';
 import { compareWithTakenAttempt, PinRejectedError } from '../devices/pin-check.ts';
+import { withHashingSlot } from '../devices/pin-hash.ts';
 import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device, type TakenPinAttempt } from '../devices/queries.ts';
 import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
@@ -201,18 +202,21 @@ export async function approveLogin(
   approval: { id: string; pin: string; integrity: IntegrityVerdict },
 ): Promise<LoginShownOnDevice> {
   requireIntactDevice(approval.integrity);
-  // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
-  // suspended since the scan gets nothing, and no PIN attempt is spent on it.
-  const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
-  const recorded = step.accepted(start.recorded);
-  const login = requireScannedBy(step.deviceId, start.login);
-  const details = describe(login);
-  try {
-    await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin);
-  } catch (error) {
-    if (error instanceof PinRejectedError) await recordWrongPin(db, login, recorded.device_pid, step.deviceId, start.taken);
-    throw error;
-  }
+  const { recorded, login, details } = await withHashingSlot(async (slot) => {
+    // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
+    // suspended since the scan gets nothing, and no PIN attempt is spent on it.
+    const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
+    const recorded = step.accepted(start.recorded);
+    const login = requireScannedBy(step.deviceId, start.login);
+    const details = describe(login);
+    try {
+      await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin, slot);
+    } catch (error) {
+      if (error instanceof PinRejectedError) await recordWrongPin(db, login, recorded.device_pid, step.deviceId, start.taken);
+      throw error;
+    }
+    return { recorded, login, details };
+  });
   const approved = await approveScanned(db, {
     id: login.id,
     deviceId: step.deviceId,

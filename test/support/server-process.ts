@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, testAdminToken, testKeyEncryptionKey } from './server.ts';
+import { freePort, testAdminToken, testKeyEncryptionKey, testRateLimitFactor } from './server.ts';
 
 /** A server process: where it listens, whether it still runs, and what it wrote to stderr. */
 export interface ServerProcess {
@@ -32,6 +32,7 @@ export async function startServerProcess(options: { databaseUrl: string; issuer?
       ADMIN_TOKEN: testAdminToken,
       KEY_ENCRYPTION_KEY: testKeyEncryptionKey,
       LOG_LEVEL: 'silent',
+      RATE_LIMIT_FACTOR: testRateLimitFactor,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

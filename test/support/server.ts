@@ -5,6 +5,11 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const testAdminToken = 'test-admin-token-0123456789abcdef0123456789';
+/**
+ * Tests sign in many times a minute from one address, often with one device: the limits are raised for them,
+ * and the tests of the limits themselves set RATE_LIMIT_FACTOR to 1.
+ */
+export const testRateLimitFactor = '100';
 /** Shared by every test server, so that several processes on one database open each other's signing keys. */
 export const testKeyEncryptionKey = Buffer.alloc(32, 0x5a).toString('base64url');
 
@@ -40,6 +45,7 @@ export function testEnvironment(testDatabase: TestDatabase, port: number, extra:
     ADMIN_TOKEN: testAdminToken,
     KEY_ENCRYPTION_KEY: testKeyEncryptionKey,
     DEMO_CITIZENS: '50',
+    RATE_LIMIT_FACTOR: testRateLimitFactor,
     ...extra,
   };
 }

@@ -1,0 +1,133 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualDevice } from '../../src/devices/virtual-device.ts';
+import { rateLimits } from '../../src/http/rate-limits.ts';
+import { enrolledDevice, openLoginPage, selfProof, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { newCitizen } from '../support/citizens.ts';
+import { refusal } from '../support/http.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/*
+ * Every limit, at the numbers a real installation runs with (RATE_LIMIT_FACTOR=1), on a server of its own: the
+ * limits of one address would otherwise add up across the tests of this file.
+ */
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.dispose();
+  server = undefined;
+});
+
+const startLimitedServer = async () => (server = await startTestServer({ env: { RATE_LIMIT_FACTOR: '1' } }));
+
+/** Calls `request` `times` times, in order, and returns the refusals (undefined for an answer that was not one). */
+async function inTurn(times: number, request: (i: number) => Promise<unknown>) {
+  const refusals = [];
+  for (let i = 0; i < times; i++) refusals.push(await refusal(request(i)));
+  return refusals;
+}
+
+const limited = { status: 429, code: 'too_many_requests' };
+
+describe('rate limits', () => {
+  it('limit the sign-ins one address starts a minute, with 429, Retry-After and the usual error body', async () => {
+    const s = await startLimitedServer();
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(s), demo.redirectUris[0], 'openid pid');
+    const path = `${rp.url.pathname}${rp.url.search}`;
+    for (let i = 0; i < rateLimits.loginsPerAddress.points; i++) {
+      expect((await fetch(`${s.url}${path}`, { redirect: 'manual' })).status).toBe(200);
+    }
+    const refused = await fetch(`${s.url}${path}`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await refused.json()).toMatchObject({ error: 'too_many_requests', error_description: expect.stringContaining('sign-ins started from this network') });
+  });
+
+  it('limit the codes one device reads a minute, right or wrong, so sign-in codes cannot be guessed at speed', async () => {
+    const s = await startLimitedServer();
+    const device = await enrolledDevice(s, await newCitizen(s));
+    const guesses = await inTurn(rateLimits.scansPerDevice.points, () => device.scan('ABCD-2345'));
+    expect(guesses.every((r) => r?.status === 404)).toBe(true);
+    const refused = await refusal(device.scan('ABCD-2345'));
+    expect(refused).toMatchObject(limited);
+    expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
+
+    // Another device is not held back by this one.
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(s), demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(s, rp.url);
+    const other = await enrolledDevice(s, await newCitizen(s));
+    expect((await other.scan(login.appLink)).status).toBe('scanned');
+  });
+
+  it('limit the codes read from one address a minute, whichever devices read them', async () => {
+    const s = await startLimitedServer();
+    const perDevice = rateLimits.scansPerDevice.points;
+    const devices = await Promise.all(
+      Array.from({ length: rateLimits.scansPerAddress.points / perDevice + 1 }, async () => enrolledDevice(s, await newCitizen(s))),
+    );
+    for (const device of devices.slice(0, -1)) {
+      expect((await inTurn(perDevice, () => device.scan('ABCD-2345'))).every((r) => r?.status === 404)).toBe(true);
+    }
+    expect(await refusal(devices.at(-1)!.scan('ABCD-2345'))).toMatchObject(limited);
+  });
+
+  it('limit the PINs one device enters a minute, even where no attempt could be taken', async () => {
+    const s = await startLimitedServer();
+    const device = await enrolledDevice(s, await newCitizen(s));
+    const entries = await inTurn(rateLimits.pinAttemptsPerDevice.points, () => device.approve('no-such-sign-in', testPin));
+    expect(entries.every((r) => r?.status === 404)).toBe(true);
+    expect(await refusal(device.approve('no-such-sign-in', testPin))).toMatchObject(limited);
+    expect(await refusal(device.changePin(testPin, '93710864'))).toMatchObject(limited);
+  });
+
+  it('limit the enrolments of one citizen ID an hour, successful ones too', async () => {
+    const s = await startLimitedServer();
+    const citizen = await newCitizen(s);
+    for (let i = 0; i < rateLimits.enrolmentsPerCitizen.points; i++) await enrolledDevice(s, citizen);
+    const next = await VirtualDevice.create(s.issuer);
+    expect(await refusal(next.enrol({ proof: await selfProof(s, citizen), pin: testPin }))).toMatchObject(limited);
+    // Another citizen enrols from the same address.
+    await enrolledDevice(s, await newCitizen(s));
+  });
+
+  it('limit the enrolments from one address an hour, whichever citizens they are for', async () => {
+    const s = await startLimitedServer();
+    const citizens = await Promise.all(Array.from({ length: rateLimits.enrolmentsPerAddress.points + 1 }, () => newCitizen(s)));
+    for (const citizen of citizens.slice(0, -1)) await enrolledDevice(s, citizen);
+    const next = await VirtualDevice.create(s.issuer);
+    expect(await refusal(next.enrol({ proof: await selfProof(s, citizens.at(-1)!), pin: testPin }))).toMatchObject(limited);
+  });
+
+  it('hold at most a few status streams open per sign-in, and give a place back when one closes', async () => {
+    const s = await startLimitedServer();
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(s), demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(s, rp.url);
+    const cookies = login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
+    const open = () =>
+      new Promise<{ status: number; close: () => void }>((resolve, reject) => {
+        const request = http.get(`${s.url}${login.loginPath}/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } }, (response) =>
+          resolve({ status: response.statusCode ?? 0, close: () => request.destroy() }),
+        );
+        request.on('error', reject);
+      });
+    const streams = [];
+    for (let i = 0; i < rateLimits.streamsPerSignIn.points; i++) streams.push(await open());
+    expect(streams.map((stream) => stream.status)).toEqual(streams.map(() => 200));
+    const refused = await open();
+    expect(refused.status).toBe(429);
+    refused.close();
+
+    streams.pop()!.close();
+    let reopened = 0;
+    for (let tries = 0; tries < 50 && reopened !== 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stream = await open();
+      reopened = stream.status;
+      if (reopened !== 200) stream.close();
+      else streams.push(stream);
+    }
+    expect(reopened).toBe(200);
+    for (const stream of streams) stream.close();
+  });
+});
