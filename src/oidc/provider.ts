@@ -108,6 +108,10 @@ export function createProvider(options: ProviderOptions): Provider {
     expiresWithSession: async () => false,
     // The real service returns a refresh token with every code exchange, with or without openid.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Every refresh gives a new refresh token, for confidential clients too (the library's default rotates
+    // theirs only late in its life): one used again after it was replaced is a stolen copy, and the library then
+    // ends the whole grant.
+    rotateRefreshToken: true,
     routes: endpointPaths,
     features: {
       devInteractions: { enabled: false },
