@@ -167,6 +167,8 @@ export interface LoginTransactionsTable {
   expires_at: Timestamp;
   scanned_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** The browser that started it, coarsely (src/login/browser-context.ts); null before migration 0029. */
+  browser: { device: string; browser: string; os: string; network: string } | null;
 }
 
 export interface DeviceNotificationsTable {

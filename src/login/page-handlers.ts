@@ -1,18 +1,23 @@
 import type { Context, Next } from 'koa';
 import { errors } from 'oidc-provider';
 import { shortCookieOptions } from '../oidc/provider.ts';
+import { browserContextOf } from './browser-context.ts';
 import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
 import { loginPage } from './login-page.ts';
 import { loginPagePath } from './paths.ts';
 import type { LoginRouteDeps } from './routes.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
 
-/** What a new login transaction is for: the interaction, its client and the scopes it asked for. */
-export const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }): LoginRequest => ({
+/**
+ * What a new login transaction is for: the interaction, its client and the scopes it asked for; and the
+ * browser asking (`ctx`), coarsely, for the citizen's phone to show.
+ */
+export const loginRequestOf = (details: { uid: string; exp: number; params: Record<string, unknown> }, ctx: Context): LoginRequest => ({
   interactionUid: details.uid,
   interactionExpiresAt: details.exp,
   clientId: String(details.params.client_id),
   scopes: String(details.params.scope ?? 'openid').split(' ').filter(Boolean),
+  browser: browserContextOf(ctx.get('user-agent'), ctx.ip),
 });
 
 const answered = new Set(['approved', 'denied']);
@@ -61,7 +66,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     // The interaction has its result already (a reload while the provider resumed it). This address is where the
     // provider resumes the authorization: it carries the browser on to the relying party.
     if (details.result) return next();
-    const login = await loginForPage(deps.db, loginRequestOf(details));
+    const login = await loginForPage(deps.db, loginRequestOf(details, ctx));
     refuseStoppedSystem(login);
     // The device has answered: its answer becomes the interaction's result, and the provider resumes from it in
     // this same request.
@@ -82,7 +87,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     refuseStoppedSystem(login);
     if (!login || login.status === 'expired' || login.status === 'cancelled') {
       await deps.limits.take('loginsPerAddress', ctx.ip);
-      await renewLogin(deps.db, loginRequestOf(details));
+      await renewLogin(deps.db, loginRequestOf(details, ctx));
     }
     toPage(ctx, details, from);
   };

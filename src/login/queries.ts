@@ -1,6 +1,7 @@
 import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
-import type { LoginStatus, Schema } from '../db/schema.ts';
+import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
+import type { BrowserContext } from './browser-context.ts';
 import { loginTransitions, transitionFor, type Actor } from './state-machine.ts';
 
 /*
@@ -26,6 +27,7 @@ export const loginColumns = [
   't.expires_at',
   't.scanned_at',
   't.decided_at',
+  't.browser',
   'rp.agency_id',
   'rp.agency_name_th',
   'rp.agency_name_en',
@@ -47,13 +49,19 @@ export interface LoginRequest {
   interactionExpiresAt: number;
   clientId: string;
   scopes: string[];
+  browser: BrowserContext;
 }
 
 /** A login request with what opening a transaction for it draws: its id, its short code, its time. */
 export type NewLoginTransaction = LoginRequest & { id: string; shortCode: string; ttlSeconds: number };
 
 // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it.
-const expiryOf = (t: NewLoginTransaction) => sql<Date>`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.interactionExpiresAt}))`;
+const expiryOf = (t: Pick<NewLoginTransaction, 'ttlSeconds' | 'interactionExpiresAt'>) => sql<Date>`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.interactionExpiresAt}))`;
+
+/** A new transaction as its insert takes it: the browser as JSON text, a value a prepared statement can carry. */
+type Insertable = NewLoginTransaction & { browserJson: string };
+const insertable = (t: NewLoginTransaction): Insertable => ({ ...t, browserJson: JSON.stringify(t.browser) });
+const browserOf = (t: Insertable) => sql<LoginTransactionsTable['browser']>`cast(${t.browserJson} as jsonb)`;
 
 // The open-transaction index's own predicate, spelled with constants: a prepared statement's generic plan cannot
 // match a partial index to a predicate with parameters.
@@ -63,12 +71,21 @@ const openPerInteraction = sql<boolean>`status in ('pending', 'scanned')`;
  * Inserts a transaction unless its interaction already has an open one (a unique index decides, so pages
  * loading at once cannot open two). Returns undefined when one was already open.
  */
-export async function insertLoginTransaction(db: Db, t: NewLoginTransaction): Promise<LoginTransaction | undefined> {
+export async function insertLoginTransaction(db: Db, opened: NewLoginTransaction): Promise<LoginTransaction | undefined> {
+  const t = insertable(opened);
   return db
     .with('opened', (qb) =>
       qb
         .insertInto('login_transactions')
-        .values({ id: t.id, interaction_uid: t.interactionUid, client_id: t.clientId, scopes: t.scopes, short_code: t.shortCode, expires_at: expiryOf(t) })
+        .values({
+          id: t.id,
+          interaction_uid: t.interactionUid,
+          client_id: t.clientId,
+          scopes: t.scopes,
+          short_code: t.shortCode,
+          expires_at: expiryOf(t),
+          browser: browserOf(t),
+        })
         .onConflict((oc) => oc.column('interaction_uid').where(openPerInteraction).doNothing())
         .returningAll(),
     )
@@ -83,10 +100,10 @@ export async function insertLoginTransaction(db: Db, t: NewLoginTransaction): Pr
  * page shows, in one statement. Returns undefined only when another request opened one at the same moment.
  */
 export async function latestOrInserted(db: Db, t: NewLoginTransaction): Promise<LoginTransaction | undefined> {
-  return latestOrInsertedQuery.first(db, t);
+  return latestOrInsertedQuery.first(db, insertable(t));
 }
 
-const latestOrInsertedQuery = compiledOnce((db, t: NewLoginTransaction) =>
+const latestOrInsertedQuery = compiledOnce((db, t: Insertable) =>
   db
     .with('latest', (qb) =>
       qb.selectFrom('login_transactions').selectAll().where('interaction_uid', '=', t.interactionUid).orderBy('created_at', 'desc').orderBy('id').limit(1),
@@ -94,7 +111,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: NewLoginTransaction) =>
     .with('opened', (qb) =>
       qb
         .insertInto('login_transactions')
-        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at'])
+        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at', 'browser'])
         .expression(
           qb
             .selectNoFrom((eb) => [
@@ -104,6 +121,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: NewLoginTransaction) =>
               sql<string[]>`cast(${t.scopes} as text[])`.as('scopes'),
               eb.val(t.shortCode).as('short_code'),
               expiryOf(t).as('expires_at'),
+              browserOf(t).as('browser'),
             ])
             .where((eb) => eb.not(eb.exists(eb.selectFrom('latest').select('latest.id')))),
         )

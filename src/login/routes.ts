@@ -79,7 +79,7 @@ export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issu
     const started = interactionStartedBy(ctx);
     if (!started) return;
     // A new interaction has no transaction yet.
-    const login = await openLogin(deps.db, loginRequestOf(started));
+    const login = await openLogin(deps.db, loginRequestOf(started, ctx));
     ctx.remove('Location');
     ctx.status = 200;
     ctx.set('Cache-Control', 'no-store');

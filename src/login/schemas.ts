@@ -27,6 +27,15 @@ export const loginRequestDetails = z
     dataItems: z
       .array(z.object({ scope: z.string(), th: z.string(), en: z.string() }))
       .meta({ description: 'exactly the data the relying party receives on approval' }),
+    requestedAt: z.iso.datetime().meta({ description: 'when the browser started the sign-in' }),
+    browser: z
+      .object({
+        device: z.enum(['desktop', 'mobile', 'tablet', 'tv', 'bot', 'unknown']),
+        browser: z.string().meta({ description: 'name and major version, such as "Chrome 131"; empty when the browser did not say', example: 'Chrome 131' }),
+        os: z.string().meta({ example: 'Windows 10' }),
+        network: z.string().meta({ description: 'the network the browser came from: its address as an IPv4 /24 or IPv6 /48', example: '203.0.113.0/24' }),
+      })
+      .meta({ description: 'the browser that started the sign-in, coarsely, for the citizen to tell whether it is theirs' }),
   })
   .meta({ id: 'LoginRequest' });
 

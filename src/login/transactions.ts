@@ -23,6 +23,7 @@ import {
 } from './queries.ts';
 import { approveScanned, claimForScan, denyScanned, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
 import { newShortCode } from './short-codes.ts';
+import type { BrowserContext } from './browser-context.ts';
 import { insertNotification } from '../notifications/queries.ts';
 
 /** A QR code is good for three minutes, then the browser shows a new one on request. */
@@ -90,6 +91,10 @@ export interface LoginShownOnDevice {
   system: string;
   purpose: string;
   dataItems: DataItem[];
+  /** When the browser started the sign-in. */
+  requestedAt: string;
+  /** The browser that started it, coarsely, so the citizen can tell whether it is theirs. */
+  browser: BrowserContext;
 }
 
 /** Who asks: only a relying party that may still act can be answered, or even described. */
@@ -100,6 +105,9 @@ function requester(login: LoginTransaction): Pick<LoginShownOnDevice, 'agency' |
   return { agency: { th: login.agency_name_th, en: login.agency_name_en }, system: login.system_name, purpose: login.purpose };
 }
 
+/** A sign-in started before browsers were described. */
+const unknownBrowser: BrowserContext = { device: 'unknown', browser: '', os: '', network: '' };
+
 /** What the device shows about a request. */
 function describe(login: LoginTransaction): LoginShownOnDevice {
   return {
@@ -108,6 +116,8 @@ function describe(login: LoginTransaction): LoginShownOnDevice {
     expiresAt: login.expires_at.toISOString(),
     ...requester(login),
     dataItems: allDataItems.filter((item) => login.scopes.includes(item.scope)).map(({ scope, th, en }) => ({ scope, th, en })),
+    requestedAt: login.created_at.toISOString(),
+    browser: (login.browser as BrowserContext | null) ?? unknownBrowser,
   };
 }
 

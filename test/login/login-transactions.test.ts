@@ -82,6 +82,7 @@ describe('a login transaction', () => {
       interactionExpiresAt: interactionEndsAt,
       clientId: demo.clientId,
       scopes: ['openid'],
+      browser: { device: 'desktop', browser: 'Firefox 133', os: 'Linux', network: '192.0.2.0/24' },
     });
     expect(login.expires_at.getTime()).toBeLessThanOrEqual(interactionEndsAt * 1000);
   });
