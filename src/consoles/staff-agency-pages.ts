@@ -22,7 +22,8 @@ import { checkedFormOf, consoleStateOf, signedInSession } from './console-state.
 import { thailandTime } from './formatting.ts';
 import { ConsolePageError } from './page-errors.ts';
 import { renderPage } from './pages.ts';
-import { shownLetter, shownNotice, shownSystem, shownViolation, statusForms } from './staff-agency-view.ts';
+import { shownLetter, shownNotice, shownReport, shownSystem, shownViolation, statusForms } from './staff-agency-view.ts';
+import { listReportedSignIns } from '../enforcement/reported-sign-in-queries.ts';
 import { queueRow } from './staff-application-view.ts';
 import { dataItemLabel, statusLabels } from './staff-labels.ts';
 import { actAndGoBack } from './staff-outcomes.ts';
@@ -153,8 +154,9 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const [system] = await withUsage(db, [found]);
     const actor = await staffActor(db, signedInSession(ctx).pid);
     const notices = found.notices.map(shownNotice);
-    const [violations, letters] = await Promise.all([
+    const [violations, reports, letters] = await Promise.all([
       listViolations(db, { clientId, limit: violationsShown }),
+      listReportedSignIns(db, { clientId, limit: violationsShown }),
       listLetters(db, actor, { agencyId: found.agencyId }),
     ]);
     renderPage(ctx, 'staff-system', {
@@ -171,6 +173,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         createdAt: thailandTime(new Date(found.createdAt)),
       },
       violations: violations.map(shownViolation),
+      reports: reports.map(shownReport),
       notices,
       letters: letters.filter((l) => l.systems.some((s) => s.clientId === clientId)).map(shownLetter),
       statusForms: statusForms({

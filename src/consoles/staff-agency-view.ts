@@ -1,6 +1,7 @@
 import type { AgencyNotice } from '../agencies/status-changes.ts';
 import type { PermissionLetter } from '../applications/views.ts';
 import type { Status } from '../db/schema.ts';
+import type { ReportedSignIn } from '../enforcement/reported-sign-in-queries.ts';
 import type { PolicyViolation } from '../enforcement/violation-queries.ts';
 import type { SystemUsage } from '../enforcement/usage-queries.ts';
 import { thailandTime } from './formatting.ts';
@@ -31,6 +32,24 @@ export function shownViolation(violation: PolicyViolation) {
     systemName: violation.systemName,
     items: violation.items.map(dataItemLabel),
     requestId: violation.requestId ?? '',
+  };
+}
+
+const reportedAfterLabels = {
+  scanned: { th: 'ปฏิเสธก่อนตอบ', en: 'refused before an answer' },
+  approved: { th: 'ยินยอมแล้ว สิทธิ์และโทเค็นถูกยกเลิก', en: 'approved, then its grant and tokens ended' },
+} as const;
+
+export function shownReport(report: ReportedSignIn) {
+  const b = report.browser;
+  return {
+    id: report.id,
+    at: thailandTime(report.at),
+    items: report.items.filter((s) => s !== 'openid').map(dataItemLabel),
+    reportedAfter: reportedAfterLabels[report.reportedAfter],
+    browser: b ? [b.browser, b.os, b.device === 'unknown' ? '' : `(${b.device})`].filter(Boolean).join(' ') || '—' : '—',
+    network: b?.network || '—',
+    loginId: report.loginId,
   };
 }
 

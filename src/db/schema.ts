@@ -167,6 +167,8 @@ export interface LoginTransactionsTable {
   expires_at: Timestamp;
   scanned_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** When its device reported it as not the citizen's (migration 0030). */
+  reported_at: NullableTimestamp;
   /** The browser that started it, coarsely (src/login/browser-context.ts); null before migration 0029. */
   browser: { device: string; browser: string; os: string; network: string } | null;
 }
@@ -292,6 +294,18 @@ export interface PolicyViolationsTable {
   request_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
+/** Sign-ins a citizen's device reported as not theirs (migration 0030); never changed afterwards. */
+export interface ReportedSignInsTable {
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  login_id: ColumnType<string, string, never>;
+  agency_id: ColumnType<string, string, never>;
+  client_id: ColumnType<string, string, never>;
+  items: ColumnType<string[], string[], never>;
+  reported_after: ColumnType<'scanned' | 'approved', 'scanned' | 'approved', never>;
+  browser: ColumnType<{ device: string; browser: string; os: string; network: string } | null, string | null, never>;
+}
+
 /** Authorization requests of a system on one day in Asia/Bangkok (migration 0023). */
 export interface SystemDailyUsageTable {
   client_id: string;
@@ -413,6 +427,7 @@ export interface Schema {
   instance_settings: InstanceSettingsTable;
   enrolment_failures: EnrolmentFailuresTable;
   rate_limits: RateLimitsTable;
+  reported_sign_ins: ReportedSignInsTable;
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   cookie_keys: CookieKeysTable;

@@ -94,6 +94,11 @@ export class VirtualDevice {
     return this.#send('POST', `/logins/${encodeURIComponent(loginId)}/deny`, {});
   }
 
+  /** "This wasn't me": a sign-in this device scanned, which the citizen did not start. */
+  report(loginId: string): Promise<{ id: string; status: string; grantEnded: boolean }> {
+    return this.#send('POST', `/logins/${encodeURIComponent(loginId)}/report`, {});
+  }
+
   changePin(currentPin: string, newPin: string): Promise<{ changed: true }> {
     return this.#send('POST', '/pin', { currentPin, newPin });
   }

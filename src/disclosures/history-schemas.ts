@@ -93,7 +93,9 @@ export const historyEntry = z
       leafIndex,
       kind: z.literal('event').meta({ description: "the citizen's answer to a request, on their device" }),
       ...entryFields,
-      event: z.enum(['approved', 'denied', 'wrong_pin', 'pin_locked']).meta({ description: 'what the citizen did' }),
+      event: z
+        .enum(['approved', 'denied', 'wrong_pin', 'pin_locked', 'reported'])
+        .meta({ description: "what the citizen did; reported: they said the sign-in was not theirs (\"this wasn't me\")" }),
     }),
   ])
   .meta({ id: 'HistoryEntry' });

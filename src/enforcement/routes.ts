@@ -4,7 +4,8 @@ import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
 import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
-import { violationsPage, violationsQuery, type ViolationsPage } from './schemas.ts';
+import { listReportedSignIns } from './reported-sign-in-queries.ts';
+import { reportedSignInsList, reportedSignInsQuery, violationsPage, violationsQuery, type ReportedSignInsList, type ViolationsPage } from './schemas.ts';
 import { listViolations } from './violation-queries.ts';
 
 const listRoute = declareRoute(adminApi, {
@@ -21,7 +22,19 @@ const listRoute = declareRoute(adminApi, {
   },
 });
 
-/** The admin API's reading of policy violations, for staff. */
+const reportsRoute = declareRoute(adminApi, {
+  method: 'get',
+  path: '/reported-sign-ins',
+  summary: "Sign-ins citizens reported as not theirs (\"this wasn't me\"), newest first",
+  description: 'Each was refused, before or after its approval, by the device that scanned it; what an approval granted ended with it.',
+  request: { query: reportedSignInsQuery },
+  responses: {
+    200: { description: 'The reports', body: reportedSignInsList },
+    400: 'invalid_request: limit is not 1 to 1000, or an unknown parameter was sent',
+  },
+});
+
+/** The admin API's reading of policy violations and reported sign-ins, for staff. */
 export function violationRoutes(deps: { db: Kysely<Schema>; adminToken: string }): Router {
   const { db } = deps;
   const router = new Router({ prefix: adminApi.info.prefix });
@@ -40,6 +53,13 @@ export function violationRoutes(deps: { db: Kysely<Schema>; adminToken: string }
       violations: violations.map((v) => ({ ...v, at: v.at.toISOString() })),
       next_cursor: violations.length === query.limit ? violations.at(-1)!.id : null,
     };
+    ctx.body = body;
+  });
+
+  router.get(reportsRoute.path, async (ctx) => {
+    const query = reportsRoute.request.query.parse(ctx.query);
+    const reports = await listReportedSignIns(db, { clientId: query.system, limit: query.limit });
+    const body: ReportedSignInsList = { reports: reports.map((r) => ({ ...r, at: r.at.toISOString() })) };
     ctx.body = body;
   });
 

@@ -48,6 +48,35 @@ export const violationsPage = z.object({
 });
 export type ViolationsPage = z.infer<typeof violationsPage>;
 
+export const reportedSignInsQuery = z.strictObject({
+  system: z.string().min(1).optional().meta({ description: "one system's client_id" }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const reportedSignInsList = z.object({
+  reports: z
+    .array(
+      z.object({
+        id: z.string(),
+        at: z.iso.datetime(),
+        loginId: z.string(),
+        agencyId: z.string(),
+        clientId: z.string(),
+        systemName: z.string(),
+        items: z.array(z.string()).meta({ description: 'the data items the sign-in asked for' }),
+        reportedAfter: z
+          .enum(['scanned', 'approved'])
+          .meta({ description: 'scanned: refused before any answer; approved: refused after the fact, its grant and tokens ended' }),
+        browser: z
+          .object({ device: z.string(), browser: z.string(), os: z.string(), network: z.string() })
+          .nullable()
+          .meta({ description: 'the browser that started the sign-in, coarsely' }),
+      }),
+    )
+    .meta({ description: 'newest first' }),
+});
+export type ReportedSignInsList = z.infer<typeof reportedSignInsList>;
+
 /** What staff see of a system's use of its daily quota, beside its status. */
 export const systemUsageFields = {
   dailyQuota: z.number().int().nullable().meta({ description: 'authorization requests the system may make a day (Asia/Bangkok); null for no limit' }),

@@ -9,9 +9,9 @@ import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import type { RateLimiter } from '../http/rate-limits.ts';
 import { loginIdOfAppLink } from './paths.ts';
-import { approveBody, loginDenied, loginParams, loginRequestDetails, scanBody } from './schemas.ts';
+import { approveBody, loginDenied, loginParams, loginReported, loginRequestDetails, scanBody } from './schemas.ts';
 import { parseShortCode } from './short-codes.ts';
-import { approveLogin, denyLogin, scanLogin } from './transactions.ts';
+import { approveLogin, denyLogin, reportLogin, scanLogin } from './transactions.ts';
 
 /** The sign-in a device means by what it read: the app link in the QR code, or the short code typed by hand. */
 function loginReference(code: string): { id: string } | { shortCode: string } {
@@ -85,6 +85,23 @@ const deny = declareRoute(deviceApi, {
   },
 });
 
+const report = declareRoute(deviceApi, {
+  method: 'post',
+  path: '/logins/:id/report',
+  summary: "This wasn't me: report a scanned sign-in the citizen did not start",
+  description: `Only the device that scanned the sign-in may report it, once. A sign-in still waiting for the answer is refused
+(the relying party receives access_denied). One already approved is refused after the fact, at any time: its grant
+ends with every code, access and refresh token issued under it, and a browser that has not yet carried it on gets
+access_denied. DOPA staff see the report (with the requesting browser, coarsely); the citizen's history has it.`,
+  request: { params: loginParams },
+  responses: {
+    200: { description: 'Reported', body: loginReported },
+    404: `not_found: ${notScanned}`,
+    409: 'login_already_used: refused, cancelled or reported already',
+    410: 'login_expired: it expired unanswered, and nothing was released',
+  },
+});
+
 /** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
 export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }): Router {
   const { db, limits } = deps;
@@ -112,6 +129,11 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimite
   router.post(
     deny.path,
     signedRoute(db, async (ctx, device) => denyLogin(db, device, loginIdOf(ctx))),
+  );
+
+  router.post(
+    report.path,
+    signedRoute(db, async (ctx, device) => reportLogin(db, device, loginIdOf(ctx))),
   );
 
   return router;

@@ -273,3 +273,65 @@ const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string }) 
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns),
 );
+
+/**
+ * "This wasn't me", in one statement, by the device that scanned the sign-in: one still waiting for its answer
+ * is refused (in time), one approved is refused after the fact (at any time) and the grant it gave ends with
+ * every code and token issued under it; a browser that has not carried it on yet gets access_denied. Staff get
+ * the report and the citizen's history the event. Returns the reported transaction, or undefined when this
+ * device has no such sign-in to report (another's, reported already, answered otherwise, or expired unanswered).
+ */
+export async function reportAnswered(
+  db: Db,
+  t: { id: string; deviceId: string; grantId: string },
+): Promise<(LoginTransaction & { reported_after: LoginTransaction['status'] }) | undefined> {
+  return reportAnsweredQuery.first(db, t);
+}
+
+const reportAnsweredQuery = compiledOnce((db, t: { id: string; deviceId: string; grantId: string }) =>
+  db
+    // The row as it stood: a statement's CTEs all see the data from before it.
+    .with('before', (qb) => qb.selectFrom('login_transactions').select(['id', 'status']).where('id', '=', t.id))
+    .with('decided', (qb) =>
+      qb
+        .updateTable('login_transactions')
+        .set({ status: loginTransitions.report.to, decided_at: sql`coalesce(decided_at, now())`, reported_at: sql`now()` })
+        .where('id', '=', t.id)
+        .where('device_id', '=', t.deviceId)
+        .where('reported_at', 'is', null)
+        .where((eb) => eb.or([eb('status', '=', 'approved'), eb.and([eb('status', '=', 'scanned'), eb('expires_at', '>', sql<Date>`now()`)])]))
+        .returningAll(),
+    )
+    // The transition's hooks, in its statement.
+    .with('end_grant', (qb) =>
+      qb
+        .deleteFrom('oidc_payloads')
+        .where((eb) => eb.or([eb.and([eb('model', '=', 'Grant'), eb('id', '=', t.grantId)]), eb('grant_id', '=', t.grantId)]))
+        .where((eb) => eb.exists(eb.selectFrom('decided').select('decided.id'))),
+    )
+    .with('record_report', (qb) =>
+      qb
+        .insertInto('reported_sign_ins')
+        .columns(['login_id', 'agency_id', 'client_id', 'items', 'reported_after', 'browser'])
+        .expression((eb) =>
+          eb
+            .selectFrom('decided as d')
+            .innerJoin('before as b', 'b.id', 'd.id')
+            .innerJoin('agency_systems as s', 's.client_id', 'd.client_id')
+            .select([
+              'd.id as login_id',
+              's.agency_id',
+              'd.client_id',
+              'd.scopes as items',
+              sql<'scanned' | 'approved'>`b.status`.as('reported_after'),
+              sql<string | null>`d.browser`.as('browser'),
+            ]),
+        ),
+    )
+    .with('record_event', (qb) => appendAnswerEvent(qb, 'reported'))
+    .selectFrom('decided as t')
+    .innerJoin('before as b', 'b.id', 't.id')
+    .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
+    .select(loginColumns)
+    .select('b.status as reported_after'),
+);

@@ -8,6 +8,9 @@ type Approved = Pick<LoginTransaction, 'id' | 'pid' | 'client_id' | 'scopes'>;
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
+/** One grant per sign-in, whichever of the browser's requests stores it first: its id comes from the sign-in's. */
+export const grantIdOfSignIn = (loginId: string) => createHash('sha256').update(`grant of ${loginId}`).digest('base64url');
+
 const refusals = {
   denied: 'The citizen refused the request on their ThaID device',
   cancelled: 'The citizen cancelled the sign-in',
@@ -26,8 +29,7 @@ export async function finishInteraction(
 ): Promise<void> {
   // An approval always names its citizen; one that did not would be refused, never granted.
   if (outcome.status === 'approved' && 'pid' in outcome && outcome.pid) {
-    // One grant per sign-in, whichever of the browser's requests stores it first: its id comes from the sign-in's.
-    const jti = createHash('sha256').update(`grant of ${outcome.id}`).digest('base64url');
+    const jti = grantIdOfSignIn(outcome.id);
     // The models take their id as jti (every model's stored fields include it), which the typings leave out.
     const grant = new provider.Grant({ jti, accountId: outcome.pid, clientId: outcome.client_id } as { accountId: string; clientId: string });
     grant.addOIDCScope(outcome.scopes.join(' '));

@@ -40,3 +40,9 @@ export const loginRequestDetails = z
   .meta({ id: 'LoginRequest' });
 
 export const loginDenied = z.object({ id: z.string(), status: z.literal('denied') });
+
+export const loginReported = z.object({
+  id: z.string(),
+  status: z.literal('denied'),
+  grantEnded: z.boolean().meta({ description: 'whether the sign-in had been approved, and what it granted has now ended' }),
+});

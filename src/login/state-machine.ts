@@ -3,7 +3,7 @@ import type { LoginStatus } from '../db/schema.ts';
 /*
  * A sign-in's login transaction moves through these states, and only along the transitions listed here:
  *
- *   pending ──scan──▶ scanned ──approve──▶ approved
+ *   pending ──scan──▶ scanned ──approve──▶ approved ──report──▶ denied
  *      │                 ├─────deny─────▶ denied
  *      ├──── expire ─────┼──────────────▶ expired     (by the clock)
  *      └──── cancel ─────┴──────────────▶ cancelled   (by the browser, by a new enrolment of the device, or by
@@ -23,7 +23,11 @@ export type LoginHook =
   /** The citizen's device is told who asks for which data items (the ThaID article: a notice for every request). */
   | 'notify_data_request'
   /** The citizen's device is told what they approved. */
-  | 'notify_approval';
+  | 'notify_approval'
+  /** The grant a reported approval gave ends, with every code and token issued under it. */
+  | 'end_grant'
+  /** Staff see a report (reported_sign_ins), and the citizen's history has it; only for a sign-in reported. */
+  | 'record_report';
 
 export interface LoginTransition {
   from: readonly LoginStatus[];
@@ -49,7 +53,22 @@ export const loginTransitions = {
     writes: 'when it was decided, only by the device that scanned it, after the right PIN; that PIN attempt is given back',
     hooks: ['notify_approval'],
   },
-  deny: { from: ['scanned'], to: 'denied', by: 'device', writes: 'when it was decided; only by the device that scanned it', hooks: [] },
+  /** Also "this wasn't me" before the answer: then the report is recorded too. */
+  deny: {
+    from: ['scanned'],
+    to: 'denied',
+    by: 'device',
+    writes: 'when it was decided, and when it was reported if it was; only by the device that scanned it',
+    hooks: ['record_report'],
+  },
+  /** "This wasn't me" after an approval, at any time: what the approval granted ends. */
+  report: {
+    from: ['approved'],
+    to: 'denied',
+    by: 'device',
+    writes: 'when it was reported; only by the device that scanned it',
+    hooks: ['end_grant', 'record_report'],
+  },
   expire: { from: ['pending', 'scanned'], to: 'expired', by: 'clock', writes: 'when it ended (reads see it expired at once)', hooks: [] },
   cancel: { from: ['pending', 'scanned'], to: 'cancelled', by: 'browser', writes: 'when it ended', hooks: [] },
   /** Made by the trigger of migration 0007 when a new enrolment revokes the device that scanned it (a pending one has none). */

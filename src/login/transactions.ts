@@ -21,7 +21,8 @@ import {
   type NewLoginTransaction,
   type LoginTransaction,
 } from './queries.ts';
-import { approveScanned, claimForScan, denyScanned, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
+import { approveScanned, claimForScan, denyScanned, reportAnswered, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
+import { grantIdOfSignIn } from './interaction-results.ts';
 import { newShortCode } from './short-codes.ts';
 import type { BrowserContext } from './browser-context.ts';
 import { insertNotification } from '../notifications/queries.ts';
@@ -269,6 +270,23 @@ export async function denyLogin(db: Kysely<Schema>, device: Device, id: string):
   const denied = await denyScanned(db, { id: login.id, deviceId: device.id });
   if (!denied) return explainUndecided(db, login.id);
   return { id: denied.id, status: denied.status };
+}
+
+/**
+ * "This wasn't me": the device that scanned a sign-in says the citizen did not start it. Before the answer it is
+ * refused; after an approval it is refused after the fact and what it granted ends (see reportAnswered).
+ */
+export async function reportLogin(
+  db: Kysely<Schema>,
+  device: Device,
+  id: string,
+): Promise<{ id: string; status: LoginTransaction['status']; grantEnded: boolean }> {
+  const reported = await reportAnswered(db, { id, deviceId: device.id, grantId: grantIdOfSignIn(id) });
+  if (reported) return { id, status: reported.status, grantEnded: reported.reported_after === 'approved' };
+  const login = await findLoginTransaction(db, { id });
+  if (!login || login.device_id !== device.id) throw new NotFoundError('This device has not scanned a sign-in with this id.');
+  if (login.status === 'expired') throw new GoneError('login_expired', 'The sign-in expired unanswered; nothing was released.');
+  throw new ConflictError('login_already_used', `The sign-in was already ${login.status}; a reported sign-in is reported once.`);
 }
 
 /**

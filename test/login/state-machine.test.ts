@@ -24,9 +24,13 @@ describe('the login transaction’s transitions', () => {
   });
 
   it('never leave a final status', () => {
-    for (const final of ['approved', 'denied', 'expired', 'cancelled'] as const) {
+    for (const final of ['denied', 'expired', 'cancelled'] as const) {
       expect(listed.filter((t) => t.from === final)).toEqual([]);
     }
+  });
+
+  it('leave an approval only by the report of the device that gave it ("this wasn\'t me")', () => {
+    expect(listed.filter((t) => t.from === 'approved')).toEqual([{ name: 'report', from: 'approved', to: 'denied', by: 'device' }]);
   });
 });
 
