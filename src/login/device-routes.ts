@@ -10,15 +10,17 @@ import { declareRoute } from '../http/api-routes.ts';
 import type { RateLimiter } from '../http/rate-limits.ts';
 import { loginIdOfAppLink } from './paths.ts';
 import { approveBody, loginDenied, loginParams, loginReported, loginRequestDetails, scanBody } from './schemas.ts';
+import { requireFreshQr } from './qr-links.ts';
 import { parseShortCode } from './short-codes.ts';
 import { approveLogin, denyLogin, reportLogin, scanLogin } from './transactions.ts';
 
 /** The sign-in a device means by what it read: the app link in the QR code, or the short code typed by hand. */
-function loginReference(code: string): { id: string } | { shortCode: string } {
+function loginReference(code: string): { id: string; link: URL } | { shortCode: string } {
   if (URL.canParse(code)) {
-    const id = loginIdOfAppLink(new URL(code));
+    const link = new URL(code);
+    const id = loginIdOfAppLink(link);
     if (!id) throw new InvalidRequestError('This link is not a ThaID sign-in link.');
-    return { id };
+    return { id, link };
   }
   const shortCode = parseShortCode(code);
   if (!shortCode) throw new InvalidRequestError('A sign-in code has 8 letters and digits, like ABCD-2345.');
@@ -42,11 +44,11 @@ const scan = declareRoute(deviceApi, {
   request: { body: scanBody },
   responses: {
     200: { description: 'The request, to show the citizen', body: loginRequestDetails },
-    400: 'invalid_request: not a sign-in link or short code',
+    400: 'invalid_request: not a sign-in link or short code, or a link the server did not draw',
     403: 'relying_party_inactive (the application asking is suspended or cancelled), or device_locked (5 wrong PINs in a row; enrol again)',
     404: 'not_found: no sign-in has this code',
     409: 'login_already_used',
-    410: 'login_expired',
+    410: 'login_expired, or qr_code_expired: the QR code changes every 10 seconds, and a link read more than a change ago is refused',
     429: 'too_many_requests: more than 30 codes a minute from this device, or 120 from its network',
   },
 });
@@ -113,6 +115,7 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimite
       const reference = loginReference(scanBody.parse(body).code);
       await limits.take('scansPerDevice', step.deviceId);
       await limits.take('scansPerAddress', ctx.ip);
+      if ('link' in reference) await requireFreshQr(db, reference.id, reference.link);
       return scanLogin(db, step, reference);
     }),
   );

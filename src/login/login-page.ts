@@ -2,7 +2,8 @@ import QRCode from 'qrcode';
 import { escapeHtml, html, render } from '../http/views.ts';
 import { allDataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
-import { appLinkPath, loginPagePath } from './paths.ts';
+import { loginPagePath } from './paths.ts';
+import { QR_WINDOW_SECONDS } from './qr-links.ts';
 import { formatShortCode } from './short-codes.ts';
 
 const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', timeStyle: 'medium' });
@@ -16,9 +17,17 @@ const statusText: Record<LoginTransaction['status'], string> = {
   cancelled: 'ยกเลิกแล้ว · Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled',
 };
 
-/** The browser's login page: the request, the QR code and short code while it is open, and its status. */
-export async function loginPage(issuer: string, uid: string, login: LoginTransaction): Promise<string> {
-  const appLink = `${issuer}${appLinkPath(login.id)}`;
+/** The QR code of an app link, as SVG. */
+export function qrSvg(appLink: string): Promise<string> {
+  // One byte-mode segment: a URL gains nothing from the library's search for the shortest mix of modes.
+  return QRCode.toString([{ data: Buffer.from(appLink), mode: 'byte' }], { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+}
+
+/**
+ * The browser's login page: the request, the QR code (of `appLink`, its app link now) and short code while it is
+ * open, and its status.
+ */
+export async function loginPage(uid: string, login: LoginTransaction, appLink: string): Promise<string> {
   const open = login.status === 'pending' || login.status === 'scanned';
   const items = allDataItems
     .filter((item) => login.scopes.includes(item.scope))
@@ -32,9 +41,9 @@ export async function loginPage(issuer: string, uid: string, login: LoginTransac
     system: login.system_name ?? '',
     purpose: login.purpose ?? '',
     items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · Sign-in only (no personal data)</li>'),
-    // One byte-mode segment: a URL gains nothing from the library's search for the shortest mix of modes.
-    qr: html(open ? await QRCode.toString([{ data: Buffer.from(appLink), mode: 'byte' }], { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : ''),
+    qr: html(open ? await qrSvg(appLink) : ''),
     appLink,
+    qrSeconds: String(QR_WINDOW_SECONDS),
     shortCode: formatShortCode(login.short_code),
     status: login.status,
     statusText: statusText[login.status],

@@ -3,7 +3,9 @@ import { errors } from 'oidc-provider';
 import { shortCookieOptions } from '../oidc/provider.ts';
 import { browserContextOf } from './browser-context.ts';
 import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
-import { loginPage } from './login-page.ts';
+import { ConflictError } from '../errors.ts';
+import { loginPage, qrSvg } from './login-page.ts';
+import { currentAppLink, secondsToNextQr } from './qr-links.ts';
 import { loginPagePath } from './paths.ts';
 import type { LoginRouteDeps } from './routes.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
@@ -77,7 +79,17 @@ export function pageHandlers(deps: LoginRouteDeps) {
     // The page holds a live sign-in code; no cache may keep it.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await loginPage(deps.issuer, details.uid, login);
+    ctx.body = await loginPage(details.uid, login, await currentAppLink(deps.db, deps.issuer, login.id));
+  }
+
+  /** The QR code of this moment, which the page's script draws anew each time it changes. */
+  async function qr(ctx: Context) {
+    const details = await interactionOf(ctx);
+    const login = await currentLogin(deps.db, details.uid);
+    if (login?.status !== 'pending') throw new ConflictError('login_not_pending', 'This sign-in shows no QR code now: it was scanned, answered or ended.');
+    const appLink = await currentAppLink(deps.db, deps.issuer, login.id);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { appLink, svg: await qrSvg(appLink), changesInSeconds: Math.ceil(secondsToNextQr()) };
   }
 
   /** A new QR code, when the last one expired or was cancelled. */
@@ -103,6 +115,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
 
   return {
     show,
+    qr,
     renew: renew('page'),
     cancel,
     fromFormerAddress: async (ctx: Context) => toPage(ctx, await interactionOf(ctx), 'former address'),

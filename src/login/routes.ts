@@ -12,6 +12,7 @@ import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { loginRequestOf, pageHandlers } from './page-handlers.ts';
 import { appLinkPath, loginPageRoute } from './paths.ts';
+import { currentAppLink } from './qr-links.ts';
 import { statusHandlers } from './status-handlers.ts';
 import { openLogin } from './transactions.ts';
 
@@ -38,6 +39,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ['post', `${loginPageRoute}/renew`, page.renew],
     ['post', `${loginPageRoute}/cancel`, page.cancel],
     ['get', `${loginPageRoute}/status`, status.poll],
+    ['get', `${loginPageRoute}/qr`, page.qr],
     ['get', `${loginPageRoute}/events`, status.stream],
     // What the QR code holds, opened on a phone without the app.
     ['get', '/app/login/:id', appLinkPage(deps.issuer)],
@@ -59,7 +61,10 @@ function appLinkPage(issuer: string): Handler {
     if (!/^[\w-]{1,64}$/.test(ctx.params.id ?? '')) throw new NotFoundError('No sign-in has this link.');
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = render('app-link', 'ThaID', { link: `${issuer}${appLinkPath(ctx.params.id ?? '')}` });
+    // The QR code's MAC goes with it, when it has its shape (see qr-links.ts).
+    const m = String(ctx.query.m ?? '');
+    const fresh = /^[\w-]{16}$/.test(m) ? `?m=${m}` : '';
+    ctx.body = render('app-link', 'ThaID', { link: `${issuer}${appLinkPath(ctx.params.id ?? '')}${fresh}` });
   };
 }
 
@@ -84,6 +89,6 @@ export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issu
     ctx.status = 200;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await loginPage(deps.issuer, started.uid, login);
+    ctx.body = await loginPage(started.uid, login, await currentAppLink(deps.db, deps.issuer, login.id));
   };
 }

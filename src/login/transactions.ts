@@ -33,8 +33,8 @@ export const LOGIN_TTL_SECONDS = 180;
 const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
   ...request,
   // 128 random bits: unguessable for a code that works once, within three minutes, for an enrolled device;
-  // and short, so the QR code that carries it has fewer, larger modules (version 4 instead of 5 for a local
-  // issuer), which phones read more easily.
+  // and short, so the QR code that carries it (with its MAC, see qr-links.ts) has fewer, larger modules
+  // (version 5 for a local issuer), which phones read more easily.
   id: randomBytes(16).toString('base64url'),
   shortCode: newShortCode(),
   ttlSeconds: LOGIN_TTL_SECONDS,

@@ -40,6 +40,19 @@ async function openSignIn(page: Page, scope: string) {
 }
 
 describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
+  it('draws a new QR code each time it changes, and a phone reads the new one', async () => {
+    const page = await browser.newPage();
+    await openSignIn(page, 'openid pid');
+    const first = { link: (await page.getAttribute('.app-link', 'href'))!, svg: await page.innerHTML('.qr-image') };
+    // The code changes every 10 seconds; the page redraws it a moment after.
+    await expect.poll(() => page.getAttribute('.app-link', 'href'), { timeout: 15_000, interval: 250 }).not.toBe(first.link);
+    const next = { link: (await page.getAttribute('.app-link', 'href'))!, svg: await page.innerHTML('.qr-image') };
+    expect(next.svg).not.toBe(first.svg);
+    expect(new URL(next.link).pathname).toBe(new URL(first.link).pathname);
+    expect((await device.scan(next.link)).status).toBe('scanned');
+    await page.close();
+  });
+
   it('shows the QR code, the short code and the request, and continues by itself once the phone approves', async () => {
     const page = await browser.newPage();
     const { rp, callback } = await openSignIn(page, 'openid pid address');

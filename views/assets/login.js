@@ -40,10 +40,27 @@
       }
     }, 2000);
   };
+  // The QR code changes every few seconds, so a photo of it soon stops working: drawn anew while it waits.
+  const redrawQr = async () => {
+    if (done || section.dataset.status !== 'pending') return;
+    try {
+      const response = await fetch(section.dataset.qr, { headers: { accept: 'application/json' } });
+      if (response.ok) {
+        const qr = await response.json();
+        section.querySelector('.qr-image').innerHTML = qr.svg;
+        section.querySelector('.app-link').href = qr.appLink;
+        return setTimeout(redrawQr, qr.changesInSeconds * 1000 + 100);
+      }
+    } catch {
+      // The next try may reach the server.
+    }
+    setTimeout(redrawQr, Number(section.dataset.qrSeconds) * 1000);
+  };
   // A page drawn with an answer or a dead code waits for nothing: the answer moves on, the code needs a new page.
   const initial = section.dataset.status;
   if (initial === 'approved' || initial === 'denied') return show(initial);
   if (initial === 'expired' || initial === 'cancelled') return;
+  if (initial === 'pending') setTimeout(redrawQr, Number(section.dataset.qrSeconds) * 1000);
   if (!('EventSource' in window)) return poll();
   const events = new EventSource(section.dataset.events);
   events.addEventListener('status', (event) => show(JSON.parse(event.data).status));
