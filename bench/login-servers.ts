@@ -175,7 +175,8 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
         const appLink = /class="app-link" href="([^"]+)"/.exec(page)![1]!;
         const device = devices[worker]!;
         const request = await step('scan', () => device.scan(appLink));
-        await step('approve', () => device.approve(request.id, pin));
+        const number = Number(/class="match-number">(\d+)</.exec(page)![1]);
+        await step('approve', () => device.approve(request.id, number, pin));
         // The browser without JavaScript reloads its page. The page is at the address where the authorization
         // resumes, and the citizen has answered: the reload is the resume, and carries the browser on.
         const callback = await step('resume', async () => redirectOf(await browser.get(loginPage.href), base));

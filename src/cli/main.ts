@@ -63,7 +63,7 @@ Talk to the running server's admin API (found through ISSUER):
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
   device enroll --enrolment-code CODE --pin P [--name N] [--json]
-  device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
+  device approve <app-link-or-short-code> --number N --pin P [--pid PID] [--json]
   device deny <app-link-or-short-code> [--pid PID] [--json]
 
 Configuration comes from environment variables, and from ./.env where they are not set; see README.md and

@@ -35,6 +35,11 @@ export function shownViolation(violation: PolicyViolation) {
   };
 }
 
+const reportReasonLabels = {
+  citizen_report: { th: 'ประชาชนแจ้งว่าไม่ใช่ตน', en: "the citizen said it wasn't them" },
+  wrong_number: { th: 'เลือกตัวเลขไม่ตรงกับหน้าจอ', en: 'the citizen picked a number the screen did not show' },
+} as const;
+
 const reportedAfterLabels = {
   scanned: { th: 'ปฏิเสธก่อนตอบ', en: 'refused before an answer' },
   approved: { th: 'ยินยอมแล้ว สิทธิ์และโทเค็นถูกยกเลิก', en: 'approved, then its grant and tokens ended' },
@@ -46,6 +51,7 @@ export function shownReport(report: ReportedSignIn) {
     id: report.id,
     at: thailandTime(report.at),
     items: report.items.filter((s) => s !== 'openid').map(dataItemLabel),
+    reason: reportReasonLabels[report.reason],
     reportedAfter: reportedAfterLabels[report.reportedAfter],
     browser: b ? [b.browser, b.os, b.device === 'unknown' ? '' : `(${b.device})`].filter(Boolean).join(' ') || '—' : '—',
     network: b?.network || '—',

@@ -167,6 +167,8 @@ export interface LoginTransactionsTable {
   expires_at: Timestamp;
   scanned_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** The number the login page shows, which the citizen picks on the phone (migration 0031); null before. */
+  match_number: number | null;
   /** When its device reported it as not the citizen's (migration 0030). */
   reported_at: NullableTimestamp;
   /** The browser that started it, coarsely (src/login/browser-context.ts); null before migration 0029. */
@@ -303,6 +305,8 @@ export interface ReportedSignInsTable {
   client_id: ColumnType<string, string, never>;
   items: ColumnType<string[], string[], never>;
   reported_after: ColumnType<'scanned' | 'approved', 'scanned' | 'approved', never>;
+  /** citizen_report: "this wasn't me"; wrong_number: the citizen picked a number the screen did not show. */
+  reason: ColumnType<'citizen_report' | 'wrong_number', 'citizen_report' | 'wrong_number' | undefined, never>;
   browser: ColumnType<{ device: string; browser: string; os: string; network: string } | null, string | null, never>;
 }
 

@@ -86,8 +86,9 @@ export class VirtualDevice {
     return this.#send('POST', '/logins/scan', { code });
   }
 
-  approve(loginId: string, pin: string, integrity: IntegrityVerdict = 'intact'): Promise<LoginShownOnDevice> {
-    return this.#send('POST', `/logins/${encodeURIComponent(loginId)}/approve`, { pin, integrity });
+  /** Approves with the number the sign-in screen shows (one of the scan's numberChoices) and the PIN. */
+  approve(loginId: string, number: number, pin: string, integrity: IntegrityVerdict = 'intact'): Promise<LoginShownOnDevice> {
+    return this.#send('POST', `/logins/${encodeURIComponent(loginId)}/approve`, { number, pin, integrity });
   }
 
   deny(loginId: string): Promise<{ id: string; status: string }> {

@@ -94,8 +94,11 @@ export const historyEntry = z
       kind: z.literal('event').meta({ description: "the citizen's answer to a request, on their device" }),
       ...entryFields,
       event: z
-        .enum(['approved', 'denied', 'wrong_pin', 'pin_locked', 'reported'])
-        .meta({ description: "what the citizen did; reported: they said the sign-in was not theirs (\"this wasn't me\")" }),
+        .enum(['approved', 'denied', 'wrong_pin', 'pin_locked', 'reported', 'wrong_number'])
+        .meta({
+          description:
+            "what the citizen did; reported: they said the sign-in was not theirs (\"this wasn't me\"); wrong_number: they picked a number the sign-in screen did not show, which refused it",
+        }),
     }),
   ])
   .meta({ id: 'HistoryEntry' });

@@ -26,7 +26,7 @@ export interface DisclosureEntry extends Requester {
 }
 
 /** What a citizen did with a request on their device. */
-export type CitizenAnswer = 'approved' | 'denied' | 'wrong_pin' | 'pin_locked' | 'reported';
+export type CitizenAnswer = 'approved' | 'denied' | 'wrong_pin' | 'pin_locked' | 'reported' | 'wrong_number';
 
 /** A citizen's answer to a request: an event of the history, not a disclosure. */
 export interface EventEntry extends Requester {

@@ -10,6 +10,8 @@ export interface ReportedSignIn {
   clientId: string;
   systemName: string;
   items: string[];
+  /** citizen_report: "this wasn't me"; wrong_number: the citizen picked a number the screen did not show. */
+  reason: 'citizen_report' | 'wrong_number';
   /** How far it had gone: refused before the answer, or approved and then ended. */
   reportedAfter: 'scanned' | 'approved';
   browser: { device: string; browser: string; os: string; network: string } | null;
@@ -20,7 +22,7 @@ export async function listReportedSignIns(db: Kysely<Schema>, filter: { clientId
   let query = db
     .selectFrom('reported_sign_ins as r')
     .innerJoin('agency_systems as s', 's.client_id', 'r.client_id')
-    .select(['r.id', 'r.at', 'r.login_id', 'r.agency_id', 'r.client_id', 's.name', 'r.items', 'r.reported_after', 'r.browser']);
+    .select(['r.id', 'r.at', 'r.login_id', 'r.agency_id', 'r.client_id', 's.name', 'r.items', 'r.reported_after', 'r.reason', 'r.browser']);
   if (filter.clientId !== undefined) query = query.where('r.client_id', '=', filter.clientId);
   const rows = await query.orderBy('r.id', 'desc').limit(filter.limit).execute();
   return rows.map((r) => ({
@@ -32,6 +34,7 @@ export async function listReportedSignIns(db: Kysely<Schema>, filter: { clientId
     clientId: r.client_id,
     systemName: r.name,
     items: r.items,
+    reason: r.reason,
     reportedAfter: r.reported_after,
     browser: r.browser,
   }));

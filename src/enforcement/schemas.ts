@@ -64,6 +64,9 @@ export const reportedSignInsList = z.object({
         clientId: z.string(),
         systemName: z.string(),
         items: z.array(z.string()).meta({ description: 'the data items the sign-in asked for' }),
+        reason: z
+          .enum(['citizen_report', 'wrong_number'])
+          .meta({ description: "citizen_report: the citizen said it was not theirs; wrong_number: they picked a number the sign-in screen did not show" }),
         reportedAfter: z
           .enum(['scanned', 'approved'])
           .meta({ description: 'scanned: refused before any answer; approved: refused after the fact, its grant and tokens ended' }),

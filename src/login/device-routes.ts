@@ -56,15 +56,17 @@ const scan = declareRoute(deviceApi, {
 const approve = declareRoute(deviceApi, {
   method: 'post',
   path: '/logins/:id/approve',
-  summary: 'Approve a scanned sign-in with the PIN',
-  description: `The relying party receives exactly the requested data items. A wrong PIN releases nothing; after 5 wrong PINs
-in a row the device is locked until the citizen enrols again, and a wrong PIN and a locked device get the same
-answer (\`pin_rejected\`).`,
+  summary: 'Approve a scanned sign-in with the number on the screen and the PIN',
+  description: `The citizen first picks, of the scan's numberChoices, the number the sign-in screen shows; a wrong pick refuses
+the sign-in (the relying party receives access_denied), reports it to DOPA staff and spends no PIN attempt. The
+relying party receives exactly the requested data items. A wrong PIN releases nothing; after 5 wrong PINs in a row
+the device is locked until the citizen enrols again, and a wrong PIN and a locked device get the same answer
+(\`pin_rejected\`).`,
   request: { params: loginParams, body: approveBody },
   responses: {
     200: { description: 'Approved', body: loginRequestDetails },
-    400: 'invalid_request: the PIN is not 8 digits, or integrity is missing',
-    403: 'pin_rejected, device_integrity_failed or relying_party_inactive',
+    400: 'invalid_request: the PIN is not 8 digits, the number is missing, or integrity is missing',
+    403: 'number_mismatch (the sign-in is refused), pin_rejected, device_integrity_failed or relying_party_inactive',
     404: `not_found: ${notScanned}`,
     409: 'login_already_used',
     410: endedUnanswered,

@@ -10,6 +10,7 @@ import {
   type TakenPinAttempt,
 } from '../devices/queries.ts';
 import { appendAnswerEvent } from '../disclosures/ledger-queries.ts';
+import { deleteGrantWith } from '../oidc/adapter.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';
@@ -130,13 +131,14 @@ const claimByShortCodeQuery = compiledOnce((db, p: Scan) => claimQuery(db, p, 's
 /**
  * What an approval starts from, in one statement: the request's nonce is recorded; the transaction is read; and
  * one PIN attempt is taken from the device, but only if the nonce was new and the device may answer the
- * transaction now (it scanned it, the answer is still open, and the relying party may still act), so no attempt
- * is spent on a request or an approval that would be refused anyway. `taken` is what the device gave for the
+ * transaction now (it scanned it, the answer is still open, the relying party may still act, and the citizen
+ * picked the number the screen shows), so no attempt is spent on a request or an approval that would be refused
+ * anyway. `taken` is what the device gave for the
  * attempt, if it gave one.
  */
 export async function takePinAttemptToApprove(
   db: Db,
-  t: DeviceRequestNonce & { id: string },
+  t: DeviceRequestNonce & { id: string; number: number },
 ): Promise<DeviceStepResult & { taken: TakenPinAttempt | undefined }> {
   const row = await takePinAttemptToApproveQuery.first(db, t);
   if (!row) return { recorded: undefined, login: undefined, taken: undefined };
@@ -147,7 +149,7 @@ export async function takePinAttemptToApprove(
   };
 }
 
-const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string }) =>
+const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & { id: string; number: number }) =>
   withDeviceRequestRecorded(db, t)
     .with('login', (qb) => qb.selectFrom('login_transactions').selectAll().where('id', '=', t.id))
     .with('taken', (qb) =>
@@ -165,7 +167,8 @@ const takePinAttemptToApproveQuery = compiledOnce((db, t: DeviceRequestNonce & {
               .select('login.id')
               .where('login.device_id', '=', t.deviceId)
               .where('login.status', '=', 'scanned')
-              .where('login.expires_at', '>', sql<Date>`now()`),
+              .where('login.expires_at', '>', sql<Date>`now()`)
+              .where((eb) => eb.or([eb('login.match_number', 'is', null), eb('login.match_number', '=', sql<number>`cast(${t.number} as smallint)`)])),
           ),
         )
         .returning(['pin_hash', 'failed_pin_attempts']),
@@ -274,21 +277,32 @@ const denyScannedQuery = compiledOnce((db, t: { id: string; deviceId: string }) 
     .select(loginColumns),
 );
 
+/** Why a sign-in is refused as not the citizen's: they said so, or they picked a number the screen did not show. */
+export type ReportReason = 'citizen_report' | 'wrong_number';
+
 /**
  * "This wasn't me", in one statement, by the device that scanned the sign-in: one still waiting for its answer
  * is refused (in time), one approved is refused after the fact (at any time) and the grant it gave ends with
  * every code and token issued under it; a browser that has not carried it on yet gets access_denied. Staff get
- * the report and the citizen's history the event. Returns the reported transaction, or undefined when this
- * device has no such sign-in to report (another's, reported already, answered otherwise, or expired unanswered).
+ * the report and the citizen's history the event. A wrong number pick is reported the same way, by the
+ * approval that made it. Returns the reported transaction, or undefined when this device has no such sign-in to
+ * report (another's, reported already, answered otherwise, or expired unanswered).
  */
 export async function reportAnswered(
   db: Db,
   t: { id: string; deviceId: string; grantId: string },
+  reason: ReportReason = 'citizen_report',
 ): Promise<(LoginTransaction & { reported_after: LoginTransaction['status'] }) | undefined> {
-  return reportAnsweredQuery.first(db, t);
+  return reportQueries[reason].first(db, t);
 }
 
-const reportAnsweredQuery = compiledOnce((db, t: { id: string; deviceId: string; grantId: string }) =>
+interface Report {
+  id: string;
+  deviceId: string;
+  grantId: string;
+}
+
+const reportQuery = (db: Kysely<Schema>, t: Report, reason: ReportReason) =>
   db
     // The row as it stood: a statement's CTEs all see the data from before it.
     .with('before', (qb) => qb.selectFrom('login_transactions').select(['id', 'status']).where('id', '=', t.id))
@@ -303,16 +317,11 @@ const reportAnsweredQuery = compiledOnce((db, t: { id: string; deviceId: string;
         .returningAll(),
     )
     // The transition's hooks, in its statement.
-    .with('end_grant', (qb) =>
-      qb
-        .deleteFrom('oidc_payloads')
-        .where((eb) => eb.or([eb.and([eb('model', '=', 'Grant'), eb('id', '=', t.grantId)]), eb('grant_id', '=', t.grantId)]))
-        .where((eb) => eb.exists(eb.selectFrom('decided').select('decided.id'))),
-    )
+    .with('end_grant', (qb) => deleteGrantWith(qb, t.grantId, sql<boolean>`exists (select from decided)`))
     .with('record_report', (qb) =>
       qb
         .insertInto('reported_sign_ins')
-        .columns(['login_id', 'agency_id', 'client_id', 'items', 'reported_after', 'browser'])
+        .columns(['login_id', 'agency_id', 'client_id', 'items', 'reported_after', 'browser', 'reason'])
         .expression((eb) =>
           eb
             .selectFrom('decided as d')
@@ -325,13 +334,18 @@ const reportAnsweredQuery = compiledOnce((db, t: { id: string; deviceId: string;
               'd.scopes as items',
               sql<'scanned' | 'approved'>`b.status`.as('reported_after'),
               sql<string | null>`d.browser`.as('browser'),
+              sql<ReportReason>`${sql.lit(reason)}`.as('reason'),
             ]),
         ),
     )
-    .with('record_event', (qb) => appendAnswerEvent(qb, 'reported'))
+    .with('record_event', (qb) => appendAnswerEvent(qb, reason === 'wrong_number' ? 'wrong_number' : 'reported'))
     .selectFrom('decided as t')
     .innerJoin('before as b', 'b.id', 't.id')
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
-    .select('b.status as reported_after'),
-);
+    .select('b.status as reported_after');
+
+const reportQueries = {
+  citizen_report: compiledOnce((db, t: Report) => reportQuery(db, t, 'citizen_report')),
+  wrong_number: compiledOnce((db, t: Report) => reportQuery(db, t, 'wrong_number')),
+};

@@ -45,6 +45,7 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     appLink,
     qrSeconds: String(QR_WINDOW_SECONDS),
     shortCode: formatShortCode(login.short_code),
+    matchNumber: login.match_number === null ? '' : String(login.match_number),
     status: login.status,
     statusText: statusText[login.status],
     // The page's script shows the same words when the status changes.

@@ -28,6 +28,7 @@ export const loginColumns = [
   't.scanned_at',
   't.decided_at',
   't.browser',
+  't.match_number',
   'rp.agency_id',
   'rp.agency_name_th',
   'rp.agency_name_en',
@@ -52,8 +53,8 @@ export interface LoginRequest {
   browser: BrowserContext;
 }
 
-/** A login request with what opening a transaction for it draws: its id, its short code, its time. */
-export type NewLoginTransaction = LoginRequest & { id: string; shortCode: string; ttlSeconds: number };
+/** A login request with what opening a transaction for it draws: its id, its short code, its number, its time. */
+export type NewLoginTransaction = LoginRequest & { id: string; shortCode: string; matchNumber: number; ttlSeconds: number };
 
 // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it.
 const expiryOf = (t: Pick<NewLoginTransaction, 'ttlSeconds' | 'interactionExpiresAt'>) => sql<Date>`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.interactionExpiresAt}))`;
@@ -85,6 +86,7 @@ export async function insertLoginTransaction(db: Db, opened: NewLoginTransaction
           short_code: t.shortCode,
           expires_at: expiryOf(t),
           browser: browserOf(t),
+          match_number: t.matchNumber,
         })
         .onConflict((oc) => oc.column('interaction_uid').where(openPerInteraction).doNothing())
         .returningAll(),
@@ -111,7 +113,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: Insertable) =>
     .with('opened', (qb) =>
       qb
         .insertInto('login_transactions')
-        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at', 'browser'])
+        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at', 'browser', 'match_number'])
         .expression(
           qb
             .selectNoFrom((eb) => [
@@ -122,6 +124,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: Insertable) =>
               eb.val(t.shortCode).as('short_code'),
               expiryOf(t).as('expires_at'),
               browserOf(t).as('browser'),
+              sql<number>`cast(${t.matchNumber} as smallint)`.as('match_number'),
             ])
             .where((eb) => eb.not(eb.exists(eb.selectFrom('latest').select('latest.id')))),
         )

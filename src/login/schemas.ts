@@ -6,7 +6,16 @@ export const scanBody = z.object({
   code: z.string().trim().min(1).max(500).meta({ description: 'the app link from the QR code, or the short code such as ABCD-2345' }),
 });
 
-export const approveBody = z.object({ pin, integrity });
+export const approveBody = z.object({
+  pin,
+  integrity,
+  number: z
+    .number()
+    .int()
+    .min(10)
+    .max(99)
+    .meta({ description: 'the number the citizen picked of numberChoices: the one the sign-in screen shows; a wrong pick refuses the sign-in' }),
+});
 
 /** Login ids are base64url; anything else names no sign-in. */
 export const loginId = z.string().regex(/^[\w-]{1,64}$/);
@@ -27,6 +36,9 @@ export const loginRequestDetails = z
     dataItems: z
       .array(z.object({ scope: z.string(), th: z.string(), en: z.string() }))
       .meta({ description: 'exactly the data the relying party receives on approval' }),
+    numberChoices: z
+      .array(z.number().int())
+      .meta({ description: 'three two-digit numbers; the citizen picks the one the sign-in screen shows, and sends it with the PIN' }),
     requestedAt: z.iso.datetime().meta({ description: 'when the browser started the sign-in' }),
     browser: z
       .object({

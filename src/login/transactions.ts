@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
@@ -24,6 +24,7 @@ import {
 import { approveScanned, claimForScan, denyScanned, reportAnswered, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
 import { grantIdOfSignIn } from './interaction-results.ts';
 import { newShortCode } from './short-codes.ts';
+import { numberChoices } from './number-matching.ts';
 import type { BrowserContext } from './browser-context.ts';
 import { insertNotification } from '../notifications/queries.ts';
 
@@ -37,6 +38,7 @@ const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
   // (version 5 for a local issuer), which phones read more easily.
   id: randomBytes(16).toString('base64url'),
   shortCode: newShortCode(),
+  matchNumber: randomInt(10, 100),
   ttlSeconds: LOGIN_TTL_SECONDS,
 });
 
@@ -92,6 +94,8 @@ export interface LoginShownOnDevice {
   system: string;
   purpose: string;
   dataItems: DataItem[];
+  /** Three numbers; the citizen picks the one the sign-in screen shows (see number-matching.ts). */
+  numberChoices: number[];
   /** When the browser started the sign-in. */
   requestedAt: string;
   /** The browser that started it, coarsely, so the citizen can tell whether it is theirs. */
@@ -117,6 +121,7 @@ function describe(login: LoginTransaction): LoginShownOnDevice {
     expiresAt: login.expires_at.toISOString(),
     ...requester(login),
     dataItems: allDataItems.filter((item) => login.scopes.includes(item.scope)).map(({ scope, th, en }) => ({ scope, th, en })),
+    numberChoices: login.match_number === null ? [] : numberChoices(login.id, login.match_number),
     requestedAt: login.created_at.toISOString(),
     browser: (login.browser as BrowserContext | null) ?? unknownBrowser,
   };
@@ -210,16 +215,20 @@ async function scannedBy(db: Kysely<Schema>, device: Device, id: string): Promis
 export async function approveLogin(
   db: Kysely<Schema>,
   step: SignedStep,
-  approval: { id: string; pin: string; integrity: IntegrityVerdict },
+  approval: { id: string; pin: string; integrity: IntegrityVerdict; number: number },
 ): Promise<LoginShownOnDevice> {
   requireIntactDevice(approval.integrity);
   const { recorded, login, details } = await withHashingSlot(async (slot) => {
     // The attempt is taken only when the approval could go on (see takePinAttemptToApprove): a relying party
     // suspended since the scan gets nothing, and no PIN attempt is spent on it.
-    const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id });
+    const start = await takePinAttemptToApprove(db, { ...step.request, id: approval.id, number: approval.number });
     const recorded = step.accepted(start.recorded);
     const login = requireScannedBy(step.deviceId, start.login);
     const details = describe(login);
+    if (login.match_number !== null && login.match_number !== approval.number) {
+      slot.release();
+      await refuseWrongNumber(db, login.id, step.deviceId);
+    }
     try {
       await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin, slot);
     } catch (error) {
@@ -242,6 +251,19 @@ export async function approveLogin(
   });
   if (!approved) return explainUndecided(db, login.id);
   return { ...details, status: approved.status };
+}
+
+/**
+ * The citizen picked a number the sign-in screen does not show: they are not looking at the screen that asks, so
+ * the sign-in is refused at once (the browser's relying party gets access_denied) and reported, and no PIN
+ * attempt is spent.
+ */
+async function refuseWrongNumber(db: Kysely<Schema>, id: string, deviceId: string): Promise<never> {
+  await reportAnswered(db, { id, deviceId, grantId: grantIdOfSignIn(id) }, 'wrong_number');
+  throw new ForbiddenError(
+    'number_mismatch',
+    'The number picked is not the one on the sign-in screen, so this sign-in was refused. If you started it, start again and pick the number the screen shows.',
+  );
 }
 
 /**

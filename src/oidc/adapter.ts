@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
 import { reading, writing } from '../db/request-transaction.ts';
@@ -375,6 +375,18 @@ function rememberRelations(row: { grant_id: string | null; client_id: string | n
  * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
  * the grace keeps them briefly for anyone reading the table while investigating a failed login.
  */
+/**
+ * Ends a grant with every code and token issued under it, as a CTE of another statement (a sign-in reported after
+ * its approval, src/login/device-steps.ts), and only `when` that statement's own change happened: the grant and
+ * what it issued go in the same statement as the change that ends them.
+ */
+export function deleteGrantWith<DB extends Schema>(qb: QueryCreator<DB>, grantId: string, when: Expression<SqlBool>) {
+  return (qb as unknown as QueryCreator<Schema>)
+    .deleteFrom('oidc_payloads')
+    .where((eb) => eb.or([eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)]), eb('grant_id', '=', grantId)]))
+    .where(when);
+}
+
 export async function deleteExpiredPayloads(db: Kysely<Schema>, graceSeconds = 300): Promise<number> {
   const result = await db
     .deleteFrom('oidc_payloads')

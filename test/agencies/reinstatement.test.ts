@@ -21,7 +21,7 @@ afterAll(() => server?.dispose());
 async function codeFor(rp: CreatedRelyingParty): Promise<string> {
   const query = new URLSearchParams({ response_type: 'code', client_id: rp.clientId, redirect_uri: redirectUri, scope: 'openid pid', state: 'st' });
   const login = await openLoginPage(server, new URL(`${server.issuer}/api/v2/oauth2/auth/?${query}`));
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   const code = new URL(await login.continueToRelyingParty()).searchParams.get('code');
   if (!code) throw new Error('no code');
   return code;

@@ -29,7 +29,7 @@ function loginUrl(rp: CreatedRelyingParty) {
 
 async function tokensFor(rp: CreatedRelyingParty) {
   const login = await openLoginPage(server, loginUrl(rp));
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   const code = new URL(await login.continueToRelyingParty()).searchParams.get('code')!;
   const response = await token(rp, { grant_type: 'authorization_code', code, redirect_uri: redirectUri }).expect(200);
   return response.body as { access_token: string; refresh_token: string };
@@ -56,7 +56,7 @@ describe('suspending a system through the admin API', () => {
     expect((await token(rp, { grant_type: 'refresh_token', refresh_token: old.refresh_token }).expect(401)).body.error).toBe('invalid_client');
     expect((await userinfo(old.access_token)).status).toBe(401);
     expect((await loginStatuses(rp.clientId)).sort()).toEqual(['approved', 'cancelled', 'cancelled']);
-    await expect(device.approve(scannedLogin.id, testPin)).rejects.toMatchObject({ status: expect.any(Number) });
+    await expect(device.approve(scannedLogin.id, scanned.matchNumber, testPin)).rejects.toMatchObject({ status: expect.any(Number) });
     await expect(device.scan(pending.appLink)).rejects.toMatchObject({ name: 'DeviceApiError' });
     // The browser of a sign-in in progress gets an error page, is never sent on to the suspended system, and is
     // offered no new QR code for it.

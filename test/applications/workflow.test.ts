@@ -191,7 +191,7 @@ describe('an application from draft to a working relying party', () => {
     const login = await openLoginPage(server, rp.url);
     const asked = await device.scan(login.appLink);
     expect(asked.agency.th).toBe(form.agency!.nameTh);
-    await device.approve(asked.id, testPin);
+    await device.approve(asked.id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()).toMatchObject({ pid: citizen.pid, name: `${citizen.givenNameTh} ${citizen.familyNameTh}` });
 

@@ -48,7 +48,7 @@ describe('the virtual device from the command line', () => {
     expect(fs.statSync(enrolment.file).mode & 0o777).toBe(0o600);
 
     const { rp, login } = await newLogin();
-    const approved = await cli(['device', 'approve', login.shortCode, '--pin', pin]);
+    const approved = await cli(['device', 'approve', login.shortCode, '--number', String(login.matchNumber), '--pin', pin]);
     expect(approved.status).toBe(0);
     expect(approved.stdout).toContain('Approved');
     expect(approved.stdout).toContain('Citizen ID number');
@@ -71,14 +71,14 @@ describe('the virtual device from the command line', () => {
     const saved = JSON.parse(fs.readFileSync(enrolment.file, 'utf8'));
     fs.writeFileSync(enrolment.file, JSON.stringify({ ...saved, issuer: 'http://127.0.0.1:1' }));
     const { rp, login } = await newLogin();
-    const approved = await runCli(['device', 'approve', login.shortCode, '--pin', pin], { ISSUER: server.issuer, DATA_DIR: dataDir });
+    const approved = await runCli(['device', 'approve', login.shortCode, '--number', String(login.matchNumber), '--pin', pin], { ISSUER: server.issuer, DATA_DIR: dataDir });
     expect(approved.status).toBe(0);
     expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);
   });
 
   it('names the server it could not reach', async () => {
     const { dataDir } = await enrolledFromCli();
-    const unreachable = await runCli(['device', 'approve', 'ABCD-2345', '--pin', pin], { ISSUER: 'http://127.0.0.1:1', DATA_DIR: dataDir });
+    const unreachable = await runCli(['device', 'approve', 'ABCD-2345', '--number', '42', '--pin', pin], { ISSUER: 'http://127.0.0.1:1', DATA_DIR: dataDir });
     expect(unreachable.status).toBe(1);
     expect(unreachable.stderr).toContain('No server answers at http://127.0.0.1:1');
   });
@@ -86,7 +86,7 @@ describe('the virtual device from the command line', () => {
   it('explains a wrong PIN in one line', async () => {
     const { cli } = await enrolledFromCli();
     const { login } = await newLogin('openid');
-    const refused = await cli(['device', 'approve', login.shortCode, '--pin', '99887766']);
+    const refused = await cli(['device', 'approve', login.shortCode, '--number', String(login.matchNumber), '--pin', '99887766']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^thaid-emulator: The PIN is not correct.*\(403 pin_rejected\)\n$/);
   });

@@ -286,7 +286,7 @@ describe('an agency from its first draft to a working system, through the portal
     const device = await enrolledDevice(server, someone);
     const rp = await startRelyingPartyLogin(config, redirectUri, 'openid pid name');
     const login = await openLoginPage(server, rp.url);
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()).toMatchObject({ pid: someone.pid });
 

@@ -36,7 +36,7 @@ const newRp = () => createRelyingParty(server, { name: `หน่วยงาน
 async function tokensFor(rp: CreatedRelyingParty) {
   const url = new URL(`${server.issuer}${authorizationUrl(server, { client_id: rp.clientId, redirect_uri: redirectUri, scope: 'openid pid name' })}`);
   const login = await openLoginPage(server, url);
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   const code = new URL(await login.continueToRelyingParty()).searchParams.get('code')!;
   const answer = await request(server.url)
     .post('/api/v2/oauth2/token/')

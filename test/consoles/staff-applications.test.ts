@@ -228,7 +228,7 @@ describe('an application through the staff console, from the queue to a working 
     const device = await enrolledDevice(server, citizen);
     const rp = await startRelyingPartyLogin(config, redirectUris[0]!, 'openid pid name');
     const login = await openLoginPage(server, rp.url);
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()).toMatchObject({ pid: citizen.pid, name: `${citizen.givenNameTh} ${citizen.familyNameTh}` });
   });

@@ -75,7 +75,7 @@ describe.skipIf(unavailable !== undefined)(`a server whose PostgreSQL restarts u
     const cookies = login.browser.jar.getCookies({ domain: '127.0.0.1', path: login.loginPath, secure: false, script: false }).toValueString();
     const stream = followStatusStream(`${base}${login.loginPath}/events`, cookies);
     expect(await stream.first).toBe('pending');
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const approvedAt = Date.now();
     const { statuses, at } = await stream.ended;
     expect(statuses.at(-1)).toBe('approved');

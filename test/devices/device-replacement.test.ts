@@ -20,7 +20,7 @@ afterAll(() => server?.dispose());
 async function approvedOn(phone: VirtualDevice, scope: string) {
   const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], scope);
   const login = await openLoginPage(server, rp.url);
-  await phone.approve((await phone.scan(login.appLink)).id, testPin);
+  await phone.approve((await phone.scan(login.appLink)).id, login.matchNumber, testPin);
   return { rp, login };
 }
 

@@ -20,7 +20,7 @@ async function scannedLogin(device: VirtualDevice) {
   const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
   const login = await openLoginPage(server, rp.url);
   const scanned = await device.scan(login.appLink);
-  return { rp, login, scanned };
+  return { rp, login, scanned, number: login.matchNumber };
 }
 
 describe('self-service enrolment', () => {
@@ -97,11 +97,11 @@ describe('one active device per citizen', () => {
   it('a new enrolment revokes the old device mid-login: its approval fails, the browser sees it cancelled, the new device is told', async () => {
     const citizen = await newCitizen();
     const oldPhone = await enrolledDevice(server, citizen);
-    const { login, scanned } = await scannedLogin(oldPhone);
+    const { login, scanned, number } = await scannedLogin(oldPhone);
 
     const newPhone = await enrolledDevice(server, citizen);
 
-    const error = await refusal(oldPhone.approve(scanned.id, testPin));
+    const error = await refusal(oldPhone.approve(scanned.id, number, testPin));
     expect(error).toMatchObject({ status: 401, code: 'device_revoked' });
     const status = await login.browser.get(`${login.loginPath}/status`).expect(200);
     expect(status.body.status).toBe('cancelled');
@@ -151,44 +151,44 @@ describe('enrolments of one citizen at the same moment', () => {
 describe('the PIN', () => {
   it('locks the device after 5 wrong PINs in a row; a sixth, correct PIN is refused the same way', async () => {
     const device = await enrolledDevice(server, await newCitizen());
-    const { scanned } = await scannedLogin(device);
+    const { scanned, number } = await scannedLogin(device);
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await refusal(device.approve(scanned.id, '99887766')));
-    const sixth = await refusal(device.approve(scanned.id, testPin));
+    for (let i = 0; i < 5; i++) answers.push(await refusal(device.approve(scanned.id, number, '99887766')));
+    const sixth = await refusal(device.approve(scanned.id, number, testPin));
     for (const answer of [...answers, sixth]) expect(answer).toMatchObject({ status: 403, code: 'pin_rejected' });
     expect(sixth?.message).toBe(answers[0]?.message);
   });
 
   it('once locked, cannot take another sign-in, whose code stays free for a device that can answer', async () => {
     const locked = await enrolledDevice(server, await newCitizen());
-    const { scanned } = await scannedLogin(locked);
-    for (let i = 0; i < 5; i++) await refusal(locked.approve(scanned.id, '99887766'));
+    const { scanned, number } = await scannedLogin(locked);
+    for (let i = 0; i < 5; i++) await refusal(locked.approve(scanned.id, number, '99887766'));
     const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
     const login = await openLoginPage(server, rp.url);
     expect(await refusal(locked.scan(login.appLink))).toMatchObject({ status: 403, code: 'device_locked' });
     expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('pending');
     const other = await enrolledDevice(server, await newCitizen());
-    await other.approve((await other.scan(login.appLink)).id, testPin);
+    await other.approve((await other.scan(login.appLink)).id, login.matchNumber, testPin);
     expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(other.state.pid);
   });
 
   it('never checks more than 5 of 20 simultaneous wrong guesses', async () => {
     const device = await enrolledDevice(server, await newCitizen());
-    const { scanned } = await scannedLogin(device);
-    const guesses = Array.from({ length: 20 }, (_, i) => refusal(device.approve(scanned.id, String(90_000_000 + i))));
+    const { scanned, number } = await scannedLogin(device);
+    const guesses = Array.from({ length: 20 }, (_, i) => refusal(device.approve(scanned.id, number, String(90_000_000 + i))));
     expect((await Promise.all(guesses)).every((e) => e?.code === 'pin_rejected')).toBe(true);
     const row = await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', device.requireDeviceId()).executeTakeFirstOrThrow();
     // 1 to 5 are the attempts that were checked; the counter stops at 6, where every other guess was refused.
     expect(row.failed_pin_attempts).toBe(6);
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ code: 'pin_rejected' });
+    expect(await refusal(device.approve(scanned.id, number, testPin))).toMatchObject({ code: 'pin_rejected' });
   });
 
   it('a wrong PIN releases nothing and a right one afterwards still approves', async () => {
     const device = await enrolledDevice(server, await newCitizen());
-    const { rp, login, scanned } = await scannedLogin(device);
-    expect(await refusal(device.approve(scanned.id, '99887766'))).toMatchObject({ code: 'pin_rejected' });
+    const { rp, login, scanned, number } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, number, '99887766'))).toMatchObject({ code: 'pin_rejected' });
     expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
-    await device.approve(scanned.id, testPin);
+    await device.approve(scanned.id, number, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBeDefined();
   });
@@ -198,14 +198,14 @@ describe('the PIN', () => {
     expect(await refusal(device.changePin('11112222', '52049183'))).toMatchObject({ code: 'pin_rejected' });
     expect(await refusal(device.changePin(testPin, '11111111'))).toMatchObject({ code: 'invalid_request' });
     await device.changePin(testPin, '52049183');
-    const { scanned } = await scannedLogin(device);
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ code: 'pin_rejected' });
-    await device.approve(scanned.id, '52049183');
+    const { scanned, number } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, number, testPin))).toMatchObject({ code: 'pin_rejected' });
+    await device.approve(scanned.id, number, '52049183');
   });
 
   it('approval is refused on a phone that reports itself rooted', async () => {
     const device = await enrolledDevice(server, await newCitizen());
-    const { scanned } = await scannedLogin(device);
-    expect(await refusal(device.approve(scanned.id, testPin, 'rooted'))).toMatchObject({ status: 403, code: 'device_integrity_failed' });
+    const { scanned, number } = await scannedLogin(device);
+    expect(await refusal(device.approve(scanned.id, number, testPin, 'rooted'))).toMatchObject({ status: 403, code: 'device_integrity_failed' });
   });
 });

@@ -14,10 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.dispose());
 
-/** A sign-in scanned by `device`, waiting for its PIN. */
+/** A sign-in scanned by `device`, waiting for its PIN, with the number its screen shows. */
 async function scannedBy(device: VirtualDevice) {
   const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid');
-  return device.scan((await openLoginPage(server, rp.url)).appLink);
+  const login = await openLoginPage(server, rp.url);
+  return { ...(await device.scan(login.appLink)), number: login.matchNumber };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -39,7 +40,7 @@ describe('PIN hashing under a flood of guesses', () => {
   async function approvalDuring(citizen: VirtualDevice, flood: (i: number) => Promise<unknown>) {
     const waiting = await scannedBy(citizen);
     const answers = Promise.all(Array.from({ length: 100 }, (_, i) => refusal(flood(i))));
-    const during = await timed(() => citizen.approve(waiting.id, testPin));
+    const during = await timed(() => citizen.approve(waiting.id, waiting.number, testPin));
     expect(during.result.status).toBe('approved');
     return { ms: during.ms, answers: await answers };
   }
@@ -54,7 +55,7 @@ describe('PIN hashing under a flood of guesses', () => {
       const control = await approvalDuring(citizen, () => target.me());
 
       const checksBefore = pinChecksSoFar();
-      const guesses = await approvalDuring(citizen, (i) => target.approve(guessedAt.id, String(10_000_000 + i)));
+      const guesses = await approvalDuring(citizen, (i) => target.approve(guessedAt.id, guessedAt.number, String(10_000_000 + i)));
 
       // The other device's own approval is the one check besides the guesses.
       expect(pinChecksSoFar() - checksBefore).toBeLessThanOrEqual(5 + 1);
@@ -75,11 +76,11 @@ describe('PIN hashing under a flood of guesses', () => {
     const holders = Array.from({ length: 20 }, () => withHashingSlot(() => released).catch(() => void refused++));
     await new Promise((resolve) => setImmediate(resolve));
     expect(refused).toBeGreaterThan(0);
-    const busy = await refusal(device.approve(login.id, testPin));
+    const busy = await refusal(device.approve(login.id, login.number, testPin));
     releaseAll();
     await Promise.all(holders);
     expect(busy).toMatchObject({ status: 503, code: 'temporarily_unavailable', retryAfterSeconds: 1 });
     expect(await failedAttemptsOf(device)).toBe(0);
-    expect((await device.approve(login.id, testPin)).status).toBe('approved');
+    expect((await device.approve(login.id, login.number, testPin)).status).toBe('approved');
   });
 });

@@ -35,7 +35,7 @@ afterAll(async () => {
 async function signIn(device: VirtualDevice, scope: string) {
   const rp = await startRelyingPartyLogin(demoClient, demo.redirectUris[0], scope);
   const login = await openLoginPage(server, rp.url);
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   return rp.finish(await login.continueToRelyingParty());
 }
 

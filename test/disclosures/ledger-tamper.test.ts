@@ -30,7 +30,7 @@ async function signIn(citizen: Citizen) {
   const device = await enrolledDevice(server, citizen);
   const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid name');
   const login = await openLoginPage(server, rp.url);
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   const tokens = await rp.finish(await login.continueToRelyingParty());
   await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 }

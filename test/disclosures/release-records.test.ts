@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/disclosures/ledger-entry.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
-import { enrolledDevice, loginPathOf, openLoginPage, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, loginPathOf, numberOnScreen, openLoginPage, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { basicAuth, refusal } from '../support/http.ts';
 import { demo } from '../support/relying-party.ts';
@@ -31,7 +31,7 @@ async function codeFor(citizen: Citizen, scope: string): Promise<string> {
   const url = new URL(`${server.issuer}/api/v2/oauth2/auth/`);
   url.search = new URLSearchParams({ client_id: demo.clientId, response_type: 'code', scope, redirect_uri: redirectUri, state: 'state-1' }).toString();
   const login = await openLoginPage(server, url);
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   const callback = new URL(await login.continueToRelyingParty());
   return callback.searchParams.get('code')!;
 }
@@ -145,7 +145,7 @@ describe('the citizen’s answers are events of the same history, not disclosure
 
     await device.deny((await start()).id);
     const asked = await start();
-    for (let attempt = 0; attempt < 5; attempt++) expect((await refusal(device.approve(asked.id, '11223344')))?.code).toBe('pin_rejected');
+    for (let attempt = 0; attempt < 5; attempt++) expect((await refusal(device.approve(asked.id, await numberOnScreen(server, asked.id), '11223344')))?.code).toBe('pin_rejected');
 
     const events = (await entriesOf(citizen)).map((e) => (e.kind === 'event' ? e.event : e.kind));
     expect(events).toEqual(['denied', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'pin_locked']);

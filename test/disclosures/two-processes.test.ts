@@ -25,7 +25,7 @@ describe.skipIf(!postgresServerUrl)('two server processes appending to one ledge
     const config = await discoverAsDemoClient(first);
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid name');
     const login = await openLoginPage(first, rp.url);
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
 
     // Every userinfo answer appends a disclosure; the two processes answer them at the same time.

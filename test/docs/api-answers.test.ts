@@ -38,7 +38,8 @@ function expectAsDeclared(api: Api, route: string, status: number, body: unknown
 
 async function scannedLogin(device: VirtualDevice) {
   const rp = await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid pid name');
-  return device.scan((await openLoginPage(server, rp.url)).appLink);
+  const login = await openLoginPage(server, rp.url);
+  return { shown: await device.scan(login.appLink), number: login.matchNumber };
 }
 
 describe('the APIs answer as their documents say', () => {
@@ -55,10 +56,10 @@ describe('the APIs answer as their documents say', () => {
     expectAsDeclared(deviceApi, 'GET /device/v1/me', 200, await device.me());
     expectAsDeclared(deviceApi, 'POST /device/v1/pin', 200, await device.changePin(testPin, '52918374'));
 
-    const asked = await scannedLogin(device);
+    const { shown: asked, number } = await scannedLogin(device);
     expectAsDeclared(deviceApi, 'POST /device/v1/logins/scan', 200, asked);
-    expectAsDeclared(deviceApi, 'POST /device/v1/logins/{id}/approve', 200, await device.approve(asked.id, '52918374'));
-    const refused = await scannedLogin(device);
+    expectAsDeclared(deviceApi, 'POST /device/v1/logins/{id}/approve', 200, await device.approve(asked.id, number, '52918374'));
+    const { shown: refused } = await scannedLogin(device);
     expectAsDeclared(deviceApi, 'POST /device/v1/logins/{id}/deny', 200, await device.deny(refused.id));
 
     const inbox = await device.notifications();

@@ -89,7 +89,7 @@ describe('a daily quota of authorization requests', () => {
     const rp = await systemWithQuota(1);
     const started = await openLoginPage(server, new URL(`${server.issuer}${signInUrl(rp)}`));
     await authorize(rp).expect(303);
-    await device.approve((await device.scan(started.appLink)).id, testPin);
+    await device.approve((await device.scan(started.appLink)).id, started.matchNumber, testPin);
     const callback = new URL(await started.continueToRelyingParty());
     expect(callback.searchParams.get('code')).toEqual(expect.any(String));
     expect(callback.searchParams.get('error')).toBeNull();
@@ -119,16 +119,19 @@ describe('a daily quota of authorization requests', () => {
 });
 
 describe('what an authorization request costs the database', () => {
+  // Every authorization request first takes a point of its address's rate limit (src/http/rate-limits.ts).
+  const rateLimitStatement = 'insert rate_limits,SET';
   // The tree-head signer runs on its own timer; its statements are not the request's.
   const ofTheRequest = (statements: string[]) => statements.filter((s) => !/\bledger_/.test(s)).map(gist);
 
-  it('is the same three statements as before quotas: the check rides in the client lookup, the count in the interaction’s write', async () => {
+  it('is the address’s rate limit and the same three statements as before quotas: the check rides in the client lookup, the count in the interaction’s write', async () => {
     const rp = await systemWithQuota(2);
     await authorize(rp).expect(200); // the statements are prepared and the client built
 
     const accepted = ofTheRequest(await statementsDuring(server.database.db, () => authorize(rp).expect(200)));
     // Before quotas: select active_systems; insert oidc_payloads; with … login_transactions.
     expect(accepted).toEqual([
+      rateLimitStatement,
       'select system_daily_usage,active_systems',
       'with oidc_payloads,set,system_daily_usage,earlier',
       'with login_transactions,opened,active_systems',
@@ -136,7 +139,7 @@ describe('what an authorization request costs the database', () => {
 
     // A refused request writes nothing: its one statement is the client lookup.
     const refused = ofTheRequest(await statementsDuring(server.database.db, () => authorize(rp).expect(303)));
-    expect(refused).toEqual(['select system_daily_usage,active_systems']);
+    expect(refused).toEqual([rateLimitStatement, 'select system_daily_usage,active_systems']);
   });
 });
 

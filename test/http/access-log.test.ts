@@ -28,7 +28,7 @@ describe('the access log', () => {
     const login = await openLoginPage(server, rp.url);
     await request(server.url).get(new URL(login.appLink, server.issuer).pathname);
     const held = await device.scan(login.appLink);
-    await device.approve(held.id, testPin);
+    await device.approve(held.id, login.matchNumber, testPin);
     await login.continueToRelyingParty();
 
     const uid = login.loginPath.split('/').at(-1)!;

@@ -75,9 +75,9 @@ describe('rate limits', () => {
   it('limit the PINs one device enters a minute, even where no attempt could be taken', async () => {
     const s = await startLimitedServer();
     const device = await enrolledDevice(s, await newCitizen(s));
-    const entries = await inTurn(rateLimits.pinAttemptsPerDevice.points, () => device.approve('no-such-sign-in', testPin));
+    const entries = await inTurn(rateLimits.pinAttemptsPerDevice.points, () => device.approve('no-such-sign-in', 10, testPin));
     expect(entries.every((r) => r?.status === 404)).toBe(true);
-    expect(await refusal(device.approve('no-such-sign-in', testPin))).toMatchObject(limited);
+    expect(await refusal(device.approve('no-such-sign-in', 10, testPin))).toMatchObject(limited);
     expect(await refusal(device.changePin(testPin, '93710864'))).toMatchObject(limited);
   });
 

@@ -27,7 +27,7 @@ describe('a whole login with openid-client as the relying party', () => {
     const asked = await device.scan(login.appLink);
     expect(asked.agency.th).toBe(demo.name);
     expect(asked.dataItems.map((i) => i.scope)).toEqual(['pid', 'name', 'name_en', 'birthdate', 'address']);
-    await device.approve(asked.id, testPin);
+    await device.approve(asked.id, login.matchNumber, testPin);
 
     const tokens = await rp.finish(await login.continueToRelyingParty());
     const expected = {
@@ -61,7 +61,7 @@ describe('a whole login with openid-client as the relying party', () => {
     const device = await enrolledDevice(server, demoPersonas[0]!);
     const login = await startRelyingPartyLogin(publicConfig, rp.redirectUris[0]!, 'openid pid');
     const page = await openLoginPage(server, login.url);
-    await device.approve((await device.scan(page.appLink)).id, testPin);
+    await device.approve((await device.scan(page.appLink)).id, page.matchNumber, testPin);
     const tokens = await login.finish(await page.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
@@ -80,7 +80,7 @@ describe('a whole login with openid-client as the relying party', () => {
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
     const login = await openLoginPage(server, rp.url);
     const asked = await device.scan(login.shortCode.toLowerCase());
-    await device.approve(asked.id, testPin);
+    await device.approve(asked.id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(demoPersonas[1]!.pid);
   });
@@ -101,7 +101,7 @@ describe('a whole login with openid-client as the relying party', () => {
     const device = await enrolledDevice(server, demoPersonas[3]!);
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid');
     const login = await openLoginPage(server, rp.url);
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     await rp.finish(await login.continueToRelyingParty());
 
     const again = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid');

@@ -70,7 +70,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     const scanned = await device.scan(appLink);
     await page.locator('#login[data-status="scanned"]').waitFor();
     expect(await page.textContent('.status')).toContain('Scanned; waiting for approval with the PIN');
-    await device.approve(scanned.id, testPin);
+    await device.approve(scanned.id, Number(await page.textContent('.match-number')), testPin);
 
     const tokens = await rp.finish(await callback);
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
@@ -82,7 +82,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     const page = await context.newPage();
     const { rp, callback } = await openSignIn(page, 'openid pid');
     const appLink = (await page.getAttribute('.app-link', 'href'))!;
-    await device.approve((await device.scan(appLink)).id, testPin);
+    await device.approve((await device.scan(appLink)).id, Number(await page.textContent('.match-number')), testPin);
     const tokens = await rp.finish(await callback);
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
     await context.close();

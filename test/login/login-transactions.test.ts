@@ -36,7 +36,7 @@ describe('a login transaction', () => {
     const stream = followStatusStream(`${server.url}${login.loginPath}/events`, cookiesOf(login));
     expect(await stream.first).toBe('pending');
     const scanned = await device.scan(login.appLink);
-    await device.approve(scanned.id, testPin);
+    await device.approve(scanned.id, login.matchNumber, testPin);
     expect((await stream.ended).statuses).toEqual(['pending', 'scanned', 'approved']);
   });
 
@@ -52,7 +52,7 @@ describe('a login transaction', () => {
     const { login } = await newLogin();
     const scanned = await device.scan(login.appLink);
     const other = await enrolledDevice(server, demoPersonas[2]!);
-    expect(await refusal(other.approve(scanned.id, '13572468'))).toMatchObject({ status: 404 });
+    expect(await refusal(other.approve(scanned.id, login.matchNumber, '13572468'))).toMatchObject({ status: 404 });
     expect(await failedPinAttempts(other)).toBe(0);
   });
 
@@ -64,7 +64,7 @@ describe('a login transaction', () => {
       .set({ expires_at: sql`now() - interval '1 second'` })
       .where('id', '=', scanned.id)
       .execute();
-    expect(await refusal(device.approve(scanned.id, '13572468'))).toMatchObject({ status: 410, code: 'login_expired' });
+    expect(await refusal(device.approve(scanned.id, login.matchNumber, '13572468'))).toMatchObject({ status: 410, code: 'login_expired' });
     expect(await failedPinAttempts(device)).toBe(0);
     const page = await login.browser.get(login.loginPath).expect(200);
     expect(page.text).toContain('The QR code has expired');
@@ -98,7 +98,7 @@ describe('a login transaction', () => {
 
   it('cannot be finished by another browser', async () => {
     const { login } = await newLogin();
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const { default: request } = await import('supertest');
     const stranger = await request(server.url).get(login.loginPath).set('accept', 'application/json');
     expect(stranger.status).toBe(400);
@@ -129,7 +129,7 @@ describe('the device’s answer', () => {
   it('is only the transaction’s: the browser coming back makes it the interaction’s result, with a grant of exactly the approved scopes', async () => {
     const { rp, login } = await newLogin('openid pid name');
     const grantsBefore = await grantRows();
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     expect((await interactionRowOf(login.loginPath)).result).toBeUndefined();
     expect(await grantRows()).toBe(grantsBefore);
 
@@ -147,7 +147,7 @@ describe('the device’s answer', () => {
   it('gives the relying party one code and the citizen one grant, even when the page reloads at once many times', async () => {
     const { login } = await newLogin('openid pid');
     const grantsBefore = await grantRows();
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     // The browser's cookies, sent by requests that leave at the same moment.
     const cookie = (login.page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
     const reloads = await Promise.all(
@@ -161,7 +161,7 @@ describe('the device’s answer', () => {
 
   it('is not used up by a HEAD request to the page, which changes nothing', async () => {
     const { rp, login } = await newLogin();
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const head = await login.browser.head(login.loginPath).expect(200);
     expect(head.headers.location).toBeUndefined();
     const tokens = await rp.finish(await login.continueToRelyingParty());
@@ -274,7 +274,7 @@ describe('a relying party suspended while the citizen holds its request', () => 
     const login = await openLoginPage(server, start.url);
     const scanned = await device.scan(login.appLink);
     await server.database.db.updateTable('agency_systems').set({ status: 'suspended' }).where('client_id', '=', rp.clientId).execute();
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 403, code: 'relying_party_inactive' });
+    expect(await refusal(device.approve(scanned.id, login.matchNumber, testPin))).toMatchObject({ status: 403, code: 'relying_party_inactive' });
     expect((await login.browser.get(`${login.loginPath}/status`)).body.status).toBe('scanned');
     expect(await failedPinAttempts(device)).toBe(0);
   });
@@ -315,7 +315,7 @@ describe('a login page loaded many times at once', () => {
 describe('cancel in the browser and approval on the phone', () => {
   it('when the phone approves first, a later cancel does not take the approval back', async () => {
     const { rp, login } = await newLogin();
-    await device.approve((await device.scan(login.appLink)).id, testPin);
+    await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
     const cancel = await login.browser.post(`${login.loginPath}/cancel`).expect(303);
     expect(cancel.headers.location).toContain('/api/v2/oauth2/auth/');
     const tokens = await rp.finish(await login.continueToRelyingParty());
@@ -326,6 +326,6 @@ describe('cancel in the browser and approval on the phone', () => {
     const { login } = await newLogin();
     const scanned = await device.scan(login.appLink);
     await login.browser.post(`${login.loginPath}/cancel`).expect(303);
-    expect(await refusal(device.approve(scanned.id, testPin))).toMatchObject({ status: 409, code: 'login_already_used' });
+    expect(await refusal(device.approve(scanned.id, login.matchNumber, testPin))).toMatchObject({ status: 409, code: 'login_already_used' });
   });
 });

@@ -50,7 +50,7 @@ describe("\"this wasn't me\"", () => {
   it('ends what an approval granted: the access and refresh tokens stop working', async () => {
     const device = await enrolledDevice(server, await newCitizen(server));
     const { config, rp, login, id } = await scannedSignIn(device);
-    await device.approve(id, testPin);
+    await device.approve(id, login.matchNumber, testPin);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect((await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).pid).toBeTruthy();
 
@@ -66,7 +66,7 @@ describe("\"this wasn't me\"", () => {
   it('turns an approval the browser has not carried on yet into access_denied', async () => {
     const device = await enrolledDevice(server, await newCitizen(server));
     const { login, id } = await scannedSignIn(device);
-    await device.approve(id, testPin);
+    await device.approve(id, login.matchNumber, testPin);
     await device.report(id);
     expect(callbackError(await login.continueToRelyingParty())).toBe('access_denied');
   });

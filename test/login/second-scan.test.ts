@@ -28,7 +28,7 @@ describe('a second phone scanning a sign-in another phone holds', () => {
     expect(warnings[0]!.details).toMatchObject({ loginId: held.id });
     expect((await other.notifications()).notifications.filter((n) => n.kind === 'second_scan')).toEqual([]);
 
-    await holder.approve(held.id, testPin);
+    await holder.approve(held.id, login.matchNumber, testPin);
     expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBeTruthy();
   });
 

@@ -32,7 +32,7 @@ describe.skipIf(!postgresServerUrl)('two server processes on one PostgreSQL data
     expect(await stream.first).toBe('pending');
 
     const scanned = await device.scan(login.appLink);
-    await device.approve(scanned.id, testPin);
+    await device.approve(scanned.id, login.matchNumber, testPin);
     const approvedAt = Date.now();
     const { statuses, at: endedAt } = await stream.ended;
     expect(statuses).toEqual(['pending', 'scanned', 'approved']);

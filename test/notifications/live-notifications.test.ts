@@ -31,7 +31,7 @@ async function open(device: VirtualDevice, options: { lastEventId?: string } = {
 async function scanSignIn(device: VirtualDevice, scope = 'openid pid name', on: TestServer = server) {
   const rp = await startRelyingPartyLogin(await discoverAsDemoClient(on), demo.redirectUris[0], scope);
   const page = await openLoginPage(on, rp.url);
-  return device.scan(page.appLink);
+  return { ...(await device.scan(page.appLink)), number: page.matchNumber };
 }
 
 const isNotice = (event: StreamEvent) => event.event === 'notification';
@@ -75,7 +75,7 @@ describe('live notices on a connected device', () => {
     expect((inbox.notifications[0] as unknown as { id: string }).id).toBe(notice.id);
 
     // What follows the scan comes too: the approval.
-    await device.approve(asked.id, testPin);
+    await device.approve(asked.id, asked.number, testPin);
     const approved = await stream.waitFor((e) => isNotice(e) && e.data.kind === 'login_approved', 3000);
     expect(approved, 'the approval notice did not arrive').toBeDefined();
     expect(BigInt(approved!.id!)).toBeGreaterThan(BigInt(event!.id!));

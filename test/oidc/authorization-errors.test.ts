@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationUrl, createRelyingParty, demo } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { appLinkOf, enrolledDevice, loginPathOf, testPin } from '../support/browser-login.ts';
+import { appLinkOf, enrolledDevice, loginPathOf, matchNumberOf, testPin } from '../support/browser-login.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 
 let server: TestServer;
@@ -199,7 +199,7 @@ describe('a request whose parameters hold a NUL character', () => {
       .expect(200);
     const loginPath = loginPathOf(page.text);
     const appLink = appLinkOf(page.text)!;
-    await device.approve((await device.scan(appLink)).id, testPin);
+    await device.approve((await device.scan(appLink)).id, matchNumberOf(page.text), testPin);
 
     // The page is where the authorization resumes: with the answer given, the browser's visit carries it on.
     const callback = await browser.get(loginPath).expect(303);

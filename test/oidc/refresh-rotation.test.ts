@@ -17,7 +17,7 @@ async function signedIn() {
   const device = await enrolledDevice(server, await newCitizen(server));
   const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
   const login = await openLoginPage(server, rp.url);
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   return { config, tokens: await rp.finish(await login.continueToRelyingParty()) };
 }
 

@@ -43,7 +43,7 @@ async function tracedLogin() {
   const url = new URL(authorizationUrl(server, { client_id: rp.clientId, redirect_uri: redirectUri, scope: 'openid pid name', state: 'st' }), server.issuer);
   const page = await traced('authorize', () => openLoginPage(server, url));
   const shown = await device.scan(page.appLink);
-  await device.approve(shown.id, testPin);
+  await device.approve(shown.id, page.matchNumber, testPin);
   const callback = await traced('resume', () => page.continueToRelyingParty());
   const code = new URL(callback).searchParams.get('code')!;
   const tokens = await traced('token', () =>

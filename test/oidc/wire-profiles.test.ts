@@ -49,7 +49,7 @@ const pkcePair = () => {
 /** The browser's half: the authorization request (as a raw query, so repeats stay as sent), the device's approval. */
 async function signIn(query: string, path = '/api/v2/oauth2/auth/'): Promise<URL> {
   const login = await openLoginPage(server, new URL(`${server.issuer}${path}?${query}`));
-  await device.approve((await device.scan(login.appLink)).id, testPin);
+  await device.approve((await device.scan(login.appLink)).id, login.matchNumber, testPin);
   return new URL(await login.continueToRelyingParty());
 }
 

@@ -41,6 +41,8 @@ export async function openLoginPage(server: TestServer, authorizationUrl: URL) {
     page,
     appLink,
     shortCode,
+    /** The number the citizen picks on the phone, as the page shows it. */
+    matchNumber: matchNumberOf(page.text),
     /** Reloads the login page as a browser without JavaScript would, following redirects to the relying party. */
     async continueToRelyingParty(): Promise<string> {
       let response = await browser.get(loginPath);
@@ -62,6 +64,23 @@ export const loginPageLocation = /^\/api\/v2\/oauth2\/auth\/[\w-]+$/;
 /** The link the login page's QR code holds (the app link), if the page shows one. */
 export function appLinkOf(html: string): string | undefined {
   return /class="app-link" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&');
+}
+
+/** The number a login page shows for the citizen to pick on the phone. */
+export function matchNumberOf(html: string): number {
+  const number = /class="match-number">(\d{2})</.exec(html)?.[1];
+  if (!number) throw new Error('The login page shows no number to pick');
+  return Number(number);
+}
+
+/**
+ * The number a sign-in's screen shows, read from the database: what the citizen reads off the screen, for a
+ * test that drives the device without the page at hand.
+ */
+export async function numberOnScreen(server: TestServer, loginId: string): Promise<number> {
+  const row = await server.database.db.selectFrom('login_transactions').select('match_number').where('id', '=', loginId).executeTakeFirst();
+  if (!row?.match_number) throw new Error(`No sign-in ${loginId} shows a number`);
+  return row.match_number;
 }
 
 /** The address a login page names as its own (where the browser comes back to it); fails on any other page. */

@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
-import { appLinkOf, enrolledDevice, loginPathOf, testPin } from './browser-login.ts';
+import { appLinkOf, enrolledDevice, loginPathOf, matchNumberOf, testPin } from './browser-login.ts';
 import type { TestServer } from './server.ts';
 
 export type ConsoleName = 'staff' | 'agency';
@@ -70,7 +70,7 @@ export async function signInToConsole(
   if (loginPage.status !== 200) throw new Error(`The authorization request answered ${loginPage.status}: ${loginPage.text.slice(0, 500)}`);
   const appLink = appLinkOf(loginPage.text);
   if (!appLink) throw new Error('The login page shows no app link');
-  await device.approve((await device.scan(appLink)).id, testPin);
+  await device.approve((await device.scan(appLink)).id, matchNumberOf(loginPage.text), testPin);
 
   let response = await agent.get(loginPathOf(loginPage.text));
   const sessionCookies = new Map<string, string>();
@@ -105,7 +105,8 @@ export async function signInToConsoleInChromium(
   const appLink = await page.locator('.app-link').getAttribute('href');
   if (!appLink) throw new Error('The login page shows no app link');
   await options.onLoginPage?.(page);
-  await phone.approve((await phone.scan(appLink)).id, testPin);
+  const number = Number(await page.locator('.match-number').textContent());
+  await phone.approve((await phone.scan(appLink)).id, number, testPin);
   await page.waitForURL((url) => url.origin === new URL(server.issuer).origin && (url.pathname === `/${name}` || url.pathname.startsWith(`/${name}/`)));
   await page.waitForLoadState('load');
 }

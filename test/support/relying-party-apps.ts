@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import type { LoginShownOnDevice } from '../../src/login/transactions.ts';
-import { appLinkOf, loginPathOf, testPin } from './browser-login.ts';
+import { appLinkOf, loginPathOf, matchNumberOf, testPin } from './browser-login.ts';
 import type { TestServer } from './server.ts';
 
 /**
@@ -42,7 +42,7 @@ export async function approveSignIn(
   if (!appLink) throw new Error('The login page shows no app link');
 
   const asked = await device.scan(appLink);
-  await device.approve(asked.id, pin);
+  await device.approve(asked.id, matchNumberOf(page.text), pin);
   const after = await open(new URL(loginPath, issuer));
   if (!(after instanceof URL)) throw new Error(`The browser was not sent on to the relying party (status ${after.status})`);
   return { callback: after, asked };

@@ -13,7 +13,8 @@ import { print } from '../output.ts';
 const usage = `Usage:
   device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--face-match pass|fail] [--name N] [--rooted] [--json]
   device enroll --enrolment-code CODE --pin P [--name N] [--json]
-  device approve <app-link-or-short-code> --pin P [--pid PID] [--json]
+  device approve <app-link-or-short-code> --number N --pin P [--pid PID] [--json]
+      N is the two-digit number the login page shows beside the code
   device deny <app-link-or-short-code> [--pid PID] [--json]`;
 
 /** Device API refusals become one-line CLI errors with the server's explanation. */
@@ -40,6 +41,7 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
       birthdate: { type: 'string' },
       'enrolment-code': { type: 'string' },
       pin: { type: 'string' },
+      number: { type: 'string' },
       name: { type: 'string' },
       rooted: { type: 'boolean' },
       'face-match': { type: 'string', default: 'pass' },
@@ -80,10 +82,13 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
     const code = positionals[0];
     if (!code) throw new CliError(`device ${sub} needs the app link or short code shown on the login page\n${usage}`);
     if (sub === 'approve' && !values.pin) throw new CliError(`device approve needs --pin\n${usage}`);
+    if (sub === 'approve' && !/^\d{2}$/.test(values.number ?? '')) {
+      throw new CliError(`device approve needs --number, the two-digit number the login page shows\n${usage}`);
+    }
     // The device talks to the server at ISSUER now, wherever it was when it enrolled.
     const device = VirtualDevice.fromState({ ...loadDevice(config.dataDir, values.pid), issuer: config.issuer });
     const request = await explained(config, device.scan(code));
-    const answer = await explained(config, sub === 'approve' ? device.approve(request.id, values.pin!) : device.deny(request.id));
+    const answer = await explained(config, sub === 'approve' ? device.approve(request.id, Number(values.number), values.pin!) : device.deny(request.id));
     print(values.json, { ...request, status: answer.status }, () =>
       [
         `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,

@@ -76,7 +76,7 @@ describe.skipIf(!apacheWithOidc || !chromiumPath)('Apache httpd with mod_auth_op
     const appLink = (await page.getAttribute('a.app-link', 'href'))!;
     const asked = await device.scan(appLink);
     expect(asked.dataItems.map((item) => item.scope)).toEqual(expect.arrayContaining(['pid', 'name']));
-    await device.approve(asked.id, testPin);
+    await device.approve(asked.id, Number(await page.textContent('.match-number')), testPin);
 
     // The page follows the approval to the redirect URI; mod_auth_openidc redeems the code and returns to the page.
     await page.waitForURL(`${apache.url}/protected/`);
