@@ -12,6 +12,7 @@ import { pinProblems } from './pin-policy.ts';
 import { FACE_DIMENSIONS, FACE_MATCH_THRESHOLD, decodeFace, matchScore } from '../registry/faces.ts';
 import { registryFaceOf } from '../registry/face-key.ts';
 import { enrolmentFailed, enrolmentSucceeded, takeEnrolmentAttempt } from './enrolment-guard.ts';
+import { recordEnrolmentEvent } from './enrolment-events.ts';
 import {
   findActiveDeviceOf,
   findUsableEnrolmentCode,
@@ -70,10 +71,11 @@ const identityNotVerified = () =>
   );
 
 /**
- * Tells the citizen's phone that someone tried to enrol another phone with their card data and failed: if it was
- * not them, their card data are in someone else's hands.
+ * Tells the citizen's phone, and their history, that someone tried to enrol another phone with their card data
+ * and failed: if it was not them, their card data are in someone else's hands.
  */
 async function warnCitizen(db: Kysely<Schema>, pid: string, why: { th: string; en: string }): Promise<void> {
+  await recordEnrolmentEvent(db, pid, 'enrolment_failed');
   const device = await findActiveDeviceOf(db, pid);
   if (!device) return;
   await insertNotification(db, {
@@ -164,6 +166,7 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
       method: proof.method,
       pinHash,
     });
+    await recordEnrolmentEvent(trx, citizen.pid, 'device_enrolled', deviceId);
     if (replaced) {
       await insertNotification(trx, {
         pid: citizen.pid,

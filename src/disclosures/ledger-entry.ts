@@ -28,16 +28,24 @@ export interface DisclosureEntry extends Requester {
 /** What a citizen did with a request on their device. */
 export type CitizenAnswer = 'approved' | 'denied' | 'wrong_pin' | 'pin_locked' | 'reported' | 'wrong_number';
 
-/** A citizen's answer to a request: an event of the history, not a disclosure. */
+/** What happened to the citizen's ThaID itself: a phone enrolled for them, or an attempt with their card data that failed. */
+export type DeviceEvent = 'device_enrolled' | 'enrolment_failed';
+
+/**
+ * A citizen's answer to a request, or an enrolment for them: an event of the history, not a disclosure. An
+ * enrolment's requester is DOPA's ThaID itself, and it asks for no data items.
+ */
 export interface EventEntry extends Requester {
   kind: 'event';
   at: string;
   pid: string;
   /** The data items the request asked for. */
   items: string[];
-  event: CitizenAnswer;
-  loginId: string;
-  deviceId: string;
+  event: CitizenAnswer | DeviceEvent;
+  /** The sign-in answered; none for an enrolment. */
+  loginId?: string;
+  /** The device that answered, or the one enrolled; none for a failed enrolment. */
+  deviceId?: string;
 }
 
 export type LedgerEntry = DisclosureEntry | EventEntry;

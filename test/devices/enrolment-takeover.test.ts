@@ -48,6 +48,19 @@ describe('the face match of self-service enrolment', () => {
     expect(inbox[0]!.en).toContain('the face did not match the registry photo');
   });
 
+  it('leaves each enrolment and each failed attempt in the citizen’s history, which a later phone shows', async () => {
+    const citizen = await newCitizen(server);
+    const firstPhone = await enrolledDevice(server, citizen);
+    const impostor = await VirtualDevice.create(server.issuer);
+    await refusal(impostor.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }));
+    expect((await firstPhone.history()).entries.map((e) => e.kind === 'event' && e.event)).toEqual(['enrolment_failed', 'device_enrolled']);
+
+    const nextPhone = await enrolledDevice(server, citizen);
+    const history = (await nextPhone.history()).entries;
+    expect(history.map((e) => e.kind === 'event' && e.event)).toEqual(['device_enrolled', 'enrolment_failed', 'device_enrolled']);
+    expect(history[0]).toMatchObject({ agency: { en: 'Department of Provincial Administration' }, system: { name: 'ThaID' }, items: [] });
+  });
+
   it('passes the citizen’s own face, with the score and the pass mark in the answer', async () => {
     const citizen = await newCitizen(server);
     const phone = await VirtualDevice.create(server.issuer);

@@ -39,9 +39,13 @@ async function signIn(device: VirtualDevice, scope: string) {
   return rp.finish(await login.continueToRelyingParty());
 }
 
-async function citizenWithDevice(): Promise<{ citizen: Citizen; device: VirtualDevice }> {
+/** A new citizen with a phone; their history starts with its enrolment, at leaf index `enrolled`. */
+async function citizenWithDevice(): Promise<{ citizen: Citizen; device: VirtualDevice; enrolled: number }> {
   const citizen = await newCitizen(server);
-  return { citizen, device: await enrolledDevice(server, citizen) };
+  const device = await enrolledDevice(server, citizen);
+  const [enrolment] = (await device.history()).entries;
+  expect(enrolment).toMatchObject({ kind: 'event', event: 'device_enrolled' });
+  return { citizen, device, enrolled: enrolment!.leafIndex };
 }
 
 interface Requester {
@@ -184,11 +188,10 @@ describe("the citizen's history on their device", () => {
       endpoint: 'userinfo',
     });
     expect(Date.now() - Date.parse(userinfo!.at)).toBeLessThan(60_000);
-    // Events, where the sign-in wrote them, are the citizen's answer with the items asked for.
-    for (const answer of page.entries.filter((e) => e.kind === 'event')) {
-      expect(answer.event).toBe('approved');
-      expect(answer.system.clientId).toBe(demo.clientId);
-    }
+    // The events: the citizen's answer with the items asked for, and before it the phone's enrolment.
+    const events = page.entries.filter((e) => e.kind === 'event');
+    expect(events.map((e) => e.event)).toEqual(['approved', 'device_enrolled']);
+    expect(events[0]!.system.clientId).toBe(demo.clientId);
 
     // The ledger names data items, never their values.
     for (const value of [citizen.pid, `${citizen.givenNameTh} ${citizen.familyNameTh}`, citizen.familyNameTh, citizen.birthdate]) {
@@ -207,23 +210,24 @@ describe("the citizen's history on their device", () => {
     await event(citizen.pid, '2024-05-07T03:00:00.000Z', who, ['pid'], 'denied');
 
     const everything = (await device.history({ limit: 200 })).entries;
-    expect(everything).toHaveLength(7);
+    // Its own seven, and the phone's enrolment before them.
+    expect(everything).toHaveLength(8);
     expect(descending(leafIndexes(everything))).toBe(true);
     expect(everything[0]).toMatchObject({ kind: 'event', event: 'denied', items: [{ scope: 'pid' }] });
     expect(everything[0]).not.toHaveProperty('endpoint');
     expect(everything[1]).not.toHaveProperty('event');
 
-    for (const limit of [1, 2, 3, 7]) {
+    for (const limit of [1, 2, 3, 8]) {
       const { entries, pages } = await allPages(device, {}, limit);
       expect(leafIndexes(entries)).toEqual(leafIndexes(everything));
-      expect(pages).toBe(Math.ceil(7 / limit));
+      expect(pages).toBe(Math.ceil(8 / limit));
     }
     // The default page is 50.
     expect((await device.history()).entries).toEqual(everything);
   });
 
   it('filters by agency, by data item and by period, also across pages', async () => {
-    const { citizen, device } = await citizenWithDevice();
+    const { citizen, device, enrolled } = await citizenWithDevice();
     const a = { agencyId: randomUUID(), th: 'กรมเอ', en: 'Agency A' };
     const b = { agencyId: randomUUID(), th: 'กรมบี', en: 'Agency B' };
     const jan10 = await disclosure(citizen.pid, '2024-01-10T12:00:00.000Z', a, ['openid', 'pid']);
@@ -235,7 +239,8 @@ describe("the citizen's history on their device", () => {
     const mar5 = await disclosure(citizen.pid, '2024-03-05T05:00:00.000Z', b, ['openid', 'pid', 'name']);
 
     const found = async (query: HistoryQuery) => leafIndexes((await device.history({ limit: 200, ...query })).entries);
-    expect(await found({})).toEqual([mar5, feb2, feb1, feb1Early, jan10]);
+    // The phone's enrolment came first, and is of today.
+    expect(await found({})).toEqual([mar5, feb2, feb1, feb1Early, jan10, enrolled]);
     expect(await found({ agency: a.agencyId })).toEqual([feb2, feb1, jan10]);
     expect(await found({ agency: b.agencyId })).toEqual([mar5, feb1Early]);
     expect(await found({ agency: randomUUID() })).toEqual([]);
@@ -244,11 +249,11 @@ describe("the citizen's history on their device", () => {
     expect(await found({ item: 'gender' })).toEqual([]);
     // A date is a whole day in Thailand.
     expect(await found({ from: '2024-02-01', to: '2024-02-01' })).toEqual([feb1, feb1Early]);
-    expect(await found({ from: '2024-02-01' })).toEqual([mar5, feb2, feb1, feb1Early]);
+    expect(await found({ from: '2024-02-01' })).toEqual([mar5, feb2, feb1, feb1Early, enrolled]);
     expect(await found({ to: '2024-01-31' })).toEqual([jan10]);
     // An instant: from it on, and before it.
     expect(await found({ from: '2024-02-01T09:00:00Z', to: '2024-03-05T05:00:00Z' })).toEqual([feb2, feb1]);
-    expect(await found({ from: '2024-02-01T16:00:00+07:00' })).toEqual([mar5, feb2, feb1]);
+    expect(await found({ from: '2024-02-01T16:00:00+07:00' })).toEqual([mar5, feb2, feb1, enrolled]);
     expect(await found({ agency: a.agencyId, item: 'pid', from: '2024-01-11' })).toEqual([feb1]);
 
     const { entries, pages } = await allPages(device, { agency: a.agencyId }, 1);
@@ -351,9 +356,9 @@ describe("the citizen's history on their device", () => {
     const exportRefused = await refusal(first.exportHistory('csv'));
     expect([exportRefused.status, exportRefused.code]).toEqual([401, 'device_revoked']);
 
-    // Another citizen's phone sees none of it.
-    const { device: stranger } = await citizenWithDevice();
-    expect((await stranger.history()).entries).toEqual([]);
+    // Another citizen's phone sees none of it: only its own enrolment.
+    const { device: stranger, enrolled } = await citizenWithDevice();
+    expect(leafIndexes((await stranger.history()).entries)).toEqual([enrolled]);
   });
 
   it('refuses an unsigned request', async () => {
@@ -468,7 +473,8 @@ describe('the history for staff: the admin API and the CLI', () => {
     const badPid = await cli(['history', '1234567890123']);
     expect(badPid.status).toBe(64);
     expect(badPid.stderr).toContain('"1234567890123" is not a valid 13-digit citizen ID');
-    const { citizen } = await citizenWithDevice();
+    // A citizen who never had a phone has no history.
+    const citizen = await newCitizen(server);
     for (const limit of ['0', '2.5']) {
       const badLimit = await cli(['history', citizen.pid, '--limit', limit]);
       expect(badLimit.status, limit).toBe(64);

@@ -130,7 +130,10 @@ describe('the citizen’s answers are events of the same history, not disclosure
     const citizen = await newCitizen(server);
     await codeFor(citizen, 'openid pid');
     const entries = await entriesOf(citizen);
-    expect(entries).toEqual([expect.objectContaining({ kind: 'event', event: 'approved', items: ['openid', 'pid'], system: expect.objectContaining({ clientId: demo.clientId }) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ kind: 'event', event: 'device_enrolled', items: [] }),
+      expect.objectContaining({ kind: 'event', event: 'approved', items: ['openid', 'pid'], system: expect.objectContaining({ clientId: demo.clientId }) }),
+    ]);
   });
 
   it('records a refusal and wrong PINs, and no disclosure', async () => {
@@ -148,6 +151,6 @@ describe('the citizen’s answers are events of the same history, not disclosure
     for (let attempt = 0; attempt < 5; attempt++) expect((await refusal(device.approve(asked.id, await numberOnScreen(server, asked.id), '11223344')))?.code).toBe('pin_rejected');
 
     const events = (await entriesOf(citizen)).map((e) => (e.kind === 'event' ? e.event : e.kind));
-    expect(events).toEqual(['denied', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'pin_locked']);
+    expect(events).toEqual(['device_enrolled', 'denied', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'pin_locked']);
   });
 });
