@@ -54,7 +54,9 @@ export interface AppDependencies {
 /** Our routes first; everything else is the OpenID Connect provider. */
 export function createApp(deps: AppDependencies): Koa {
   // Koa's types list keys; its cookies equally take a signer with Keygrip's methods.
-  const app = new Koa({ keys: deps.cookieSigner as unknown as string[], proxy: deps.trustProxy });
+  // Behind one reverse proxy, the client's address is the last in X-Forwarded-For, the one the proxy added:
+  // any before it are the client's own words, and would let it choose the address its rate limits count.
+  const app = new Koa({ keys: deps.cookieSigner as unknown as string[], proxy: deps.trustProxy, maxIpsCount: 1 });
   app.silent = true; // errors are logged by the error handler, with the request id
   const routers = [
     healthRoutes(deps.db),

@@ -169,6 +169,8 @@ export interface LoginTransactionsTable {
   decided_at: NullableTimestamp;
   /** The number the login page shows, which the citizen picks on the phone (migration 0031); null before. */
   match_number: number | null;
+  /** The three numbers the phone offers, match_number one of them (migration 0031); null before. */
+  number_choices: number[] | null;
   /** When its device reported it as not the citizen's (migration 0030). */
   reported_at: NullableTimestamp;
   /** The browser that started it, coarsely (src/login/browser-context.ts); null before migration 0029. */

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import net from 'node:net';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Schema } from '../db/schema.ts';
 import { TooManyAttemptsError } from '../errors.ts';
+import { ipv6Groups, unmappedAddress } from './addresses.ts';
 
 /*
  * Limits on what one device, address or sign-in may ask for in a window, kept in the database so they hold
@@ -54,6 +57,16 @@ function storeOver(db: Kysely<Schema>) {
 
 const limitKey = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/**
+ * What a limit counts by: a client address as its network where one client holds many addresses (an IPv6 /64, as
+ * a home or phone network is given), and any key kept short, as the store's keys are at most 255 characters.
+ */
+function countedKey(key: string): string {
+  const address = unmappedAddress(key);
+  if (net.isIPv6(address)) return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
+  return address.length <= 128 ? address : createHash('sha256').update(address).digest('base64url');
+}
+
 export function databaseRateLimiter(db: Kysely<Schema>, factor: number): RateLimiter {
   const store = storeOver(db);
   const limiters = new Map(
@@ -75,14 +88,14 @@ export function databaseRateLimiter(db: Kysely<Schema>, factor: number): RateLim
   const limiterOf = (name: LimitName) => limiters.get(name)!;
   async function take(name: LimitName, key: string) {
     try {
-      await limiterOf(name).consume(key);
+      await limiterOf(name).consume(countedKey(key));
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
       const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
       throw new TooManyAttemptsError('too_many_requests', `Too many ${rateLimits[name].what}. Try again in ${seconds} seconds.`, seconds);
     }
   }
-  const giveBack = async (name: LimitName, key: string) => void (await limiterOf(name).reward(key));
+  const giveBack = async (name: LimitName, key: string) => void (await limiterOf(name).reward(countedKey(key)));
   return {
     take,
     async hold(name, key) {

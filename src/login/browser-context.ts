@@ -1,5 +1,6 @@
 import net from 'node:net';
 import Bowser from 'bowser';
+import { ipv6Groups, unmappedAddress } from '../http/addresses.ts';
 
 /**
  * What the citizen's phone may show about the browser that started a sign-in, so they can tell whether it is
@@ -24,15 +25,10 @@ const named = (name: string | undefined, version: string | undefined) =>
 
 /** The network part of a client address: the first three octets of IPv4, the first three groups of IPv6. */
 export function networkOf(address: string): string {
-  const v4 = address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+  const v4 = unmappedAddress(address);
   if (net.isIPv4(v4)) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
   if (!net.isIPv6(address)) return '';
-  // Written out in full first, so "2001:db8::1" gives its first three groups.
-  const [head = '', tail = ''] = address.split('::');
-  const heads = head ? head.split(':') : [];
-  const tails = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...heads, ...Array(8 - heads.length - tails.length).fill('0'), ...tails] : heads;
-  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
+  return `${ipv6Groups(address).slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
 }
 
 export function browserContextOf(userAgent: string, address: string): BrowserContext {

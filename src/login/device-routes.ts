@@ -46,7 +46,7 @@ const scan = declareRoute(deviceApi, {
     200: { description: 'The request, to show the citizen', body: loginRequestDetails },
     400: 'invalid_request: not a sign-in link or short code, or a link the server did not draw',
     403: 'relying_party_inactive (the application asking is suspended or cancelled), or device_locked (5 wrong PINs in a row; enrol again)',
-    404: 'not_found: no sign-in has this code',
+    404: 'not_found: no sign-in has this short code (an app link whose MAC this server did not draw is a 400)',
     409: 'login_already_used',
     410: 'login_expired, or qr_code_expired: the QR code changes every 10 seconds, and a link read more than a change ago is refused',
     429: 'too_many_requests: more than 30 codes a minute from this device, or 120 from its network',

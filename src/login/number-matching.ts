@@ -1,25 +1,31 @@
-import { createHash } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 /*
  * Number matching: the login page shows a two-digit number (the transaction's match_number) and the phone offers
- * three, and the citizen picks the one on the screen before the PIN. Whoever relays a sign-in's code to a
- * citizen cannot show them the number, so a citizen approving a request they did not start picks wrong two times
- * in three, and a wrong pick refuses the sign-in.
+ * three (number_choices), and the citizen picks the one on the screen before the PIN. A citizen asked to approve
+ * a sign-in they did not start does not see its screen: unless whoever passed them the code also tells them the
+ * number, they pick wrong two times in three, and a wrong pick refuses the sign-in. Both are drawn at random
+ * when the transaction opens and kept with it, so nothing the phone is told says which of the three is right.
  */
 
-/**
- * The three numbers the phone offers for a sign-in: its number and two others, in an order drawn from the
- * sign-in's id, so every read of the request offers the same three. The others depend on the id only, and so
- * say nothing of which one is right.
- */
-export function numberChoices(loginId: string, matchNumber: number): number[] {
-  const bytes = createHash('sha256').update(`number choices of ${loginId}`).digest();
-  const choices: number[] = [];
-  for (const byte of bytes) {
-    const candidate = 10 + (byte % 90);
-    if (candidate !== matchNumber && !choices.includes(candidate)) choices.push(candidate);
-    if (choices.length === 2) break;
+export interface DrawnNumbers {
+  matchNumber: number;
+  /** Three different two-digit numbers in random order, matchNumber one of them. */
+  numberChoices: number[];
+}
+
+const twoDigits = () => randomInt(10, 100);
+
+export function drawNumbers(): DrawnNumbers {
+  const choices = [twoDigits()];
+  while (choices.length < 3) {
+    const next = twoDigits();
+    if (!choices.includes(next)) choices.push(next);
   }
-  choices.splice(bytes[31]! % 3, 0, matchNumber);
-  return choices;
+  // Fisher–Yates, so the right one is in each place as often.
+  for (let i = choices.length - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    [choices[i], choices[j]] = [choices[j]!, choices[i]!];
+  }
+  return { matchNumber: choices[randomInt(0, 3)]!, numberChoices: choices };
 }

@@ -29,6 +29,7 @@ export const loginColumns = [
   't.decided_at',
   't.browser',
   't.match_number',
+  't.number_choices',
   'rp.agency_id',
   'rp.agency_name_th',
   'rp.agency_name_en',
@@ -54,7 +55,7 @@ export interface LoginRequest {
 }
 
 /** A login request with what opening a transaction for it draws: its id, its short code, its number, its time. */
-export type NewLoginTransaction = LoginRequest & { id: string; shortCode: string; matchNumber: number; ttlSeconds: number };
+export type NewLoginTransaction = LoginRequest & { id: string; shortCode: string; matchNumber: number; numberChoices: number[]; ttlSeconds: number };
 
 // The database's clock decides expiry everywhere, so the server's clock cannot disagree with it.
 const expiryOf = (t: Pick<NewLoginTransaction, 'ttlSeconds' | 'interactionExpiresAt'>) => sql<Date>`least(now() + make_interval(secs => ${t.ttlSeconds}), to_timestamp(${t.interactionExpiresAt}))`;
@@ -87,6 +88,7 @@ export async function insertLoginTransaction(db: Db, opened: NewLoginTransaction
           expires_at: expiryOf(t),
           browser: browserOf(t),
           match_number: t.matchNumber,
+          number_choices: t.numberChoices,
         })
         .onConflict((oc) => oc.column('interaction_uid').where(openPerInteraction).doNothing())
         .returningAll(),
@@ -113,7 +115,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: Insertable) =>
     .with('opened', (qb) =>
       qb
         .insertInto('login_transactions')
-        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at', 'browser', 'match_number'])
+        .columns(['id', 'interaction_uid', 'client_id', 'scopes', 'short_code', 'expires_at', 'browser', 'match_number', 'number_choices'])
         .expression(
           qb
             .selectNoFrom((eb) => [
@@ -125,6 +127,7 @@ const latestOrInsertedQuery = compiledOnce((db, t: Insertable) =>
               expiryOf(t).as('expires_at'),
               browserOf(t).as('browser'),
               sql<number>`cast(${t.matchNumber} as smallint)`.as('match_number'),
+              sql<number[]>`cast(${t.numberChoices} as smallint[])`.as('number_choices'),
             ])
             .where((eb) => eb.not(eb.exists(eb.selectFrom('latest').select('latest.id')))),
         )

@@ -53,15 +53,12 @@ export const loginTransitions = {
     writes: 'when it was decided, only by the device that scanned it, after the right PIN; that PIN attempt is given back',
     hooks: ['notify_approval'],
   },
-  /** Also "this wasn't me" before the answer: then the report is recorded too. */
-  deny: {
-    from: ['scanned'],
-    to: 'denied',
-    by: 'device',
-    writes: 'when it was decided, and when it was reported if it was; only by the device that scanned it',
-    hooks: ['record_report'],
-  },
-  /** "This wasn't me" after an approval, at any time: what the approval granted ends. */
+  deny: { from: ['scanned'], to: 'denied', by: 'device', writes: 'when it was decided; only by the device that scanned it', hooks: [] },
+  /**
+   * "This wasn't me" after an approval, at any time: what the approval granted ends. Reported before the answer
+   * (or refused by a wrong number pick), a sign-in makes the deny move, by the same statement with these hooks
+   * (reportAnswered in device-steps.ts).
+   */
   report: {
     from: ['approved'],
     to: 'denied',

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors.ts';
@@ -24,7 +24,7 @@ import {
 import { approveScanned, claimForScan, denyScanned, reportAnswered, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
 import { grantIdOfSignIn } from './interaction-results.ts';
 import { newShortCode } from './short-codes.ts';
-import { numberChoices } from './number-matching.ts';
+import { drawNumbers } from './number-matching.ts';
 import type { BrowserContext } from './browser-context.ts';
 import { insertNotification } from '../notifications/queries.ts';
 
@@ -38,7 +38,7 @@ const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
   // (version 5 for a local issuer), which phones read more easily.
   id: randomBytes(16).toString('base64url'),
   shortCode: newShortCode(),
-  matchNumber: randomInt(10, 100),
+  ...drawNumbers(),
   ttlSeconds: LOGIN_TTL_SECONDS,
 });
 
@@ -121,7 +121,7 @@ function describe(login: LoginTransaction): LoginShownOnDevice {
     expiresAt: login.expires_at.toISOString(),
     ...requester(login),
     dataItems: allDataItems.filter((item) => login.scopes.includes(item.scope)).map(({ scope, th, en }) => ({ scope, th, en })),
-    numberChoices: login.match_number === null ? [] : numberChoices(login.id, login.match_number),
+    numberChoices: login.number_choices ?? [],
     requestedAt: login.created_at.toISOString(),
     browser: (login.browser as BrowserContext | null) ?? unknownBrowser,
   };

@@ -372,10 +372,6 @@ function rememberRelations(row: { grant_id: string | null; client_id: string | n
 }
 
 /**
- * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
- * the grace keeps them briefly for anyone reading the table while investigating a failed login.
- */
-/**
  * Ends a grant with every code and token issued under it, as a CTE of another statement (a sign-in reported after
  * its approval, src/login/device-steps.ts), and only `when` that statement's own change happened: the grant and
  * what it issued go in the same statement as the change that ends them.
@@ -387,6 +383,10 @@ export function deleteGrantWith<DB extends Schema>(qb: QueryCreator<DB>, grantId
     .where(when);
 }
 
+/**
+ * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
+ * the grace keeps them briefly for anyone reading the table while investigating a failed login.
+ */
 export async function deleteExpiredPayloads(db: Kysely<Schema>, graceSeconds = 300): Promise<number> {
   const result = await db
     .deleteFrom('oidc_payloads')

@@ -55,9 +55,10 @@ describe('a ThaID PIN, against patterns people reach for', () => {
     expect(pinProblems(pin, { ...citizen, pid: '3500100456782' })).toEqual([]);
   });
 
-  it('still leaves nearly every PIN to choose from: the rules refuse under 1% of a sample, most of them dates', () => {
+  it('still leaves nearly every PIN to choose from: the rules refuse about 0.4% of a sample, most of them dates', () => {
     let refused = 0;
     for (let i = 0; i < 100_000; i++) if (pinProblems(String(i * 997).padStart(8, '0').slice(-8), citizen).length) refused++;
-    expect(refused / 100_000).toBeLessThan(0.01);
+    expect(refused / 100_000).toBeGreaterThan(0.002);
+    expect(refused / 100_000).toBeLessThan(0.006);
   });
 });

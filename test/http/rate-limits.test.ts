@@ -44,6 +44,22 @@ describe('rate limits', () => {
     expect(await refused.json()).toMatchObject({ error: 'too_many_requests', error_description: expect.stringContaining('sign-ins started from this network') });
   });
 
+  it('count, behind a proxy, the address the proxy saw, whatever the client puts before it in X-Forwarded-For', async () => {
+    server = await startTestServer({ env: { RATE_LIMIT_FACTOR: '1', TRUST_PROXY: 'true' } });
+    const s = server;
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(s), demo.redirectUris[0], 'openid pid');
+    const path = `${rp.url.pathname}${rp.url.search}`;
+    // The client's own entries come first; the proxy appends the address it saw last.
+    const through = (claimed: string) => fetch(`${s.url}${path}`, { headers: { 'x-forwarded-for': `${claimed}, 198.51.100.7`, accept: 'application/json' }, redirect: 'manual' });
+    for (let i = 0; i < rateLimits.loginsPerAddress.points; i++) expect((await through(`10.0.${i >> 8}.${i & 255}`)).status).toBe(200);
+    expect((await through('10.9.9.9')).status).toBe(429);
+    // A long made-up entry is neither a 500 nor a way round the limit.
+    expect((await through('x'.repeat(5000))).status).toBe(429);
+    // Another network behind the same proxy is not held back.
+    const other = await fetch(`${s.url}${path}`, { headers: { 'x-forwarded-for': '203.0.113.9' }, redirect: 'manual' });
+    expect(other.status).toBe(200);
+  });
+
   it('limit the codes one device reads a minute, right or wrong, so sign-in codes cannot be guessed at speed', async () => {
     const s = await startLimitedServer();
     const device = await enrolledDevice(s, await newCitizen(s));

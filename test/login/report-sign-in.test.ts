@@ -74,9 +74,11 @@ describe("\"this wasn't me\"", () => {
   it('is only for the device that scanned the sign-in', async () => {
     const device = await enrolledDevice(server, await newCitizen(server));
     const other = await enrolledDevice(server, await newCitizen(server));
-    const { id } = await scannedSignIn(device);
+    const { login, id } = await scannedSignIn(device);
     expect(await refusal(other.report(id))).toMatchObject({ status: 404, code: 'not_found' });
     expect(await refusal(other.report('no-such-sign-in'))).toMatchObject({ status: 404 });
+    // The sign-in waits on for the phone that scanned it.
+    expect((await login.browser.get(`${login.loginPath}/status`)).body).toEqual({ status: 'scanned' });
   });
 
   it("is shown to DOPA staff on the system's page, with the browser that started the sign-in", async () => {
