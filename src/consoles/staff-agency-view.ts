@@ -2,6 +2,7 @@ import type { AgencyNotice } from '../agencies/status-changes.ts';
 import type { PermissionLetter } from '../applications/views.ts';
 import type { Status } from '../db/schema.ts';
 import type { ReportedSignIn } from '../enforcement/reported-sign-in-queries.ts';
+import { describeBrowser } from '../login/browser-context.ts';
 import type { PolicyViolation } from '../enforcement/violation-queries.ts';
 import type { SystemUsage } from '../enforcement/usage-queries.ts';
 import { thailandTime } from './formatting.ts';
@@ -53,7 +54,7 @@ export function shownReport(report: ReportedSignIn) {
     items: report.items.filter((s) => s !== 'openid').map(dataItemLabel),
     reason: reportReasonLabels[report.reason],
     reportedAfter: reportedAfterLabels[report.reportedAfter],
-    browser: b ? [b.browser, b.os, b.device === 'unknown' ? '' : `(${b.device})`].filter(Boolean).join(' ') || '—' : '—',
+    browser: b ? describeBrowser(b) : '—',
     network: b?.network || '—',
     loginId: report.loginId,
   };

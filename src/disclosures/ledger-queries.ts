@@ -79,7 +79,8 @@ export async function entryAt(db: Db, leafIndex: number): Promise<StoredEntry | 
 /**
  * The event of a citizen's answer, appended by the statement that records the answer itself (a CTE of it), so
  * the two are committed together. The statement's CTE `decided` returns the login transaction answered; its
- * relying party is read from active_systems. The entry is an EventEntry (ledger-entry.ts), serialised by jsonb.
+ * relying party is read from the systems whatever their status, as a report may come after a suspension. The
+ * entry is an EventEntry (ledger-entry.ts), serialised by jsonb.
  */
 export function appendAnswerEvent<DB extends Schema>(qb: QueryCreator<DB>, event: CitizenAnswer) {
   return (qb as unknown as QueryCreator<Schema>)
@@ -90,7 +91,7 @@ export function appendAnswerEvent<DB extends Schema>(qb: QueryCreator<DB>, event
           'kind', 'event',
           'at', now(),
           'pid', answered.pid,
-          'agency', jsonb_build_object('id', rp.agency_id, 'th', rp.agency_name_th, 'en', rp.agency_name_en),
+          'agency', jsonb_build_object('id', rp.agency_id, 'th', a.name_th, 'en', a.name_en),
           'system', jsonb_build_object('clientId', rp.client_id, 'name', rp.name),
           'purpose', rp.purpose,
           'items', to_jsonb(answered.scopes),
@@ -98,6 +99,8 @@ export function appendAnswerEvent<DB extends Schema>(qb: QueryCreator<DB>, event
           'loginId', answered.id,
           'deviceId', answered.device_id
         ) as text)
-        from decided as answered join active_systems as rp on rp.client_id = answered.client_id`,
+        from decided as answered
+          join agency_systems as rp on rp.client_id = answered.client_id
+          join agencies as a on a.id = rp.agency_id`,
     );
 }

@@ -81,6 +81,21 @@ describe("\"this wasn't me\"", () => {
     expect((await login.browser.get(`${login.loginPath}/status`)).body).toEqual({ status: 'scanned' });
   });
 
+  it('is recorded in the history even after the system was suspended', async () => {
+    const device = await enrolledDevice(server, await newCitizen(server));
+    const { rp, login, id } = await scannedSignIn(device);
+    await device.approve(id, login.matchNumber, testPin);
+    await rp.finish(await login.continueToRelyingParty());
+    const systems = server.database.db.updateTable('agency_systems').where('client_id', '=', demo.clientId);
+    await systems.set({ status: 'suspended' }).execute();
+    try {
+      expect(await device.report(id)).toMatchObject({ grantEnded: true });
+    } finally {
+      await systems.set({ status: 'active' }).execute();
+    }
+    expect((await device.history()).entries[0]).toMatchObject({ kind: 'event', event: 'reported', system: { clientId: demo.clientId } });
+  });
+
   it("is shown to DOPA staff on the system's page, with the browser that started the sign-in", async () => {
     const device = await enrolledDevice(server, await newCitizen(server));
     const config = await discoverAsDemoClient(server);
@@ -93,7 +108,7 @@ describe("\"this wasn't me\"", () => {
     const staff = await signedInStaff(server, ['reviewer']);
     const systemPage = await staff.browser.agent.get(`/staff/systems/${encodeURIComponent(demo.clientId)}`).expect(200);
     const row = new RegExp(`<tr data-report="[^"]+">[\\s\\S]*?</tr>`).exec(systemPage.text.slice(systemPage.text.indexOf('class="reports"')))?.[0] ?? '';
-    expect(textOf(row)).toContain('Safari 17 iOS 17 (mobile)');
+    expect(textOf(row)).toContain('Safari 17 on iOS 17 (mobile)');
     expect(textOf(row)).toContain('127.0.0.0/24');
     expect(textOf(row)).toContain('refused before an answer');
   });

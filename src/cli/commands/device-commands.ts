@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
 import type { IdentityProof } from '../../devices/enrolment.ts';
 import type { IntegrityVerdict } from '../../devices/integrity.ts';
+import { describeBrowser } from '../../login/browser-context.ts';
 import type { LoginShownOnDevice } from '../../login/transactions.ts';
 import { AdminClient, adminTokenFor } from '../admin-client.ts';
 import { faceMatches, faceSampleFor, type FaceMatch } from '../../devices/face-samples.ts';
@@ -94,7 +95,7 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
         `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,
         `  purpose     ${request.purpose}`,
         `  data items  ${request.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
-        `  asked from  ${describeBrowser(request.browser)} at ${request.requestedAt}`,
+        `  asked from  ${browserLine(request.browser)} at ${request.requestedAt}`,
         'The browser continues by itself.',
       ].join('\n'),
     );
@@ -104,9 +105,8 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
 }
 
 /** "Chrome 131 on Windows 10 (desktop), network 203.0.113.0/24", or as much of it as the browser told. */
-function describeBrowser(b: LoginShownOnDevice['browser']): string {
-  const what = [b.browser || 'an unnamed browser', b.os && `on ${b.os}`, b.device !== 'unknown' && `(${b.device})`].filter(Boolean).join(' ');
-  return b.network ? `${what}, network ${b.network}` : what;
+function browserLine(b: LoginShownOnDevice['browser']): string {
+  return b.network ? `${describeBrowser(b)}, network ${b.network}` : describeBrowser(b);
 }
 
 export async function enrolmentCodeCommand(config: Config, argv: string[]): Promise<void> {
