@@ -58,23 +58,27 @@ export class GoneError extends AppError {
   }
 }
 
-/** Too many attempts: the caller may try again after `retryAfterSeconds` (sent as Retry-After). */
-export class TooManyAttemptsError extends AppError {
+/** Not now: the caller may try again after `retryAfterSeconds` (sent as Retry-After). */
+export class RetryLaterError extends AppError {
   readonly retryAfterSeconds: number;
 
-  constructor(code: string, message: string, retryAfterSeconds: number) {
-    super(429, code, message);
+  constructor(status: 429 | 503, code: string, message: string, retryAfterSeconds: number) {
+    super(status, code, message);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
-/** The service is too busy for this request now; the caller may try again after `retryAfterSeconds`. */
-export class ServiceBusyError extends AppError {
-  readonly retryAfterSeconds: number;
+/** Too many attempts (429). */
+export class TooManyAttemptsError extends RetryLaterError {
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(429, code, message, retryAfterSeconds);
+  }
+}
 
+/** The service is too busy for this request now (503). */
+export class ServiceBusyError extends RetryLaterError {
   constructor(message: string, retryAfterSeconds: number) {
-    super(503, 'temporarily_unavailable', message);
-    this.retryAfterSeconds = retryAfterSeconds;
+    super(503, 'temporarily_unavailable', message, retryAfterSeconds);
   }
 }
 

@@ -313,7 +313,13 @@ const reportQuery = (db: Kysely<Schema>, t: Report, reason: ReportReason) =>
         .where('id', '=', t.id)
         .where('device_id', '=', t.deviceId)
         .where('reported_at', 'is', null)
-        .where((eb) => eb.or([eb('status', '=', 'approved'), eb.and([eb('status', '=', 'scanned'), eb('expires_at', '>', sql<Date>`now()`)])]))
+        // An approval at any time (the report transition); a sign-in still waiting, in time, as deny moves it.
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', loginTransitions.report.from),
+            eb.and([eb('status', 'in', loginTransitions.deny.from), eb('expires_at', '>', sql<Date>`now()`)]),
+          ]),
+        )
         .returningAll(),
     )
     // The transition's hooks, in its statement.
