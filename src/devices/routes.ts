@@ -1,17 +1,31 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import type { RateLimiter } from '../http/rate-limits.ts';
 import { parseJson } from '../http/json-body.ts';
 import { listNotifications } from '../notifications/queries.ts';
+import { lifetimes } from '../oidc/lifetimes.ts';
 import { findCitizen } from '../registry/queries.ts';
+import { connectedServices, withdrawConsent } from './connected-services.ts';
 import { deviceApi } from './device-api.ts';
 import { enrolDevice } from './enrolment.ts';
 import { deviceApiPrefix } from './paths.ts';
 import { changePin } from './pin-change.ts';
+import { MAX_FAILED_PIN_ATTEMPTS } from './queries.ts';
 import { verifyEnrolmentRequest } from './request-signature.ts';
-import { changePinBody, deviceRecord, enrolmentBody, enrolmentResult, notificationList, pinChanged } from './schemas.ts';
+import {
+  changePinBody,
+  connectedServiceList,
+  connectedServiceParams,
+  deviceRecord,
+  enrolmentBody,
+  enrolmentResult,
+  notificationList,
+  pinChanged,
+  serviceWithdrawn,
+} from './schemas.ts';
 import { requestFacts, signedRoute } from './signed-route.ts';
 
 const enrol = declareRoute(deviceApi, {
@@ -40,6 +54,8 @@ const me = declareRoute(deviceApi, {
   method: 'get',
   path: '/me',
   summary: "This device and its citizen's registry record",
+  description: `With \`pinAttemptsLeft\`, the wrong PINs the device may still enter before it locks, for the phone to show after a
+wrong one: an approval's \`pin_rejected\` does not say.`,
   responses: { 200: { description: 'The device and its citizen', body: deviceRecord } },
 });
 
@@ -64,6 +80,40 @@ const notifications = declareRoute(deviceApi, {
   responses: { 200: { description: 'The 50 newest notifications', body: notificationList } },
 });
 
+const services = declareRoute(deviceApi, {
+  method: 'get',
+  path: '/connected-services',
+  summary: 'The systems the citizen has consented to: each agency system holding a live grant of theirs, with the data items granted',
+  description: `Each approved sign-in grants its system the data items the citizen approved, for ${lifetimes.Grant / 86400} days; the list shows every
+system with a grant that has not expired (enrolling a new phone ends them all). A system DOPA has since suspended or
+cancelled is listed too (\`active: false\`): its tokens no longer work, but the citizen may still withdraw.`,
+  responses: { 200: { description: "The citizen's connected services", body: connectedServiceList } },
+});
+
+const withdraw = declareRoute(deviceApi, {
+  method: 'delete',
+  path: '/connected-services/:clientId',
+  summary: 'Withdraw consent from a system: every grant of the citizen to it ends, with every code and token issued under them',
+  description: `All at once, in one transaction: the system's access tokens are refused at userinfo (401) and its refresh tokens at
+the token endpoint (invalid_grant) from this answer on. The withdrawal is an event of the citizen's history
+(\`consent_withdrawn\`, naming the system and the data items, never their values). Data already released stays
+released; the system has the citizen's data again only if they approve another sign-in.`,
+  request: { params: connectedServiceParams },
+  responses: {
+    200: { description: 'Withdrawn', body: serviceWithdrawn },
+    404: 'not_found: the citizen has no live grant with this system (none given, expired, or already withdrawn), or no system has such a client id',
+  },
+});
+
+/** The client id a withdrawal names; one no system could have names none of the citizen's. */
+function clientIdOf(params: unknown): string {
+  const parsed = withdraw.request.params.safeParse(params);
+  if (!parsed.success) {
+    throw new NotFoundError('No system has this client id: client ids are 1 to 200 visible ASCII characters, as the list of connected services gives them.');
+  }
+  return parsed.data.clientId;
+}
+
 /**
  * The device API: JSON, every request signed by the device's own key (see request-signature.ts). These are the
  * device's own routes; answering a sign-in is the login area's (login/device-routes.ts).
@@ -87,7 +137,15 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
     me.path,
     signedRoute(db, async (_ctx, device) => {
       const citizen = await findCitizen(db, device.pid);
-      return { deviceId: device.id, name: device.name, enrolledAt: device.enrolled_at, method: device.enrolment_method, citizen };
+      return {
+        deviceId: device.id,
+        name: device.name,
+        enrolledAt: device.enrolled_at,
+        method: device.enrolment_method,
+        // The counter stops one past the limit (takeOnePinAttempt).
+        pinAttemptsLeft: Math.max(0, MAX_FAILED_PIN_ATTEMPTS - device.failed_pin_attempts),
+        citizen,
+      };
     }),
   );
 
@@ -114,6 +172,16 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
         createdAt: n.created_at,
       })),
     })),
+  );
+
+  router.get(
+    services.path,
+    signedRoute(db, async (_ctx, device) => ({ services: await connectedServices(db, device.pid) })),
+  );
+
+  router.delete(
+    withdraw.path,
+    signedRoute(db, async (ctx, device) => withdrawConsent(db, device, clientIdOf(ctx.params))),
   );
 
   return router;

@@ -3,6 +3,8 @@ import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schem
 import { isValidPid } from '../registry/pid.ts';
 import { integrityVerdicts } from './integrity.ts';
 import { FACE_DIMENSIONS, FACE_SAMPLE_LENGTH } from '../registry/faces.ts';
+import { lifetimes } from '../oidc/lifetimes.ts';
+import { MAX_FAILED_PIN_ATTEMPTS } from './queries.ts';
 
 export const pin = z
   .string()
@@ -70,6 +72,14 @@ export const deviceRecord = z.object({
   name: z.string(),
   enrolledAt: z.iso.datetime(),
   method: z.enum(['self', 'office']).meta({ description: 'self-service, or at a registration office' }),
+  pinAttemptsLeft: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_FAILED_PIN_ATTEMPTS)
+    .meta({
+      description: `wrong PINs this device may still enter before it locks: ${MAX_FAILED_PIN_ATTEMPTS} after a right PIN or a PIN change, 0 once locked (then the citizen enrols again). The phone shows it after a wrong PIN. Only the device itself learns it, by its own signed request; it says nothing more of a locked device than its own scans do (device_locked).`,
+    }),
   citizen: citizenRecord,
 });
 
@@ -86,4 +96,43 @@ export const notificationList = z.object({
       createdAt: z.iso.datetime(),
     }),
   ),
+});
+
+/** Client ids are visible ASCII (base64url for the systems DOPA registers); anything else names no system. */
+export const connectedServiceParams = z.object({
+  clientId: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/)
+    .meta({ description: "the system's client id, as the list gives it", example: 'thaid-demo-client' }),
+});
+
+export const connectedServiceList = z.object({
+  services: z
+    .array(
+      z
+        .object({
+          clientId: z.string().meta({ description: "the system's OIDC client id: withdraw with it" }),
+          agency: z.object({ th: z.string(), en: z.string() }).meta({ description: 'the agency the system belongs to, in Thai and English' }),
+          system: z.string().meta({ description: "the agency's system, by its name" }),
+          purpose: z.string().meta({ description: 'what the system was approved for' }),
+          active: z.boolean().meta({
+            description:
+              'false when DOPA has suspended or cancelled the system or its agency: its tokens no longer work, but what the citizen granted stays listed until it expires or is withdrawn',
+          }),
+          dataItems: z
+            .array(z.object({ scope: z.string(), th: z.string(), en: z.string() }))
+            .meta({ description: "the data items granted, by every live grant together, labelled as the scan's dataItems are (the sign-in itself, openid, is not one)" }),
+          firstGrantedAt: z.iso.datetime().meta({ description: "when the oldest of the system's live grants was given" }),
+          lastGrantedAt: z.iso.datetime().meta({ description: 'when the newest was given: the last approved sign-in' }),
+          grants: z.number().int().min(1).meta({ description: `live grants: one per approved sign-in, each for ${lifetimes.Grant / 86400} days` }),
+        })
+        .meta({ id: 'ConnectedService' }),
+    )
+    .meta({ description: 'most recently granted first' }),
+});
+
+export const serviceWithdrawn = z.object({
+  clientId: z.string(),
+  withdrawn: z.literal(true),
+  grantsEnded: z.number().int().min(1).meta({ description: 'the live grants ended, with every code and token issued under them' }),
 });

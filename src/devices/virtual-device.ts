@@ -2,6 +2,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { HistoryEntry } from '../disclosures/history-entry.ts';
 import type { LoginShownOnDevice } from '../login/transactions.ts';
+import type { ConnectedService } from './connected-services.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';
 import { es256PrivateKey, newEs256PrivateJwk, signEs256 } from './device-jws.ts';
@@ -104,8 +105,18 @@ export class VirtualDevice {
     return this.#send('POST', '/pin', { currentPin, newPin });
   }
 
-  me(): Promise<{ deviceId: string; citizen: unknown }> {
+  me(): Promise<{ deviceId: string; name: string; enrolledAt: string; method: 'self' | 'office'; pinAttemptsLeft: number; citizen: unknown }> {
     return this.#send('GET', '/me');
+  }
+
+  /** The systems the citizen has consented to, with the data items granted (GET /connected-services). */
+  connectedServices(): Promise<{ services: ConnectedService[] }> {
+    return this.#send('GET', '/connected-services');
+  }
+
+  /** Withdraws the citizen's consent from a system: its grants, codes and tokens end at once. */
+  withdrawService(clientId: string): Promise<{ clientId: string; withdrawn: true; grantsEnded: number }> {
+    return this.#send('DELETE', `/connected-services/${encodeURIComponent(clientId)}`);
   }
 
   notifications(): Promise<{ notifications: { kind: string; th: string; en: string; details: Record<string, unknown> }[] }> {

@@ -1,5 +1,5 @@
 import { allDataItems } from '../oidc/scopes.ts';
-import type { CitizenAnswer, DeviceEvent, DisclosureEntry } from './ledger-entry.ts';
+import type { DisclosureEntry, HistoryEventName } from './ledger-entry.ts';
 
 /*
  * One entry of a citizen's history, as the device API, the admin API, the export and the CLI show it: read from
@@ -32,7 +32,7 @@ export interface HistoryDisclosure extends HistoryEntryBase {
 /** The citizen's answer to a request on their device. */
 export interface HistoryEvent extends HistoryEntryBase {
   kind: 'event';
-  event: CitizenAnswer | DeviceEvent;
+  event: HistoryEventName;
 }
 
 export type HistoryEntry = HistoryDisclosure | HistoryEvent;
@@ -70,6 +70,6 @@ export function historyEntryOf(leafIndex: number, entryText: string): HistoryEnt
     items: items.map(historyItem),
     purpose: text(entry['purpose']),
   };
-  if (entry['kind'] === 'event') return { leafIndex, kind: 'event', ...shared, event: text(entry['event']) as CitizenAnswer | DeviceEvent };
+  if (entry['kind'] === 'event') return { leafIndex, kind: 'event', ...shared, event: text(entry['event']) as HistoryEventName };
   return { leafIndex, kind: 'disclosure', ...shared, endpoint: text(entry['endpoint']) as DisclosureEntry['endpoint'] };
 }

@@ -31,20 +31,27 @@ export type CitizenAnswer = 'approved' | 'denied' | 'wrong_pin' | 'pin_locked' |
 /** What happened to the citizen's ThaID itself: a phone enrolled for them, or an attempt with their card data that failed. */
 export type DeviceEvent = 'device_enrolled' | 'enrolment_failed';
 
+/** What the citizen did, on their own phone, with a consent they had given: withdrew it from a system. */
+export type ConsentEvent = 'consent_withdrawn';
+
+/** Every event a history shows. */
+export type HistoryEventName = CitizenAnswer | DeviceEvent | ConsentEvent;
+
 /**
- * A citizen's answer to a request, or an enrolment for them: an event of the history, not a disclosure. An
- * enrolment's requester is DOPA's ThaID itself, and it asks for no data items.
+ * A citizen's answer to a request, an enrolment for them, or a consent they withdrew: an event of the history,
+ * not a disclosure. An enrolment's requester is DOPA's ThaID itself, and it asks for no data items; a withdrawal
+ * names the system and the data items it may no longer receive.
  */
 export interface EventEntry extends Requester {
   kind: 'event';
   at: string;
   pid: string;
-  /** The data items the request asked for. */
+  /** The data items the request asked for, or the withdrawn consent had granted. */
   items: string[];
-  event: CitizenAnswer | DeviceEvent;
-  /** The sign-in answered; none for an enrolment. */
+  event: HistoryEventName;
+  /** The sign-in answered; none for an enrolment or a withdrawal. */
   loginId?: string;
-  /** The device that answered, or the one enrolled; none for a failed enrolment. */
+  /** The device that answered, withdrew, or was enrolled; none for a failed enrolment. */
   deviceId?: string;
 }
 

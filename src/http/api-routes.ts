@@ -35,7 +35,7 @@ export interface Answer {
 }
 
 export interface RouteDeclaration {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Under the API's prefix, as the router writes it: '/logins/:id/approve'. */
   path: string;
   summary: string;

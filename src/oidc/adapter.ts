@@ -383,6 +383,79 @@ export function deleteGrantWith<DB extends Schema>(qb: QueryCreator<DB>, grantId
     .where(when);
 }
 
+/** A citizen's grant to a system, as their phone lists what they have consented to. */
+export interface AccountGrant {
+  grantId: string;
+  clientId: string;
+  /** The scopes the citizen approved, openid included. */
+  scopes: string[];
+  /** When the grant was stored, by the database's clock. */
+  grantedAt: Date;
+}
+
+/*
+ * A grant's scopes are read from its payload here, not with PostgreSQL's JSON operators: a grant holds only what
+ * the citizen approved, but the column is parsed the same way whatever the row (see relationsOf).
+ */
+const grantedScopes = (payload: unknown): string[] => {
+  const scope = (payload as { openid?: { scope?: unknown } } | null)?.openid?.scope;
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+};
+
+/** Every grant of a citizen that has not expired, oldest first (one per approved sign-in). */
+export async function grantsOfAccount(db: Kysely<Schema>, accountId: string): Promise<AccountGrant[]> {
+  const rows = await db
+    .selectFrom('oidc_payloads')
+    .select(['id', 'client_id', 'payload', 'created_at'])
+    .where('model', '=', 'Grant')
+    .where('account_id', '=', accountId)
+    .where('client_id', 'is not', null)
+    .where(live)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => ({ grantId: row.id, clientId: row.client_id!, scopes: grantedScopes(row.payload), grantedAt: row.created_at }));
+}
+
+/** A grant withdrawal ended: `live` says whether it had not expired yet. */
+export interface EndedGrant {
+  grantId: string;
+  scopes: string[];
+  live: boolean;
+}
+
+/**
+ * Ends every grant of a citizen to one system, expired ones too, with every code and token issued under them or
+ * to that citizen for that system, in one statement: the citizen withdraws their consent. Pass the transaction
+ * that records the withdrawal, so both are kept or lost together.
+ */
+export async function endGrantsOfAccountTo(db: Kysely<Schema>, accountId: string, clientId: string): Promise<EndedGrant[]> {
+  const rows = await db
+    .with('ended', (qb) =>
+      qb
+        .deleteFrom('oidc_payloads')
+        .where('model', '=', 'Grant')
+        .where('account_id', '=', accountId)
+        .where('client_id', '=', clientId)
+        .returning(['id', 'payload', live.as('live')]),
+    )
+    .with('issued', (qb) =>
+      qb
+        .deleteFrom('oidc_payloads')
+        .where('model', 'in', [...credentialModels])
+        .where((eb) =>
+          eb.or([
+            eb('grant_id', 'in', eb.selectFrom('ended').select('ended.id')),
+            eb.and([eb('account_id', '=', accountId), eb('client_id', '=', clientId)]),
+          ]),
+        )
+        .returning('id'),
+    )
+    .selectFrom('ended')
+    .select(['id', 'payload', 'live'])
+    .execute();
+  return rows.map((row) => ({ grantId: row.id, scopes: grantedScopes(row.payload), live: row.live }));
+}
+
 /**
  * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
  * the grace keeps them briefly for anyone reading the table while investigating a failed login.

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { appendEntry } from '../disclosures/ledger-queries.ts';
+import { NotFoundError } from '../errors.ts';
+import { endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/adapter.ts';
+import { allDataItems, type DataItem } from '../oidc/scopes.ts';
+import { systemsNamed, type NamedSystem } from './connected-service-queries.ts';
+import type { Device } from './queries.ts';
+
+/*
+ * What the citizen has consented to, as their phone lists it: each system that holds a live grant of theirs (one
+ * per approved sign-in, see src/login/interaction-results.ts), and the withdrawal of all of a system's grants at
+ * once. A withdrawal ends what the system could still do with the citizen's consent: its codes, access tokens
+ * and refresh tokens stop working. It cannot take back data already released; the history shows what was.
+ */
+
+/** One system the citizen has live grants with (ConnectedService in schemas.ts). */
+export interface ConnectedService {
+  clientId: string;
+  agency: { th: string; en: string };
+  system: string;
+  purpose: string;
+  active: boolean;
+  dataItems: DataItem[];
+  firstGrantedAt: string;
+  lastGrantedAt: string;
+  grants: number;
+}
+
+/** Labelled as a scan shows a request's items (src/login/transactions.ts); openid, the sign-in itself, is none. */
+const dataItemsOf = (scopes: ReadonlySet<string>): DataItem[] =>
+  allDataItems.filter((item) => scopes.has(item.scope)).map(({ scope, th, en }) => ({ scope, th, en }));
+
+/** A system whose row could not be read is still listed, by its client id, so its grants can be withdrawn. */
+const unnamed = (clientId: string): NamedSystem => ({ clientId, agency: { id: '', th: '', en: '' }, name: clientId, purpose: '', active: false });
+
+/** The systems the citizen has live grants with, most recently granted first. */
+export async function connectedServices(db: Kysely<Schema>, pid: string): Promise<ConnectedService[]> {
+  const bySystem = new Map<string, AccountGrant[]>();
+  for (const grant of await grantsOfAccount(db, pid)) bySystem.set(grant.clientId, [...(bySystem.get(grant.clientId) ?? []), grant]);
+  const systems = await systemsNamed(db, [...bySystem.keys()]);
+  return [...bySystem]
+    .map(([clientId, grants]) => {
+      const system = systems.get(clientId) ?? unnamed(clientId);
+      // Grants come oldest first.
+      return {
+        clientId,
+        agency: { th: system.agency.th, en: system.agency.en },
+        system: system.name,
+        purpose: system.purpose,
+        active: system.active,
+        dataItems: dataItemsOf(new Set(grants.flatMap((grant) => grant.scopes))),
+        firstGrantedAt: grants[0]!.grantedAt.toISOString(),
+        lastGrantedAt: grants.at(-1)!.grantedAt.toISOString(),
+        grants: grants.length,
+      };
+    })
+    .sort((a, b) => b.lastGrantedAt.localeCompare(a.lastGrantedAt));
+}
+
+export const noLiveGrant = () =>
+  new NotFoundError('You have not consented to this system, or your consent has already expired or been withdrawn: there is nothing to withdraw.');
+
+/**
+ * The citizen withdraws their consent from a system: every grant of theirs to it ends, with every code and token
+ * issued under them, and the withdrawal is an event of their history, in one transaction. The event names the
+ * system and the data items it may no longer receive, never their values.
+ */
+export async function withdrawConsent(
+  db: Kysely<Schema>,
+  device: Device,
+  clientId: string,
+): Promise<{ clientId: string; withdrawn: true; grantsEnded: number }> {
+  return db.transaction().execute(async (trx) => {
+    // Expired grants go too, but only live ones count: a consent that had already lapsed is not withdrawn.
+    const ended = (await endGrantsOfAccountTo(trx, device.pid, clientId)).filter((grant) => grant.live);
+    if (ended.length === 0) throw noLiveGrant();
+    const system = (await systemsNamed(trx, [clientId])).get(clientId) ?? unnamed(clientId);
+    await appendEntry(trx, {
+      kind: 'event',
+      at: new Date().toISOString(),
+      pid: device.pid,
+      agency: system.agency,
+      system: { clientId, name: system.name },
+      purpose: system.purpose,
+      items: [...new Set(ended.flatMap((grant) => grant.scopes))],
+      event: 'consent_withdrawn',
+      deviceId: device.id,
+    });
+    return { clientId, withdrawn: true as const, grantsEnded: ended.length };
+  });
+}
