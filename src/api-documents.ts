@@ -16,6 +16,7 @@ import { agencyApi } from './agencies/agency-api.ts';
 import { notificationStreamRoutes } from './notifications/stream-routes.ts';
 import type { Api } from './http/api-routes.ts';
 import { loginDeviceRoutes } from './login/device-routes.ts';
+import { sandboxCameraRoutes } from './devices/sandbox-camera.ts';
 
 /**
  * The OpenAPI documents in docs/, each generated from the routes its routers declare (importing a router's
@@ -23,7 +24,7 @@ import { loginDeviceRoutes } from './login/device-routes.ts';
  * committed ones are up to date, and that the routers serve exactly the declared routes.
  */
 export const apiDocuments: { file: string; api: Api; routers: ((deps: never) => Router)[] }[] = [
-  { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes, deviceHistoryRoutes, notificationStreamRoutes] },
+  { file: 'docs/device-api.openapi.yaml', api: deviceApi, routers: [deviceRoutes, loginDeviceRoutes, deviceHistoryRoutes, notificationStreamRoutes, sandboxCameraRoutes] },
   { file: 'docs/admin-api.openapi.yaml', api: adminApi, routers: [adminRoutes, agencyAdminRoutes, adminHistoryRoutes, staffVolumeRoutes, ledgerAdminRoutes, auditRoutes, staffRoutes, applicationRoutes, violationRoutes, conditionsRoutes] },
   { file: 'docs/agency-api.openapi.yaml', api: agencyApi, routers: [agencyVolumeRoutes] },
 ];

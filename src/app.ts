@@ -27,6 +27,8 @@ import { recordReleases } from './disclosures/record-releases.ts';
 import { volumeRoutes } from './disclosures/volume-routes.ts';
 import { loginDeviceRoutes } from './login/device-routes.ts';
 import { assetRoutes } from './http/assets.ts';
+import { citizenAppRoutes } from './citizen-app/routes.ts';
+import { sandboxCameraRoutes } from './devices/sandbox-camera.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { issuerHost } from './http/issuer-host.ts';
@@ -76,6 +78,8 @@ export function createApp(deps: AppDependencies): Koa {
     loginDeviceRoutes({ db: deps.db, limits: deps.limits }),
     consoleRoutes({ db: deps.db, issuer: deps.issuer }),
     assetRoutes(),
+    citizenAppRoutes(),
+    sandboxCameraRoutes({ db: deps.db }),
   ];
 
   app.use(issuerHost(deps.issuer, deps.trustProxy));

@@ -1,17 +1,15 @@
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import type { Kysely } from 'kysely';
-import { NotFoundError } from '../errors.ts';
 import type { Schema } from '../db/schema.ts';
 import type { RateLimiter } from '../http/rate-limits.ts';
-import { render } from '../http/views.ts';
 import { endpointPaths } from '../oidc/paths.ts';
 import type { ProviderHost } from '../oidc/provider-host.ts';
 import { interactionStartedBy } from '../oidc/provider-internals.ts';
 import type { LoginChanges } from './events.ts';
 import { loginPage } from './login-page.ts';
 import { loginRequestOf, pageHandlers } from './page-handlers.ts';
-import { appLinkPath, loginPageRoute } from './paths.ts';
+import { loginPageRoute } from './paths.ts';
 import { currentAppLink } from './qr-links.ts';
 import { statusHandlers } from './status-handlers.ts';
 import { openLogin } from './transactions.ts';
@@ -41,8 +39,6 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     ['get', `${loginPageRoute}/status`, status.poll],
     ['get', `${loginPageRoute}/qr`, page.qr],
     ['get', `${loginPageRoute}/events`, status.stream],
-    // What the QR code holds, opened on a phone without the app.
-    ['get', '/app/login/:id', appLinkPage(deps.issuer)],
     // The page was at /login/<uid> before it moved to its resume address, and a sign-in started then has its
     // cookie bound to that path. Its page and forms carry it to the new address, its cookie with it. Kept while
     // sign-ins started before an upgrade may still be open: an interaction lives ten minutes.
@@ -53,19 +49,6 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router();
   for (const [method, path, handler] of routes) router[method](path, handler);
   return router;
-}
-
-function appLinkPage(issuer: string): Handler {
-  return (ctx) => {
-    // Login ids are base64url; the page repeats this one inside a command line.
-    if (!/^[\w-]{1,64}$/.test(ctx.params.id ?? '')) throw new NotFoundError('No sign-in has this link.');
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'html';
-    // The QR code's MAC goes with it, when it has its shape (see qr-links.ts).
-    const m = String(ctx.query.m ?? '');
-    const fresh = /^[\w-]{16}$/.test(m) ? `?m=${m}` : '';
-    ctx.body = render('app-link', 'ThaID', { link: `${issuer}${appLinkPath(ctx.params.id ?? '')}${fresh}` });
-  };
 }
 
 /**

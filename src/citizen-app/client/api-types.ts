@@ -1,0 +1,78 @@
+/* What the device API answers, as this app reads it (see docs/device-api.openapi.yaml). */
+
+export interface Labelled {
+  th: string;
+  en: string;
+}
+
+export interface Citizen {
+  pid: string;
+  titleTh: string;
+  titleEn: string;
+  givenNameTh: string;
+  middleNameTh: string | null;
+  familyNameTh: string;
+  givenNameEn: string;
+  middleNameEn: string | null;
+  familyNameEn: string;
+  birthdate: string;
+  sex: 'male' | 'female';
+  address: {
+    houseNumber: string;
+    villageNumber: string | null;
+    alley: string | null;
+    road: string | null;
+    subdistrict: string;
+    district: string;
+    province: string;
+    postalCode: string;
+  };
+  laserCode: string;
+  cardIssuedOn: string;
+  cardExpiresOn: string;
+}
+
+export interface DeviceRecord {
+  deviceId: string;
+  name: string;
+  enrolledAt: string;
+  method: 'self' | 'office';
+  pinAttemptsLeft?: number;
+  citizen: Citizen;
+}
+
+export interface LoginRequest {
+  id: string;
+  status: string;
+  expiresAt: string;
+  agency: Labelled;
+  system: string;
+  purpose: string;
+  dataItems: ({ scope: string } & Labelled)[];
+  numberChoices: number[];
+  requestedAt: string;
+  browser: { device: string; browser: string; os: string; network: string };
+}
+
+export interface HistoryEntry {
+  leafIndex: number;
+  at: string;
+  kind: 'disclosure' | 'event';
+  event?: string;
+  endpoint?: string;
+  agency: { id: string } & Labelled;
+  system: { clientId: string; name: string };
+  items: { scope: string; th?: string; en?: string }[];
+  purpose: string;
+}
+
+export interface ConnectedService {
+  clientId: string;
+  agency: Labelled;
+  system: string;
+  /** False once DOPA suspended or cancelled the system: it can no longer use the consent, which may still be withdrawn. */
+  active: boolean;
+  dataItems: ({ scope: string } & Labelled)[];
+  firstGrantedAt: string;
+  lastGrantedAt: string;
+}

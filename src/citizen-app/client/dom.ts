@@ -1,0 +1,41 @@
+/* A small way to build the screens: elements from tag, attributes and children, text always as text. */
+
+type Child = Node | string | number | false | null | undefined | Child[];
+type Attributes = Record<string, string | number | boolean | EventListener | undefined>;
+
+export function h(tag: string, attributes: Attributes = {}, ...children: Child[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(name.replace(/^on/, ''), value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(parent: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === false || child === null || child === undefined) continue;
+    if (Array.isArray(child)) append(parent, child);
+    else parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** A message region that screen readers announce when it changes. */
+export function messageBox(): { element: HTMLElement; show(text: string, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
+  const element = h('p', { class: 'message', role: 'status', 'aria-live': 'polite', hidden: true });
+  return {
+    element,
+    show(text, tone = 'error') {
+      element.textContent = text;
+      element.className = `message ${tone}`;
+      element.hidden = false;
+    },
+    clear() {
+      element.textContent = '';
+      element.hidden = true;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { ApiError } from './device-api.ts';
+import { w } from './i18n.ts';
+
+/*
+ * What the citizen reads when the server refuses: in Thai for the codes a citizen meets, with the server's own
+ * English explanation otherwise (it says what to do).
+ */
+const explained: Record<string, [string, string]> = {
+  network: ['ติดต่อเซิร์ฟเวอร์ไม่ได้ ตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง', 'The server cannot be reached. Check the connection and try again.'],
+  login_expired: ['คำขอนี้หมดอายุแล้ว ให้เริ่มเข้าสู่ระบบใหม่บนอีกหน้าจอ', 'This request has expired. Start the sign-in again on the other screen.'],
+  qr_code_expired: ['QR code นี้เปลี่ยนไปแล้ว สแกนรหัสที่แสดงอยู่ตอนนี้', 'This QR code has changed. Scan the one the screen shows now.'],
+  login_already_used: ['คำขอนี้ถูกใช้ไปแล้ว', 'This request was already answered or scanned.'],
+  device_locked: [
+    'โทรศัพท์นี้ถูกล็อกหลังใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนใหม่เพื่อใช้งานอีกครั้ง (เมนูอุปกรณ์)',
+    'This phone is locked after 5 wrong PINs in a row. Enrol it again to use it (Device menu).',
+  ],
+  relying_party_inactive: ['หน่วยงานนี้ถูกระงับการใช้งาน', 'The agency asking is suspended or cancelled.'],
+  too_many_requests: ['ลองบ่อยเกินไป โปรดรอสักครู่', 'Too many attempts. Wait a moment and try again.'],
+  temporarily_unavailable: ['ระบบไม่ว่างชั่วคราว โปรดลองอีกครั้ง', 'The service is busy. Try again in a moment.'],
+};
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const known = explained[error.code];
+    const wait = error.retryAfterSeconds ? w(` (รอ ${error.retryAfterSeconds} วินาที)`, ` (wait ${error.retryAfterSeconds} s)`) : '';
+    return (known ? w(...known) : error.message) + wait;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,160 @@
+import { createApp, type Screen } from './app-state.ts';
+import type { DeviceRecord } from './api-types.ts';
+import { ApiError, whenRevoked } from './device-api.ts';
+import { loadDevice } from './device-key.ts';
+import { followNotices } from './notice-stream.ts';
+import { h } from './dom.ts';
+import { currentLanguage, setLanguage, w } from './i18n.ts';
+import { cardScreen } from './screens/card.ts';
+import { consentScreen } from './screens/consent.ts';
+import { deviceScreen } from './screens/device.ts';
+import { enrolScreen } from './screens/enrolment.ts';
+import { historyScreen } from './screens/history.ts';
+import { replacedScreen } from './screens/replaced.ts';
+import { scanScreen, scanCode } from './screens/scan.ts';
+import { servicesScreen } from './screens/services.ts';
+
+/*
+ * The ThaID app: one page, its screens chosen by the address's fragment (#/scan, #/card, …). An app link
+ * (/app/login/<id>, the QR code's content) opened on this phone goes straight to the consent screen.
+ */
+
+const screens: Record<string, (app: ReturnType<typeof createApp>) => Screen | Promise<Screen>> = {
+  enrol: enrolScreen,
+  scan: scanScreen,
+  consent: consentScreen,
+  card: cardScreen,
+  history: historyScreen,
+  services: servicesScreen,
+  device: deviceScreen,
+  replaced: replacedScreen,
+};
+
+const navigation = [
+  ['scan', 'สแกน', 'Scan'],
+  ['card', 'บัตร', 'Card'],
+  ['history', 'ประวัติ', 'History'],
+  ['services', 'บริการ', 'Services'],
+  ['device', 'อุปกรณ์', 'Device'],
+] as const;
+
+const root = document.getElementById('app')!;
+let current: Screen | undefined;
+let revoked = false;
+
+const app = createApp(
+  (route) => {
+    if (location.hash === `#/${route}`) void show();
+    else location.hash = `#/${route}`;
+  },
+  () => followNoticesOf(),
+);
+
+whenRevoked(() => {
+  if (revoked) return;
+  revoked = true;
+  stopNotices?.();
+  app.go('replaced');
+});
+
+function routeName(): string {
+  const name = location.hash.replace(/^#\//, '');
+  if (revoked) return 'replaced';
+  if (!app.device?.deviceId) return 'enrol';
+  return name in screens && name !== 'enrol' ? name : 'scan';
+}
+
+function header(): HTMLElement {
+  const other = currentLanguage() === 'th' ? 'en' : 'th';
+  return h(
+    'header',
+    { class: 'top' },
+    h('span', { class: 'brand' }, 'ThaID'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'language',
+        lang: other,
+        'aria-label': other === 'en' ? 'Switch to English' : 'เปลี่ยนเป็นภาษาไทย',
+        onclick: () => {
+          setLanguage(other);
+          void show();
+        },
+      },
+      other === 'en' ? 'English' : 'ไทย',
+    ),
+  );
+}
+
+/** Screens that show the menu: not enrolment, not a replaced phone, not a request awaiting its answer. */
+function nav(active: string): HTMLElement | false {
+  if (!app.device?.deviceId || revoked || active === 'consent') return false;
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': w('เมนู', 'Menu') },
+    navigation.map(([route, th, en]) =>
+      h('a', { href: `#/${route}`, ...(route === active ? { 'aria-current': 'page' } : {}) }, w(th, en)),
+    ),
+  );
+}
+
+async function show(): Promise<void> {
+  current?.leave?.();
+  current = undefined;
+  const name = routeName();
+  let screen: Screen;
+  try {
+    screen = await screens[name]!(app);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'device_revoked') return; // the replaced screen is on its way
+    screen = { title: 'ThaID', body: h('p', { class: 'message error', role: 'alert' }, error instanceof Error ? error.message : String(error)) };
+  }
+  current = screen;
+  const heading = h('h1', { tabindex: -1 }, screen.title);
+  root.replaceChildren(header(), h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
+  document.title = `${screen.title} · ThaID`;
+  // Focus follows the screen, so a screen reader starts at its title.
+  heading.focus();
+}
+
+/** One stream of notices while the app is open: screens that show them refresh, a replaced phone stops. */
+let stopNotices: (() => void) | undefined;
+function followNoticesOf(): void {
+  stopNotices?.();
+  if (!app.device) return;
+  stopNotices = followNotices(app.device, (event) => {
+    if (event === 'notification') window.dispatchEvent(new CustomEvent('thaid-notice'));
+  });
+}
+
+async function start(): Promise<void> {
+  setLanguage(currentLanguage());
+  app.device = await loadDevice();
+  // Opened from a QR code or the login page's button: the link is the request.
+  if (/^\/app\/login\/[\w-]+$/.test(location.pathname)) {
+    app.pendingLink = location.href;
+    history.replaceState(null, '', '/app/');
+  }
+  if (app.device?.deviceId) {
+    try {
+      app.me = await app.call<DeviceRecord>('GET', '/me');
+      followNoticesOf();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'device_revoked')) throw error;
+    }
+  }
+  window.addEventListener('hashchange', () => void show());
+  if (app.device?.deviceId && app.pendingLink && !revoked) {
+    const link = app.pendingLink;
+    app.pendingLink = undefined;
+    await scanCode(app, link);
+    return;
+  }
+  await show();
+}
+
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/app/service-worker.js', { scope: '/app/' }).catch(() => {});
+void start().catch((error: unknown) => {
+  root.replaceChildren(h('p', { class: 'message error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+});

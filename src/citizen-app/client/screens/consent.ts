@@ -1,0 +1,158 @@
+import type { App, Screen } from '../app-state.ts';
+import type { DeviceRecord, LoginRequest } from '../api-types.ts';
+import { ApiError } from '../device-api.ts';
+import { h, messageBox } from '../dom.ts';
+import { errorText } from '../errors.ts';
+import { dateTime, pick, w } from '../i18n.ts';
+import { pinKeypad } from '../pin-keypad.ts';
+
+const deviceKinds: Record<string, [string, string]> = {
+  desktop: ['คอมพิวเตอร์', 'computer'],
+  mobile: ['โทรศัพท์', 'phone'],
+  tablet: ['แท็บเล็ต', 'tablet'],
+  tv: ['ทีวี', 'TV'],
+  bot: ['โปรแกรมอัตโนมัติ', 'automated program'],
+  unknown: ['อุปกรณ์ที่ไม่ทราบ', 'unknown device'],
+};
+
+function browserText(browser: LoginRequest['browser']): string {
+  const kind = w(...(deviceKinds[browser.device] ?? deviceKinds.unknown!));
+  const software = [browser.browser, browser.os].filter(Boolean).join(w(' บน ', ' on '));
+  return [kind, software, w(`เครือข่าย ${browser.network}`, `network ${browser.network}`)].filter(Boolean).join(' · ');
+}
+
+/** The outcome, in place of the request, once the citizen has answered. */
+function outcome(app: App, title: string, text: string, tone: 'ok' | 'error'): Screen {
+  return {
+    title,
+    body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))),
+  };
+}
+
+/**
+ * Who asks for what and why, then the answer: the number the other screen shows and the PIN on the keypad to
+ * approve, or one tap to refuse.
+ */
+export function consentScreen(app: App): Screen {
+  const request = app.scanned;
+  if (!request) {
+    app.go('scan');
+    return { title: 'ThaID', body: h('p', {}, '…') };
+  }
+  const message = messageBox();
+  let chosen: number | undefined;
+  const approve = h('button', { type: 'button', class: 'primary approve', disabled: true }, w('ยืนยัน', 'Approve')) as HTMLButtonElement;
+  const keypad = pinKeypad((length) => {
+    approve.disabled = length !== 8 || chosen === undefined;
+  });
+  const choices = h(
+    'div',
+    { class: 'number-choices', role: 'radiogroup', 'aria-labelledby': 'number-question' },
+    request.numberChoices.map((number) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'radio',
+          'aria-checked': 'false',
+          class: 'number',
+          'data-number': number,
+          onclick: (event: Event) => {
+            chosen = number;
+            for (const button of choices.querySelectorAll('button')) button.setAttribute('aria-checked', String(button === event.currentTarget));
+            approve.disabled = keypad.value().length !== 8;
+          },
+        },
+        String(number),
+      ),
+    ),
+  );
+
+  const screenBody = h(
+    'div',
+    { class: 'consent' },
+    h(
+      'section',
+      { class: 'request', 'aria-label': w('คำขอ', 'The request') },
+      h('p', { class: 'agency' }, h('strong', {}, pick(request.agency)), h('span', { class: 'muted' }, request.system)),
+      h('p', {}, h('span', { class: 'label' }, w('วัตถุประสงค์: ', 'Purpose: ')), request.purpose),
+      h('p', { class: 'label' }, w('ข้อมูลที่จะส่งให้:', 'Data to be given:')),
+      h(
+        'ul',
+        { class: 'items' },
+        request.dataItems.length
+          ? request.dataItems.map((item) => h('li', {}, pick(item), h('span', { class: 'muted' }, ` (${item.scope})`)))
+          : h('li', {}, w('การเข้าสู่ระบบเท่านั้น ไม่มีข้อมูลส่วนบุคคล', 'Sign-in only: no personal data')),
+      ),
+      h('p', { class: 'asked' }, h('span', { class: 'label' }, w('ขอเมื่อ ', 'Asked at ')), dateTime(request.requestedAt)),
+      h('p', { class: 'browser' }, h('span', { class: 'label' }, w('จาก ', 'From ')), browserText(request.browser)),
+    ),
+    h('p', { id: 'number-question', class: 'label' }, w('เลือกตัวเลขที่แสดงบนอีกหน้าจอ', 'Pick the number the other screen shows')),
+    choices,
+    h('p', { class: 'label' }, w('ใส่ PIN เพื่อยืนยัน', 'Enter your PIN to approve')),
+    keypad.element,
+    message.element,
+    h('div', { class: 'answers' }, approve, h('button', { type: 'button', class: 'deny', onclick: () => void deny() }, w('ปฏิเสธ', 'Deny'))),
+    h('button', { type: 'button', class: 'link report', onclick: () => void report() }, w('ฉันไม่ได้ขอเข้าสู่ระบบนี้', 'This wasn’t me')),
+  );
+
+  const show = (screen: Screen) => {
+    const heading = screenBody.closest('main')?.querySelector('h1');
+    if (heading) heading.textContent = screen.title;
+    screenBody.replaceWith(screen.body);
+  };
+
+  approve.addEventListener('click', async () => {
+    if (chosen === undefined) return;
+    approve.disabled = true;
+    message.clear();
+    try {
+      await app.call('POST', `/logins/${encodeURIComponent(request.id)}/approve`, { number: chosen, pin: keypad.value(), integrity: 'intact' });
+      app.scanned = undefined;
+      show(outcome(app, w('ยืนยันแล้ว', 'Approved'), w('หน้าจอที่ขอเข้าสู่ระบบจะดำเนินการต่อเอง', 'The screen that asked will carry on by itself.'), 'ok'));
+    } catch (error) {
+      keypad.clear();
+      if (error instanceof ApiError && error.code === 'pin_rejected') return wrongPin();
+      if (error instanceof ApiError && error.code === 'number_mismatch') {
+        return show(
+          outcome(app, w('ตัวเลขไม่ตรงกัน', 'The number did not match'), w('คำขอนี้ถูกปฏิเสธและรายงานแล้ว หากคุณไม่ได้ขอเข้าสู่ระบบ ไม่ต้องทำอะไรเพิ่ม', 'The request was refused and reported. If you did not ask to sign in, there is nothing more to do.'), 'error'),
+        );
+      }
+      message.show(errorText(error));
+    }
+  });
+
+  /** The server tells only this phone how many tries are left; at none, the phone is locked until enrolled again. */
+  async function wrongPin() {
+    const me = await app.call<DeviceRecord>('GET', '/me').catch(() => undefined);
+    const left = me?.pinAttemptsLeft;
+    if (left === 0) {
+      return show(
+        outcome(app, w('โทรศัพท์ถูกล็อก', 'This phone is locked'), w('ใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนโทรศัพท์นี้ใหม่เพื่อใช้งาน (เมนูอุปกรณ์)', 'Five wrong PINs in a row. Enrol this phone again to use it (Device menu).'), 'error'),
+      );
+    }
+    message.show(left === undefined ? w('PIN ไม่ถูกต้อง', 'The PIN is not correct.') : w(`PIN ไม่ถูกต้อง เหลืออีก ${left} ครั้ง`, `The PIN is not correct. ${left} attempts left.`));
+  }
+
+  async function deny() {
+    try {
+      await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/deny`, {});
+      app.scanned = undefined;
+      show(outcome(app, w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
+    } catch (error) {
+      message.show(errorText(error));
+    }
+  }
+
+  async function report() {
+    try {
+      await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/report`, {});
+      app.scanned = undefined;
+      show(outcome(app, w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
+    } catch (error) {
+      message.show(errorText(error));
+    }
+  }
+
+  return { title: w('คำขอเข้าสู่ระบบ', 'Sign-in request'), body: screenBody };
+}

@@ -1,0 +1,66 @@
+import type { App, Screen } from '../app-state.ts';
+import type { DeviceRecord } from '../api-types.ts';
+import { forgetDevice } from '../device-key.ts';
+import { h, messageBox } from '../dom.ts';
+import { errorText } from '../errors.ts';
+import { dateTime, w } from '../i18n.ts';
+
+const pinInput = (id: string) =>
+  h('input', { id, name: id, type: 'password', inputmode: 'numeric', maxlength: '8', pattern: '\\d{8}', autocomplete: 'off' }) as HTMLInputElement;
+
+/** This phone: what the server knows of it, changing the PIN, and leaving. */
+export async function deviceScreen(app: App): Promise<Screen> {
+  const me = await app.call<DeviceRecord>('GET', '/me');
+  app.me = me;
+  const message = messageBox();
+  const current = pinInput('current-pin');
+  const next = pinInput('next-pin');
+  const confirm = pinInput('confirm-next-pin');
+  const form = h(
+    'form',
+    { class: 'pin-change', novalidate: true },
+    h('h2', {}, w('เปลี่ยน PIN', 'Change the PIN')),
+    h('div', { class: 'field' }, h('label', { for: 'current-pin' }, w('PIN ปัจจุบัน', 'Current PIN')), current),
+    h('div', { class: 'field' }, h('label', { for: 'next-pin' }, w('PIN ใหม่', 'New PIN')), next),
+    h('div', { class: 'field' }, h('label', { for: 'confirm-next-pin' }, w('ยืนยัน PIN ใหม่', 'Confirm the new PIN')), confirm),
+    message.element,
+    h('button', { type: 'submit', class: 'primary' }, w('เปลี่ยน PIN', 'Change the PIN')),
+  ) as HTMLFormElement;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.clear();
+    if (next.value !== confirm.value) return message.show(w('PIN ใหม่ทั้งสองช่องไม่ตรงกัน', 'The two new PINs differ.'));
+    try {
+      await app.call('POST', '/pin', { currentPin: current.value, newPin: next.value });
+      form.reset();
+      message.show(w('เปลี่ยน PIN แล้ว', 'The PIN was changed.'), 'ok');
+    } catch (error) {
+      message.show(errorText(error));
+    }
+  });
+  const leave = h('button', { type: 'button', class: 'link' }, w('ลบ ThaID ออกจากโทรศัพท์นี้', 'Remove ThaID from this phone'));
+  leave.addEventListener('click', async () => {
+    await forgetDevice();
+    location.replace('/app/');
+  });
+  const detail = (label: string, value: string) => h('div', { class: 'detail' }, h('dt', {}, label), h('dd', {}, value));
+  return {
+    title: w('อุปกรณ์นี้', 'This device'),
+    body: h(
+      'div',
+      {},
+      h(
+        'dl',
+        { class: 'details' },
+        detail(w('ชื่อ', 'Name'), me.name),
+        detail(w('รหัสอุปกรณ์', 'Device ID'), me.deviceId),
+        detail(w('ลงทะเบียนเมื่อ', 'Enrolled'), dateTime(me.enrolledAt)),
+        detail(w('วิธีลงทะเบียน', 'Enrolled by'), me.method === 'self' ? w('ด้วยตนเอง', 'self-service') : w('สำนักทะเบียน', 'registration office')),
+        me.pinAttemptsLeft === undefined ? false : detail(w('ใส่ PIN ผิดได้อีก', 'Wrong PINs left'), String(me.pinAttemptsLeft)),
+      ),
+      h('p', { class: 'muted' }, w('ThaID ใช้ได้บนโทรศัพท์เครื่องเดียว การลงทะเบียนเครื่องใหม่จะยกเลิกเครื่องนี้ทันที', 'ThaID works on one phone at a time: enrolling another cancels this one at once.')),
+      form,
+      leave,
+    ),
+  };
+}

@@ -1,0 +1,68 @@
+import type { App, Screen } from '../app-state.ts';
+import type { HistoryEntry } from '../api-types.ts';
+import { h, messageBox } from '../dom.ts';
+import { errorText } from '../errors.ts';
+import { dateTime, pick, w } from '../i18n.ts';
+
+const eventNames: Record<string, [string, string]> = {
+  approved: ['คุณยืนยันคำขอ', 'You approved the request'],
+  denied: ['คุณปฏิเสธคำขอ', 'You refused the request'],
+  wrong_pin: ['ใส่ PIN ผิด', 'A wrong PIN was entered'],
+  pin_locked: ['โทรศัพท์ถูกล็อกเพราะใส่ PIN ผิด', 'The phone was locked after wrong PINs'],
+  reported: ['คุณรายงานว่าไม่ได้ขอ', 'You reported it was not you'],
+  wrong_number: ['เลือกตัวเลขไม่ตรง คำขอถูกปฏิเสธ', 'A wrong number was picked; refused'],
+  device_enrolled: ['ลงทะเบียนโทรศัพท์', 'A phone was enrolled'],
+  enrolment_failed: ['การลงทะเบียนไม่สำเร็จ', 'An enrolment failed'],
+  consent_withdrawn: ['คุณถอนความยินยอม', 'You withdrew your consent'],
+};
+
+const endpoints: Record<string, [string, string]> = {
+  token: ['ส่งข้อมูลพร้อมโทเคน', 'Given with the tokens'],
+  userinfo: ['ส่งข้อมูลผ่าน userinfo', 'Given through userinfo'],
+};
+
+function entryView(entry: HistoryEntry): HTMLElement {
+  const what =
+    entry.kind === 'disclosure'
+      ? w(...(endpoints[entry.endpoint ?? ''] ?? ['ส่งข้อมูล', 'Data given']))
+      : w(...(eventNames[entry.event ?? ''] ?? [entry.event ?? '', entry.event ?? '']));
+  const items = entry.items.filter((item) => item.th || item.en);
+  return h(
+    'li',
+    { class: `entry ${entry.kind}` },
+    h('p', { class: 'entry-head' }, h('strong', {}, what), h('time', { datetime: entry.at }, dateTime(entry.at))),
+    h('p', {}, pick(entry.agency), entry.system.name ? h('span', { class: 'muted' }, ` · ${entry.system.name}`) : false),
+    items.length ? h('p', { class: 'muted' }, items.map((item) => pick({ th: item.th ?? '', en: item.en ?? '' })).join(', ')) : false,
+  );
+}
+
+/** The citizen's history, newest first, a page at a time; new entries appear while the screen is open. */
+export function historyScreen(app: App): Screen {
+  const message = messageBox();
+  const list = h('ol', { class: 'history', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', hidden: true }, w('ดูเพิ่ม', 'Show more')) as HTMLButtonElement;
+  let cursor: string | null = null;
+
+  async function load(reset: boolean) {
+    try {
+      const query = !reset && cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await app.call<{ entries: HistoryEntry[]; nextCursor: string | null }>('GET', `/history?limit=20${query}`);
+      if (reset) list.replaceChildren();
+      list.append(...page.entries.map(entryView));
+      if (reset && !page.entries.length) list.append(h('li', { class: 'muted' }, w('ยังไม่มีประวัติ', 'Nothing yet.')));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      message.show(errorText(error));
+    }
+  }
+  more.addEventListener('click', () => void load(false));
+  void load(true);
+  const reload = () => void load(true);
+  window.addEventListener('thaid-notice', reload);
+  return {
+    title: w('ประวัติการใช้ข้อมูล', 'History'),
+    body: h('div', {}, h('p', { class: 'muted' }, w('ทุกครั้งที่ข้อมูลของคุณถูกส่ง และทุกคำขอ ล่าสุดก่อน', 'Every time your data was given, and every request, newest first.')), message.element, list, more),
+    leave: () => window.removeEventListener('thaid-notice', reload),
+  };
+}

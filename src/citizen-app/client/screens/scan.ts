@@ -1,0 +1,73 @@
+import type { App, Screen } from '../app-state.ts';
+import type { LoginRequest } from '../api-types.ts';
+import { h, messageBox } from '../dom.ts';
+import { errorText } from '../errors.ts';
+import { w } from '../i18n.ts';
+import { readQrCodes, type CameraReader } from '../qr-camera.ts';
+
+/** Sends what the camera read (or the citizen typed) to the server; its request then shows on the consent screen. */
+export async function scanCode(app: App, code: string): Promise<void> {
+  try {
+    app.scanned = await app.call<LoginRequest>('POST', '/logins/scan', { code });
+    app.go('consent');
+  } catch (error) {
+    app.flash = errorText(error);
+    app.go('scan');
+  }
+}
+
+/** The home screen: the camera reads the login page's QR code; typing the short code is the other way. */
+export function scanScreen(app: App): Screen {
+  const message = messageBox();
+  if (app.flash) message.show(app.flash);
+  app.flash = undefined;
+  let camera: CameraReader | undefined;
+  const viewfinder = h('div', { class: 'viewfinder', hidden: true });
+  const start = h('button', { type: 'button', class: 'primary scan-start' }, w('เปิดกล้องสแกน QR code', 'Scan a QR code with the camera')) as HTMLButtonElement;
+  start.addEventListener('click', async () => {
+    message.clear();
+    start.disabled = true;
+    try {
+      camera = await readQrCodes((text) => {
+        viewfinder.hidden = true;
+        message.show(w('อ่าน QR code แล้ว…', 'QR code read…'), 'info');
+        void scanCode(app, text);
+      });
+      viewfinder.replaceChildren(camera.video);
+      viewfinder.hidden = false;
+    } catch {
+      message.show(w('เปิดกล้องไม่ได้ อนุญาตให้ใช้กล้อง หรือพิมพ์รหัสด้านล่าง', 'The camera could not be opened. Allow it, or type the code below.'));
+    } finally {
+      start.disabled = false;
+    }
+  });
+
+  const code = h('input', { id: 'short-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', maxlength: '9', placeholder: 'ABCD-2345', 'aria-describedby': 'short-code-hint' }) as HTMLInputElement;
+  const typed = h(
+    'form',
+    { class: 'typed-code' },
+    h('label', { for: 'short-code' }, w('หรือพิมพ์รหัสที่แสดงใต้ QR code', 'Or type the code shown under the QR code')),
+    h('small', { id: 'short-code-hint', class: 'hint' }, w('8 ตัวอักษรและตัวเลข', '8 letters and digits')),
+    h('div', { class: 'row' }, code, h('button', { type: 'submit' }, w('ถัดไป', 'Next'))),
+  );
+  typed.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (code.value.trim()) void scanCode(app, code.value.trim());
+  });
+
+  const citizen = app.me?.citizen;
+  return {
+    title: w('สแกนเพื่อเข้าสู่ระบบ', 'Scan to sign in'),
+    body: h(
+      'div',
+      {},
+      citizen ? h('p', { class: 'greeting' }, w(`สวัสดี คุณ${citizen.givenNameTh}`, `Hello, ${citizen.givenNameEn}`)) : false,
+      h('p', {}, w('สแกน QR code บนหน้าจอที่ขอเข้าสู่ระบบด้วย ThaID', 'Scan the QR code on the screen that asks you to sign in with ThaID.')),
+      message.element,
+      start,
+      viewfinder,
+      typed,
+    ),
+    leave: () => camera?.stop(),
+  };
+}

@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as oidc from 'openid-client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPersonas } from '../../src/registry/personas.ts';
+import request from 'supertest';
+import { chromiumPath, launchChromium } from '../support/chromium.ts';
+import { writeQrFrame } from '../support/fake-camera.ts';
+import { startRelyingPartyLogin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+
+/*
+ * The ThaID app as a citizen meets it: a phone-sized, touch browser context plays the phone, filming the login
+ * page's QR code through Chromium's fake camera; a desktop context plays the relying party's user.
+ */
+
+const citizen = demoPersonas[1]!;
+const pin = '40718263';
+const screenshots = path.resolve('test-results/citizen-app');
+
+let server: TestServer;
+let browser: Browser;
+let config: oidc.Configuration;
+let camera: string;
+let phone: BrowserContext;
+let desktop: BrowserContext;
+let app: Page;
+const elsewhere: string[] = [];
+
+beforeAll(async () => {
+  if (!chromiumPath) return;
+  server = await startTestServer();
+  config = await discoverAsDemoClient(server);
+  camera = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-camera-')), 'camera.y4m');
+  writeQrFrame(camera, 'nothing yet');
+  fs.mkdirSync(screenshots, { recursive: true });
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`]);
+  phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2, permissions: ['camera'] });
+  desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Everything the app loads must come from the server itself.
+  phone.on('request', (sent) => {
+    if (!sent.url().startsWith(server.issuer) && !sent.url().startsWith('data:')) elsewhere.push(sent.url());
+  });
+  app = await phone.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/** Saves the phone's screen and checks what every screen must: nothing wider than the phone, Thai drawn as Thai. */
+async function screen(page: Page, name: string) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  // A font without Thai draws every letter as the same missing-glyph box, as wide as a character outside Unicode's planes.
+  const layout = (await page.evaluate(`(() => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    canvas.font = getComputedStyle(document.body).font;
+    return {
+      width: document.documentElement.scrollWidth,
+      thai: ['ก', 'ม', 'ฟ'].map((letter) => canvas.measureText(letter).width),
+      missing: canvas.measureText('\\u{10FFFD}').width,
+    };
+  })()`)) as { width: number; thai: number[]; missing: number };
+  expect(layout.width, `${name} fits 360 px`).toBeLessThanOrEqual(360);
+  expect(layout.thai.every((width) => width === layout.missing), `${name} draws Thai letters`).toBe(false);
+}
+
+/** A sign-in opened in the desktop browser; resolves with the URL the relying party's callback got. */
+async function desktopSignIn(scope = 'openid pid name') {
+  const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], scope);
+  const page = await desktop.newPage();
+  let reached!: (url: string) => void;
+  const callback = new Promise<string>((resolve) => (reached = resolve));
+  await page.route('http://localhost:8080/**', async (route) => {
+    reached(route.request().url());
+    await route.fulfill({ contentType: 'text/plain', body: 'relying party' });
+  });
+  await page.goto(rp.url.href);
+  return {
+    rp,
+    page,
+    callback,
+    appLink: async () => (await page.getAttribute('.app-link', 'href'))!,
+    shortCode: async () => (await page.textContent('.short-code'))!,
+    matchNumber: async () => Number(await page.textContent('.match-number')),
+  };
+}
+
+async function typePin(page: Page, digits: string) {
+  for (const digit of digits) await page.locator(`.keypad [data-key="${digit}"]`).tap();
+}
+
+/** Scans by typing the short code, the camera's alternative. */
+async function scanByCode(code: string) {
+  await app.goto(`${server.issuer}/app/#/scan`);
+  await app.fill('#short-code', code);
+  await app.click('.typed-code button[type=submit]');
+  await app.locator('.consent').waitFor();
+}
+
+describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => {
+  let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+
+  it('enrols by self-service, with the weak-PIN rules shown before the PIN is typed', async () => {
+    await app.goto(`${server.issuer}/app/`);
+    await app.locator('#pid').waitFor();
+    expect(await app.textContent('#pin-rules')).toContain('ไม่ใช่วันที่ใด ๆ');
+    await screen(app, '01-enrol');
+    await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
+    expect(await app.inputValue('#laser-code')).toBe(citizen.laserCode);
+    await app.fill('#new-pin', '12345678');
+    await app.fill('#confirm-pin', '12345678');
+    await app.click('form button[type=submit]');
+    await expect.poll(() => app.textContent('.message')).toContain('run of digits');
+    await app.fill('#new-pin', pin);
+    await app.fill('#confirm-pin', pin);
+    await app.click('form button[type=submit]');
+    await app.locator('.scan-start').waitFor();
+    expect(await app.textContent('.greeting')).toContain(citizen.givenNameTh);
+    await screen(app, '02-scan');
+  });
+
+  it('scans the login page through the camera, approves with the number and the PIN, and the desktop signs in', async () => {
+    const signIn = await desktopSignIn();
+    writeQrFrame(camera, await signIn.appLink());
+    await app.locator('.scan-start').tap();
+    await app.locator('.consent').waitFor({ timeout: 15_000 });
+    expect(await app.textContent('.request')).toContain('ชื่อ-นามสกุล (ภาษาไทย)');
+    await screen(app, '03-consent');
+    await app.locator(`.number[data-number="${await signIn.matchNumber()}"]`).tap();
+    await typePin(app, pin);
+    await app.locator('.approve').tap();
+    await app.locator('.outcome.ok').waitFor();
+    await screen(app, '04-approved');
+
+    tokens = await signIn.rp.finish(await signIn.callback);
+    expect(tokens.claims()?.pid).toBe(citizen.pid);
+  });
+
+  it('tells a wrong PIN with the attempts left, then approves with the right one', async () => {
+    const signIn = await desktopSignIn();
+    await scanByCode(await signIn.shortCode());
+    await app.locator(`.number[data-number="${await signIn.matchNumber()}"]`).tap();
+    await typePin(app, '93016472');
+    await app.locator('.approve').tap();
+    await expect.poll(() => app.textContent('.message')).toContain('เหลืออีก 4 ครั้ง');
+    await screen(app, '05-wrong-pin');
+    await typePin(app, pin);
+    await app.locator('.approve').tap();
+    await app.locator('.outcome.ok').waitFor();
+    expect((await signIn.rp.finish(await signIn.callback)).claims()?.pid).toBe(citizen.pid);
+  });
+
+  it('refuses with one tap, and the relying party gets access_denied', async () => {
+    const signIn = await desktopSignIn();
+    await scanByCode(await signIn.shortCode());
+    await app.locator('.deny').tap();
+    await app.locator('.outcome').waitFor();
+    expect(new URL(await signIn.callback).searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('goes straight to the consent screen when the app link is opened on the phone itself', async () => {
+    const signIn = await desktopSignIn('openid pid');
+    await app.goto(await signIn.appLink());
+    await app.locator('.consent').waitFor();
+    expect(new URL(app.url()).pathname).toBe('/app/');
+    await app.locator('.deny').tap();
+    await app.locator('.outcome').waitFor();
+  });
+
+  it('shows the card front and back, the history and this device, in English too', async () => {
+    await app.goto(`${server.issuer}/app/#/card`);
+    await app.locator('.id-card.front').waitFor();
+    expect(await app.textContent('.id-card.front')).toContain(citizen.givenNameTh);
+    await screen(app, '06-card-front');
+    await app.getByRole('button', { name: 'ดูด้านหลัง' }).tap();
+    expect(await app.textContent('.id-card.back')).toContain(citizen.laserCode.slice(3, 10));
+    await screen(app, '07-card-back');
+
+    await app.goto(`${server.issuer}/app/#/history`);
+    await app.locator('.entry.disclosure').first().waitFor();
+    expect(await app.textContent('.history')).toContain('คุณยืนยันคำขอ');
+    await screen(app, '08-history');
+
+    await app.goto(`${server.issuer}/app/#/device`);
+    await app.locator('.details').waitFor();
+    await app.getByRole('button', { name: 'Switch to English' }).tap();
+    await expect.poll(() => app.textContent('h1')).toBe('This device');
+    await screen(app, '09-device-english');
+    await app.getByRole('button', { name: 'เปลี่ยนเป็นภาษาไทย' }).tap();
+  });
+
+  it('is installed with a service worker that keeps the shell and never an API answer, and loads nothing from elsewhere', async () => {
+    expect(await app.evaluate('navigator.serviceWorker.ready.then((registration) => registration.scope)')).toBe(`${server.issuer}/app/`);
+    const kept = (await app.evaluate(`(async () => {
+      const urls = [];
+      for (const name of await caches.keys()) for (const kept of await (await caches.open(name)).keys()) urls.push(new URL(kept.url).pathname);
+      return urls;
+    })()`)) as string[];
+    expect(kept).toEqual(expect.arrayContaining(['/app/', '/app/app.js', '/app/manifest.webmanifest']));
+    expect(kept.filter((path) => !path.startsWith('/app/'))).toEqual([]);
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('withdraws a connected service, and the relying party’s userinfo fails at once', async () => {
+    const subject = tokens.claims()!.sub;
+    expect((await oidc.fetchUserInfo(config, tokens.access_token, subject)).pid).toBe(citizen.pid);
+    await app.goto(`${server.issuer}/app/#/services`);
+    const service = app.locator(`.service[data-client-id="${demo.clientId}"]`);
+    await service.waitFor();
+    await screen(app, '10-services');
+    await service.locator('.withdraw').tap();
+    await service.locator('.withdraw').tap();
+    await service.waitFor({ state: 'detached' });
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, subject)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('says the phone was replaced, by itself, when a second phone enrols with a registration-office code', async () => {
+    await app.goto(`${server.issuer}/app/#/history`);
+    await app.locator('.history .entry').first().waitFor();
+    const code = (await request(server.url).post('/admin/api/enrolment-codes').set('authorization', `Bearer ${testAdminToken}`).send({ pid: citizen.pid }).expect(201))
+      .body.code as string;
+
+    const second = await (await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true })).newPage();
+    await second.goto(`${server.issuer}/app/`);
+    await second.locator('#method-office').check();
+    await second.fill('#office-code', code);
+    await second.fill('#new-pin', '52907361');
+    await second.fill('#confirm-pin', '52907361');
+    await second.click('form button[type=submit]');
+    await second.locator('.scan-start').waitFor();
+
+    await expect.poll(() => app.textContent('h1'), { timeout: 10_000 }).toBe('โทรศัพท์นี้ถูกแทนที่แล้ว');
+    await screen(app, '11-replaced');
+    await second.context().close();
+  });
+});
