@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config/config.ts';
@@ -28,10 +29,13 @@ import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
 import { SigningKeyFollower } from './oidc/signing-key-changes.ts';
 import { TreeHeadSigner } from './disclosures/tree-heads.ts';
+import { tlsCredentials, trustInThisProcess, type TlsCredentials } from './http/tls.ts';
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://127.0.0.1:3000 (the issuer may be a different, public URL). */
   url: string;
+  /** The certificate served when TLS is on: its file, its PEM and its SHA-256 fingerprint. */
+  tls: { certFile: string; certificate: string; fingerprint: string } | undefined;
   database: Database;
   providers: ProviderHost;
   demo: DemoSeedResult;
@@ -45,17 +49,22 @@ const CLEANUP_INTERVAL_MS = 5 * 60 * 1000;
 /** Opens the database, brings it up to date, and serves the identity provider until close(). */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   secureDataDir(config.dataDir);
+  const tls = config.tls ? await tlsCredentials(config.tls, config.dataDir, config.issuer) : undefined;
+  if (tls) trustInThisProcess(tls.cert); // the consoles' sign-in fetches ISSUER's discovery document
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: 'thaid-emulator serve' });
   try {
-    return await serve(config, logger, database);
+    return await serve(config, logger, database, tls);
   } catch (error) {
     await database.close().catch(() => {});
     throw error;
   }
 }
 
-async function serve(config: Config, logger: Logger, database: Database): Promise<RunningServer> {
+async function serve(config: Config, logger: Logger, database: Database, tls: TlsCredentials | undefined): Promise<RunningServer> {
   const { db } = database;
+  if (tls?.madeBecause) logger.info({ certificate: tls.certFile, reason: tls.madeBecause }, 'made a self-signed TLS certificate');
+  if (tls?.problem) logger.warn({ certificate: tls.certFile, issuer: config.issuer, problem: tls.problem }, 'browsers may refuse the TLS certificate for ISSUER');
+  if (tls) logger.info({ certificate: tls.certFile, fingerprint: tls.fingerprint }, 'serving HTTPS; the certificate\'s SHA-256 fingerprint');
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   sealKeysWith(db, keySealerFor(config));
@@ -104,7 +113,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
     issuer: config.issuer,
     limits,
   });
-  const server = http.createServer(app.callback());
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app.callback()) : http.createServer(app.callback());
   // The database has made its files by now (the embedded one gives them mode 0666).
   tightenFilesUnder(config.dataDir);
   await new Promise<void>((resolve, reject) => {
@@ -127,7 +136,8 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   treeHeads.start();
 
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    tls: tls && { certFile: tls.certFile, certificate: tls.cert, fingerprint: tls.fingerprint },
     database,
     providers,
     demo,

@@ -4,6 +4,7 @@ import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { describePostgresUrl } from '../db/database.ts';
 import { DatabaseUnavailableError } from '../db/unavailable.ts';
 import { CliError } from './cli-error.ts';
+import { trustSelfSignedCertificate } from './trust-server-certificate.ts';
 import { citizenCommand, keysCommand, rpCommand } from './commands/admin-commands.ts';
 import { migrateCommand, seedCommand } from './commands/database-commands.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -78,6 +79,7 @@ async function run(argv: string[]): Promise<void> {
   // Variables already in the environment win over the file.
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
+  trustSelfSignedCertificate(config);
   switch (command) {
     case 'start':
     case 'serve':

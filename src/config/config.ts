@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -24,7 +25,14 @@ export interface Config {
   demoCitizens: number;
   /** Multiplies every rate limit (see src/http/rate-limits.ts). */
   rateLimitFactor: number;
+  /** HTTPS with a certificate of one's own or a self-signed one made in dataDir; absent means plain HTTP. */
+  tls: TlsConfig | undefined;
 }
+
+export type TlsConfig =
+  | { mode: 'files'; certFile: string; keyFile: string }
+  /** `hosts`: the names the certificate must cover, ISSUER's host first. */
+  | { mode: 'self-signed'; hosts: string[] };
 
 /** Every bad variable at once, so a person can fix them in one go. */
 export class ConfigError extends Error {
@@ -59,6 +67,13 @@ const postgresUrl = z
     'must start with postgres:// or postgresql://',
   );
 
+const hostName = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+const hostList = z
+  .string()
+  .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+  .refine((names) => names.every((name) => net.isIP(name) || hostName.test(name)), 'must be host names or IP addresses separated by commas, e.g. thaid.local,192.168.1.20');
+
 /** The largest registry seed: seeds are whole numbers below 2^31. */
 export const MAX_REGISTRY_SEED = 2 ** 31 - 1;
 
@@ -85,7 +100,13 @@ const environmentSchema = z.object({
   REGISTRY_SEED: integerIn(0, MAX_REGISTRY_SEED).default(2567),
   DEMO_CITIZENS: integerIn(0, 1_000_000).default(1000),
   RATE_LIMIT_FACTOR: integerIn(1, 1_000_000).default(1),
+  TLS: z.enum(['self-signed'], { error: 'must be self-signed, or unset (TLS_CERT and TLS_KEY serve a certificate of your own)' }).optional(),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TLS_HOSTS: hostList.optional(),
 });
+
+type Environment = z.infer<typeof environmentSchema>;
 
 /** Reads the environment; empty strings count as unset, as they do in most .env tooling. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -104,10 +125,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const tlsOn = Boolean(e.TLS || e.TLS_CERT || e.TLS_KEY);
+  const issuer = e.ISSUER ?? `${tlsOn ? 'https' : 'http'}://localhost:${e.PORT}`;
+  const problems = tlsProblems(e, issuer);
+  if (problems.length) throw new ConfigError(problems);
   return {
     port: e.PORT,
     host: e.HOST,
-    issuer: e.ISSUER ?? `http://localhost:${e.PORT}`,
+    issuer,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
@@ -117,5 +142,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registrySeed: e.REGISTRY_SEED,
     demoCitizens: e.DEMO_CITIZENS,
     rateLimitFactor: e.RATE_LIMIT_FACTOR,
+    tls: tlsConfig(e, issuer),
   };
+}
+
+/** What the TLS variables say together that none says alone. */
+function tlsProblems(e: Environment, issuer: string): string[] {
+  const problems: string[] = [];
+  const show = (name: 'TLS' | 'TLS_CERT' | 'TLS_KEY' | 'ISSUER', value: string) => `${name}=${JSON.stringify(value)}`;
+  if (e.TLS && (e.TLS_CERT || e.TLS_KEY)) {
+    problems.push(`${show('TLS', e.TLS)}: makes a certificate of its own; unset it to serve TLS_CERT and TLS_KEY`);
+  } else if (e.TLS_CERT && !e.TLS_KEY) {
+    problems.push(`${show('TLS_CERT', e.TLS_CERT)}: needs TLS_KEY too, the file with the certificate's private key`);
+  } else if (e.TLS_KEY && !e.TLS_CERT) {
+    problems.push(`${show('TLS_KEY', e.TLS_KEY)}: needs TLS_CERT too, the file with the certificate`);
+  }
+  if (e.TLS_HOSTS && !e.TLS) problems.push(`TLS_HOSTS=${JSON.stringify(e.TLS_HOSTS.join(','))}: only used with TLS=self-signed`);
+  if ((e.TLS || e.TLS_CERT || e.TLS_KEY) && issuer.startsWith('http:')) {
+    problems.push(`${show('ISSUER', issuer)}: the server serves HTTPS, so its issuer is an https URL; set ISSUER=${issuer.replace(/^http:/, 'https:')}`);
+  }
+  return problems;
+}
+
+function tlsConfig(e: Environment, issuer: string): TlsConfig | undefined {
+  if (e.TLS_CERT && e.TLS_KEY) return { mode: 'files', certFile: path.resolve(e.TLS_CERT), keyFile: path.resolve(e.TLS_KEY) };
+  if (!e.TLS) return undefined;
+  const issuerHost = new URL(issuer).hostname.replace(/^\[(.*)\]$/, '$1');
+  return { mode: 'self-signed', hosts: [...new Set([issuerHost, 'localhost', '127.0.0.1', ...(e.TLS_HOSTS ?? [])])] };
 }

@@ -3,7 +3,7 @@ import { demoRelyingParty } from '../../demo/demo-data.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { endpointPaths } from '../../oidc/paths.ts';
 import { demoPersonas, personaNotes } from '../../registry/personas.ts';
-import { startServer } from '../../server.ts';
+import { startServer, type RunningServer } from '../../server.ts';
 
 /** Runs until SIGINT or SIGTERM. Logs go to stdout as JSON; the human-readable banner goes to stderr. */
 export async function serveCommand(config: Config): Promise<void> {
@@ -11,8 +11,8 @@ export async function serveCommand(config: Config): Promise<void> {
   process.umask(0o077);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
-  logger.info({ url: server.url, issuer: config.issuer, database: server.database.location }, 'listening');
-  process.stderr.write(banner(config, server.url, server.demo.seededNow ? server.demo.citizens : undefined));
+  logger.info({ url: server.url, issuer: config.issuer, database: server.database.location, tlsFingerprint: server.tls?.fingerprint }, 'listening');
+  process.stderr.write(banner(config, server.url, server.demo.seededNow ? server.demo.citizens : undefined, server.tls));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -27,10 +27,11 @@ export async function serveCommand(config: Config): Promise<void> {
   });
 }
 
-function banner(config: Config, url: string, seededCitizens: number | undefined): string {
+function banner(config: Config, url: string, seededCitizens: number | undefined, tls: RunningServer['tls']): string {
   const lines = [
     '',
     `ThaID emulator listening on ${url}`,
+    ...(tls ? [`  certificate  ${tls.certFile}`, `  SHA-256      ${tls.fingerprint}`] : []),
     `  issuer       ${config.issuer}`,
     `  discovery    ${config.issuer}/.well-known/openid-configuration`,
     `  authorize    ${config.issuer}${endpointPaths.authorization}`,
