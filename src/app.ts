@@ -79,7 +79,7 @@ export function createApp(deps: AppDependencies): Koa {
     consoleRoutes({ db: deps.db, issuer: deps.issuer }),
     assetRoutes(),
     citizenAppRoutes(),
-    sandboxCameraRoutes({ db: deps.db }),
+    sandboxCameraRoutes({ db: deps.db, limits: deps.limits }),
   ];
 
   app.use(issuerHost(deps.issuer, deps.trustProxy));

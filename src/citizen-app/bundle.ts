@@ -65,8 +65,11 @@ async function make(): Promise<AppFiles> {
 
 let made: Promise<AppFiles> | undefined;
 
-/** The app's files, made once per process. */
+/** The app's files, made once per process; a failure is not kept, so the next call tries again. */
 export function appFiles(): Promise<AppFiles> {
-  made ??= make();
+  made ??= make().catch((error: unknown) => {
+    made = undefined;
+    throw new Error(`The ThaID app could not be built: ${error instanceof Error ? error.message : String(error)}`);
+  });
   return made;
 }

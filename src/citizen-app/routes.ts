@@ -32,12 +32,12 @@ async function page(ctx: Context) {
   ctx.set('Content-Security-Policy', appPolicy);
   ctx.set('Cache-Control', 'no-cache');
   ctx.type = 'html';
-  ctx.body = page.replace('{{demoPersonas}}', personasJson);
+  // A function, so that no "$" in the data is read as a replacement pattern.
+  ctx.body = page.replace('{{demoPersonas}}', () => personasJson);
 }
 
+/** The app's routes; its files are made before the server listens (see appFiles, awaited in server.ts). */
 export function citizenAppRoutes(): Router {
-  // Made now, so the first visitor does not wait for the bundle.
-  void appFiles();
   const router = new Router();
   // The router's /app answers /app/ as well; the page lives at /app/, the service worker's scope.
   router.get('/app', async (ctx) => {

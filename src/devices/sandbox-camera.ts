@@ -5,6 +5,7 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { parseJson } from '../http/json-body.ts';
+import type { RateLimiter } from '../http/rate-limits.ts';
 import { registryFaceOf } from '../registry/face-key.ts';
 import { encodeFace, sampleOf, strangerFace } from '../registry/faces.ts';
 import { demoPersonas } from '../registry/personas.ts';
@@ -48,15 +49,17 @@ Signed like an enrolment, with the new key in the header.`,
     400: 'invalid_request: the body is not a citizen ID and pass or fail',
     401: 'invalid_signature, stale_request or replayed_request',
     404: "not_found: the sandbox camera films only the demo personas' faces; enrol this citizen with a registration-office code",
+    429: 'too_many_requests: more than 30 captures an hour from this network',
   },
 });
 
-export function sandboxCameraRoutes(deps: { db: Kysely<Schema> }): Router {
+export function sandboxCameraRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }): Router {
   const router = new Router({ prefix: deviceApiPrefix });
   router.post(capture.path, async (ctx) => {
     const request = await requestFacts(ctx);
     await verifyEnrolmentRequest(deps.db, request);
     const { pid, face } = capture.request.body.parse(parseJson(request.body));
+    await deps.limits.take('faceCapturesPerAddress', ctx.ip);
     if (face === 'fail') {
       ctx.body = { faceSample: encodeFace(sampleOf(strangerFace())) };
       return;

@@ -8,6 +8,7 @@ import type { IntegrityVerdict } from './integrity.ts';
 import { es256PrivateKey, newEs256PrivateJwk, signEs256 } from './device-jws.ts';
 import { bodyDigest, signatureScheme, signatureType } from './request-signature.ts';
 import { deviceApiPrefix } from './paths.ts';
+import { EventStreamParser } from '../notifications/event-stream-parser.ts';
 
 /** A refusal from the device API, with its OAuth-style code. */
 export class DeviceApiError extends Error {
@@ -291,32 +292,13 @@ export class NotificationStream {
 
   async #read(body: ReadableStream<Uint8Array>) {
     const decoder = new TextDecoder();
-    let buffer = '';
-    let event = { event: 'message', id: undefined as string | undefined, data: [] as string[] };
+    const parser = new EventStreamParser();
     try {
       for await (const chunk of body) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline: number;
-        while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
-          if (line === '') {
-            if (event.data.length) {
-              this.events.push({ event: event.event, id: event.id, data: JSON.parse(event.data.join('\n')) as Record<string, unknown> });
-              this.#wake();
-            }
-            event = { event: 'message', id: undefined, data: [] };
-          } else if (line.startsWith(':')) {
-            this.comments.push(line.slice(1).trim());
-            this.#wake();
-          } else {
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') event.event = value;
-            else if (field === 'id') event.id = value;
-            else if (field === 'data') event.data.push(value);
-          }
+        for (const piece of parser.push(decoder.decode(chunk, { stream: true }))) {
+          if (piece.kind === 'comment') this.comments.push(piece.text);
+          else this.events.push({ event: piece.event.event, id: piece.event.id, data: JSON.parse(piece.event.data) as Record<string, unknown> });
+          this.#wake();
         }
       }
     } catch (error) {

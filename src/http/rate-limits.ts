@@ -29,6 +29,7 @@ export const rateLimits = {
   pinAttemptsPerDevice: { points: 10, seconds: 60, what: 'PIN entries on this device' },
   enrolmentsPerCitizen: { points: 5, seconds: 3600, what: 'enrolments for this citizen ID' },
   enrolmentsPerAddress: { points: 30, seconds: 3600, what: 'enrolments from this network' },
+  faceCapturesPerAddress: { points: 30, seconds: 3600, what: 'sandbox camera captures from this network' },
   // Held while a stream is open (see hold): at most this many at once per sign-in.
   streamsPerSignIn: { points: 5, seconds: 600, what: 'open status streams for this sign-in' },
 } satisfies Record<string, Limit>;

@@ -6,9 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import request from 'supertest';
+import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { writeQrFrame } from '../support/fake-camera.ts';
-import { startRelyingPartyLogin } from '../support/browser-login.ts';
+import { selfProof, startRelyingPartyLogin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
 
@@ -114,7 +115,7 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await app.fill('#new-pin', '12345678');
     await app.fill('#confirm-pin', '12345678');
     await app.click('form button[type=submit]');
-    await expect.poll(() => app.textContent('.message')).toContain('run of digits');
+    await expect.poll(() => app.textContent('.message')).toContain('PIN นี้เดาง่ายเกินไป');
     await app.fill('#new-pin', pin);
     await app.fill('#confirm-pin', pin);
     await app.click('form button[type=submit]');
@@ -148,8 +149,11 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await app.locator('.approve').tap();
     await expect.poll(() => app.textContent('.message')).toContain('เหลืออีก 4 ครั้ง');
     await screen(app, '05-wrong-pin');
-    await typePin(app, pin);
-    await app.locator('.approve').tap();
+    // The keypad takes the keyboard's digits as well.
+    await app.locator('.pin-entry').focus();
+    await app.keyboard.type(pin);
+    await app.locator('.approve').focus();
+    await app.keyboard.press('Enter');
     await app.locator('.outcome.ok').waitFor();
     expect((await signIn.rp.finish(await signIn.callback)).claims()?.pid).toBe(citizen.pid);
   });
@@ -160,6 +164,16 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await app.locator('.deny').tap();
     await app.locator('.outcome').waitFor();
     expect(new URL(await signIn.callback).searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('asks a phone that is not enrolled yet to enrol first when it opens an app link', async () => {
+    const signIn = await desktopSignIn('openid pid');
+    const fresh = await (await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true })).newPage();
+    await fresh.goto(await signIn.appLink());
+    await fresh.locator('#pid').waitFor();
+    expect(await fresh.textContent('main')).toContain('ลงทะเบียนก่อน แล้วแอปจะแสดงคำขอที่เปิดไว้');
+    await fresh.context().close();
+    await signIn.page.close();
   });
 
   it('goes straight to the consent screen when the app link is opened on the phone itself', async () => {
@@ -205,17 +219,52 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     expect(elsewhere).toEqual([]);
   });
 
+  it('keeps its shell for offline use, and shows the history live as notices arrive', async () => {
+    await app.goto(`${server.issuer}/app/#/history`);
+    await app.locator('.history .entry').first().waitFor({ timeout: 5000 });
+    // Someone tries to enrol another phone with this citizen's card data and a stranger's face.
+    const stranger = await VirtualDevice.create(server.issuer);
+    await expect(stranger.enrol({ proof: await selfProof(server, citizen, 'fail'), pin })).rejects.toMatchObject({ code: 'face_not_matched' });
+    await expect.poll(() => app.textContent('.history .entry:first-child'), { timeout: 10_000 }).toContain('การลงทะเบียนไม่สำเร็จ');
+
+    await phone.setOffline(true);
+    try {
+      await app.reload();
+      // The shell the service worker kept opens, and the screen says what it cannot reach.
+      await expect.poll(() => app.textContent('h1'), { timeout: 5000 }).toBe('ประวัติการใช้ข้อมูล');
+      await expect.poll(() => app.textContent('.message'), { timeout: 5000 }).toContain('ติดต่อเซิร์ฟเวอร์ไม่ได้');
+      await screen(app, '10-offline');
+    } finally {
+      await phone.setOffline(false);
+    }
+  });
+
   it('withdraws a connected service, and the relying party’s userinfo fails at once', async () => {
     const subject = tokens.claims()!.sub;
     expect((await oidc.fetchUserInfo(config, tokens.access_token, subject)).pid).toBe(citizen.pid);
     await app.goto(`${server.issuer}/app/#/services`);
     const service = app.locator(`.service[data-client-id="${demo.clientId}"]`);
     await service.waitFor();
-    await screen(app, '10-services');
+    await screen(app, '11-services');
     await service.locator('.withdraw').tap();
     await service.locator('.withdraw').tap();
     await service.waitFor({ state: 'detached' });
     await expect(oidc.fetchUserInfo(config, tokens.access_token, subject)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('locks after five wrong PINs in a row, and says how to recover', async () => {
+    const signIn = await desktopSignIn('openid pid');
+    await scanByCode(await signIn.shortCode());
+    await app.locator(`.number[data-number="${await signIn.matchNumber()}"]`).tap();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await typePin(app, '93016472');
+      await app.locator('.approve').tap();
+      if (attempt < 5) await expect.poll(() => app.textContent('.message')).toContain(`เหลืออีก ${5 - attempt} ครั้ง`);
+    }
+    await expect.poll(() => app.textContent('h1')).toBe('โทรศัพท์ถูกล็อก');
+    expect(await app.textContent('.outcome')).toContain('ลงทะเบียนโทรศัพท์นี้ใหม่');
+    await screen(app, '12-locked');
+    await signIn.page.close();
   });
 
   it('says the phone was replaced, by itself, when a second phone enrols with a registration-office code', async () => {
@@ -234,7 +283,7 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await second.locator('.scan-start').waitFor();
 
     await expect.poll(() => app.textContent('h1'), { timeout: 10_000 }).toBe('โทรศัพท์นี้ถูกแทนที่แล้ว');
-    await screen(app, '11-replaced');
+    await screen(app, '13-replaced');
     await second.context().close();
   });
 });

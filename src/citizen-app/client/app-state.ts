@@ -36,7 +36,7 @@ export function createApp(go: (route: string) => void, followNotices: () => void
     flash: undefined,
     go,
     followNotices,
-    call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
       if (!app.device) throw new Error('This phone is not enrolled');
       return call<T>(app.device, method, path, body);
     },

@@ -20,6 +20,10 @@ const explained: Record<string, [string, string]> = {
 };
 
 export function errorText(error: unknown): string {
+  // A weak PIN: the server says in English which rule it breaks.
+  if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) {
+    return w(`PIN นี้เดาง่ายเกินไป ตั้งใหม่ตามเงื่อนไขด้านบน (${error.message})`, error.message);
+  }
   if (error instanceof ApiError) {
     const known = explained[error.code];
     const wait = error.retryAfterSeconds ? w(` (รอ ${error.retryAfterSeconds} วินาที)`, ` (wait ${error.retryAfterSeconds} s)`) : '';

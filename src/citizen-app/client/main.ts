@@ -1,9 +1,10 @@
-import { createApp, type Screen } from './app-state.ts';
+import { createApp, type App, type Screen } from './app-state.ts';
 import type { DeviceRecord } from './api-types.ts';
 import { ApiError, whenRevoked } from './device-api.ts';
 import { loadDevice } from './device-key.ts';
 import { followNotices } from './notice-stream.ts';
 import { h } from './dom.ts';
+import { errorText } from './errors.ts';
 import { currentLanguage, setLanguage, w } from './i18n.ts';
 import { cardScreen } from './screens/card.ts';
 import { consentScreen } from './screens/consent.ts';
@@ -19,7 +20,7 @@ import { servicesScreen } from './screens/services.ts';
  * (/app/login/<id>, the QR code's content) opened on this phone goes straight to the consent screen.
  */
 
-const screens: Record<string, (app: ReturnType<typeof createApp>) => Screen | Promise<Screen>> = {
+const screens: Record<string, (app: App) => Screen | Promise<Screen>> = {
   enrol: enrolScreen,
   scan: scanScreen,
   consent: consentScreen,
@@ -61,7 +62,8 @@ function routeName(): string {
   const name = location.hash.replace(/^#\//, '');
   if (revoked) return 'replaced';
   if (!app.device?.deviceId) return 'enrol';
-  return name in screens && name !== 'enrol' ? name : 'scan';
+  // Enrolment and the replaced screen are where the app sends itself, never a link's choice.
+  return name in screens && name !== 'enrol' && name !== 'replaced' ? name : 'scan';
 }
 
 function header(): HTMLElement {
@@ -99,7 +101,11 @@ function nav(active: string): HTMLElement | false {
   );
 }
 
+/** Counts screens asked for: a slow screen that finishes after a newer one was asked for is dropped. */
+let shown = 0;
+
 async function show(): Promise<void> {
+  const ticket = ++shown;
   current?.leave?.();
   current = undefined;
   const name = routeName();
@@ -108,7 +114,11 @@ async function show(): Promise<void> {
     screen = await screens[name]!(app);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'device_revoked') return; // the replaced screen is on its way
-    screen = { title: 'ThaID', body: h('p', { class: 'message error', role: 'alert' }, error instanceof Error ? error.message : String(error)) };
+    screen = { title: 'ThaID', body: h('p', { class: 'message error', role: 'alert' }, errorText(error)) };
+  }
+  if (ticket !== shown) {
+    screen.leave?.();
+    return;
   }
   current = screen;
   const heading = h('h1', { tabindex: -1 }, screen.title);
@@ -141,14 +151,16 @@ async function start(): Promise<void> {
       app.me = await app.call<DeviceRecord>('GET', '/me');
       followNoticesOf();
     } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'device_revoked')) throw error;
+      // Offline, the kept shell still opens; the screens say what they cannot reach.
+      if (!(error instanceof ApiError && (error.code === 'device_revoked' || error.code === 'network'))) throw error;
+      if (error.code === 'network') followNoticesOf();
     }
   }
   window.addEventListener('hashchange', () => void show());
   if (app.device?.deviceId && app.pendingLink && !revoked) {
     const link = app.pendingLink;
     app.pendingLink = undefined;
-    await scanCode(app, link);
+    await scanCode(app, link, 'link');
     return;
   }
   await show();
@@ -156,5 +168,5 @@ async function start(): Promise<void> {
 
 if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/app/service-worker.js', { scope: '/app/' }).catch(() => {});
 void start().catch((error: unknown) => {
-  root.replaceChildren(h('p', { class: 'message error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+  root.replaceChildren(h('p', { class: 'message error', role: 'alert' }, errorText(error)));
 });

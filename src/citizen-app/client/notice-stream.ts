@@ -1,49 +1,63 @@
+import { EventStreamParser } from '../../notifications/event-stream-parser.ts';
 import { API, revokedNow, signature } from './device-api.ts';
 import type { StoredDevice } from './device-key.ts';
 
 /*
  * The citizen's notices as they are written (GET /notifications/stream). EventSource cannot sign a request, so
- * the stream is read with fetch; on a break it is signed and opened again after the server's retry delay.
+ * the stream is read with fetch; after a break it is signed and opened again, resuming after the last notice,
+ * once the server's retry delay has passed. It stops for good when the phone is replaced.
  */
+
+const RETRY_MS = 5000;
+
 export function followNotices(device: StoredDevice, onEvent: (event: string, data: unknown) => void): () => void {
   const abort = new AbortController();
   let lastId: string | undefined;
   const path = `${API}/notifications/stream`;
-  const open = async () => {
-    while (!abort.signal.aborted) {
-      try {
-        const headers: Record<string, string> = { authorization: await signature(device, 'GET', path, ''), accept: 'text/event-stream' };
-        if (lastId) headers['last-event-id'] = lastId;
-        const response = await fetch(path, { headers, signal: abort.signal, cache: 'no-store' });
-        if (response.status === 401) {
-          const refusal = (await response.json().catch(() => ({}))) as { error?: string };
-          if (refusal.error === 'device_revoked') revokedNow();
-          return;
-        }
-        if (!response.ok || !response.body) return;
-        let buffer = '';
-        const decoder = new TextDecoder();
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields = Object.fromEntries(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
-            if (fields.id) lastId = fields.id;
-            if (fields.data) onEvent(fields.event ?? 'message', JSON.parse(fields.data));
-            if (fields.event === 'closed') {
-              if ((JSON.parse(fields.data ?? '{}') as { reason?: string }).reason === 'device_revoked') revokedNow();
-              return;
-            }
+
+  /** Reads one connection to its end; false when the stream must not be opened again. */
+  async function readOnce(): Promise<boolean> {
+    const headers: Record<string, string> = { authorization: await signature(device, 'GET', path, ''), accept: 'text/event-stream' };
+    if (lastId) headers['last-event-id'] = lastId;
+    const response = await fetch(path, { headers, signal: abort.signal, cache: 'no-store' });
+    if (!response.ok || !response.body) {
+      const refusal = (await response.json().catch(() => ({}))) as { error?: string };
+      if (refusal.error === 'device_revoked') {
+        revokedNow();
+        return false;
+      }
+      return true;
+    }
+    const reader = response.body.getReader();
+    const parser = new EventStreamParser();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return true;
+        for (const piece of parser.push(decoder.decode(value, { stream: true }))) {
+          if (piece.kind !== 'event') continue;
+          const { event, id, data } = piece.event;
+          if (id) lastId = id;
+          const parsed = JSON.parse(data) as { reason?: string };
+          onEvent(event, parsed);
+          if (event === 'closed') {
+            if (parsed.reason === 'device_revoked') revokedNow();
+            return parsed.reason !== 'device_revoked';
           }
         }
-      } catch {
-        if (abort.signal.aborted) return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 5000));
+    } finally {
+      await reader.cancel().catch(() => {});
     }
-  };
-  void open();
+  }
+
+  void (async () => {
+    while (!abort.signal.aborted) {
+      const again = await readOnce().catch(() => true);
+      if (!again || abort.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  })();
   return () => abort.abort();
 }

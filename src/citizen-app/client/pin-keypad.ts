@@ -12,7 +12,8 @@ export interface Keypad {
   clear(): void;
 }
 
-export function pinKeypad(onChange: (length: number) => void): Keypad {
+/** `labelledBy`: the id of the words that ask for the PIN. */
+export function pinKeypad(labelledBy: string, onChange: (length: number) => void): Keypad {
   let digits = '';
   const dots = h('div', { class: 'pin-dots', 'aria-hidden': 'true' });
   const count = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
@@ -30,13 +31,15 @@ export function pinKeypad(onChange: (length: number) => void): Keypad {
     h('button', { type: 'button', class: 'key', 'data-key': value, 'aria-label': name, onclick: () => press(value) }, label);
   const keys = h(
     'div',
-    { class: 'keypad', role: 'group', 'aria-label': w('แป้นตัวเลข PIN', 'PIN keypad') },
+    { class: 'keypad' },
     ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => key(digit, digit)),
     h('span', {}),
     key('0', '0'),
     key('⌫', 'back', w('ลบ', 'Delete')),
   );
-  const element = h('div', { class: 'pin-entry', tabindex: 0, 'aria-label': w('PIN 8 หลัก พิมพ์ตัวเลขได้', '8-digit PIN; you may type the digits') }, dots, count, keys);
+  const hint = h('p', { id: `${labelledBy}-hint`, class: 'visually-hidden' }, w('PIN 8 หลัก กดปุ่มหรือพิมพ์ตัวเลขได้', '8-digit PIN: press the keys or type the digits'));
+  // Focusable as a whole, so a keyboard types the PIN straight in.
+  const element = h('div', { class: 'pin-entry', role: 'group', tabindex: 0, 'aria-labelledby': labelledBy, 'aria-describedby': hint.id }, hint, dots, count, keys);
   element.addEventListener('keydown', (event) => {
     if (/^\d$/.test(event.key)) press(event.key);
     else if (event.key === 'Backspace') press('back');

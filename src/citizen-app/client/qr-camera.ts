@@ -16,7 +16,12 @@ export async function readQrCodes(onCode: (text: string) => void): Promise<Camer
   video.setAttribute('playsinline', '');
   video.muted = true;
   video.srcObject = stream;
-  await video.play();
+  try {
+    await video.play();
+  } catch (error) {
+    for (const track of stream.getTracks()) track.stop();
+    throw error;
+  }
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   let stopped = false;

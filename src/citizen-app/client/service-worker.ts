@@ -1,6 +1,6 @@
 /*
- * The app's service worker: keeps the app's shell (page, script, styles, icons) for when the network is slow or
- * gone, and never touches API answers, which are the citizen's data and are signed per request.
+ * The app's service worker: keeps the app's shell (page, script, styles, icons) for when the network is gone, and
+ * never touches API answers, which are the citizen's data and are signed per request.
  */
 declare const SHELL_VERSION: string;
 declare const SHELL_FILES: string[];
@@ -9,7 +9,8 @@ const worker = globalThis as unknown as ServiceWorkerGlobalScope;
 const cacheName = `thaid-app-${SHELL_VERSION}`;
 
 worker.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(cacheName).then((cache) => cache.addAll(SHELL_FILES)).then(() => worker.skipWaiting()));
+  // Past the browser's HTTP cache, which may still hold the previous version's files.
+  event.waitUntil(caches.open(cacheName).then((cache) => cache.addAll(SHELL_FILES.map((path) => new Request(path, { cache: 'reload' })))).then(() => worker.skipWaiting()));
 });
 
 worker.addEventListener('activate', (event) => {

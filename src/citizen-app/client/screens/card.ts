@@ -18,7 +18,9 @@ function addressOf(c: Citizen): string {
     .join(' ');
 }
 
-const row = (label: string, value: string, className = '') => h('div', { class: `card-row ${className}` }, h('span', { class: 'card-label' }, label), h('span', { class: 'card-value' }, value));
+/** `lang`: the language of the row, where the card prints it in one language whatever the app's. */
+const row = (label: string, value: string, className = '', lang?: string) =>
+  h('div', { class: `card-row ${className}`, lang }, h('span', { class: 'card-label' }, label), h('span', { class: 'card-value' }, value));
 
 /** The digital ID card, front and back, drawn from the registry's record of this phone's citizen. */
 export function cardScreen(app: App): Screen {
@@ -31,8 +33,8 @@ export function cardScreen(app: App): Screen {
     row(w('เลขประจำตัวประชาชน', 'Identification number'), formattedPid(citizen.pid), 'pid'),
     h('div', { class: 'card-body' },
       h('div', { class: 'card-names' },
-        row('ชื่อตัวและชื่อสกุล', nameTh(citizen), 'name-th'),
-        row('Name', nameEn(citizen), 'name-en'),
+        row('ชื่อตัวและชื่อสกุล', nameTh(citizen), 'name-th', 'th'),
+        row('Name', nameEn(citizen), 'name-en', 'en'),
         row(w('เกิดวันที่', 'Date of birth'), calendarDate(citizen.birthdate)),
       ),
       h('img', { class: 'photo', src: '/app/photo-placeholder.svg', alt: w('รูปถ่าย (ภาพแทน)', 'Photo (placeholder)'), width: 72, height: 90 }),
@@ -46,11 +48,10 @@ export function cardScreen(app: App): Screen {
     row(w('ที่อยู่', 'Address'), addressOf(citizen)),
     row(w('เลขหลังบัตร (Laser code)', 'Laser code'), formattedLaserCode(citizen.laserCode), 'laser-code'),
   );
-  const flip = h('button', { type: 'button', 'aria-pressed': 'false' }, w('ดูด้านหลัง', 'Show the back')) as HTMLButtonElement;
+  const flip = h('button', { type: 'button' }, w('ดูด้านหลัง', 'Show the back')) as HTMLButtonElement;
   flip.addEventListener('click', () => {
     back.hidden = !back.hidden;
     front.hidden = !back.hidden;
-    flip.setAttribute('aria-pressed', String(!back.hidden));
     flip.textContent = back.hidden ? w('ดูด้านหลัง', 'Show the back') : w('ดูด้านหน้า', 'Show the front');
   });
   return { title: w('บัตรประชาชนดิจิทัล', 'Digital ID card'), body: h('div', {}, front, back, flip) };

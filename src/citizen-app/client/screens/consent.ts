@@ -1,6 +1,7 @@
 import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord, LoginRequest } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
+import { forgetDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
@@ -22,11 +23,18 @@ function browserText(browser: LoginRequest['browser']): string {
 }
 
 /** The outcome, in place of the request, once the citizen has answered. */
-function outcome(app: App, title: string, text: string, tone: 'ok' | 'error'): Screen {
-  return {
-    title,
-    body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))),
-  };
+function outcome(title: string, text: string, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
+  return { title, body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), next) };
+}
+
+/** A locked phone works again only once enrolled again: the way there starts by forgetting its key. */
+function enrolAgainButton(): HTMLElement {
+  const button = h('button', { type: 'button', class: 'primary' }, w('ลงทะเบียนโทรศัพท์นี้ใหม่', 'Enrol this phone again'));
+  button.addEventListener('click', async () => {
+    await forgetDevice();
+    location.replace('/app/');
+  });
+  return button;
 }
 
 /**
@@ -42,24 +50,23 @@ export function consentScreen(app: App): Screen {
   const message = messageBox();
   let chosen: number | undefined;
   const approve = h('button', { type: 'button', class: 'primary approve', disabled: true }, w('ยืนยัน', 'Approve')) as HTMLButtonElement;
-  const keypad = pinKeypad((length) => {
+  const keypad = pinKeypad('pin-question', (length) => {
     approve.disabled = length !== 8 || chosen === undefined;
   });
   const choices = h(
     'div',
-    { class: 'number-choices', role: 'radiogroup', 'aria-labelledby': 'number-question' },
+    { class: 'number-choices', role: 'group', 'aria-labelledby': 'number-question' },
     request.numberChoices.map((number) =>
       h(
         'button',
         {
           type: 'button',
-          role: 'radio',
-          'aria-checked': 'false',
+          'aria-pressed': 'false',
           class: 'number',
           'data-number': number,
           onclick: (event: Event) => {
             chosen = number;
-            for (const button of choices.querySelectorAll('button')) button.setAttribute('aria-checked', String(button === event.currentTarget));
+            for (const button of choices.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button === event.currentTarget));
             approve.disabled = keypad.value().length !== 8;
           },
         },
@@ -89,17 +96,21 @@ export function consentScreen(app: App): Screen {
     ),
     h('p', { id: 'number-question', class: 'label' }, w('เลือกตัวเลขที่แสดงบนอีกหน้าจอ', 'Pick the number the other screen shows')),
     choices,
-    h('p', { class: 'label' }, w('ใส่ PIN เพื่อยืนยัน', 'Enter your PIN to approve')),
+    h('p', { id: 'pin-question', class: 'label' }, w('ใส่ PIN เพื่อยืนยัน', 'Enter your PIN to approve')),
     keypad.element,
     message.element,
     h('div', { class: 'answers' }, approve, h('button', { type: 'button', class: 'deny', onclick: () => void deny() }, w('ปฏิเสธ', 'Deny'))),
     h('button', { type: 'button', class: 'link report', onclick: () => void report() }, w('ฉันไม่ได้ขอเข้าสู่ระบบนี้', 'This wasn’t me')),
   );
 
+  /** The outcome in place of the request; focus goes to its title, as on a new screen. */
   const show = (screen: Screen) => {
     const heading = screenBody.closest('main')?.querySelector('h1');
-    if (heading) heading.textContent = screen.title;
     screenBody.replaceWith(screen.body);
+    if (heading) {
+      heading.textContent = screen.title;
+      heading.focus();
+    }
   };
 
   approve.addEventListener('click', async () => {
@@ -109,13 +120,13 @@ export function consentScreen(app: App): Screen {
     try {
       await app.call('POST', `/logins/${encodeURIComponent(request.id)}/approve`, { number: chosen, pin: keypad.value(), integrity: 'intact' });
       app.scanned = undefined;
-      show(outcome(app, w('ยืนยันแล้ว', 'Approved'), w('หน้าจอที่ขอเข้าสู่ระบบจะดำเนินการต่อเอง', 'The screen that asked will carry on by itself.'), 'ok'));
+      show(outcome(w('ยืนยันแล้ว', 'Approved'), w('หน้าจอที่ขอเข้าสู่ระบบจะดำเนินการต่อเอง', 'The screen that asked will carry on by itself.'), 'ok'));
     } catch (error) {
       keypad.clear();
       if (error instanceof ApiError && error.code === 'pin_rejected') return wrongPin();
       if (error instanceof ApiError && error.code === 'number_mismatch') {
         return show(
-          outcome(app, w('ตัวเลขไม่ตรงกัน', 'The number did not match'), w('คำขอนี้ถูกปฏิเสธและรายงานแล้ว หากคุณไม่ได้ขอเข้าสู่ระบบ ไม่ต้องทำอะไรเพิ่ม', 'The request was refused and reported. If you did not ask to sign in, there is nothing more to do.'), 'error'),
+          outcome(w('ตัวเลขไม่ตรงกัน', 'The number did not match'), w('คำขอนี้ถูกปฏิเสธและรายงานแล้ว หากคุณไม่ได้ขอเข้าสู่ระบบ ไม่ต้องทำอะไรเพิ่ม', 'The request was refused and reported. If you did not ask to sign in, there is nothing more to do.'), 'error'),
         );
       }
       message.show(errorText(error));
@@ -128,7 +139,12 @@ export function consentScreen(app: App): Screen {
     const left = me?.pinAttemptsLeft;
     if (left === 0) {
       return show(
-        outcome(app, w('โทรศัพท์ถูกล็อก', 'This phone is locked'), w('ใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนโทรศัพท์นี้ใหม่เพื่อใช้งาน (เมนูอุปกรณ์)', 'Five wrong PINs in a row. Enrol this phone again to use it (Device menu).'), 'error'),
+        outcome(
+          w('โทรศัพท์ถูกล็อก', 'This phone is locked'),
+          w('ใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนโทรศัพท์นี้ใหม่เพื่อใช้งาน', 'Five wrong PINs in a row. Enrol this phone again to use it.'),
+          'error',
+          enrolAgainButton(),
+        ),
       );
     }
     message.show(left === undefined ? w('PIN ไม่ถูกต้อง', 'The PIN is not correct.') : w(`PIN ไม่ถูกต้อง เหลืออีก ${left} ครั้ง`, `The PIN is not correct. ${left} attempts left.`));
@@ -138,7 +154,7 @@ export function consentScreen(app: App): Screen {
     try {
       await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/deny`, {});
       app.scanned = undefined;
-      show(outcome(app, w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
+      show(outcome(w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
     } catch (error) {
       message.show(errorText(error));
     }
@@ -148,7 +164,7 @@ export function consentScreen(app: App): Screen {
     try {
       await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/report`, {});
       app.scanned = undefined;
-      show(outcome(app, w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
+      show(outcome(w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
     } catch (error) {
       message.show(errorText(error));
     }

@@ -3,10 +3,9 @@ import type { DeviceRecord } from '../api-types.ts';
 import { forgetDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
+import { field, pinInput } from '../form-fields.ts';
 import { dateTime, w } from '../i18n.ts';
 
-const pinInput = (id: string) =>
-  h('input', { id, name: id, type: 'password', inputmode: 'numeric', maxlength: '8', pattern: '\\d{8}', autocomplete: 'off' }) as HTMLInputElement;
 
 /** This phone: what the server knows of it, changing the PIN, and leaving. */
 export async function deviceScreen(app: App): Promise<Screen> {
@@ -20,9 +19,9 @@ export async function deviceScreen(app: App): Promise<Screen> {
     'form',
     { class: 'pin-change', novalidate: true },
     h('h2', {}, w('เปลี่ยน PIN', 'Change the PIN')),
-    h('div', { class: 'field' }, h('label', { for: 'current-pin' }, w('PIN ปัจจุบัน', 'Current PIN')), current),
-    h('div', { class: 'field' }, h('label', { for: 'next-pin' }, w('PIN ใหม่', 'New PIN')), next),
-    h('div', { class: 'field' }, h('label', { for: 'confirm-next-pin' }, w('ยืนยัน PIN ใหม่', 'Confirm the new PIN')), confirm),
+    field(w('PIN ปัจจุบัน', 'Current PIN'), current),
+    field(w('PIN ใหม่', 'New PIN'), next),
+    field(w('ยืนยัน PIN ใหม่', 'Confirm the new PIN'), confirm),
     message.element,
     h('button', { type: 'submit', class: 'primary' }, w('เปลี่ยน PIN', 'Change the PIN')),
   ) as HTMLFormElement;
@@ -39,7 +38,14 @@ export async function deviceScreen(app: App): Promise<Screen> {
     }
   });
   const leave = h('button', { type: 'button', class: 'link' }, w('ลบ ThaID ออกจากโทรศัพท์นี้', 'Remove ThaID from this phone'));
+  // The first tap asks, the second removes: the key cannot come back, only a new enrolment.
+  let asked = false;
   leave.addEventListener('click', async () => {
+    if (!asked) {
+      asked = true;
+      leave.textContent = w('แตะอีกครั้งเพื่อลบ (ต้องลงทะเบียนใหม่)', 'Tap again to remove (you will enrol again)');
+      return;
+    }
     await forgetDevice();
     location.replace('/app/');
   });

@@ -4,6 +4,7 @@ import { call } from '../device-api.ts';
 import { newDeviceKey, saveDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
+import { field, pinInput, textInput as input } from '../form-fields.ts';
 import { w } from '../i18n.ts';
 import { scanCode } from './scan.ts';
 
@@ -32,15 +33,6 @@ const pinRules = (): string[] => [
   w('ไม่ใช่ตัวเลข 8 หลักติดกันในเลขประจำตัวประชาชน และไม่ใช่ PIN ที่คนนิยมใช้', 'not 8 digits in a row of your citizen ID, nor a PIN people often choose'),
 ];
 
-function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
-  const id = input.id;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', { id: `${id}-hint`, class: 'hint' }, hint) : false);
-}
-
-function input(id: string, attributes: Record<string, string | boolean> = {}): HTMLInputElement {
-  return h('input', { id, name: id, autocomplete: 'off', ...attributes }) as HTMLInputElement;
-}
-
 /** Enrol this phone: self-service with the ID card and the (sandbox) camera, or with a registration-office code. */
 export function enrolScreen(app: App): Screen {
   const message = messageBox();
@@ -49,8 +41,8 @@ export function enrolScreen(app: App): Screen {
   const birthdate = input('birthdate', { type: 'date' });
   const officeCode = input('office-code', { autocapitalize: 'characters', 'aria-describedby': 'office-code-hint' });
   const name = input('device-name', { value: w('โทรศัพท์ของฉัน', 'My phone'), maxlength: '100' });
-  const pin = input('new-pin', { type: 'password', inputmode: 'numeric', maxlength: '8', pattern: '\\d{8}', 'aria-describedby': 'pin-rules' });
-  const confirmPin = input('confirm-pin', { type: 'password', inputmode: 'numeric', maxlength: '8', pattern: '\\d{8}' });
+  const pin = pinInput('new-pin', { 'aria-describedby': 'pin-rules' });
+  const confirmPin = pinInput('confirm-pin');
   const rooted = input('rooted', { type: 'checkbox' });
   const faceFail = input('face-fail', { type: 'radio', name: 'face', value: 'fail' });
   const facePass = input('face-pass', { type: 'radio', name: 'face', value: 'pass', checked: true });
@@ -175,7 +167,7 @@ export function enrolScreen(app: App): Screen {
       app.followNotices();
       const link = app.pendingLink;
       app.pendingLink = undefined;
-      if (link) await scanCode(app, link);
+      if (link) await scanCode(app, link, 'link');
       else app.go('scan');
     } catch (error) {
       message.show(errorText(error));

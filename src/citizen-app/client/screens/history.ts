@@ -36,10 +36,12 @@ function entryView(entry: HistoryEntry): HTMLElement {
   );
 }
 
+const POLL_MS = 20_000;
+
 /** The citizen's history, newest first, a page at a time; new entries appear while the screen is open. */
 export function historyScreen(app: App): Screen {
   const message = messageBox();
-  const list = h('ol', { class: 'history', 'aria-live': 'polite' });
+  const list = h('ol', { class: 'history' });
   const more = h('button', { type: 'button', hidden: true }, w('ดูเพิ่ม', 'Show more')) as HTMLButtonElement;
   let cursor: string | null = null;
 
@@ -58,11 +60,17 @@ export function historyScreen(app: App): Screen {
   }
   more.addEventListener('click', () => void load(false));
   void load(true);
+  // Requests and answers arrive as notices; releases (a relying party reading the data) do not, so the screen
+  // also looks again now and then while it is open.
   const reload = () => void load(true);
   window.addEventListener('thaid-notice', reload);
+  const poll = setInterval(reload, POLL_MS);
   return {
     title: w('ประวัติการใช้ข้อมูล', 'History'),
     body: h('div', {}, h('p', { class: 'muted' }, w('ทุกครั้งที่ข้อมูลของคุณถูกส่ง และทุกคำขอ ล่าสุดก่อน', 'Every time your data was given, and every request, newest first.')), message.element, list, more),
-    leave: () => window.removeEventListener('thaid-notice', reload),
+    leave: () => {
+      window.removeEventListener('thaid-notice', reload);
+      clearInterval(poll);
+    },
   };
 }

@@ -1,18 +1,32 @@
 import type { App, Screen } from '../app-state.ts';
 import type { LoginRequest } from '../api-types.ts';
+import { ApiError } from '../device-api.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { w } from '../i18n.ts';
 import { readQrCodes, type CameraReader } from '../qr-camera.ts';
 
-/** Sends what the camera read (or the citizen typed) to the server; its request then shows on the consent screen. */
-export async function scanCode(app: App, code: string): Promise<void> {
+let scanning = false;
+
+/**
+ * Sends what the camera read (or the citizen typed, or the link this phone opened) to the server; its request then
+ * shows on the consent screen. One at a time: a second tap would find the request taken by the first.
+ */
+export async function scanCode(app: App, code: string, from: 'screen' | 'link' = 'screen'): Promise<void> {
+  if (scanning) return;
+  scanning = true;
   try {
     app.scanned = await app.call<LoginRequest>('POST', '/logins/scan', { code });
     app.go('consent');
   } catch (error) {
-    app.flash = errorText(error);
+    // A link opened on this phone outlives its QR code while the phone enrols: the login page has a fresh one.
+    app.flash =
+      from === 'link' && error instanceof ApiError && error.code === 'qr_code_expired'
+        ? w('ลิงก์นี้หมดอายุแล้ว กลับไปที่หน้าเข้าสู่ระบบแล้วแตะปุ่มเปิดแอป ThaID อีกครั้ง', 'This link has expired. Go back to the sign-in page and tap its ThaID button again.')
+        : errorText(error);
     app.go('scan');
+  } finally {
+    scanning = false;
   }
 }
 
@@ -22,23 +36,27 @@ export function scanScreen(app: App): Screen {
   if (app.flash) message.show(app.flash);
   app.flash = undefined;
   let camera: CameraReader | undefined;
+  let left = false;
   const viewfinder = h('div', { class: 'viewfinder', hidden: true });
   const start = h('button', { type: 'button', class: 'primary scan-start' }, w('เปิดกล้องสแกน QR code', 'Scan a QR code with the camera')) as HTMLButtonElement;
   start.addEventListener('click', async () => {
     message.clear();
+    // Disabled while the camera runs: one stream at a time.
     start.disabled = true;
     try {
       camera = await readQrCodes((text) => {
         viewfinder.hidden = true;
+        start.disabled = false;
         message.show(w('อ่าน QR code แล้ว…', 'QR code read…'), 'info');
         void scanCode(app, text);
       });
+      // The citizen may have left while the browser asked for the camera.
+      if (left) return camera.stop();
       viewfinder.replaceChildren(camera.video);
       viewfinder.hidden = false;
     } catch {
-      message.show(w('เปิดกล้องไม่ได้ อนุญาตให้ใช้กล้อง หรือพิมพ์รหัสด้านล่าง', 'The camera could not be opened. Allow it, or type the code below.'));
-    } finally {
       start.disabled = false;
+      message.show(w('เปิดกล้องไม่ได้ อนุญาตให้ใช้กล้อง หรือพิมพ์รหัสด้านล่าง', 'The camera could not be opened. Allow it, or type the code below.'));
     }
   });
 
@@ -68,6 +86,9 @@ export function scanScreen(app: App): Screen {
       viewfinder,
       typed,
     ),
-    leave: () => camera?.stop(),
+    leave: () => {
+      left = true;
+      camera?.stop();
+    },
   };
 }
