@@ -10,7 +10,6 @@ import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { ensureAdminToken } from './admin/admin-token.ts';
 import { seedDemoDataOnFirstStart, type DemoSeedResult } from './demo/demo-data.ts';
 import { createApp } from './app.ts';
-import { appFiles } from './citizen-app/bundle.ts';
 import { databaseRateLimiter } from './http/rate-limits.ts';
 import { getOrCreateSetting } from './instance/settings.ts';
 import type { Logger } from './logging/logger.ts';
@@ -102,8 +101,6 @@ async function serve(config: Config, logger: Logger, database: Database, tls: Tl
   const loginChanges = await LoginChanges.start(database);
   const liveNotifications = await LiveNotifications.start(database);
   const limits = databaseRateLimiter(db, config.rateLimitFactor);
-  // The phone app's files are built here, before the first visitor asks for them; a failed build stops the start.
-  await appFiles();
   const app = createApp({
     logger,
     db,

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { appIcon } from './icons.ts';
 
 /*
  * The app's files, made when the server starts: its TypeScript (client/) bundled by esbuild with the QR decoder,
@@ -30,6 +28,8 @@ export interface AppFiles {
 export const shellPaths = ['/app/', '/app/app.js', '/app/app.css', '/app/manifest.webmanifest', '/app/icon-192.png', '/app/icon-512.png', '/app/photo-placeholder.svg'];
 
 async function bundled(entry: string, define: Record<string, string> = {}): Promise<string> {
+  // Loaded when the app is built, not by every CLI command that imports the server.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [`${clientDir}${entry}`],
     bundle: true,
@@ -45,6 +45,7 @@ async function bundled(entry: string, define: Record<string, string> = {}): Prom
 }
 
 async function make(): Promise<AppFiles> {
+  const { appIcon } = await import('./icons.ts');
   const script = await bundled('main.ts');
   const css = fs.readFileSync(`${viewsDir}app.css`, 'utf8');
   const page = fs.readFileSync(`${viewsDir}index.html`, 'utf8');

@@ -36,7 +36,10 @@ async function page(ctx: Context) {
   ctx.body = page.replace('{{demoPersonas}}', () => personasJson);
 }
 
-/** The app's routes; its files are made before the server listens (see appFiles, awaited in server.ts). */
+/**
+ * The app's routes. Its files are made when the first visitor asks for them (a third of a second), so a server
+ * that no phone visits, as most of the test suite's, never builds them; a build that fails is tried again.
+ */
 export function citizenAppRoutes(): Router {
   const router = new Router();
   // The router's /app answers /app/ as well; the page lives at /app/, the service worker's scope.

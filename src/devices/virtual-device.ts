@@ -83,6 +83,14 @@ export class VirtualDevice {
     return enrolment;
   }
 
+  /**
+   * What the sandbox camera films for this device's self-service enrolment of a demo persona: the citizen's own
+   * face ('pass') or someone else's ('fail'), as the phone app asks for it.
+   */
+  async sandboxFace(pid: string, face: 'pass' | 'fail'): Promise<string> {
+    return (await this.#send<{ faceSample: string }>('POST', '/sandbox-camera', { pid, face }, 'enrolment')).faceSample;
+  }
+
   /** Reads a QR code's app link or a typed short code; the request is then this device's to answer. */
   scan(code: string): Promise<LoginShownOnDevice> {
     return this.#send('POST', '/logins/scan', { code });

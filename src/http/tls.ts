@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { ConfigError, type TlsConfig } from '../config/config.ts';
 
 /** What the HTTPS server serves. */
@@ -127,7 +126,9 @@ function readKept(certFile: string, keyFile: string): { cert: string; key: strin
 }
 
 /** A P-256 certificate for `hosts` (the first is its common name), valid for a year from an hour ago, for clocks that lag. */
-function makeSelfSigned(hosts: string[]) {
+async function makeSelfSigned(hosts: string[]) {
+  // Loaded only to make a certificate: it takes a third of a second, which every start and CLI command would pay.
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - 60 * 60 * 1000);
   return generate([{ name: 'commonName', value: hosts[0]! }, { name: 'organizationName', value: 'ThaID emulator (self-signed)' }], {
     keyType: 'ec',

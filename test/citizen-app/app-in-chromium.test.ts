@@ -172,6 +172,18 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await fresh.goto(await signIn.appLink());
     await fresh.locator('#pid').waitFor();
     expect(await fresh.textContent('main')).toContain('ลงทะเบียนก่อน แล้วแอปจะแสดงคำขอที่เปิดไว้');
+    // The testing switches: a rooted phone, and someone else's face before the camera, are refused.
+    const other = demoPersonas[0]!;
+    await fresh.getByRole('button', { name: `${other.givenNameTh} ${other.familyNameTh}` }).tap();
+    await fresh.fill('#new-pin', pin);
+    await fresh.fill('#confirm-pin', pin);
+    await fresh.locator('#rooted').check();
+    await fresh.click('form button[type=submit]');
+    await expect.poll(() => fresh.textContent('form .message')).toContain('root หรือ jailbreak');
+    await fresh.locator('#rooted').uncheck();
+    await fresh.locator('#face-fail').check();
+    await fresh.click('form button[type=submit]');
+    await expect.poll(() => fresh.textContent('form .message'), { timeout: 5000 }).toContain('ใบหน้าไม่ตรงกับภาพในทะเบียนราษฎร');
     await fresh.context().close();
     await signIn.page.close();
   });
@@ -201,6 +213,11 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
 
     await app.goto(`${server.issuer}/app/#/device`);
     await app.locator('.details').waitFor();
+    await app.fill('#current-pin', pin);
+    await app.fill('#next-pin', '52817364');
+    await app.fill('#confirm-next-pin', '52817364');
+    await app.click('.pin-change button[type=submit]');
+    await expect.poll(() => app.textContent('.pin-change .message')).toBe('เปลี่ยน PIN แล้ว');
     await app.getByRole('button', { name: 'Switch to English' }).tap();
     await expect.poll(() => app.textContent('h1')).toBe('This device');
     await screen(app, '09-device-english');

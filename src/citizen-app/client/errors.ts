@@ -15,6 +15,11 @@ const explained: Record<string, [string, string]> = {
     'This phone is locked after 5 wrong PINs in a row. Enrol it again to use it (Device menu).',
   ],
   relying_party_inactive: ['หน่วยงานนี้ถูกระงับการใช้งาน', 'The agency asking is suspended or cancelled.'],
+  identity_not_verified: ['ข้อมูลบัตรไม่ตรงกับทะเบียนราษฎร ตรวจเลขประจำตัว เลขหลังบัตร และวันเกิด', 'The card details do not match the civil registry. Check the ID number, laser code and date of birth.'],
+  face_not_matched: ['ใบหน้าไม่ตรงกับภาพในทะเบียนราษฎร ลองใหม่ในที่สว่าง หรือไปที่สำนักทะเบียน', 'The face does not match the registry photo. Try again in good light, or go to a registration office.'],
+  device_integrity_failed: ['โทรศัพท์ที่ถูก root หรือ jailbreak ใช้ ThaID ไม่ได้', 'A rooted or jailbroken phone cannot use ThaID.'],
+  invalid_enrolment_code: ['รหัสลงทะเบียนไม่ถูกต้อง ใช้แล้ว หรือหมดอายุ ขอรหัสใหม่จากเจ้าหน้าที่', 'The enrolment code is wrong, used or expired. Ask the officer for a new one.'],
+  pin_rejected: ['PIN ไม่ถูกต้อง', 'The PIN is not correct.'],
   too_many_requests: ['ลองบ่อยเกินไป โปรดรอสักครู่', 'Too many attempts. Wait a moment and try again.'],
   temporarily_unavailable: ['ระบบไม่ว่างชั่วคราว โปรดลองอีกครั้ง', 'The service is busy. Try again in a moment.'],
 };
