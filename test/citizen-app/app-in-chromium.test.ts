@@ -188,13 +188,15 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await signIn.page.close();
   });
 
-  it('goes straight to the consent screen when the app link is opened on the phone itself', async () => {
+  it('goes straight to the consent screen when the app link is opened on the phone itself, where it may be reported', async () => {
     const signIn = await desktopSignIn('openid pid');
     await app.goto(await signIn.appLink());
     await app.locator('.consent').waitFor();
     expect(new URL(app.url()).pathname).toBe('/app/');
-    await app.locator('.deny').tap();
-    await app.locator('.outcome').waitFor();
+    // "This wasn't me": refused, and reported to DOPA.
+    await app.locator('.report').tap();
+    await expect.poll(() => app.textContent('h1')).toBe('รายงานแล้ว');
+    expect(new URL(await signIn.callback).searchParams.get('error')).toBe('access_denied');
   });
 
   it('shows the card front and back, the history and this device, in English too', async () => {

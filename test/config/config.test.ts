@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config/config.ts';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../src/config/config.ts';
+import { problemsOf } from './config-problems.ts';
 
 describe('configuration from the environment', () => {
   it('has defaults that run on a laptop with the embedded database', () => {

@@ -1,35 +1,12 @@
 /* What the device API answers, as this app reads it (see docs/device-api.openapi.yaml). */
 
+import type { Citizen } from '../../registry/citizen.ts';
+
+export type { Citizen };
+
 export interface Labelled {
   th: string;
   en: string;
-}
-
-export interface Citizen {
-  pid: string;
-  titleTh: string;
-  titleEn: string;
-  givenNameTh: string;
-  middleNameTh: string | null;
-  familyNameTh: string;
-  givenNameEn: string;
-  middleNameEn: string | null;
-  familyNameEn: string;
-  birthdate: string;
-  sex: 'male' | 'female';
-  address: {
-    houseNumber: string;
-    villageNumber: string | null;
-    alley: string | null;
-    road: string | null;
-    subdistrict: string;
-    district: string;
-    province: string;
-    postalCode: string;
-  };
-  laserCode: string;
-  cardIssuedOn: string;
-  cardExpiresOn: string;
 }
 
 export interface DeviceRecord {

@@ -150,25 +150,20 @@ export function consentScreen(app: App): Screen {
     message.show(left === undefined ? w('PIN ไม่ถูกต้อง', 'The PIN is not correct.') : w(`PIN ไม่ถูกต้อง เหลืออีก ${left} ครั้ง`, `The PIN is not correct. ${left} attempts left.`));
   }
 
-  async function deny() {
+  /** Refusing and reporting need no PIN: one tap sends the answer, and the outcome replaces the request. */
+  async function answerWithoutPin(answer: 'deny' | 'report', done: Screen) {
     try {
-      await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/deny`, {});
+      await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/${answer}`, {});
       app.scanned = undefined;
-      show(outcome(w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
+      show(done);
     } catch (error) {
       message.show(errorText(error));
     }
   }
-
-  async function report() {
-    try {
-      await app.call('POST', `/logins/${encodeURIComponent(request!.id)}/report`, {});
-      app.scanned = undefined;
-      show(outcome(w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
-    } catch (error) {
-      message.show(errorText(error));
-    }
-  }
+  const deny = () =>
+    answerWithoutPin('deny', outcome(w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
+  const report = () =>
+    answerWithoutPin('report', outcome(w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
 
   return { title: w('คำขอเข้าสู่ระบบ', 'Sign-in request'), body: screenBody };
 }
