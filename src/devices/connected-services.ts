@@ -3,7 +3,7 @@ import type { Schema } from '../db/schema.ts';
 import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { NotFoundError } from '../errors.ts';
 import { endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/adapter.ts';
-import { allDataItems, type DataItem } from '../oidc/scopes.ts';
+import { dataItemsAmong, type DataItem } from '../oidc/scopes.ts';
 import { systemsNamed, type NamedSystem } from './connected-service-queries.ts';
 import type { Device } from './queries.ts';
 
@@ -27,10 +27,6 @@ export interface ConnectedService {
   grants: number;
 }
 
-/** Labelled as a scan shows a request's items (src/login/transactions.ts); openid, the sign-in itself, is none. */
-const dataItemsOf = (scopes: ReadonlySet<string>): DataItem[] =>
-  allDataItems.filter((item) => scopes.has(item.scope)).map(({ scope, th, en }) => ({ scope, th, en }));
-
 /** A system whose row could not be read is still listed, by its client id, so its grants can be withdrawn. */
 const unnamed = (clientId: string): NamedSystem => ({ clientId, agency: { id: '', th: '', en: '' }, name: clientId, purpose: '', active: false });
 
@@ -49,7 +45,7 @@ export async function connectedServices(db: Kysely<Schema>, pid: string): Promis
         system: system.name,
         purpose: system.purpose,
         active: system.active,
-        dataItems: dataItemsOf(new Set(grants.flatMap((grant) => grant.scopes))),
+        dataItems: dataItemsAmong(grants.flatMap((grant) => grant.scopes)),
         firstGrantedAt: grants[0]!.grantedAt.toISOString(),
         lastGrantedAt: grants.at(-1)!.grantedAt.toISOString(),
         grants: grants.length,

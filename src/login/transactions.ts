@@ -8,7 +8,7 @@ import { withHashingSlot } from '../devices/pin-hash.ts';
 import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { findDevice, hashToCompare, MAX_FAILED_PIN_ATTEMPTS, type Device, type TakenPinAttempt } from '../devices/queries.ts';
 import { deviceRevoked, type SignedStep } from '../devices/request-signature.ts';
-import { allDataItems, type DataItem } from '../oidc/scopes.ts';
+import { allDataItems, dataItemsAmong, type DataItem } from '../oidc/scopes.ts';
 export type { LoginRequest } from './queries.ts';
 import {
   expireOverdue,
@@ -120,7 +120,7 @@ function describe(login: LoginTransaction): LoginShownOnDevice {
     status: login.status,
     expiresAt: login.expires_at.toISOString(),
     ...requester(login),
-    dataItems: allDataItems.filter((item) => login.scopes.includes(item.scope)).map(({ scope, th, en }) => ({ scope, th, en })),
+    dataItems: dataItemsAmong(login.scopes),
     numberChoices: login.number_choices ?? [],
     requestedAt: login.created_at.toISOString(),
     browser: (login.browser as BrowserContext | null) ?? unknownBrowser,

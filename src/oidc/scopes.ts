@@ -60,6 +60,15 @@ export const v1DataItems: readonly V1DataItem[] = [
 /** Every data item a citizen may be asked for, v2 and v1 names alike, with the labels the citizen sees. */
 export const allDataItems: readonly DataItem[] = [...dataItems, ...v1DataItems];
 
+/**
+ * The data items among `scopes`, with their labels, in the profile's order; openid (the sign-in itself) and
+ * unknown names are none. What a phone shows of a request or of a consent.
+ */
+export function dataItemsAmong(scopes: Iterable<string>): DataItem[] {
+  const asked = new Set(scopes);
+  return allDataItems.filter((item) => asked.has(item.scope)).map(({ scope, th, en }) => ({ scope, th, en }));
+}
+
 /** Every scope that releases a claim of the same name. */
 export const releasableScopes: readonly string[] = allDataItems.map((item) => item.scope);
 

@@ -21,10 +21,10 @@ export function isValidPid(pid: string): boolean {
   return pidCheckDigit(pid.slice(0, 12)) === pid.charCodeAt(12) - 48;
 }
 
-/** The grouping printed on the card: 1-2345-67890-12-3. */
-export function formatPid(pid: string): string {
+/** The grouping printed on the card: 1-2345-67890-12-3 (the card itself separates with spaces). */
+export function formatPid(pid: string, separator = '-'): string {
   if (!/^[0-9]{13}$/.test(pid)) {
     throw new RangeError(`expected 13 ASCII digits, got ${JSON.stringify(pid)}`);
   }
-  return `${pid.slice(0, 1)}-${pid.slice(1, 5)}-${pid.slice(5, 10)}-${pid.slice(10, 12)}-${pid.slice(12)}`;
+  return [pid.slice(0, 1), pid.slice(1, 5), pid.slice(5, 10), pid.slice(10, 12), pid.slice(12)].join(separator);
 }

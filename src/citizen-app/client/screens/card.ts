@@ -1,10 +1,9 @@
 import type { App, Screen } from '../app-state.ts';
+import { formatPid } from '../../../registry/pid.ts';
 import type { Citizen } from '../api-types.ts';
 import { h } from '../dom.ts';
 import { calendarDate, w } from '../i18n.ts';
 
-/** 1 1030 00123 45 5, as the card prints it. */
-const formattedPid = (pid: string) => pid.replace(/^(\d)(\d{4})(\d{5})(\d{2})(\d)$/, '$1 $2 $3 $4 $5');
 /** JC1-2345678-90, as the back of the card prints it. */
 const formattedLaserCode = (code: string) => code.replace(/^([A-Z]{2}\d)(\d{7})(\d{2})$/, '$1-$2-$3');
 
@@ -30,7 +29,7 @@ export function cardScreen(app: App): Screen {
     'section',
     { class: 'id-card front', 'aria-label': w('ด้านหน้าบัตร', 'Front of the card') },
     h('p', { class: 'card-title' }, 'บัตรประจำตัวประชาชน · Thai National ID Card'),
-    row(w('เลขประจำตัวประชาชน', 'Identification number'), formattedPid(citizen.pid), 'pid'),
+    row(w('เลขประจำตัวประชาชน', 'Identification number'), formatPid(citizen.pid, ' '), 'pid'),
     h('div', { class: 'card-body' },
       h('div', { class: 'card-names' },
         row('ชื่อตัวและชื่อสกุล', nameTh(citizen), 'name-th', 'th'),
