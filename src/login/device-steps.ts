@@ -10,7 +10,7 @@ import {
   type TakenPinAttempt,
 } from '../devices/queries.ts';
 import { appendAnswerEvent } from '../disclosures/ledger-queries.ts';
-import { deleteGrantWith } from '../oidc/adapter.ts';
+import { withGrantEnded } from '../oidc/adapter.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';
@@ -302,8 +302,8 @@ interface Report {
   grantId: string;
 }
 
-const reportQuery = (db: Kysely<Schema>, t: Report, reason: ReportReason) =>
-  db
+function reportQuery(db: Kysely<Schema>, t: Report, reason: ReportReason) {
+  const decided = db
     // The row as it stood: a statement's CTEs all see the data from before it.
     .with('before', (qb) => qb.selectFrom('login_transactions').select(['id', 'status']).where('id', '=', t.id))
     .with('decided', (qb) =>
@@ -321,9 +321,9 @@ const reportQuery = (db: Kysely<Schema>, t: Report, reason: ReportReason) =>
           ]),
         )
         .returningAll(),
-    )
-    // The transition's hooks, in its statement.
-    .with('end_grant', (qb) => deleteGrantWith(qb, t.grantId, sql<boolean>`exists (select from decided)`))
+    );
+  // The transition's hooks, in its statement.
+  return withGrantEnded(decided, t.grantId, sql<boolean>`exists (select from decided)`)
     .with('record_report', (qb) =>
       qb
         .insertInto('reported_sign_ins')
@@ -350,6 +350,7 @@ const reportQuery = (db: Kysely<Schema>, t: Report, reason: ReportReason) =>
     .leftJoin('active_systems as rp', 'rp.client_id', 't.client_id')
     .select(loginColumns)
     .select('b.status as reported_after');
+}
 
 const reportQueries = {
   citizen_report: compiledOnce((db, t: Report) => reportQuery(db, t, 'citizen_report')),

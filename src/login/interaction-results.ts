@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
+import { GrantEndedError } from '../oidc/adapter.ts';
 import type { LoginTransaction } from './queries.ts';
 
 /** The interaction a browser is in, as the provider reads it from the browser's cookie. */
@@ -17,6 +18,22 @@ const refusals = {
 } as const;
 
 /**
+ * Stores the grant of an approved sign-in; undefined when the citizen reported the sign-in as not theirs while
+ * the browser was carrying the approval on (the report ended the grant first, see withGrantEnded).
+ */
+async function storeGrant(provider: Provider, approved: Approved & { pid: string }): Promise<string | undefined> {
+  // The models take their id as jti (every model's stored fields include it), which the typings leave out.
+  const grant = new provider.Grant({ jti: grantIdOfSignIn(approved.id), accountId: approved.pid, clientId: approved.client_id } as { accountId: string; clientId: string });
+  grant.addOIDCScope(approved.scopes.join(' '));
+  try {
+    return await grant.save();
+  } catch (error) {
+    if (error instanceof GrantEndedError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Writes a sign-in's outcome on the browser's own interaction, through the provider's models, in the browser's
  * request: for an approval, the grant of exactly the scopes the citizen approved, to the system that asked; for a
  * refusal or a cancel, access_denied. The provider then resumes the authorization from this result. The device's
@@ -28,14 +45,12 @@ export async function finishInteraction(
   outcome: (Approved & Pick<LoginTransaction, 'status'>) | { status: 'cancelled' },
 ): Promise<void> {
   // An approval always names its citizen; one that did not would be refused, never granted.
-  if (outcome.status === 'approved' && 'pid' in outcome && outcome.pid) {
-    const jti = grantIdOfSignIn(outcome.id);
-    // The models take their id as jti (every model's stored fields include it), which the typings leave out.
-    const grant = new provider.Grant({ jti, accountId: outcome.pid, clientId: outcome.client_id } as { accountId: string; clientId: string });
-    grant.addOIDCScope(outcome.scopes.join(' '));
-    interaction.result = { login: { accountId: outcome.pid }, consent: { grantId: await grant.save() } };
+  const approved = outcome.status === 'approved' && 'pid' in outcome && outcome.pid ? { ...outcome, pid: outcome.pid } : undefined;
+  const grantId = approved && (await storeGrant(provider, approved));
+  if (approved && grantId) {
+    interaction.result = { login: { accountId: approved.pid }, consent: { grantId } };
   } else {
-    const reason = outcome.status === 'denied' ? 'denied' : 'cancelled';
+    const reason = outcome.status === 'cancelled' ? 'cancelled' : 'denied';
     interaction.result = { error: 'access_denied', error_description: refusals[reason] };
   }
   await interaction.save(interaction.exp - epochSeconds());

@@ -22,6 +22,13 @@ import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 /** Looks a client up in our own tables in every request; undefined for a system that may not act. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
 
+/** The grant being stored was ended meanwhile (a sign-in reported as not the citizen's): it was not stored. */
+export class GrantEndedError extends Error {
+  constructor() {
+    super('The grant was ended before it could be stored.');
+  }
+}
+
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 const live = sql<boolean>`(expires_at is null or expires_at > now())`;
@@ -104,6 +111,12 @@ const findWithRelations = compiledOnce((db, k: Key) =>
 
 const modelsReadWithRelations = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'Interaction']);
 
+/*
+ * A grant that was ended (see withGrantEnded) stays ended: storing it again changes nothing, and the statement
+ * returns no row, so the one storing it learns that it was not stored.
+ */
+const grantEnded = sql<boolean>`(oidc_payloads.model = 'Grant' and oidc_payloads.expires_at is not null and oidc_payloads.expires_at <= now())`;
+
 const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
   db
     .insertInto('oidc_payloads')
@@ -119,22 +132,25 @@ const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
       expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
     })
     .onConflict((oc) =>
-      oc.columns(['model', 'id']).doUpdateSet((eb) => ({
-        payload: eb.ref('excluded.payload'),
-        grant_id: eb.ref('excluded.grant_id'),
-        client_id: eb.ref('excluded.client_id'),
-        account_id: eb.ref('excluded.account_id'),
-        uid: eb.ref('excluded.uid'),
-        user_code: eb.ref('excluded.user_code'),
-        expires_at: eb.ref('excluded.expires_at'),
-      })),
+      oc
+        .columns(['model', 'id'])
+        .doUpdateSet((eb) => ({
+          payload: eb.ref('excluded.payload'),
+          grant_id: eb.ref('excluded.grant_id'),
+          client_id: eb.ref('excluded.client_id'),
+          account_id: eb.ref('excluded.account_id'),
+          uid: eb.ref('excluded.uid'),
+          user_code: eb.ref('excluded.user_code'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where(sql<boolean>`not ${grantEnded}`),
     );
 
 const statements = {
   findById: findBy('id'),
   findByUid: findBy('uid'),
   findByUserCode: findBy('user_code'),
-  upsert: compiledOnce((db, u: Upsert) => upsertOf(db, u)),
+  upsert: compiledOnce((db, u: Upsert) => upsertOf(db, u).returning('id')),
   /*
    * An interaction is stored when the provider starts a sign-in, and again as the sign-in goes on. Its first
    * storing counts one authorization request of its system today (the daily quota, src/enforcement), in this
@@ -255,7 +271,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
       const statement = this.model === 'Interaction' ? statements.upsertInteraction : statements.upsert;
       const json = JSON.stringify(payload);
       const { jti: _value, ...kept } = payload;
-      await statement.first(await writing(db), {
+      const stored = await statement.first(await writing(db), {
         model: this.model,
         id: storedIdOf(this.model, id),
         payload: credentialModels.has(this.model) ? JSON.stringify(kept) : json,
@@ -264,6 +280,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
         userCode: payload.userCode ?? null,
         expiresIn: expiresIn ?? null,
       });
+      if (!stored) throw new GrantEndedError();
       this.#rememberStored(id, json, expiresIn);
     }
 
@@ -372,15 +389,29 @@ function rememberRelations(row: { grant_id: string | null; client_id: string | n
 }
 
 /**
- * Ends a grant with every code and token issued under it, as a CTE of another statement (a sign-in reported after
- * its approval, src/login/device-steps.ts), and only `when` that statement's own change happened: the grant and
- * what it issued go in the same statement as the change that ends them.
+ * Ends a grant with every code and token issued under it, as two CTEs added to another statement (a sign-in
+ * reported after its approval, src/login/device-steps.ts), and only `when` that statement's own change happened.
+ * The grant is not deleted but stored as ended, so that it cannot be stored again (see grantEnded): the browser
+ * that carries the approval on may be storing it at this very moment. Storing a row whose key another
+ * transaction is inserting waits for that transaction, so either this statement ends the grant that was just
+ * stored, or the later storing finds it ended. A code stored under an ended grant redeems nothing.
  */
-export function deleteGrantWith<DB extends Schema>(qb: QueryCreator<DB>, grantId: string, when: Expression<SqlBool>) {
+export function withGrantEnded<DB extends Schema>(qb: QueryCreator<DB>, grantId: string, when: Expression<SqlBool>): QueryCreator<DB> {
   return (qb as unknown as QueryCreator<Schema>)
-    .deleteFrom('oidc_payloads')
-    .where((eb) => eb.or([eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)]), eb('grant_id', '=', grantId)]))
-    .where(when);
+    .with('end_grant_issued', (q) =>
+      q.deleteFrom('oidc_payloads').where('model', 'in', [...credentialModels]).where('grant_id', '=', grantId).where(when),
+    )
+    .with('end_grant', (q) =>
+      q
+        .insertInto('oidc_payloads')
+        .columns(['model', 'id', 'payload', 'expires_at'])
+        .expression(
+          q
+            .selectNoFrom([sql<string>`'Grant'`.as('model'), sql<string>`${grantId}`.as('id'), sql`cast('{}' as json)`.as('payload'), sql<Date>`now()`.as('expires_at')])
+            .where(when),
+        )
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ expires_at: sql`now()` })),
+    ) as unknown as QueryCreator<DB>;
 }
 
 /** A citizen's grant to a system, as their phone lists what they have consented to. */

@@ -1,8 +1,11 @@
 import * as oidc from 'openid-client';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
+import { grantIdOfSignIn } from '../../src/login/interaction-results.ts';
+import { postgresServerUrl } from '../support/database.ts';
 import { refusal } from '../support/http.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
@@ -33,6 +36,12 @@ async function reportsOf(clientId: string) {
 }
 
 const callbackError = (callback: string) => new URL(callback).searchParams.get('error');
+
+/** Statements of this database waiting for another transaction's lock. */
+async function waitingOnLocks(client: pg.Client): Promise<number> {
+  const { rows } = await client.query("select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+  return (rows[0] as { waiting: number }).waiting;
+}
 
 describe("\"this wasn't me\"", () => {
   it('refuses a sign-in still waiting for the answer: the relying party gets access_denied, staff see the report', async () => {
@@ -69,6 +78,49 @@ describe("\"this wasn't me\"", () => {
     await device.approve(id, login.matchNumber, testPin);
     await device.report(id);
     expect(callbackError(await login.continueToRelyingParty())).toBe('access_denied');
+  });
+
+  it('ends an approval while the browser is storing its grant: the relying party gets access_denied, not a code', async () => {
+    const device = await enrolledDevice(server, await newCitizen(server));
+    const { login, id } = await scannedSignIn(device);
+    await device.approve(id, login.matchNumber, testPin);
+    // The browser has read the approval; the citizen's report lands just before it stores the grant.
+    const Grant = server.providers.provider.Grant;
+    const save = Grant.prototype.save;
+    Grant.prototype.save = async function (this: InstanceType<typeof Grant>) {
+      Grant.prototype.save = save;
+      expect(await device.report(id)).toMatchObject({ status: 'denied', grantEnded: true });
+      return save.call(this);
+    };
+    try {
+      const callback = await login.continueToRelyingParty();
+      expect(callbackError(callback)).toBe('access_denied');
+      expect(new URL(callback).searchParams.get('code')).toBeNull();
+    } finally {
+      Grant.prototype.save = save;
+    }
+  });
+
+  // Two connections at once: only a PostgreSQL server has them.
+  it.skipIf(!postgresServerUrl)('waits for a grant another connection is storing at that moment, and ends it', async () => {
+    const device = await enrolledDevice(server, await newCitizen(server));
+    const { login, id } = await scannedSignIn(device);
+    await device.approve(id, login.matchNumber, testPin);
+    const storing = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await storing.connect();
+    try {
+      await storing.query('begin');
+      await storing.query("insert into oidc_payloads (model, id, payload, expires_at) values ('Grant', $1, '{}', now() + interval '1 hour')", [grantIdOfSignIn(id)]);
+      const report = device.report(id);
+      // The report waits on the uncommitted grant's key instead of passing it by.
+      await expect.poll(() => waitingOnLocks(storing), { timeout: 10_000 }).toBeGreaterThan(0);
+      await storing.query('commit');
+      expect(await report).toMatchObject({ grantEnded: true });
+      const { rows } = await storing.query("select expires_at > now() as live from oidc_payloads where model = 'Grant' and id = $1", [grantIdOfSignIn(id)]);
+      expect(rows).toEqual([{ live: false }]);
+    } finally {
+      await storing.end();
+    }
   });
 
   it('is only for the device that scanned the sign-in', async () => {
