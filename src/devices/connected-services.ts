@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { NotFoundError } from '../errors.ts';
-import { endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/adapter.ts';
+import { recentApprovalsBy } from '../login/queries.ts';
+import { grantIdOfSignIn } from '../login/interaction-results.ts';
+import { endGrantsNotYetStored, endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/adapter.ts';
 import { dataItemsAmong, type DataItem } from '../oidc/scopes.ts';
 import { systemsNamed, type NamedSystem } from './connected-service-queries.ts';
 import type { Device } from './queries.ts';
@@ -71,6 +73,8 @@ export async function withdrawConsent(
     // Expired grants go too, but only live ones count: a consent that had already lapsed is not withdrawn.
     const ended = (await endGrantsOfAccountTo(trx, device.pid, clientId)).filter((grant) => grant.live);
     if (ended.length === 0) throw noLiveGrant();
+    // A sign-in approved a moment ago whose browser has not yet come back for its code ends too.
+    await endGrantsNotYetStored(trx, (await recentApprovalsBy(trx, device.id, clientId)).map(grantIdOfSignIn));
     const system = (await systemsNamed(trx, [clientId])).get(clientId) ?? unnamed(clientId);
     await appendEntry(trx, {
       kind: 'event',

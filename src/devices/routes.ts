@@ -96,8 +96,10 @@ const withdraw = declareRoute(deviceApi, {
   summary: 'Withdraw consent from a system: every grant of the citizen to it ends, with every code and token issued under them',
   description: `All at once, in one transaction: the system's access tokens are refused at userinfo (401) and its refresh tokens at
 the token endpoint (invalid_grant) from this answer on. The withdrawal is an event of the citizen's history
-(\`consent_withdrawn\`, naming the system and the data items, never their values). Data already released stays
-released; the system has the citizen's data again only if they approve another sign-in.`,
+(\`consent_withdrawn\`, naming the system and the data items, never their values). A sign-in to the system this
+device approved in the last 10 minutes whose browser has not yet come back for its code ends too: that browser
+gets access_denied. Data already released stays released; the system has the citizen's data again only if they
+approve another sign-in.`,
   request: { params: connectedServiceParams },
   responses: {
     200: { description: 'Withdrawn', body: serviceWithdrawn },

@@ -2,6 +2,7 @@ import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { LoginStatus, LoginTransactionsTable, Schema } from '../db/schema.ts';
 import type { BrowserContext } from './browser-context.ts';
+import { lifetimes } from '../oidc/lifetimes.ts';
 import { loginTransitions, transitionFor, type Actor } from './state-machine.ts';
 
 /*
@@ -202,4 +203,20 @@ export async function withdrawOpenLogins(db: Db, of: { clientId: string } | { ag
       ? query.where('client_id', '=', of.clientId)
       : query.where('client_id', 'in', db.selectFrom('agency_systems').select('client_id').where('agency_id', '=', of.agencyId));
   return Number((await query.executeTakeFirst()).numUpdatedRows);
+}
+
+/**
+ * The sign-ins a device approved for a system within an interaction's lifetime: a browser may still be about to
+ * carry any of them on (a consent withdrawal must stop those too).
+ */
+export async function recentApprovalsBy(db: Db, deviceId: string, clientId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('login_transactions')
+    .select('id')
+    .where('device_id', '=', deviceId)
+    .where('client_id', '=', clientId)
+    .where('status', '=', 'approved')
+    .where('decided_at', '>', sql<Date>`now() - make_interval(secs => ${lifetimes.Interaction})`)
+    .execute();
+  return rows.map((row) => row.id);
 }

@@ -401,17 +401,23 @@ export function withGrantEnded<DB extends Schema>(qb: QueryCreator<DB>, grantId:
     .with('end_grant_issued', (q) =>
       q.deleteFrom('oidc_payloads').where('model', 'in', [...credentialModels]).where('grant_id', '=', grantId).where(when),
     )
-    .with('end_grant', (q) =>
-      q
-        .insertInto('oidc_payloads')
-        .columns(['model', 'id', 'payload', 'expires_at'])
-        .expression(
-          q
-            .selectNoFrom([sql<string>`'Grant'`.as('model'), sql<string>`${grantId}`.as('id'), sql`cast('{}' as json)`.as('payload'), sql<Date>`now()`.as('expires_at')])
-            .where(when),
-        )
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ expires_at: sql`now()` })),
-    ) as unknown as QueryCreator<DB>;
+    .with('end_grant', (q) => storeAsEnded(q, sql<string[]>`array[${grantId}]`, when)) as unknown as QueryCreator<DB>;
+}
+
+/** Stores each of `grantIds` as an ended grant, `when` it holds: a grant stored already ends, one not yet never starts. */
+const storeAsEnded = <DB extends Schema>(q: QueryCreator<DB>, grantIds: Expression<string[]>, when: Expression<SqlBool>) =>
+  (q as unknown as QueryCreator<Schema>)
+    .insertInto('oidc_payloads')
+    .columns(['model', 'id', 'payload', 'expires_at'])
+    .expression(sql`select 'Grant', ended.id, cast('{}' as json), now() from unnest(cast(${grantIds} as text[])) as ended(id) where ${when}`)
+    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ expires_at: sql`now()` }));
+
+/**
+ * Ends the grants of sign-ins the citizen approved whose browsers may not have stored them yet (see
+ * withGrantEnded): stored or not, none of them will give a code.
+ */
+export async function endGrantsNotYetStored(db: Kysely<Schema>, grantIds: string[]): Promise<void> {
+  if (grantIds.length > 0) await storeAsEnded(db, sql<string[]>`${grantIds}`, sql<boolean>`true`).execute();
 }
 
 /** A citizen's grant to a system, as their phone lists what they have consented to. */

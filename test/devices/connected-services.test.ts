@@ -158,6 +158,21 @@ describe('withdrawing consent from a system', () => {
     expect(await refusal(phone.withdrawService(demo.clientId))).toMatchObject({ status: 404, code: 'not_found' });
   });
 
+  it('ends a sign-in approved a moment before whose browser has not come back for its code: it gets access_denied', async () => {
+    const phone = await enrolledDevice(server, await newCitizen(server));
+    await signIn(phone, demoSystem(), 'openid pid');
+    const rp = await startRelyingPartyLogin(demoConfig, demo.redirectUris[0]!, 'openid pid');
+    const login = await openLoginPage(server, rp.url);
+    await phone.approve((await phone.scan(login.appLink)).id, login.matchNumber, testPin);
+
+    await phone.withdrawService(demo.clientId);
+
+    const callback = new URL(await login.continueToRelyingParty());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect(await listedOn(phone)).toEqual([]);
+  });
+
   it("is an event of the citizen's history, naming the system and the data items, never their values", async () => {
     const citizen = await newCitizen(server);
     const phone = await enrolledDevice(server, citizen);
