@@ -2,7 +2,7 @@ import type { AgencyNotice } from '../agencies/status-changes.ts';
 import type { PermissionLetter } from '../applications/views.ts';
 import type { Status } from '../db/schema.ts';
 import type { ReportedSignIn } from '../enforcement/reported-sign-in-queries.ts';
-import { describeBrowser } from '../login/browser-context.ts';
+import { describeBrowser } from '../login/browser-description.ts';
 import type { PolicyViolation } from '../enforcement/violation-queries.ts';
 import type { SystemUsage } from '../enforcement/usage-queries.ts';
 import { thailandTime } from './formatting.ts';

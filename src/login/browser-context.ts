@@ -31,11 +31,6 @@ export function networkOf(address: string): string {
   return `${ipv6Groups(address).slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
 }
 
-/** "Chrome 131 on Windows 10 (desktop)", or as much of it as the browser told. */
-export function describeBrowser(b: BrowserContext | { device: string; browser: string; os: string }): string {
-  return [b.browser || 'an unnamed browser', b.os && `on ${b.os}`, b.device !== 'unknown' && `(${b.device})`].filter(Boolean).join(' ');
-}
-
 export function browserContextOf(userAgent: string, address: string): BrowserContext {
   const parsed = userAgent.trim() ? Bowser.parse(userAgent.slice(0, 512)) : undefined;
   const kind = parsed?.platform.type as BrowserContext['device'] | undefined;

@@ -53,7 +53,7 @@ describe('the virtual device from the command line', () => {
     expect(approved.stdout).toContain('Approved');
     expect(approved.stdout).toContain('Citizen ID number');
     // The test's browser names itself as no common browser does: the phone says so, and where it came from.
-    expect(approved.stdout).toMatch(/asked from +an unnamed browser, network 127\.0\.0\.0\/24 at \d{4}-/);
+    expect(approved.stdout).toMatch(/asked from +unknown device · network 127\.0\.0\.0\/24 at \d{4}-/);
     const tokens = await rp.finish(await login.continueToRelyingParty());
     expect(tokens.claims()?.pid).toBe(citizen.pid);
   });

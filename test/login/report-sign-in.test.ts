@@ -160,7 +160,7 @@ describe("\"this wasn't me\"", () => {
     const staff = await signedInStaff(server, ['reviewer']);
     const systemPage = await staff.browser.agent.get(`/staff/systems/${encodeURIComponent(demo.clientId)}`).expect(200);
     const row = new RegExp(`<tr data-report="[^"]+">[\\s\\S]*?</tr>`).exec(systemPage.text.slice(systemPage.text.indexOf('class="reports"')))?.[0] ?? '';
-    expect(textOf(row)).toContain('Safari 17 on iOS 17 (mobile)');
+    expect(textOf(row)).toContain('phone · Safari 17 on iOS 17 · network');
     expect(textOf(row)).toContain('127.0.0.0/24');
     expect(textOf(row)).toContain('refused before an answer');
   });

@@ -3,8 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
 import type { IdentityProof } from '../../devices/enrolment.ts';
 import type { IntegrityVerdict } from '../../devices/integrity.ts';
-import { describeBrowser } from '../../login/browser-context.ts';
-import type { LoginShownOnDevice } from '../../login/transactions.ts';
+import { describeBrowser } from '../../login/browser-description.ts';
 import { AdminClient, adminTokenFor } from '../admin-client.ts';
 import { faceMatches, faceSampleFor, type FaceMatch } from '../../devices/face-samples.ts';
 import { CliError } from '../cli-error.ts';
@@ -95,18 +94,13 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
         `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,
         `  purpose     ${request.purpose}`,
         `  data items  ${request.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
-        `  asked from  ${browserLine(request.browser)} at ${request.requestedAt}`,
+        `  asked from  ${describeBrowser(request.browser)} at ${request.requestedAt}`,
         'The browser continues by itself.',
       ].join('\n'),
     );
     return;
   }
   throw new CliError(usage);
-}
-
-/** "Chrome 131 on Windows 10 (desktop), network 203.0.113.0/24", or as much of it as the browser told. */
-function browserLine(b: LoginShownOnDevice['browser']): string {
-  return b.network ? `${describeBrowser(b)}, network ${b.network}` : describeBrowser(b);
 }
 
 export async function enrolmentCodeCommand(config: Config, argv: string[]): Promise<void> {

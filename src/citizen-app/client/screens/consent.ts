@@ -6,21 +6,10 @@ import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
 import { pinKeypad } from '../pin-keypad.ts';
+import { describeBrowser } from '../../../login/browser-description.ts';
 
-const deviceKinds: Record<string, [string, string]> = {
-  desktop: ['คอมพิวเตอร์', 'computer'],
-  mobile: ['โทรศัพท์', 'phone'],
-  tablet: ['แท็บเล็ต', 'tablet'],
-  tv: ['ทีวี', 'TV'],
-  bot: ['โปรแกรมอัตโนมัติ', 'automated program'],
-  unknown: ['อุปกรณ์ที่ไม่ทราบ', 'unknown device'],
-};
-
-function browserText(browser: LoginRequest['browser']): string {
-  const kind = w(...(deviceKinds[browser.device] ?? deviceKinds.unknown!));
-  const software = [browser.browser, browser.os].filter(Boolean).join(w(' บน ', ' on '));
-  return [kind, software, w(`เครือข่าย ${browser.network}`, `network ${browser.network}`)].filter(Boolean).join(' · ');
-}
+/** The browser that started the sign-in, in the app's language. */
+const browserText = (browser: LoginRequest['browser']) => w(describeBrowser(browser, 'th'), describeBrowser(browser, 'en'));
 
 /** The outcome, in place of the request, once the citizen has answered. */
 function outcome(title: string, text: string, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
