@@ -97,6 +97,10 @@ async function citizenForSelfEnrolment(
   proof: Extract<IdentityProof, { method: 'self' }>,
   clientAddress: string,
 ): Promise<{ citizen: Citizen; faceMatch: { score: number; threshold: number } }> {
+  // A malformed sample is refused before the attempt counts or the card data are looked at (the device API's
+  // schema refuses it first): its answer must not depend on whether the card data are right.
+  const sample = decodeFace(proof.faceSample);
+  if (!sample) throw new InvalidRequestError(`proof.faceSample: must be ${FACE_DIMENSIONS} finite float32 numbers, not all zero, little-endian, in base64url.`);
   await takeEnrolmentAttempt(db, proof.pid, clientAddress);
   const citizen = await findCitizen(db, proof.pid);
   const failed = async (why: { th: string; en: string } | undefined, error: Error) => {
@@ -108,8 +112,6 @@ async function citizenForSelfEnrolment(
   if (!citizen || citizen.laserCode !== normaliseLaserCode(proof.laserCode) || citizen.birthdate !== proof.birthdate) {
     throw await failed(citizen && { th: 'ข้อมูลบัตรไม่ตรงกับทะเบียนราษฎร', en: 'the card details did not match the registry' }, identityNotVerified());
   }
-  const sample = decodeFace(proof.faceSample);
-  if (!sample) throw await failed(undefined, new InvalidRequestError(`proof.faceSample: must be ${FACE_DIMENSIONS} finite float32 numbers, little-endian, in base64url.`));
   const score = matchScore(await registryFaceOf(db, citizen.pid), sample);
   if (score < FACE_MATCH_THRESHOLD) {
     throw await failed(

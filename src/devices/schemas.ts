@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { integrityVerdicts } from './integrity.ts';
-import { FACE_DIMENSIONS, FACE_SAMPLE_LENGTH } from '../registry/faces.ts';
+import { decodeFace, FACE_DIMENSIONS, FACE_SAMPLE_LENGTH } from '../registry/faces.ts';
 import { lifetimes } from '../oidc/lifetimes.ts';
 import { MAX_FAILED_PIN_ATTEMPTS } from './queries.ts';
 
@@ -42,6 +42,9 @@ export const enrolmentBody = z.object({
         .string()
         .regex(/^[\w-]+$/, 'must be base64url')
         .length(FACE_SAMPLE_LENGTH, `must be ${FACE_SAMPLE_LENGTH} characters: ${FACE_DIMENSIONS} float32 numbers`)
+        // Checked here, before any attempt is counted or any card data looked at: a malformed sample is refused
+        // the same way whatever the card data, so the answer does not confirm them.
+        .refine((text) => decodeFace(text) !== undefined, `must be ${FACE_DIMENSIONS} finite float32 numbers, not all zero`)
         .meta({
           description: `the camera's face sample: ${FACE_DIMENSIONS} little-endian float32 numbers in base64url, compared 1:1 with the registry's photo (FVS)`,
         }),

@@ -54,20 +54,31 @@ export function sampleOf(face: FaceVector, noise = 0.25): FaceVector {
   return unit(Array.from(face, (x, i) => x + (noise / Math.sqrt(FACE_DIMENSIONS)) * jitter[i]!));
 }
 
-/** The match score in percent, 0 to 100. */
+/**
+ * The match score in percent, 0 to 100: the cosine of the angle between the two, whatever their lengths. A sample
+ * is a direction, not an amount: a long one (a vector scaled up) must not outscore its own direction.
+ */
 export function matchScore(template: FaceVector, sample: FaceVector): number {
   let dot = 0;
-  for (let i = 0; i < FACE_DIMENSIONS; i++) dot += template[i]! * sample[i]!;
-  return Math.max(0, Math.min(100, Math.round(dot * 100)));
+  let templateNorm = 0;
+  let sampleNorm = 0;
+  for (let i = 0; i < FACE_DIMENSIONS; i++) {
+    dot += template[i]! * sample[i]!;
+    templateNorm += template[i]! ** 2;
+    sampleNorm += sample[i]! ** 2;
+  }
+  const cosine = dot / Math.sqrt(templateNorm * sampleNorm);
+  return Number.isFinite(cosine) ? Math.max(0, Math.min(100, Math.round(cosine * 100))) : 0;
 }
 
 export const encodeFace = (face: FaceVector): string => Buffer.from(face.buffer, face.byteOffset, face.byteLength).toString('base64url');
 
-/** The vector a sample's text carries, or undefined when it is not FACE_DIMENSIONS finite numbers. */
+/** The vector a sample's text carries, or undefined when it is not FACE_DIMENSIONS finite numbers, not all zero. */
 export function decodeFace(text: string): FaceVector | undefined {
   const bytes = Buffer.from(text, 'base64url');
   if (bytes.length !== FACE_DIMENSIONS * 4) return undefined;
   const face = new Float32Array(FACE_DIMENSIONS);
   for (let i = 0; i < FACE_DIMENSIONS; i++) face[i] = bytes.readFloatLE(i * 4);
-  return face.every(Number.isFinite) ? face : undefined;
+  const norm = Math.hypot(...face);
+  return face.every(Number.isFinite) && norm > 0 ? face : undefined;
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import { FACE_MATCH_THRESHOLD, matchScore, registryFace, sampleOf, strangerFace } from '../../src/registry/faces.ts';
+import { decodeFace, encodeFace, FACE_MATCH_THRESHOLD, matchScore, registryFace, sampleOf, strangerFace } from '../../src/registry/faces.ts';
 import { enrolledDevice, selfProof, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { refusal } from '../support/http.ts';
@@ -14,6 +14,20 @@ beforeAll(async () => {
 afterAll(() => server?.dispose());
 // Every test enrols from this one address; each starts with its count at nought.
 beforeEach(() => server.database.db.deleteFrom('enrolment_failures').where('key', 'like', 'address:%').execute());
+
+/** A stranger's face whose direction is a little like `face`'s: a positive dot product, far from a match. */
+function strangerLeaningTowards(face: Float32Array): Float32Array {
+  for (;;) {
+    const stranger = strangerFace();
+    if (stranger.reduce((sum, x, i) => sum + x * face[i]!, 0) > 0) return stranger;
+  }
+}
+
+/** The registry's face of `pid`, as the admin API gives it. */
+async function registryFaceOf(pid: string): Promise<Float32Array> {
+  const response = await request(server.url).get(`/admin/api/citizens/${pid}/face`).set('authorization', `Bearer ${testAdminToken}`).expect(200);
+  return decodeFace(response.body.template)!;
+}
 
 const activeDevices = (pid: string) =>
   server.database.db.selectFrom('devices').select('id').where('pid', '=', pid).where('status', '=', 'active').execute();
@@ -30,6 +44,25 @@ describe('the face match of self-service enrolment', () => {
     expect(matchScore(face, sampleOf(strangerFace()))).toBeLessThan(FACE_MATCH_THRESHOLD - 30);
     // Another installation's registry gives the same citizen another face: the code and an ID are not enough.
     expect(matchScore(face, registryFace(Buffer.alloc(32, 8), '1103000123455'))).toBeLessThan(FACE_MATCH_THRESHOLD - 30);
+  });
+
+  it('scores a sample by its direction alone: a stranger’s face scaled up scores no higher than it is', () => {
+    const face = registryFace(Buffer.alloc(32, 7), '1103000123455');
+    const stranger = strangerLeaningTowards(face);
+    const scaled = Float32Array.from(stranger, (x) => x * 1e20);
+    expect(matchScore(face, scaled)).toBe(matchScore(face, stranger));
+    expect(matchScore(face, scaled)).toBeLessThan(FACE_MATCH_THRESHOLD);
+    expect(matchScore(face, Float32Array.from(face, (x) => x * 1e6))).toBe(100);
+  });
+
+  it('refuses card data with a stranger’s face scaled up, whatever its length', async () => {
+    const citizen = await newCitizen(server);
+    const template = await registryFaceOf(citizen.pid);
+    const impostor = await VirtualDevice.create(server.issuer);
+    const faceSample = encodeFace(Float32Array.from(strangerLeaningTowards(template), (x) => x * 1e20));
+    const error = await refusal(impostor.enrol({ proof: { ...(await selfProof(server, citizen)), faceSample }, pin: '52918374' }));
+    expect(error).toMatchObject({ status: 403, code: 'face_not_matched' });
+    expect(await activeDevices(citizen.pid)).toEqual([]);
   });
 
   it('refuses card data with someone else’s face, changes nothing, and tells the citizen’s phone', async () => {
@@ -74,6 +107,23 @@ describe('the face match of self-service enrolment', () => {
     const phone = await VirtualDevice.create(server.issuer);
     const proof = { ...(await selfProof(server, citizen)), faceSample: '_'.repeat(683) }; // all bits set: not numbers
     expect(await refusal(phone.enrol({ proof, pin: testPin }))).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+
+  it('refuses a malformed sample alike with right or wrong card data, before any attempt counts or the phone is told', async () => {
+    const citizen = await newCitizen(server);
+    const realPhone = await enrolledDevice(server, citizen);
+    const impostor = await VirtualDevice.create(server.issuer);
+    const right = await selfProof(server, citizen);
+    const malformed = [encodeFace(new Float32Array(128)), encodeFace(new Float32Array(128).fill(Number.NaN))];
+    for (const faceSample of malformed) {
+      const withRightCard = await refusal(impostor.enrol({ proof: { ...right, faceSample }, pin: '52918374' }));
+      const withWrongCard = await refusal(impostor.enrol({ proof: { ...right, laserCode: 'AA0-0000000-00', faceSample }, pin: '52918374' }));
+      expect(withRightCard).toMatchObject({ status: 400, code: 'invalid_request' });
+      expect(withWrongCard).toEqual(withRightCard);
+    }
+    expect((await realPhone.notifications()).notifications.map((n) => n.kind)).not.toContain('enrolment_failed');
+    const counted = await server.database.db.selectFrom('enrolment_failures').select('key').where('key', 'like', `%${citizen.pid}%`).execute();
+    expect(counted).toEqual([]);
   });
 
   it('is not needed at a registration office', async () => {
