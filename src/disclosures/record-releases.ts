@@ -55,7 +55,8 @@ function itemsCarried(endpoint: DisclosureEntry['endpoint'], body: Record<string
 /** The disclosure an answer makes, if it made one. */
 function disclosureOf(ctx: Context, endpoint: DisclosureEntry['endpoint']): DisclosureEntry | undefined {
   const oidc = ctx.oidc;
-  if (ctx.status !== 200 || !oidc?.client || !oidc.account) return undefined;
+  // A HEAD answer carries no body, so no claims.
+  if (ctx.status !== 200 || ctx.method === 'HEAD' || !oidc?.client || !oidc.account) return undefined;
   const body = ctx.body;
   const entities = oidc.entities as { AccessToken?: { scope?: string; grantId?: string }; Grant?: { jti?: string } };
   const accessToken = entities.AccessToken;

@@ -24,7 +24,8 @@ const withAndWithoutSlash = (path: string, target: string): [string, string][] =
 ];
 
 const aliases = new Map<string, string>([
-  ...Object.values(endpointPaths).map((path): [string, string] => [path.slice(0, -1), path]),
+  ...Object.values(endpointPaths).flatMap((path) => withAndWithoutSlash(path, path)),
+  [discoveryPath, discoveryPath],
   [`${oidcPrefix}${discoveryPath}`, discoveryPath],
   [`${oidcPrefix}${discoveryPath}/`, discoveryPath],
   [`${discoveryPath}/`, discoveryPath],
@@ -38,6 +39,23 @@ const v1Aliases = new Map<string, string>(
     withAndWithoutSlash(endpointPaths[endpoint].replace(oidcPrefix, v1Prefix), endpointPaths[endpoint]),
   ),
 );
+
+/*
+ * oidc-provider's router finds an endpoint whatever the case of the path's letters, and tries again without one
+ * trailing slash: /API/V2/OAUTH2/TOKEN/ and /api/v2/oauth2/token// reach the token endpoint too. Every path is
+ * looked up here the same way and answered as its endpoint's one spelling, so that everything that checks which
+ * endpoint a request is for (the disclosure record, the rate limits) sees the request the provider serves.
+ * A path with other than ASCII characters names none of them, in either.
+ */
+const folded = (table: Map<string, string>) => new Map([...table].map(([path, target]) => [path.toUpperCase(), target]));
+const foldedAliases = folded(aliases);
+const foldedV1Aliases = folded(v1Aliases);
+
+function lookUp(table: Map<string, string>, path: string): string | undefined {
+  if (!/^[\x20-\x7e]*$/.test(path)) return undefined;
+  const key = path.toUpperCase();
+  return table.get(key) ?? (key.length > 1 && key.endsWith('/') ? table.get(key.slice(0, -1)) : undefined);
+}
 
 /** The API a request came in by: claims in its responses use that API's names and formats. */
 export function apiVersionOf(ctx: { state?: { apiVersion?: unknown } }): 'v1' | 'v2' {
@@ -61,10 +79,10 @@ const endpointMethods = new Map<string, { name: string; methods: string[] }>([
  * method it does not answer (a GET to the token endpoint, say) gets 405 naming the methods it does.
  */
 export const endpointAliases: Middleware = async (ctx, next) => {
-  const v1Target = v1Aliases.get(ctx.path);
+  const v1Target = lookUp(foldedV1Aliases, ctx.path);
   if (v1Target) ctx.state.apiVersion = 'v1';
-  const target = v1Target ?? aliases.get(ctx.path);
-  if (target) ctx.path = target;
+  const target = v1Target ?? lookUp(foldedAliases, ctx.path);
+  if (target && target !== ctx.path) ctx.path = target;
   await next();
   const endpoint = endpointMethods.get(ctx.path);
   if (!endpoint || ctx.status !== 404 || ctx.body != null) return;

@@ -36,9 +36,9 @@ async function codeFor(citizen: Citizen, scope: string): Promise<string> {
   return callback.searchParams.get('code')!;
 }
 
-const redeem = (code: string) =>
+const redeem = (code: string, path = tokenPath) =>
   request(server.url)
-    .post(tokenPath)
+    .post(path)
     .set('authorization', basicAuth(demo.clientId, demo.clientSecret))
     .type('form')
     .send({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
@@ -83,6 +83,25 @@ describe('every answer that carries citizen claims is recorded before it leaves'
     }
     expect(disclosures[0]).toMatchObject({ endpoint: 'token', api: 'v2' });
     expect(disclosures[0]!.kind === 'disclosure' && disclosures[0]!.grantId).toBeTruthy();
+  });
+
+  it('records the endpoints however their paths are spelled, as the provider serves them all: case, a doubled slash, v1', async () => {
+    const citizen = await newCitizen(server);
+    const tokens = (await redeem(await codeFor(citizen, 'openid pid'), '/API/V2/OAUTH2/TOKEN/').expect(200)).body;
+    for (const path of ['/api/v2/oauth2/userinfo//', '/Api/V2/OAuth2/UserInfo', '/API/V1/OAUTH2/USERINFO/']) {
+      const answer = await request(server.url).get(path).set('authorization', `Bearer ${tokens.access_token}`).expect(200);
+      expect(answer.body.pid).toBe(citizen.pid);
+    }
+    const disclosures = (await entriesOf(citizen)).filter((e) => e.kind === 'disclosure');
+    expect(disclosures.map((d) => d.kind === 'disclosure' && `${d.endpoint} ${d.api}`)).toEqual(['token v2', 'userinfo v2', 'userinfo v2', 'userinfo v1']);
+  });
+
+  it('records nothing for a HEAD request to userinfo, whose answer carries no claims', async () => {
+    const citizen = await newCitizen(server);
+    const tokens = (await redeem(await codeFor(citizen, 'openid pid')).expect(200)).body;
+    const head = await request(server.url).head(userinfoPath).set('authorization', `Bearer ${tokens.access_token}`);
+    expect(head.text ?? '').toBe('');
+    expect((await entriesOf(citizen)).filter((e) => e.kind === 'disclosure').map((d) => d.kind === 'disclosure' && d.endpoint)).toEqual(['token']);
   });
 
   it('records a refresh that returns an ID token and claims', async () => {

@@ -42,6 +42,10 @@ describe('rate limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await refused.json()).toMatchObject({ error: 'too_many_requests', error_description: expect.stringContaining('sign-ins started from this network') });
+    // However the address of the authorization endpoint is spelled, it is the same endpoint and the same limit.
+    for (const spelling of ['/API/V2/OAUTH2/AUTH/', '/api/v2/oauth2/auth//', '/api/v1/oauth2/auth/']) {
+      expect((await fetch(`${s.url}${spelling}${rp.url.search}`, { redirect: 'manual' })).status).toBe(429);
+    }
   });
 
   it('count, behind a proxy, the address the proxy saw, whatever the client puts before it in X-Forwarded-For', async () => {
