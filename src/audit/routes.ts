@@ -7,6 +7,7 @@ import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { listAuditEvents } from './queries.ts';
+import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 
 /** A query that refuses parameters it does not know, naming those it does: a misspelt filter is never just ignored. */
 const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
@@ -20,6 +21,7 @@ const limitMessage = 'must be a whole number from 1 to 1000';
 export const auditQuery = strictQuery({
   since: z.iso
     .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+    .refine(inFilterYears, `must be ${filterYearsText}`)
     .optional()
     .meta({ description: 'only events at or after this time' }),
   actor: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 import { isValidPid } from '../registry/pid.ts';
 
 /*
@@ -16,8 +17,8 @@ const instant = z.preprocess(
   blankIsAbsent,
   z
     .string()
-    .refine((v) => (thailandTime.test(v) || withOffset.test(v)) && !Number.isNaN(toInstant(v).getTime()), {
-      message: 'ต้องเป็นวันและเวลา เช่น 2026-01-31T09:00 · must be a date and time such as 2026-01-31T09:00 (Thailand time)',
+    .refine((v) => (thailandTime.test(v) || withOffset.test(v)) && !Number.isNaN(toInstant(v).getTime()) && inFilterYears(v), {
+      message: `ต้องเป็นวันและเวลา เช่น 2026-01-31T09:00 ในปี ค.ศ. 1900–2999 · must be a date and time such as 2026-01-31T09:00 (Thailand time), ${filterYearsText}`,
     })
     .optional(),
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { releasableScopes } from '../oidc/scopes.ts';
+import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 
 /*
  * The history's query parameters and answers, as the device and admin APIs parse and document them. Query
@@ -29,7 +30,7 @@ const isDateOrInstant = (value: string) => z.iso.date().safeParse(value).success
 const periodBound = (what: string) =>
   z
     .string({ error: 'must be given once' })
-    .refine(isDateOrInstant, 'must be a date (2025-06-01) or a date-time with its offset (2025-06-01T09:00:00+07:00 or …Z)')
+    .refine((v) => isDateOrInstant(v) && inFilterYears(v), `must be a date (2025-06-01) or a date-time with its offset (2025-06-01T09:00:00+07:00 or …Z), ${filterYearsText}`)
     .optional()
     .meta({ description: what, example: '2025-06-01' });
 

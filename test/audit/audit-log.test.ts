@@ -189,6 +189,9 @@ describe('the audit log', () => {
     const since = await admin('get', '/audit?since=yesterday').expect(400);
     expect(since.body.error).toBe('invalid_request');
     expect(since.body.error_description).toContain('since');
+    for (const year0 of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59']) {
+      expect((await admin('get', `/audit?since=${encodeURIComponent(year0)}`).expect(400)).body.error_description).toContain('in the years 1900 to 2999');
+    }
     expect((await admin('get', '/audit?limit=0').expect(400)).body.error_description).toContain('limit');
     expect((await admin('get', '/audit?actor=someone').expect(400)).body.error_description).toContain('admin_token');
     expect((await admin('get', '/audit?cursor=abc').expect(400)).body.error_description).toContain('cursor');

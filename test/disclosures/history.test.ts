@@ -273,6 +273,9 @@ describe("the citizen's history on their device", () => {
       [{ item: 'salary' }, /item: must be a data item by its scope name: openid, pid, /],
       [{ from: '2024-13-01' }, /from: must be a date \(2025-06-01\) or a date-time/],
       [{ to: '1 March' }, /to: must be a date/],
+      [{ from: '0000-01-01' }, /from: must be a date .* in the years 1900 to 2999/],
+      [{ from: '0000-01-01T00:00:00Z' }, /from: must be a date .* in the years 1900 to 2999/],
+      [{ to: '9999-12-31T23:59:59-23:59' }, /to: must be a date .* in the years 1900 to 2999/],
       [{ from: '2024-03-01', to: '2024-02-01' }, /from: must be before to/],
       [{ agencyId: randomUUID() }, /unknown query parameter agencyId \(this address takes limit, cursor, agency, item, from, to\)/],
     ];
