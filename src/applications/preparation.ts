@@ -15,6 +15,8 @@ const quota = z
   .number({ error: 'must be a whole number of sign-ins a day, or null for no limit' })
   .int('must be a whole number of sign-ins a day')
   .positive('must be at least 1')
+  // As many as an application may estimate, and what the quota's column holds many times over.
+  .max(100_000_000, 'must be at most 100,000,000 sign-ins a day (leave it blank for no limit)')
   .nullable();
 
 const scopes = z.array(z.string()).transform((list) => list.filter((scope) => scope !== 'openid'));

@@ -103,6 +103,15 @@ describe('preparing and approving through the admin API', () => {
     expect(approval.body.letter.dataItems).toEqual(['pid']);
   });
 
+  it('refuses a daily quota beyond 100,000,000 a day at preparation, before anything is prepared or approved', async () => {
+    const { id } = await submitted();
+    const refused = await admin('post', `/applications/${id}/prepare`).send({ dailyQuota: 3_000_000_000 }).expect(400);
+    expect(refused.body.error_description).toContain('dailyQuota: must be at most 100,000,000 sign-ins a day');
+    await admin('post', `/applications/${id}/approve`).expect(409);
+    await admin('post', `/applications/${id}/prepare`).send({ dailyQuota: 100_000_000 }).expect(200);
+    expect((await admin('post', `/applications/${id}/approve`).expect(200)).body.credentials[0].dailyQuota).toBe(100_000_000);
+  });
+
   it('takes what was asked when the preparation says nothing: the estimate as the daily quota', async () => {
     const { form, approval } = await approved();
     expect(approval.credentials[0]).toMatchObject({ scopes: ['openid', 'pid', 'name', 'birthdate'], redirectUris: form.systems![0]!.redirectUris, dailyQuota: 1200 });
