@@ -15,6 +15,7 @@ import { loginPageAtAuthorization, loginRoutes } from './login/routes.ts';
 import { withoutLoginIds } from './login/paths.ts';
 import { authorizationByPost } from './oidc/authorization-by-post.ts';
 import { endpointAliases } from './oidc/paths.ts';
+import { refuseNulInAddress } from './http/nul-in-address.ts';
 import { repeatedAuthorizationParameters } from './oidc/repeated-parameters.ts';
 import type { ProviderHost } from './oidc/provider-host.ts';
 import type { LoginChanges } from './login/events.ts';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(requestContext(deps.logger, withoutLoginIds));
   app.use(securityHeaders);
   app.use(errorHandler);
+  app.use(refuseNulInAddress);
   app.use(requestMemo);
   app.use(recordAdminReads(deps.db, deps.adminToken));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());

@@ -18,7 +18,8 @@ part of this API; the README describes them.
 
 Every request carries the admin token: \`Authorization: Bearer <token>\`, the token being ADMIN_TOKEN or, when that
 is unset, the one the server wrote to DATA_DIR/admin-token on its first start. Bodies are JSON, sent with
-\`Content-Type: application/json\`, of at most 64 KiB.
+\`Content-Type: application/json\`, of at most 64 KiB (256 KiB for publishing conditions, whose texts may be 20,000
+characters in each language). A text holding a NUL character (U+0000) is refused with 400.
 
 Errors are JSON: \`{ "error": "<code>", "error_description": "<what to do>" }\`.
 

@@ -58,7 +58,8 @@ export function conditionsRoutes(deps: { db: Kysely<Schema>; adminToken: string 
   });
 
   router.post(publishRoute.path, async (ctx) => {
-    const texts = publishRoute.request.body.parse(await readJsonBody(ctx));
+    // Up to 20,000 characters in each language, a Thai one 3 bytes in UTF-8.
+    const texts = publishRoute.request.body.parse(await readJsonBody(ctx, 256 * 1024));
     const published = await publishConditions(db, texts, { kind: 'admin_token' }, requestIdOf(ctx));
     ctx.status = 201;
     ctx.body = shown(published);

@@ -51,13 +51,20 @@ export const requireSignIn: Middleware = async (ctx, next) => {
   await next();
 };
 
+/*
+ * Console forms carry long Thai texts (the conditions, up to 20,000 characters in each language; an application's
+ * reasons), and a Thai character is 9 bytes once a browser has encoded it in a form. Only a signed-in user gets
+ * this far.
+ */
+const consoleFormLimitBytes = 512 * 1024;
+
 /**
  * A POST carries a form with the session's CSRF token; the form is read here, once, for the route. A form
  * without the token, or with another session's, is refused with 403 and nothing is done.
  */
 export const checkedForm: Middleware = async (ctx, next) => {
   const state = consoleStateOf(ctx);
-  const form = await readForm(ctx);
+  const form = await readForm(ctx, consoleFormLimitBytes);
   if (!csrfTokenMatches(signedInSession(ctx), form)) {
     throw new ConsolePageError(
       403,

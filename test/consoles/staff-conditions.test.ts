@@ -45,6 +45,14 @@ describe('the conditions of use in the staff console', () => {
     expect(audit).toMatchObject({ actor_kind: 'staff', actor_pid: administrator.citizen.pid, actor_role: 'administrator', request_id: 'console-publish-1' });
   });
 
+  it('publishes texts as long as the form allows, 20,000 characters in each language, Thai ones included', async () => {
+    const before = await currentConditions(db());
+    const textTh = `ข้อ ${'ก'.repeat(19_996)}`;
+    const textEn = `Art ${'a'.repeat(19_996)}`;
+    await postForm(administrator, '/staff/conditions/publish', { textTh, textEn }).expect(303);
+    expect(await currentConditions(db())).toMatchObject({ version: before.version + 1, text_th: textTh, text_en: textEn });
+  });
+
   it('says what to fix when the texts are wrong, and publishes nothing', async () => {
     const before = (await currentConditions(db())).version;
     const cases: [Record<string, string>, string][] = [
