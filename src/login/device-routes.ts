@@ -34,7 +34,8 @@ function loginIdOf(ctx: Context): string {
 }
 
 const notScanned = 'this device has not scanned a sign-in with this id';
-const endedUnanswered = 'login_expired: the sign-in expired, or ended in the browser, before it was answered';
+const endedUnanswered = 'login_expired: the sign-in expired before it was answered';
+const answeredOrCancelled = 'login_already_used: the sign-in was answered already, or ended in the browser (cancelled) before it was answered';
 
 const scan = declareRoute(deviceApi, {
   method: 'post',
@@ -68,7 +69,7 @@ the device is locked until the citizen enrols again, and a wrong PIN and a locke
     400: 'invalid_request: the PIN is not 8 digits, the number is missing, or integrity is missing',
     403: 'number_mismatch (the sign-in is refused), pin_rejected, device_integrity_failed or relying_party_inactive',
     404: `not_found: ${notScanned}`,
-    409: 'login_already_used',
+    409: answeredOrCancelled,
     410: endedUnanswered,
     429: 'too_many_requests: more than 10 PIN entries a minute from this device',
     503: 'temporarily_unavailable: too many PINs are being checked right now; try again after Retry-After',
@@ -84,7 +85,7 @@ const deny = declareRoute(deviceApi, {
     200: { description: 'Refused', body: loginDenied },
     403: 'relying_party_inactive: the application asking is suspended or cancelled',
     404: `not_found: ${notScanned}`,
-    409: 'login_already_used',
+    409: answeredOrCancelled,
     410: endedUnanswered,
   },
 });
