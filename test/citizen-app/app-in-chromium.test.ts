@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEntry } from '../../src/disclosures/ledger-queries.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import request from 'supertest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
@@ -166,6 +168,18 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     expect(new URL(await signIn.callback).searchParams.get('error')).toBe('access_denied');
   });
 
+  it('leads back to the start from a request the browser cancelled before the phone answered', async () => {
+    const signIn = await desktopSignIn();
+    await scanByCode(await signIn.shortCode());
+    await signIn.page.locator('form.cancel button').click();
+    await app.locator('.deny').tap();
+    await expect.poll(() => app.textContent('h1')).toBe('ตอบคำขอนี้ไม่ได้แล้ว');
+    expect(await app.textContent('.outcome')).toContain('ถูกยกเลิกบนอีกหน้าจอ');
+    await app.locator('.outcome a[href="#/scan"]').tap();
+    await app.locator('.scan-start').waitFor();
+    await signIn.page.close();
+  });
+
   it('asks a phone that is not enrolled yet to enrol first when it opens an app link', async () => {
     const signIn = await desktopSignIn('openid pid');
     const fresh = await (await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true })).newPage();
@@ -268,7 +282,74 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await service.locator('.withdraw').tap();
     await service.locator('.withdraw').tap();
     await service.waitFor({ state: 'detached' });
+    // The button that had focus is gone: the message that says what happened takes it.
+    expect(await app.evaluate('document.activeElement?.className')).toContain('message');
     await expect(oidc.fetchUserInfo(config, tokens.access_token, subject)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('pages the history one load at a time, and keeps the pages opened when it refreshes', async () => {
+    const requester = { agency: { id: '', th: 'กรมทดสอบ', en: 'Test Department' }, system: { clientId: demo.clientId, name: 'Test' }, purpose: 'test' };
+    for (let i = 0; i < 30; i++) {
+      await appendEntry(server.database.db, { kind: 'event', at: new Date().toISOString(), pid: citizen.pid, items: ['pid'], event: 'denied', ...requester });
+    }
+    const total = (await request(server.url).get(`/admin/api/citizens/${citizen.pid}/history?limit=200`).set('authorization', `Bearer ${testAdminToken}`).expect(200)).body.entries.length as number;
+    expect(total).toBeGreaterThan(40);
+    await app.goto(`${server.issuer}/app/#/history`);
+    await expect.poll(() => app.locator('.history .entry').count()).toBe(20);
+    await app.locator('.history + button').dblclick();
+    await expect.poll(() => app.locator('.history .entry').count()).toBe(40);
+    await app.evaluate("window.dispatchEvent(new CustomEvent('thaid-notice'))");
+    await app.waitForTimeout(1000);
+    expect(await app.locator('.history .entry').count()).toBe(40);
+  });
+
+  it('changes the PIN once however often the button is pressed, and says so in Thai', async () => {
+    await app.goto(`${server.issuer}/app/#/device`);
+    await app.locator('#current-pin').waitFor();
+    const posted: string[] = [];
+    app.on('request', (sent) => {
+      if (sent.method() === 'POST' && sent.url().endsWith('/device/v1/pin')) posted.push(sent.url());
+    });
+    // The PIN the device screen's first test set.
+    await app.fill('#current-pin', '52817364');
+    await app.fill('#next-pin', '61830572');
+    await app.fill('#confirm-next-pin', '61830572');
+    await app.locator('.pin-change button[type=submit]').dblclick();
+    await expect.poll(() => app.textContent('.pin-change .message')).toBe('เปลี่ยน PIN แล้ว');
+    await app.waitForTimeout(500);
+    expect(posted).toHaveLength(1);
+    expect(await app.textContent('.pin-change .message')).toBe('เปลี่ยน PIN แล้ว');
+  });
+
+  it('says the server does not know this phone, and offers to enrol again, when its key is not known', async () => {
+    /** Sets the device id the app keeps in IndexedDB (when given), and gives the one it kept before. */
+    const storedId = (id?: string) =>
+      app.evaluate(`new Promise((resolve, reject) => {
+        const opened = indexedDB.open('thaid-app', 1);
+        opened.onerror = () => reject(opened.error);
+        opened.onsuccess = () => {
+          const store = opened.result.transaction('device', 'readwrite').objectStore('device');
+          const read = store.get('this-phone');
+          read.onsuccess = () => {
+            const before = read.result.deviceId;
+            if (${JSON.stringify(id ?? null)}) store.put({ ...read.result, deviceId: ${JSON.stringify(id ?? null)} }, 'this-phone');
+            store.transaction.oncomplete = () => resolve(before);
+          };
+        };
+      })`) as Promise<string>;
+    const real = await storedId(randomUUID());
+    try {
+      await app.goto(`${server.issuer}/app/#/history`);
+      await app.reload();
+      await expect.poll(() => app.textContent('h1')).toBe('ระบบไม่รู้จักโทรศัพท์นี้');
+      expect(await app.locator('main button.primary').textContent()).toBe('ลงทะเบียนโทรศัพท์นี้ใหม่');
+      expect(await app.locator('nav').count()).toBe(0);
+    } finally {
+      await storedId(real);
+    }
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await app.reload();
+    await app.locator('.scan-start').waitFor();
   });
 
   it('locks after five wrong PINs in a row, and says how to recover', async () => {

@@ -9,7 +9,10 @@ const explained: Record<string, [string, string]> = {
   network: ['ติดต่อเซิร์ฟเวอร์ไม่ได้ ตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง', 'The server cannot be reached. Check the connection and try again.'],
   login_expired: ['คำขอนี้หมดอายุแล้ว ให้เริ่มเข้าสู่ระบบใหม่บนอีกหน้าจอ', 'This request has expired. Start the sign-in again on the other screen.'],
   qr_code_expired: ['QR code นี้เปลี่ยนไปแล้ว สแกนรหัสที่แสดงอยู่ตอนนี้', 'This QR code has changed. Scan the one the screen shows now.'],
-  login_already_used: ['คำขอนี้ถูกใช้ไปแล้ว', 'This request was already answered or scanned.'],
+  login_already_used: ['คำขอนี้ไม่เปิดให้ตอบแล้ว: ตอบแล้ว สแกนแล้ว หรือถูกยกเลิกบนอีกหน้าจอ', 'This request is no longer open: it was answered, scanned, or cancelled on the other screen.'],
+  invalid_signature: ['ระบบไม่รู้จักโทรศัพท์นี้ ลงทะเบียนใหม่ (เมนูอุปกรณ์)', 'ThaID does not know this phone. Enrol it again (Device menu).'],
+  stale_request: ['เวลาในโทรศัพท์ไม่ตรง ตั้งเวลาให้อัตโนมัติแล้วลองอีกครั้ง', 'The phone’s clock is off. Set it to automatic and try again.'],
+  enrolment_paused: ['การลงทะเบียนด้วยตนเองถูกพักไว้หลังลองไม่สำเร็จหลายครั้ง ไปที่สำนักทะเบียน หรือรอแล้วลองใหม่', 'Self-service enrolment is paused after several failed attempts. Go to a registration office, or wait and try again.'],
   device_locked: [
     'โทรศัพท์นี้ถูกล็อกหลังใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนใหม่เพื่อใช้งานอีกครั้ง (เมนูอุปกรณ์)',
     'This phone is locked after 5 wrong PINs in a row. Enrol it again to use it (Device menu).',
@@ -27,12 +30,13 @@ const explained: Record<string, [string, string]> = {
 export function errorText(error: unknown): string {
   // A weak PIN: the server says in English which rule it breaks.
   if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) {
-    return w(`PIN นี้เดาง่ายเกินไป ตั้งใหม่ตามเงื่อนไขด้านบน (${error.message})`, error.message);
+    return w(`PIN นี้เดาง่ายเกินไป ตั้ง PIN ที่เดายากกว่านี้ (${error.message})`, error.message);
   }
   if (error instanceof ApiError) {
     const known = explained[error.code];
     const wait = error.retryAfterSeconds ? w(` (รอ ${error.retryAfterSeconds} วินาที)`, ` (wait ${error.retryAfterSeconds} s)`) : '';
-    return (known ? w(...known) : error.message) + wait;
+    // Otherwise the server's explanation, which is in English: on a Thai screen, introduced in Thai.
+    return (known ? w(...known) : w(`ทำรายการไม่สำเร็จ (${error.message})`, error.message)) + wait;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -11,7 +11,7 @@ import { consentScreen } from './screens/consent.ts';
 import { deviceScreen } from './screens/device.ts';
 import { enrolScreen } from './screens/enrolment.ts';
 import { historyScreen } from './screens/history.ts';
-import { replacedScreen } from './screens/replaced.ts';
+import { replacedScreen, unknownDeviceScreen } from './screens/replaced.ts';
 import { scanScreen, scanCode } from './screens/scan.ts';
 import { servicesScreen } from './screens/services.ts';
 
@@ -29,6 +29,7 @@ const screens: Record<string, (app: App) => Screen | Promise<Screen>> = {
   services: servicesScreen,
   device: deviceScreen,
   replaced: replacedScreen,
+  unknown: unknownDeviceScreen,
 };
 
 const navigation = [
@@ -42,6 +43,8 @@ const navigation = [
 const root = document.getElementById('app')!;
 let current: Screen | undefined;
 let revoked = false;
+/** The server does not know this phone's key: every call would fail until it enrols again. */
+let unknownToServer = false;
 
 const app = createApp(
   (route) => {
@@ -62,8 +65,9 @@ function routeName(): string {
   const name = location.hash.replace(/^#\//, '');
   if (revoked) return 'replaced';
   if (!app.device?.deviceId) return 'enrol';
-  // Enrolment and the replaced screen are where the app sends itself, never a link's choice.
-  return name in screens && name !== 'enrol' && name !== 'replaced' ? name : 'scan';
+  if (unknownToServer) return 'unknown';
+  // Enrolment and the screens of a phone that no longer works are where the app sends itself, never a link's choice.
+  return name in screens && !['enrol', 'replaced', 'unknown'].includes(name) ? name : 'scan';
 }
 
 function header(): HTMLElement {
@@ -91,7 +95,7 @@ function header(): HTMLElement {
 
 /** Screens that show the menu: not enrolment, not a replaced phone, not a request awaiting its answer. */
 function nav(active: string): HTMLElement | false {
-  if (!app.device?.deviceId || revoked || active === 'consent') return false;
+  if (!app.device?.deviceId || revoked || unknownToServer || active === 'consent') return false;
   return h(
     'nav',
     { class: 'tabs', 'aria-label': w('เมนู', 'Menu') },
@@ -151,13 +155,15 @@ async function start(): Promise<void> {
       app.me = await app.call<DeviceRecord>('GET', '/me');
       followNoticesOf();
     } catch (error) {
-      // Offline, the kept shell still opens; the screens say what they cannot reach.
-      if (!(error instanceof ApiError && (error.code === 'device_revoked' || error.code === 'network'))) throw error;
-      if (error.code === 'network') followNoticesOf();
+      // Replaced: the replaced screen is on its way. Unknown to the server: it says so and offers to enrol again.
+      // Anything else (offline, a clock that is off): the app still opens, and the screens say what they cannot do.
+      const code = error instanceof ApiError ? error.code : undefined;
+      if (code === 'invalid_signature') unknownToServer = true;
+      else if (code !== 'device_revoked') followNoticesOf();
     }
   }
   window.addEventListener('hashchange', () => void show());
-  if (app.device?.deviceId && app.pendingLink && !revoked) {
+  if (app.device?.deviceId && app.pendingLink && !revoked && !unknownToServer) {
     const link = app.pendingLink;
     app.pendingLink = undefined;
     await scanCode(app, link, 'link');
@@ -168,5 +174,6 @@ async function start(): Promise<void> {
 
 if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/app/service-worker.js', { scope: '/app/' }).catch(() => {});
 void start().catch((error: unknown) => {
-  root.replaceChildren(h('p', { class: 'message error', role: 'alert' }, errorText(error)));
+  const retry = h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, w('ลองอีกครั้ง', 'Try again'));
+  root.replaceChildren(h('main', { id: 'content' }, h('p', { class: 'message error', role: 'alert' }, errorText(error)), retry));
 });

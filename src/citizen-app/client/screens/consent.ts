@@ -1,29 +1,22 @@
 import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord, LoginRequest } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
-import { forgetDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
 import { pinKeypad } from '../pin-keypad.ts';
 import { describeBrowser } from '../../../login/browser-description.ts';
+import { enrolAgainButton } from './enrol-again.ts';
 
 /** The browser that started the sign-in, in the app's language. */
 const browserText = (browser: LoginRequest['browser']) => w(describeBrowser(browser, 'th'), describeBrowser(browser, 'en'));
 
+/** Answers that end the request for good (answered, cancelled, expired, its agency stopped): the way back is offered. */
+const endedCodes = new Set(['login_already_used', 'login_expired', 'relying_party_inactive', 'not_found']);
+
 /** The outcome, in place of the request, once the citizen has answered. */
 function outcome(title: string, text: string, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
   return { title, body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), next) };
-}
-
-/** A locked phone works again only once enrolled again: the way there starts by forgetting its key. */
-function enrolAgainButton(): HTMLElement {
-  const button = h('button', { type: 'button', class: 'primary' }, w('ลงทะเบียนโทรศัพท์นี้ใหม่', 'Enrol this phone again'));
-  button.addEventListener('click', async () => {
-    await forgetDevice();
-    location.replace('/app/');
-  });
-  return button;
 }
 
 /**
@@ -118,9 +111,17 @@ export function consentScreen(app: App): Screen {
           outcome(w('ตัวเลขไม่ตรงกัน', 'The number did not match'), w('คำขอนี้ถูกปฏิเสธและรายงานแล้ว หากคุณไม่ได้ขอเข้าสู่ระบบ ไม่ต้องทำอะไรเพิ่ม', 'The request was refused and reported. If you did not ask to sign in, there is nothing more to do.'), 'error'),
         );
       }
-      message.show(errorText(error));
+      if (!endedRequest(error)) message.show(errorText(error));
     }
   });
+
+  /** A request that can no longer be answered gives way to the reason and the way back; false for any other error. */
+  function endedRequest(error: unknown): boolean {
+    if (!(error instanceof ApiError && endedCodes.has(error.code))) return false;
+    app.scanned = undefined;
+    show(outcome(w('ตอบคำขอนี้ไม่ได้แล้ว', 'This request can no longer be answered'), errorText(error), 'error'));
+    return true;
+  }
 
   /** The server tells only this phone how many tries are left; at none, the phone is locked until enrolled again. */
   async function wrongPin() {
@@ -146,7 +147,7 @@ export function consentScreen(app: App): Screen {
       app.scanned = undefined;
       show(done);
     } catch (error) {
-      message.show(errorText(error));
+      if (!endedRequest(error)) message.show(errorText(error));
     }
   }
   const deny = () =>

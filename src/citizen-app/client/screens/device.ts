@@ -15,6 +15,7 @@ export async function deviceScreen(app: App): Promise<Screen> {
   const current = pinInput('current-pin');
   const next = pinInput('next-pin');
   const confirm = pinInput('confirm-next-pin');
+  const submit = h('button', { type: 'submit', class: 'primary' }, w('เปลี่ยน PIN', 'Change the PIN')) as HTMLButtonElement;
   const form = h(
     'form',
     { class: 'pin-change', novalidate: true },
@@ -23,18 +24,24 @@ export async function deviceScreen(app: App): Promise<Screen> {
     field(w('PIN ใหม่', 'New PIN'), next),
     field(w('ยืนยัน PIN ใหม่', 'Confirm the new PIN'), confirm),
     message.element,
-    h('button', { type: 'submit', class: 'primary' }, w('เปลี่ยน PIN', 'Change the PIN')),
+    submit,
   ) as HTMLFormElement;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    // One change at a time: a second tap while the first is on its way would send the emptied fields.
+    if (submit.disabled) return;
     message.clear();
+    if (![current, next, confirm].every((input) => /^\d{8}$/.test(input.value))) return message.show(w('PIN ต้องเป็นตัวเลข 8 หลักทุกช่อง', 'Each PIN must be 8 digits.'));
     if (next.value !== confirm.value) return message.show(w('PIN ใหม่ทั้งสองช่องไม่ตรงกัน', 'The two new PINs differ.'));
+    submit.disabled = true;
     try {
       await app.call('POST', '/pin', { currentPin: current.value, newPin: next.value });
       form.reset();
       message.show(w('เปลี่ยน PIN แล้ว', 'The PIN was changed.'), 'ok');
     } catch (error) {
       message.show(errorText(error));
+    } finally {
+      submit.disabled = false;
     }
   });
   const leave = h('button', { type: 'button', class: 'link' }, w('ลบ ThaID ออกจากโทรศัพท์นี้', 'Remove ThaID from this phone'));

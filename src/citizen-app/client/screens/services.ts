@@ -35,9 +35,9 @@ export async function servicesScreen(app: App): Promise<Screen> {
         await app.call('DELETE', `/connected-services/${encodeURIComponent(service.clientId)}`);
         item.remove();
         // The button that had focus is gone: the message takes it, and says what happened.
+        message.show(w(`ถอนความยินยอมจาก ${pick(service.agency)} แล้ว`, `Consent withdrawn from ${pick(service.agency)}.`), 'ok');
         message.element.tabIndex = -1;
         message.element.focus();
-        message.show(w(`ถอนความยินยอมจาก ${pick(service.agency)} แล้ว`, `Consent withdrawn from ${pick(service.agency)}.`), 'ok');
         if (!list.children.length) list.append(empty());
       } catch (error) {
         withdraw.disabled = false;
