@@ -14,6 +14,18 @@ export function adminTokenFor(config: Config): string {
   return token;
 }
 
+/**
+ * Why the server at `baseUrl` could not be asked: its certificate not trusted (HTTPS), or nothing answering. fetch
+ * puts the reason in its error's cause.
+ */
+function unreachable(baseUrl: string, error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(cause.code)) {
+    return `The server at ${baseUrl} answers, but its certificate is not trusted (${cause.message ?? cause.code}). With TLS=self-signed, run this command with the same TLS and DATA_DIR as the server; with a certificate of your own CA, set NODE_EXTRA_CA_CERTS to that CA's file.`;
+  }
+  return `No server answers at ${baseUrl}${cause?.message ? ` (${cause.message})` : ''}. Start it with "npm start", or set ISSUER to the URL it runs at.`;
+}
+
 /** Talks to the running server's admin API, found through ISSUER, with the admin token. */
 export class AdminClient {
   readonly #baseUrl: string;
@@ -45,10 +57,8 @@ export class AdminClient {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    } catch {
-      throw new CliError(
-        `No server answers at ${this.#baseUrl}. Start it with "npm start", or set ISSUER to the URL it runs at.`,
-      );
+    } catch (error) {
+      throw new CliError(unreachable(this.#baseUrl, error));
     }
     const text = await response.text();
     let json: unknown;

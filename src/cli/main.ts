@@ -121,6 +121,9 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
+/** What node:util's parseArgs throws for a command line it cannot read: the user's to mend (EX_USAGE). */
+const usageErrors = new Set(['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL']);
+
 function explain(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (error instanceof ConfigError) return { message: error.message, exitCode: 78 };
@@ -133,8 +136,8 @@ function explain(error: unknown): { message: string; exitCode: number } {
       exitCode: 69,
     };
   }
-  if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return { message: (error as Error).message, exitCode: 64 };
+  if (usageErrors.has((error as { code?: string }).code ?? '')) {
+    return { message: `${(error as Error).message} Put quotes around a value with spaces, such as --name "My agency".`, exitCode: 64 };
   }
   if ((error as { code?: string }).code === 'EADDRINUSE') {
     return { message: `The port is already in use: ${(error as Error).message}. Set PORT to a free port.`, exitCode: 1 };

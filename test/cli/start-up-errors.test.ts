@@ -50,6 +50,14 @@ describe('the CLI at start-up', () => {
     expect(result.stderr).toContain('No server answers at http://127.0.0.1:1');
   });
 
+  it('explains a stray word on the command line, such as an unquoted value with spaces, without a stack trace', async () => {
+    const result = await cli(['rp', 'create', '--name', 'My', 'agency', '--redirect-uri', 'https://app.example.test/cb'], { ADMIN_TOKEN: 'x'.repeat(40) });
+    expect(result.status).toBe(64);
+    expect(result.stderr).toContain("Unexpected argument 'agency'");
+    expect(result.stderr).toContain('Put quotes around a value with spaces');
+    expect(result.stderr).not.toContain('    at ');
+  });
+
   it('prints usage for an unknown command', async () => {
     const result = await cli(['frobnicate'], {});
     expect(result.status).toBe(1);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -148,6 +148,15 @@ describe('HTTPS with TLS=self-signed', () => {
     const listening = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((line) => line.msg === 'listening');
     expect(listening.tlsFingerprint).toBe(fingerprint256);
     expect(listening.url).toBe(`https://127.0.0.1:${port}`);
+
+    // A command run without the server's TLS setting does not trust its certificate, and says so.
+    const untrusting = spawnSync(process.execPath, [path.resolve('src/cli/main.ts'), 'citizen', 'list'], {
+      env: { PATH: process.env.PATH ?? '', ISSUER: `https://localhost:${port}`, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(untrusting.status).toBe(1);
+    expect(untrusting.stderr).toContain(`The server at https://localhost:${port} answers, but its certificate is not trusted`);
+    expect(untrusting.stderr).toContain('TLS=self-signed');
   });
 });
 
