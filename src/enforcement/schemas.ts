@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 
 const limitMessage = 'must be a whole number from 1 to 1000';
 
@@ -8,6 +9,7 @@ export const violationsQuery = z.strictObject(
     system: z.string().min(1, 'must not be empty').optional().meta({ description: "only this system's violations (its client_id)" }),
     since: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+      .refine(inFilterYears, `must be ${filterYearsText}`)
       .optional()
       .meta({ description: 'only violations at or after this time' }),
     limit: z.coerce

@@ -110,6 +110,9 @@ describe('staff read violations', () => {
 
     const future = await admin(`/violations?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`).expect(200);
     expect(future.body.violations).toEqual([]);
+    // A well-formed time in a year no one records is refused, never a failed query.
+    const year0 = await admin(`/violations?since=${encodeURIComponent('0000-01-01T00:00:00Z')}`).expect(400);
+    expect(year0.body.error_description).toContain('in the years 1900 to 2999');
   });
 
   it('in the system listing and show, as a count beside the quota use', async () => {
