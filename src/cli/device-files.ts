@@ -24,3 +24,21 @@ export function loadDevice(dataDir: string, pid: string | undefined): VirtualDev
   if (!fs.existsSync(file)) throw new CliError(`No virtual device for ${chosen} in ${devicesDir(dataDir)}: enrol one with "device enroll --pid ${chosen} ...".`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as VirtualDeviceState;
 }
+
+/*
+ * The sign-in a device scanned last, by the code it was scanned with: a code is scanned once, so a command run
+ * again after a wrong PIN answers that same sign-in instead of scanning again.
+ */
+const lastScanFile = (dataDir: string, pid: string) => path.join(devicesDir(dataDir), `${pid}.last-scan.json`);
+
+export function rememberScan(dataDir: string, pid: string, code: string, loginId: string): void {
+  fs.writeFileSync(lastScanFile(dataDir, pid), `${JSON.stringify({ code, loginId })}\n`, { mode: 0o600 });
+}
+
+/** The id of the sign-in this device scanned with `code`, if that was its last scan. */
+export function scannedWith(dataDir: string, pid: string, code: string): string | undefined {
+  const file = lastScanFile(dataDir, pid);
+  if (!fs.existsSync(file)) return undefined;
+  const last = JSON.parse(fs.readFileSync(file, 'utf8')) as { code?: unknown; loginId?: unknown };
+  return last.code === code && typeof last.loginId === 'string' ? last.loginId : undefined;
+}

@@ -58,6 +58,20 @@ describe('the virtual device from the command line', () => {
     expect(tokens.claims()?.pid).toBe(citizen.pid);
   });
 
+  it('answers the same sign-in again after a wrong PIN, when the same command is run with the right one', async () => {
+    const { citizen, cli } = await enrolledFromCli();
+    const { rp, login } = await newLogin();
+    const approve = (withPin: string) => cli(['device', 'approve', login.shortCode, '--number', String(login.matchNumber), '--pin', withPin]);
+    const wrong = await approve('93016472');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('pin_rejected');
+    expect(wrong.stderr).toContain('run the same command again with the right PIN');
+    const right = await approve(pin);
+    expect(right.stderr).toBe('');
+    expect(right.stdout).toContain('Approved: ');
+    expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);
+  });
+
   it('denies a login given its app link', async () => {
     const { citizen, cli } = await enrolledFromCli();
     const { login } = await newLogin('openid');
@@ -88,7 +102,7 @@ describe('the virtual device from the command line', () => {
     const { login } = await newLogin('openid');
     const refused = await cli(['device', 'approve', login.shortCode, '--number', String(login.matchNumber), '--pin', '99887766']);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/^thaid-emulator: The PIN is not correct.*\(403 pin_rejected\)\n$/);
+    expect(refused.stderr).toMatch(/^thaid-emulator: The PIN is not correct.*\(403 pin_rejected\); this device keeps the sign-in it scanned: run the same command again with the right PIN\.\n$/);
   });
 
   it('enrols with an office code that enrolment-code issued', async () => {

@@ -4,10 +4,11 @@ import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
 import type { IdentityProof } from '../../devices/enrolment.ts';
 import type { IntegrityVerdict } from '../../devices/integrity.ts';
 import { describeBrowser } from '../../login/browser-description.ts';
+import type { LoginShownOnDevice } from '../../login/transactions.ts';
 import { AdminClient, adminTokenFor } from '../admin-client.ts';
 import { faceMatches, faceSampleFor, type FaceMatch } from '../../devices/face-samples.ts';
 import { CliError } from '../cli-error.ts';
-import { loadDevice, saveDevice } from '../device-files.ts';
+import { loadDevice, rememberScan, saveDevice, scannedWith } from '../device-files.ts';
 import { print } from '../output.ts';
 
 const usage = `Usage:
@@ -86,15 +87,47 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
       throw new CliError(`device approve needs --number, the two-digit number the login page shows\n${usage}`);
     }
     // The device talks to the server at ISSUER now, wherever it was when it enrolled.
-    const device = VirtualDevice.fromState({ ...loadDevice(config.dataDir, values.pid), issuer: config.issuer });
-    const request = await explained(config, device.scan(code));
-    const answer = await explained(config, sub === 'approve' ? device.approve(request.id, Number(values.number), values.pin!) : device.deny(request.id));
-    print(values.json, { ...request, status: answer.status }, () =>
+    const state = loadDevice(config.dataDir, values.pid);
+    const device = VirtualDevice.fromState({ ...state, issuer: config.issuer });
+    const pid = state.pid ?? '';
+    let request: LoginShownOnDevice | undefined;
+    let loginId: string;
+    try {
+      request = await device.scan(code);
+      loginId = request.id;
+      rememberScan(config.dataDir, pid, code, loginId);
+    } catch (error) {
+      // Scanned by this device before (then a wrong PIN, say): the sign-in is still this device's to answer.
+      const scanned = scannedWith(config.dataDir, pid, code);
+      if (!(error instanceof DeviceApiError && error.code === 'login_already_used' && scanned)) return explained(config, Promise.reject(error));
+      loginId = scanned;
+    }
+    const answering = <T>(work: Promise<T>) =>
+      explained(config, work).catch((error: unknown) => {
+        if (error instanceof CliError && /pin_rejected/.test(error.message)) {
+          throw new CliError(`${error.message}; this device keeps the sign-in it scanned: run the same command again with the right PIN.`);
+        }
+        throw error;
+      });
+    let shown = request;
+    let status: string;
+    if (sub === 'approve') {
+      const approved = await answering(device.approve(loginId, Number(values.number), values.pin!));
+      shown ??= approved;
+      status = approved.status;
+    } else {
+      status = (await answering(device.deny(loginId))).status;
+    }
+    print(values.json, { ...(shown ?? {}), id: loginId, status }, () =>
       [
-        `${sub === 'approve' ? 'Approved' : 'Refused'}: ${request.agency.en} · ${request.system}`,
-        `  purpose     ${request.purpose}`,
-        `  data items  ${request.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
-        `  asked from  ${describeBrowser(request.browser)} at ${request.requestedAt}`,
+        `${sub === 'approve' ? 'Approved' : 'Refused'}${shown ? `: ${shown.agency.en} · ${shown.system}` : ''}`,
+        ...(shown
+          ? [
+              `  purpose     ${shown.purpose}`,
+              `  data items  ${shown.dataItems.map((i) => i.en).join(', ') || 'sign-in only'}`,
+              `  asked from  ${describeBrowser(shown.browser)} at ${shown.requestedAt}`,
+            ]
+          : []),
         'The browser continues by itself.',
       ].join('\n'),
     );
