@@ -6,6 +6,7 @@ import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/disclosures/ledger-queries.ts';
+import { MAX_STREAMS_PER_DEVICE } from '../../src/notifications/stream-routes.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import request from 'supertest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
@@ -269,6 +270,37 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
       await screen(app, '10-offline');
     } finally {
       await phone.setOffline(false);
+    }
+    // Back online, without a reload: the card reads what the offline start could not.
+    await app.goto(`${server.issuer}/app/#/card`);
+    await expect.poll(() => app.textContent('.id-card.front'), { timeout: 5000 }).toContain(citizen.givenNameTh);
+  });
+
+  it('opened in more tabs than the notice streams a phone may hold, does not make them close each other in turn', async () => {
+    let opened = 0;
+    // The streams the new tabs open (the app's own tab may still be coming back from being offline).
+    const counting = (sent: { url(): string; frame(): { page(): unknown } }) => {
+      if (sent.url().endsWith('/device/v1/notifications/stream') && sent.frame().page() !== app) opened++;
+    };
+    phone.on('request', counting);
+    const tabs = [];
+    try {
+      for (let i = 0; i <= MAX_STREAMS_PER_DEVICE; i++) {
+        const tab = await phone.newPage();
+        tabs.push(tab);
+        await tab.goto(`${server.issuer}/app/#/scan`);
+        await tab.locator('.scan-start').waitFor();
+      }
+      await expect.poll(() => opened, { timeout: 5000 }).toBe(MAX_STREAMS_PER_DEVICE + 1);
+      // The oldest tabs' streams were closed for the newest; more than the retry delay later, none was opened again.
+      await tabs[0]!.waitForTimeout(12_000);
+      expect(opened).toBe(MAX_STREAMS_PER_DEVICE + 1);
+      // A tab whose stream was closed follows the notices again once the citizen uses it.
+      await tabs[0]!.goto(`${server.issuer}/app/#/card`);
+      await expect.poll(() => opened, { timeout: 5000 }).toBe(MAX_STREAMS_PER_DEVICE + 2);
+    } finally {
+      phone.off('request', counting);
+      for (const tab of tabs) await tab.close();
     }
   });
 

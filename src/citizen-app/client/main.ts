@@ -110,6 +110,7 @@ let shown = 0;
 
 async function show(): Promise<void> {
   const ticket = ++shown;
+  if (streamTakenByAnotherTab && !revoked) followNoticesOf();
   current?.leave?.();
   current = undefined;
   const name = routeName();
@@ -134,11 +135,15 @@ async function show(): Promise<void> {
 
 /** One stream of notices while the app is open: screens that show them refresh, a replaced phone stops. */
 let stopNotices: (() => void) | undefined;
+/** The server closed this tab's stream for a newer one of this phone; it opens again when this tab is used. */
+let streamTakenByAnotherTab = false;
 function followNoticesOf(): void {
   stopNotices?.();
+  streamTakenByAnotherTab = false;
   if (!app.device) return;
-  stopNotices = followNotices(app.device, (event) => {
+  stopNotices = followNotices(app.device, (event, data) => {
     if (event === 'notification') window.dispatchEvent(new CustomEvent('thaid-notice'));
+    if (event === 'closed' && (data as { reason?: string }).reason === 'stream_limit') streamTakenByAnotherTab = true;
   });
 }
 

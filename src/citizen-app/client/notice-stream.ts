@@ -5,7 +5,7 @@ import type { StoredDevice } from './device-key.ts';
 /*
  * The citizen's notices as they are written (GET /notifications/stream). EventSource cannot sign a request, so
  * the stream is read with fetch; after a break it is signed and opened again, resuming after the last notice,
- * once the server's retry delay has passed. It stops for good when the phone is replaced.
+ * once the server's retry delay has passed. It stops when the phone is replaced, or when a newer tab takes its place.
  */
 
 const RETRY_MS = 5000;
@@ -43,7 +43,9 @@ export function followNotices(device: StoredDevice, onEvent: (event: string, dat
           onEvent(event, parsed);
           if (event === 'closed') {
             if (parsed.reason === 'device_revoked') revokedNow();
-            return parsed.reason !== 'device_revoked';
+            // Closed for a newer stream of this phone (another tab): opening it again would close another tab's in
+            // turn, so it stays closed; the app opens it again when the citizen next uses this tab.
+            return parsed.reason !== 'device_revoked' && parsed.reason !== 'stream_limit';
           }
         }
       }

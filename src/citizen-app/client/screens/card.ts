@@ -1,6 +1,6 @@
 import type { App, Screen } from '../app-state.ts';
 import { formatPid } from '../../../registry/pid.ts';
-import type { Citizen } from '../api-types.ts';
+import type { Citizen, DeviceRecord } from '../api-types.ts';
 import { h } from '../dom.ts';
 import { calendarDate, w } from '../i18n.ts';
 
@@ -22,8 +22,10 @@ const row = (label: string, value: string, className = '', lang?: string) =>
   h('div', { class: `card-row ${className}`, lang }, h('span', { class: 'card-label' }, label), h('span', { class: 'card-value' }, value));
 
 /** The digital ID card, front and back, drawn from the registry's record of this phone's citizen. */
-export function cardScreen(app: App): Screen {
-  const citizen = app.me?.citizen;
+export async function cardScreen(app: App): Promise<Screen> {
+  // Opened offline, the app has not read the record yet: it reads it now (an error here is the screen's message).
+  app.me ??= await app.call<DeviceRecord>('GET', '/me');
+  const citizen = app.me.citizen;
   if (!citizen) return { title: w('บัตรประชาชน', 'ID card'), body: h('p', {}, w('ไม่มีข้อมูลบัตร', 'No card data.')) };
   const front = h(
     'section',
