@@ -122,7 +122,13 @@ export function createProvider(options: ProviderOptions): Provider {
       },
       revocation: {
         enabled: true,
-        allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId,
+        allowedPolicy: async (ctx, client, token) => {
+          if (token.clientId === ctx.oidc.client?.clientId) return true;
+          // RFC 7009, 2.1: a token issued to another client is refused and the client told so; the thaid profile
+          // answers as for a token it does not know.
+          if (!isThaidProfile(client)) throw new errors.UnauthorizedClient('the token was not issued to this client, so it cannot revoke it');
+          return false;
+        },
       },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: false },

@@ -180,6 +180,17 @@ describe('revocation', () => {
     expect((await introspect(strict, tokens.access_token).expect(200)).body).toEqual({ active: false });
   });
 
+  it('refuses another system’s token in the strict profile (RFC 7009, 2.1), and leaves it working in both', async () => {
+    const tokens = await tokensFor(thaid, 'openid pid');
+    const refused = await revoke(strict, tokens.access_token).expect(400);
+    expect(refused.body).toMatchObject({ error: 'unauthorized_client', error_description: expect.stringContaining('not issued to this client') });
+    // The thaid profile answers as for a token it does not know.
+    const otherThaid = await tokensFor(strict, 'openid pid');
+    expect((await revoke(thaid, otherThaid.access_token).expect(200)).body).toEqual({ status: 'OK', message: 'revoked' });
+    expect((await introspect(thaid, tokens.access_token).expect(200)).body).toMatchObject({ active: true });
+    expect((await introspect(strict, otherThaid.access_token).expect(200)).body).toMatchObject({ active: true });
+  });
+
   it('takes a token sent with a "Bearer " prefix in the thaid profile, as the service’s manual shows', async () => {
     const tokens = await tokensFor(thaid, 'openid pid');
     await revoke(thaid, `Bearer ${tokens.access_token}`).expect(200);
