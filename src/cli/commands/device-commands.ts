@@ -18,12 +18,12 @@ const usage = `Usage:
       N is the two-digit number the login page shows beside the code
   device deny <app-link-or-short-code> [--pid PID] [--json]`;
 
-/** Device API refusals become one-line CLI errors with the server's explanation. */
-async function explained<T>(config: Config, work: Promise<T>): Promise<T> {
+/** Device API refusals become one-line CLI errors with the server's explanation, and `hints` by error code. */
+async function explained<T>(config: Config, work: Promise<T>, hints: Record<string, string> = {}): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof DeviceApiError) throw new CliError(`${error.message} (${error.status} ${error.code})`);
+    if (error instanceof DeviceApiError) throw new CliError(`${error.message} (${error.status} ${error.code})${hints[error.code] ?? ''}`);
     if (error instanceof TypeError && /fetch failed/.test(error.message)) {
       throw new CliError(`No server answers at ${config.issuer}. Start it with "npm start", or set ISSUER to the URL it runs at.`);
     }
@@ -91,32 +91,31 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
     const device = VirtualDevice.fromState({ ...state, issuer: config.issuer });
     const pid = state.pid ?? '';
     let request: LoginShownOnDevice | undefined;
-    let loginId: string;
-    try {
-      request = await device.scan(code);
-      loginId = request.id;
-      rememberScan(config.dataDir, pid, code, loginId);
-    } catch (error) {
-      // Scanned by this device before (then a wrong PIN, say): the sign-in is still this device's to answer.
-      const scanned = scannedWith(config.dataDir, pid, code);
-      if (!(error instanceof DeviceApiError && error.code === 'login_already_used' && scanned)) return explained(config, Promise.reject(error));
-      loginId = scanned;
-    }
-    const answering = <T>(work: Promise<T>) =>
-      explained(config, work).catch((error: unknown) => {
-        if (error instanceof CliError && /pin_rejected/.test(error.message)) {
-          throw new CliError(`${error.message}; this device keeps the sign-in it scanned: run the same command again with the right PIN.`);
-        }
-        throw error;
-      });
+    const loginId = await explained(
+      config,
+      device.scan(code).then(
+        (scanned) => {
+          request = scanned;
+          rememberScan(config.dataDir, pid, code, scanned.id);
+          return scanned.id;
+        },
+        (error: unknown) => {
+          // Scanned by this device before (then a wrong PIN, say): the sign-in is still this device's to answer.
+          const scanned = scannedWith(config.dataDir, pid, code);
+          if (error instanceof DeviceApiError && error.code === 'login_already_used' && scanned) return scanned;
+          throw error;
+        },
+      ),
+    );
+    const hints = { pin_rejected: '; this device keeps the sign-in it scanned: run the same command again with the right PIN.' };
     let shown = request;
     let status: string;
     if (sub === 'approve') {
-      const approved = await answering(device.approve(loginId, Number(values.number), values.pin!));
+      const approved = await explained(config, device.approve(loginId, Number(values.number), values.pin!), hints);
       shown ??= approved;
       status = approved.status;
     } else {
-      status = (await answering(device.deny(loginId))).status;
+      status = (await explained(config, device.deny(loginId))).status;
     }
     print(values.json, { ...(shown ?? {}), id: loginId, status }, () =>
       [

@@ -45,39 +45,33 @@ export function historyScreen(app: App): Screen {
   const more = h('button', { type: 'button', hidden: true }, w('ดูเพิ่ม', 'Show more')) as HTMLButtonElement;
   let cursor: string | null = null;
   let shownCount = 0;
-  let loading: Promise<void> | undefined;
+  // Loads run one after another: a second tap on Show more, or a refresh, waits for the load before it.
+  let loads = Promise.resolve();
 
   /**
    * The first page again (after a notice, or now and then), as many entries as are shown, so a page the citizen
-   * opened stays open; or the next page. One load at a time: a second tap on Show more waits for the first.
+   * opened stays open; or the next page.
    */
-  async function load(reset: boolean) {
-    while (loading) await loading;
-    loading = (async () => {
-      try {
-        const limit = reset ? Math.min(200, Math.max(20, shownCount)) : 20;
-        const query = !reset && cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page = await app.call<{ entries: HistoryEntry[]; nextCursor: string | null }>('GET', `/history?limit=${limit}${query}`);
-        message.clear();
-        if (reset) {
-          list.replaceChildren();
-          shownCount = 0;
-        }
-        list.append(...page.entries.map(entryView));
-        shownCount += page.entries.length;
-        if (reset && !page.entries.length) list.append(h('li', { class: 'muted' }, w('ยังไม่มีประวัติ', 'Nothing yet.')));
-        cursor = page.nextCursor;
-        more.hidden = !cursor;
-      } catch (error) {
-        message.show(errorText(error));
-      }
-    })();
+  async function loadNow(reset: boolean) {
     try {
-      await loading;
-    } finally {
-      loading = undefined;
+      const limit = reset ? Math.min(200, Math.max(20, shownCount)) : 20;
+      const query = !reset && cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await app.call<{ entries: HistoryEntry[]; nextCursor: string | null }>('GET', `/history?limit=${limit}${query}`);
+      message.clear();
+      if (reset) {
+        list.replaceChildren();
+        shownCount = 0;
+      }
+      list.append(...page.entries.map(entryView));
+      shownCount += page.entries.length;
+      if (reset && !page.entries.length) list.append(h('li', { class: 'muted' }, w('ยังไม่มีประวัติ', 'Nothing yet.')));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      message.show(errorText(error));
     }
   }
+  const load = (reset: boolean) => (loads = loads.then(() => loadNow(reset)));
   more.addEventListener('click', async () => {
     more.disabled = true;
     await load(false);
