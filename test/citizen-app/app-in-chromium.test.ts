@@ -115,6 +115,16 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await screen(app, '01-enrol');
     await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
     expect(await app.inputValue('#laser-code')).toBe(citizen.laserCode);
+    // Switching the language half-way keeps what was typed, and the default name follows the language.
+    await app.fill('#new-pin', pin);
+    await app.getByRole('button', { name: 'Switch to English' }).tap();
+    await app.getByRole('heading', { name: 'Enrol this phone' }).waitFor();
+    expect(await app.inputValue('#laser-code')).toBe(citizen.laserCode);
+    expect(await app.inputValue('#new-pin')).toBe(pin);
+    expect(await app.inputValue('#device-name')).toBe('My phone');
+    await app.getByRole('button', { name: 'เปลี่ยนเป็นภาษาไทย' }).tap();
+    await app.getByRole('heading', { name: 'ลงทะเบียนโทรศัพท์นี้' }).waitFor();
+    expect(await app.inputValue('#pid')).toBe(citizen.pid);
     await app.fill('#new-pin', '12345678');
     await app.fill('#confirm-pin', '12345678');
     await app.click('form button[type=submit]');

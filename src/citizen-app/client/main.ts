@@ -13,6 +13,7 @@ import { enrolScreen } from './screens/enrolment.ts';
 import { historyScreen } from './screens/history.ts';
 import { replacedScreen, unknownDeviceScreen } from './screens/replaced.ts';
 import { scanScreen, scanCode } from './screens/scan.ts';
+import { restoreTypedInputs, typedInputs } from './typed-inputs.ts';
 import { servicesScreen } from './screens/services.ts';
 
 /*
@@ -83,9 +84,11 @@ function header(): HTMLElement {
         class: 'language',
         lang: other,
         'aria-label': other === 'en' ? 'Switch to English' : 'เปลี่ยนเป็นภาษาไทย',
-        onclick: () => {
+        onclick: async () => {
+          const typed = typedInputs(root);
           setLanguage(other);
-          void show();
+          await show();
+          restoreTypedInputs(root, typed);
         },
       },
       other === 'en' ? 'English' : 'ไทย',
