@@ -281,7 +281,10 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     } finally {
       await phone.setOffline(false);
     }
-    // Back online, without a reload: the card reads what the offline start could not.
+    // Back online, without a reload: the scan screen greets the citizen and the card reads what the offline
+    // start could not.
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await expect.poll(() => app.textContent('.greeting'), { timeout: 5000 }).toContain(citizen.givenNameTh);
     await app.goto(`${server.issuer}/app/#/card`);
     await expect.poll(() => app.textContent('.id-card.front'), { timeout: 5000 }).toContain(citizen.givenNameTh);
   });

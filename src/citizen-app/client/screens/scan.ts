@@ -1,5 +1,5 @@
 import type { App, Screen } from '../app-state.ts';
-import type { LoginRequest } from '../api-types.ts';
+import type { DeviceRecord, LoginRequest } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
@@ -73,13 +73,28 @@ export function scanScreen(app: App): Screen {
     if (code.value.trim()) void scanCode(app, code.value.trim());
   });
 
-  const citizen = app.me?.citizen;
+  const greeting = h('p', { class: 'greeting', hidden: true });
+  const greet = (citizen: DeviceRecord['citizen']) => {
+    greeting.textContent = w(`สวัสดี คุณ${citizen.givenNameTh}`, `Hello, ${citizen.givenNameEn}`);
+    greeting.hidden = false;
+  };
+  if (app.me) greet(app.me.citizen);
+  else {
+    // The app started offline: the citizen's name comes when the server answers again.
+    void app.call<DeviceRecord>('GET', '/me').then(
+      (me) => {
+        app.me ??= me;
+        if (!left) greet(me.citizen);
+      },
+      () => {},
+    );
+  }
   return {
     title: w('สแกนเพื่อเข้าสู่ระบบ', 'Scan to sign in'),
     body: h(
       'div',
       {},
-      citizen ? h('p', { class: 'greeting' }, w(`สวัสดี คุณ${citizen.givenNameTh}`, `Hello, ${citizen.givenNameEn}`)) : false,
+      greeting,
       h('p', {}, w('สแกน QR code บนหน้าจอที่ขอเข้าสู่ระบบด้วย ThaID', 'Scan the QR code on the screen that asks you to sign in with ThaID.')),
       message.element,
       start,
