@@ -21,7 +21,7 @@ import { applyDueStatusChanges } from './agencies/status-changes.ts';
 import { pointConsolesAtIssuer } from './consoles/first-party-redirects.ts';
 import { deleteFinishedSessions } from './consoles/sessions.ts';
 import { deleteExpiredNonces } from './devices/queries.ts';
-import { deleteExpiredPayloads } from './oidc/adapter.ts';
+import { deleteExpiredPayloads } from './oidc/payload-statements.ts';
 import { ensureKeys, loadCookieKeys } from './oidc/keys.ts';
 import { keySealerFor, sealKeysWith } from './oidc/key-sealing.ts';
 import { CookieSigner } from './http/cookie-signer.ts';

@@ -100,7 +100,7 @@ type AsJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Dat
 
 /**
  * The same lookup as findActiveSystem, as one JSON value of another statement (null when the system may not
- * act): a statement that reads a token reads its client with it (src/oidc/adapter.ts).
+ * act): a statement that reads a token reads its client with it (src/oidc/payload-statements.ts).
  */
 export function activeSystemAsJson(clientId: RawBuilder<unknown>) {
   return sql<AsJson<ActiveClient> | null>`(

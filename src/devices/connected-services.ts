@@ -4,7 +4,7 @@ import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { NotFoundError } from '../errors.ts';
 import { recentApprovalsBy } from '../login/queries.ts';
 import { grantIdOfSignIn } from '../login/interaction-results.ts';
-import { endGrantsNotYetStored, endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/adapter.ts';
+import { endGrantsNotYetStored, endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/grant-queries.ts';
 import { dataItemsAmong, type DataItem } from '../oidc/scopes.ts';
 import { systemsNamed, type NamedSystem } from './connected-service-queries.ts';
 import type { Device } from './queries.ts';

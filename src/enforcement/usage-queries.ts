@@ -27,7 +27,7 @@ export function quotaUsedUp(system: string) {
 
 /**
  * Adds one to today's count of the system `clientId` when `isNew` holds: the body of a data-modifying CTE of the
- * statement that stores a new interaction (src/oidc/adapter.ts), so that counting costs no statement of its own.
+ * statement that stores a new interaction (src/oidc/payload-statements.ts), so that counting costs no statement of its own.
  */
 export function countRequestToday(clientId: unknown, isNew: Expression<SqlBool>) {
   // Parenthesised, as a CTE's body is.

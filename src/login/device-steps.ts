@@ -10,7 +10,7 @@ import {
   type TakenPinAttempt,
 } from '../devices/queries.ts';
 import { appendAnswerEvent } from '../disclosures/ledger-queries.ts';
-import { withGrantEnded } from '../oidc/adapter.ts';
+import { withGrantEnded } from '../oidc/grant-queries.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';

@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
-import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { compiledOnce } from '../db/compiled-once.ts';
 import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
-import { countRequestToday } from '../enforcement/usage-queries.ts';
-import { activeSystemAsJson } from '../agencies/queries.ts';
 import { clientMetadata } from './client-metadata.ts';
+import { credentialModels, findWithRelations, modelsReadWithRelations, statements, type StoredRow, type Upsert } from './payload-statements.ts';
 import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 
 /*
  * oidc-provider's storage: every artefact it keeps (interactions, codes, tokens, grants) is one row of
- * oidc_payloads, keyed by (model, id). This module is the only code that reads or writes that table, one
- * statement per call; the database itself deletes a citizen's grants and tokens when their device is replaced
- * (migration 0024). Inside a request whose writes form one transaction (a token response, see
- * src/db/request-transaction.ts), every statement here is that transaction's. Clients are not stored here:
- * they come from our own tables at every request's first lookup, so a system suspended by staff stops at once.
- * Within a request, what was read or written is remembered (src/oidc/request-memo.ts).
+ * oidc_payloads, keyed by (model, id), and each call here is one statement (src/oidc/payload-statements.ts);
+ * with src/oidc/grant-queries.ts, these are the only modules that read or write that table. The database itself
+ * deletes a citizen's grants and tokens when their device is replaced (migration 0024). Inside a request whose
+ * writes form one transaction (a token response, see src/db/request-transaction.ts), every statement here is
+ * that transaction's. Clients are not stored here: they come from our own tables at every request's first
+ * lookup, so a system suspended by staff stops at once. Within a request, what was read or written is
+ * remembered (src/oidc/request-memo.ts).
  */
 
 /** Looks a client up in our own tables in every request; undefined for a system that may not act. */
@@ -30,173 +29,6 @@ export class GrantEndedError extends Error {
 }
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-const live = sql<boolean>`(expires_at is null or expires_at > now())`;
-
-/** A stored row's key; `value` is an id, a uid or a user code, depending on the lookup. */
-interface Key {
-  model: string;
-  value: string;
-}
-
-interface StoredRow {
-  payload: AdapterPayload;
-  consumed_at: Date | null;
-}
-
-interface Upsert {
-  model: string;
-  id: string;
-  /** The payload as JSON text: kept as sent (the column is json), a NUL in a client's state included. */
-  payload: string;
-  grantId: string | null;
-  clientId: string | null;
-  /** The citizen a grant, code or token is of: replacing their device ends them all (migration 0024). */
-  accountId: string | null;
-  uid: string | null;
-  userCode: string | null;
-  /** Seconds from now by the database's clock, the clock every read compares with; null for no expiry. */
-  expiresIn: number | null;
-}
-
-/**
- * Reinstatement does not revive tokens: a token or code stored no later than its system's, or its agency's, last
- * suspension or cancellation (tokens_valid_after, migration 0016) is not found, as if it had expired, and every
- * endpoint refuses it as it refuses an unknown one (userinfo invalid_token, introspection active false, the
- * refresh and code grants invalid_grant). Part of the lookup itself, so it costs no statement of its own; both
- * moments are the database's clock.
- */
-const storedBeforeItsSystemStopped = sql<boolean>`(
-  oidc_payloads.model in ('AccessToken', 'RefreshToken', 'AuthorizationCode') and exists (
-    select 1 from agency_systems s join agencies a on a.id = s.agency_id
-    where s.client_id = oidc_payloads.client_id
-      and oidc_payloads.created_at <= greatest(s.tokens_valid_after, a.tokens_valid_after)))`;
-
-const findBy = (column: 'id' | 'uid' | 'user_code') =>
-  compiledOnce((db, k: Key) =>
-    db
-      .selectFrom('oidc_payloads')
-      .select(['payload', 'consumed_at'])
-      .where('model', '=', k.model)
-      .where(column, '=', k.value)
-      .where(live)
-      .where(sql<boolean>`not ${storedBeforeItsSystemStopped}`)
-      .limit(1),
-  );
-
-/*
- * A token, code or interaction with its grant and its client: the endpoints that take one read both next, and
- * find them in the request's memo instead of in statements of their own.
- */
-const findWithRelations = compiledOnce((db, k: Key) =>
-  db
-    .selectFrom('oidc_payloads')
-    .select(['payload', 'consumed_at', 'grant_id', 'client_id'])
-    .select((eb) => [
-      eb
-        .selectFrom('oidc_payloads as granted')
-        .select('granted.payload')
-        .where('granted.model', '=', 'Grant')
-        .whereRef('granted.id', '=', 'oidc_payloads.grant_id')
-        .where(sql<boolean>`(granted.expires_at is null or granted.expires_at > now())`)
-        .as('grant_payload'),
-      activeSystemAsJson(sql.ref('oidc_payloads.client_id')).as('client'),
-    ])
-    .where('model', '=', k.model)
-    .where('id', '=', k.value)
-    .where(live)
-    .where(sql<boolean>`not ${storedBeforeItsSystemStopped}`)
-    .limit(1),
-);
-
-const modelsReadWithRelations = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'Interaction']);
-
-/*
- * A grant that was ended (see withGrantEnded) stays ended: storing it again changes nothing, and the statement
- * returns no row, so the one storing it learns that it was not stored.
- */
-const grantEnded = sql<boolean>`(oidc_payloads.model = 'Grant' and oidc_payloads.expires_at is not null and oidc_payloads.expires_at <= now())`;
-
-const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
-  db
-    .insertInto('oidc_payloads')
-    .values({
-      model: u.model,
-      id: u.id,
-      payload: sql`cast(${u.payload} as json)`,
-      grant_id: u.grantId,
-      client_id: u.clientId,
-      account_id: u.accountId,
-      uid: u.uid,
-      user_code: u.userCode,
-      expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['model', 'id'])
-        .doUpdateSet((eb) => ({
-          payload: eb.ref('excluded.payload'),
-          grant_id: eb.ref('excluded.grant_id'),
-          client_id: eb.ref('excluded.client_id'),
-          account_id: eb.ref('excluded.account_id'),
-          uid: eb.ref('excluded.uid'),
-          user_code: eb.ref('excluded.user_code'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
-        .where(sql<boolean>`not ${grantEnded}`),
-    );
-
-const statements = {
-  findById: findBy('id'),
-  findByUid: findBy('uid'),
-  findByUserCode: findBy('user_code'),
-  upsert: compiledOnce((db, u: Upsert) => upsertOf(db, u).returning('id')),
-  /*
-   * An interaction is stored when the provider starts a sign-in, and again as the sign-in goes on. Its first
-   * storing counts one authorization request of its system today (the daily quota, src/enforcement), in this
-   * same statement. Every part of one statement reads the table as it was before it, so `earlier` does not see
-   * what `stored` writes: only the first storing counts.
-   */
-  upsertInteraction: compiledOnce((db, u: Upsert) =>
-    db
-      .with('stored', (qb) => upsertOf(qb, u))
-      .with('earlier', (qb) => qb.selectFrom('oidc_payloads').select('id').where('model', '=', u.model).where('id', '=', u.id))
-      .with('counted', () => countRequestToday(u.clientId, sql<boolean>`not exists (select 1 from earlier)`))
-      .selectNoFrom(sql<number>`1`.as('stored')),
-  ),
-  destroy: compiledOnce((db, k: Key) => db.deleteFrom('oidc_payloads').where('model', '=', k.model).where('id', '=', k.value)),
-  /** Marks the row consumed only if no one has: the returned row says this call won. */
-  consume: compiledOnce((db, k: Key) =>
-    db
-      .updateTable('oidc_payloads')
-      .set({ consumed_at: sql`now()` })
-      .where('model', '=', k.model)
-      .where('id', '=', k.value)
-      .where('consumed_at', 'is', null)
-      .returning('id'),
-  ),
-  /*
-   * What a code or refresh token used twice costs its grant, as the library does when it finds one consumed
-   * (RFC 6749, 4.1.2): the grant, and every token and code issued under it, the first redemption's included.
-   */
-  revokeGrantOf: compiledOnce((db, k: Key) =>
-    db
-      .deleteFrom('oidc_payloads')
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('model', 'in', ['AccessToken', 'RefreshToken', 'AuthorizationCode']),
-            eb('grant_id', '=', eb.selectFrom('oidc_payloads as used').select('used.grant_id').where('used.model', '=', k.model).where('used.id', '=', k.value)),
-          ]),
-          eb.and([
-            eb('model', '=', 'Grant'),
-            eb('id', '=', eb.selectFrom('oidc_payloads as used').select('used.grant_id').where('used.model', '=', k.model).where('used.id', '=', k.value)),
-          ]),
-        ]),
-      ),
-  ),
-  revokeByGrantId: compiledOnce((db, k: Key) => db.deleteFrom('oidc_payloads').where('model', '=', k.model).where('grant_id', '=', k.value)),
-};
 
 /**
  * Ids, codes and tokens come from requests. PostgreSQL text cannot hold a NUL character, and nothing stored
@@ -228,14 +60,6 @@ const fromRow = (row: StoredRow): AdapterPayload => ({
   ...row.payload,
   ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}),
 });
-
-/*
- * A code or token is a bearer credential: whoever reads the table must not be able to use what is in it. Such a
- * row is stored under the SHA-256 of its value (base64url), and its payload without the jti (the value again);
- * a find is by the value the client sent, hashed the same way, and gives the jti back. Grants and interactions
- * are not credentials and keep their ids.
- */
-const credentialModels = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
 
 /** The id a row of `model` is stored under: the hash of a credential, any other id as it is. */
 export function storedIdOf(model: string, id: string): string {
@@ -386,121 +210,4 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
 function rememberRelations(row: { grant_id: string | null; client_id: string | null; grant_payload: unknown; client: Parameters<typeof clientMetadata>[0] | null }) {
   if (row.grant_id) rememberFirst(memoKey('Grant', row.grant_id), row.grant_payload ? JSON.stringify(row.grant_payload) : null);
   if (row.client_id) rememberFirst(clientMemoKey(row.client_id), row.client && clientMetadata(row.client));
-}
-
-/**
- * Ends a grant with every code and token issued under it, as two CTEs added to another statement (a sign-in
- * reported after its approval, src/login/device-steps.ts), and only `when` that statement's own change happened.
- * The grant is not deleted but stored as ended, so that it cannot be stored again (see grantEnded): the browser
- * that carries the approval on may be storing it at this very moment. Storing a row whose key another
- * transaction is inserting waits for that transaction, so either this statement ends the grant that was just
- * stored, or the later storing finds it ended. A code stored under an ended grant redeems nothing.
- */
-export function withGrantEnded<DB extends Schema>(qb: QueryCreator<DB>, grantId: string, when: Expression<SqlBool>): QueryCreator<DB> {
-  return (qb as unknown as QueryCreator<Schema>)
-    .with('end_grant_issued', (q) =>
-      q.deleteFrom('oidc_payloads').where('model', 'in', [...credentialModels]).where('grant_id', '=', grantId).where(when),
-    )
-    .with('end_grant', (q) => storeAsEnded(q, sql<string[]>`array[${grantId}]`, when)) as unknown as QueryCreator<DB>;
-}
-
-/** Stores each of `grantIds` as an ended grant, `when` it holds: a grant stored already ends, one not yet never starts. */
-const storeAsEnded = <DB extends Schema>(q: QueryCreator<DB>, grantIds: Expression<string[]>, when: Expression<SqlBool>) =>
-  (q as unknown as QueryCreator<Schema>)
-    .insertInto('oidc_payloads')
-    .columns(['model', 'id', 'payload', 'expires_at'])
-    .expression(sql`select 'Grant', ended.id, cast('{}' as json), now() from unnest(cast(${grantIds} as text[])) as ended(id) where ${when}`)
-    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ expires_at: sql`now()` }));
-
-/**
- * Ends the grants of sign-ins the citizen approved whose browsers may not have stored them yet (see
- * withGrantEnded): stored or not, none of them will give a code.
- */
-export async function endGrantsNotYetStored(db: Kysely<Schema>, grantIds: string[]): Promise<void> {
-  if (grantIds.length > 0) await storeAsEnded(db, sql<string[]>`${grantIds}`, sql<boolean>`true`).execute();
-}
-
-/** A citizen's grant to a system, as their phone lists what they have consented to. */
-export interface AccountGrant {
-  grantId: string;
-  clientId: string;
-  /** The scopes the citizen approved, openid included. */
-  scopes: string[];
-  /** When the grant was stored, by the database's clock. */
-  grantedAt: Date;
-}
-
-/*
- * A grant's scopes are read from its payload here, not with PostgreSQL's JSON operators: a grant holds only what
- * the citizen approved, but the column is parsed the same way whatever the row (see relationsOf).
- */
-const grantedScopes = (payload: unknown): string[] => {
-  const scope = (payload as { openid?: { scope?: unknown } } | null)?.openid?.scope;
-  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
-};
-
-/** Every grant of a citizen that has not expired, oldest first (one per approved sign-in). */
-export async function grantsOfAccount(db: Kysely<Schema>, accountId: string): Promise<AccountGrant[]> {
-  const rows = await db
-    .selectFrom('oidc_payloads')
-    .select(['id', 'client_id', 'payload', 'created_at'])
-    .where('model', '=', 'Grant')
-    .where('account_id', '=', accountId)
-    .where('client_id', 'is not', null)
-    .where(live)
-    .orderBy('created_at')
-    .execute();
-  return rows.map((row) => ({ grantId: row.id, clientId: row.client_id!, scopes: grantedScopes(row.payload), grantedAt: row.created_at }));
-}
-
-/** A grant withdrawal ended: `live` says whether it had not expired yet. */
-export interface EndedGrant {
-  grantId: string;
-  scopes: string[];
-  live: boolean;
-}
-
-/**
- * Ends every grant of a citizen to one system, expired ones too, with every code and token issued under them or
- * to that citizen for that system, in one statement: the citizen withdraws their consent. Pass the transaction
- * that records the withdrawal, so both are kept or lost together.
- */
-export async function endGrantsOfAccountTo(db: Kysely<Schema>, accountId: string, clientId: string): Promise<EndedGrant[]> {
-  const rows = await db
-    .with('ended', (qb) =>
-      qb
-        .deleteFrom('oidc_payloads')
-        .where('model', '=', 'Grant')
-        .where('account_id', '=', accountId)
-        .where('client_id', '=', clientId)
-        .returning(['id', 'payload', live.as('live')]),
-    )
-    .with('issued', (qb) =>
-      qb
-        .deleteFrom('oidc_payloads')
-        .where('model', 'in', [...credentialModels])
-        .where((eb) =>
-          eb.or([
-            eb('grant_id', 'in', eb.selectFrom('ended').select('ended.id')),
-            eb.and([eb('account_id', '=', accountId), eb('client_id', '=', clientId)]),
-          ]),
-        )
-        .returning('id'),
-    )
-    .selectFrom('ended')
-    .select(['id', 'payload', 'live'])
-    .execute();
-  return rows.map((row) => ({ grantId: row.id, scopes: grantedScopes(row.payload), live: row.live }));
-}
-
-/**
- * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
- * the grace keeps them briefly for anyone reading the table while investigating a failed login.
- */
-export async function deleteExpiredPayloads(db: Kysely<Schema>, graceSeconds = 300): Promise<number> {
-  const result = await db
-    .deleteFrom('oidc_payloads')
-    .where('expires_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }

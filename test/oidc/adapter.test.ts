@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { createAdapterClass, deleteExpiredPayloads, storedIdOf } from '../../src/oidc/adapter.ts';
+import { createAdapterClass, storedIdOf } from '../../src/oidc/adapter.ts';
+import { deleteExpiredPayloads } from '../../src/oidc/payload-statements.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 import { postgresServerUrl } from '../support/database.ts';
 
