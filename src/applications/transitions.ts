@@ -87,6 +87,12 @@ export function actingRole(
   staffRoles: readonly Role[] = [],
 ): ActingRole {
   const rule: ApplicationTransitionRule = applicationTransitions[transition];
+  if (actor.kind === 'staff' && actor.pid === administratorPid && !rule.by.includes('agency_admin')) {
+    throw new ForbiddenError(
+      'own_application',
+      `No one decides an application they filed: you are the administrator named on it, so another member of staff must ${verbs[transition]} it.`,
+    );
+  }
   const candidates: ActingRole[] =
     actor.kind === 'staff'
       ? staffRoles.filter((role): role is 'reviewer' | 'approver' => role === 'reviewer' || role === 'approver')

@@ -272,6 +272,19 @@ describe('the database keeps the history', () => {
     expect((await admin('get', `/applications/${id}`).expect(200)).body.status).toBe('changes_requested');
   });
 
+  it('refuses, in the database too, any decision by a member of staff on an application they filed', async () => {
+    const applicantOnStaff = await newStaff(server, ['reviewer', 'approver']);
+    const draft = await createApplication(db(), { kind: 'agency', pid: applicantOnStaff.citizen.pid }, completeForm(applicantOnStaff.citizen));
+    await submitApplication(db(), { kind: 'agency', pid: applicantOnStaff.citizen.pid }, draft.id);
+    await expect(prepareApplication(db(), applicantOnStaff.actor, draft.id, {})).rejects.toMatchObject({ status: 403, code: 'own_application' });
+    const byHand = sql`insert into application_events (application_id, transition, from_status, to_status, actor_kind, actor_pid, actor_role, message)
+        values (${draft.id}, 'request_changes', 'submitted', 'changes_requested', 'staff', ${applicantOnStaff.citizen.pid}, 'reviewer', 'by hand')`;
+    await expect(byHand.execute(db())).rejects.toThrow(/no one decides an application they filed/);
+    // Another member of staff may.
+    const reviewer = await newStaff(server, ['reviewer']);
+    expect((await prepareApplication(db(), reviewer.actor, draft.id, {})).status).toBe('prepared');
+  });
+
   it('refuses, in the database too, an approval by the member of staff who prepared it', async () => {
     const reviewer = await newStaff(server, ['reviewer', 'approver']);
     const administrator = await newCitizen(server);

@@ -38,6 +38,15 @@ describe("an application's transitions", () => {
     expect(() => actingRole('prepare', staff('reviewer'), administrator, [])).toThrow(expect.objectContaining({ status: 403 }));
 
     for (const [name] of rules) expect(actingRole(name, { kind: 'admin_token' }, administrator)).toBe('admin_token');
+  });
+
+  it('never let a member of staff decide an application they filed, whatever roles they hold', () => {
+    const applicantOnStaff: ApplicationActor = { kind: 'staff', pid: administrator, roles: ['reviewer', 'approver'] };
+    const roles = ['reviewer', 'approver'] as const;
+    for (const [name, rule] of rules.filter(([, rule]) => !rule.by.includes('agency_admin'))) {
+      expect(() => actingRole(name, applicantOnStaff, administrator, roles), `${name}, ${rule.to}`).toThrow(expect.objectContaining({ status: 403, code: 'own_application' }));
+    }
+    expect(actingRole('approve', staff('approver'), administrator, ['approver'])).toBe('approver');
     expect(() => actingRole('request_changes', { kind: 'first_start' }, null)).toThrow(expect.objectContaining({ status: 403 }));
   });
 });
