@@ -14,6 +14,7 @@ export const grantIdOfSignIn = (loginId: string) => createHash('sha256').update(
 
 const refusals = {
   denied: 'The citizen refused the request on their ThaID device',
+  expired: 'The sign-in expired before the citizen answered on their ThaID device',
   cancelled: 'The citizen cancelled the sign-in',
 } as const;
 
@@ -50,7 +51,9 @@ export async function finishInteraction(
   if (approved && grantId) {
     interaction.result = { login: { accountId: approved.pid }, consent: { grantId } };
   } else {
-    const reason = outcome.status === 'cancelled' ? 'cancelled' : 'denied';
+    // The citizen refused on the phone, or reported an approval as not theirs; a browser that gave up on a sign-in
+    // that had expired unanswered says it expired.
+    const reason = outcome.status === 'denied' || outcome.status === 'approved' ? 'denied' : outcome.status === 'expired' ? 'expired' : 'cancelled';
     interaction.result = { error: 'access_denied', error_description: refusals[reason] };
   }
   await interaction.save(interaction.exp - epochSeconds());

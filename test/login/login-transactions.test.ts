@@ -322,6 +322,20 @@ describe('cancel in the browser and approval on the phone', () => {
     expect(tokens.claims()?.pid).toBe(demoPersonas[0]!.pid);
   });
 
+  it('when the sign-in expired unanswered, a cancel tells the relying party it expired, not that the citizen refused', async () => {
+    const { login } = await newLogin();
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('interaction_uid', '=', login.loginPath.split('/').at(-1)!)
+      .execute();
+    const cancel = await login.browser.post(`${login.loginPath}/cancel`).expect(303);
+    const resumed = await login.browser.get(cancel.headers.location!.replace(server.issuer, ''));
+    const callback = new URL(resumed.headers.location as string);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_description')).toBe('The sign-in expired before the citizen answered on their ThaID device');
+  });
+
   it('when the browser cancels first, the phone’s approval is refused', async () => {
     const { login } = await newLogin();
     const scanned = await device.scan(login.appLink);
