@@ -4,7 +4,7 @@ import { appendEntry } from '../disclosures/ledger-queries.ts';
 import { NotFoundError } from '../errors.ts';
 import { recentApprovalsBy } from '../login/queries.ts';
 import { grantIdOfSignIn } from '../login/interaction-results.ts';
-import { endGrantsNotYetStored, endGrantsOfAccountTo, grantsOfAccount, type AccountGrant } from '../oidc/grant-queries.ts';
+import { endGrantsNotYetStored, endGrantsOfAccountTo, grantsNotStored, grantsOfAccount, type AccountGrant } from '../oidc/grant-queries.ts';
 import { dataItemsAmong, type DataItem } from '../oidc/scopes.ts';
 import { systemsNamed, type NamedSystem } from './connected-service-queries.ts';
 import type { Device } from './queries.ts';
@@ -71,10 +71,17 @@ export async function withdrawConsent(
 ): Promise<{ clientId: string; withdrawn: true; grantsEnded: number }> {
   return db.transaction().execute(async (trx) => {
     // Expired grants go too, but only live ones count: a consent that had already lapsed is not withdrawn.
+    // A sign-in approved a moment ago whose browser has not yet come back for its code ends too, even when it is
+    // the citizen's first with this system and so the only consent there is to withdraw.
+    const approvals = await recentApprovalsBy(trx, device.id, clientId);
+    const approvedGrants = approvals.map((login) => grantIdOfSignIn(login.id));
+    const notYetStored = new Set(await grantsNotStored(trx, approvedGrants));
+    const recent = approvals.filter((login) => notYetStored.has(grantIdOfSignIn(login.id)));
     const ended = (await endGrantsOfAccountTo(trx, device.pid, clientId)).filter((grant) => grant.live);
-    if (ended.length === 0) throw noLiveGrant();
-    // A sign-in approved a moment ago whose browser has not yet come back for its code ends too.
-    await endGrantsNotYetStored(trx, (await recentApprovalsBy(trx, device.id, clientId)).map(grantIdOfSignIn));
+    const grantIds = new Set([...ended.map((grant) => grant.grantId), ...notYetStored]);
+    if (grantIds.size === 0) throw noLiveGrant();
+    // Every recent approval's grant is stored as ended, so that a browser storing one at this moment cannot revive it.
+    await endGrantsNotYetStored(trx, approvedGrants);
     const system = (await systemsNamed(trx, [clientId])).get(clientId) ?? unnamed(clientId);
     await appendEntry(trx, {
       kind: 'event',
@@ -83,10 +90,10 @@ export async function withdrawConsent(
       agency: system.agency,
       system: { clientId, name: system.name },
       purpose: system.purpose,
-      items: [...new Set(ended.flatMap((grant) => grant.scopes))],
+      items: [...new Set([...ended.flatMap((grant) => grant.scopes), ...recent.flatMap((login) => login.scopes)])],
       event: 'consent_withdrawn',
       deviceId: device.id,
     });
-    return { clientId, withdrawn: true as const, grantsEnded: ended.length };
+    return { clientId, withdrawn: true as const, grantsEnded: grantIds.size };
   });
 }

@@ -209,14 +209,13 @@ export async function withdrawOpenLogins(db: Db, of: { clientId: string } | { ag
  * The sign-ins a device approved for a system within an interaction's lifetime: a browser may still be about to
  * carry any of them on (a consent withdrawal must stop those too).
  */
-export async function recentApprovalsBy(db: Db, deviceId: string, clientId: string): Promise<string[]> {
-  const rows = await db
+export async function recentApprovalsBy(db: Db, deviceId: string, clientId: string): Promise<{ id: string; scopes: string[] }[]> {
+  return db
     .selectFrom('login_transactions')
-    .select('id')
+    .select(['id', 'scopes'])
     .where('device_id', '=', deviceId)
     .where('client_id', '=', clientId)
     .where('status', '=', 'approved')
     .where('decided_at', '>', sql<Date>`now() - make_interval(secs => ${lifetimes.Interaction})`)
     .execute();
-  return rows.map((row) => row.id);
 }

@@ -39,6 +39,14 @@ export async function endGrantsNotYetStored(db: Kysely<Schema>, grantIds: string
   if (grantIds.length > 0) await storeAsEnded(db, sql<string[]>`${grantIds}`, sql<boolean>`true`).execute();
 }
 
+/** Those of `grantIds` not stored at all, not even as ended: sign-ins whose browsers have not come back yet. */
+export async function grantsNotStored(db: Kysely<Schema>, grantIds: string[]): Promise<string[]> {
+  if (grantIds.length === 0) return [];
+  const stored = await db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Grant').where('id', 'in', grantIds).execute();
+  const storedIds = new Set(stored.map((row) => row.id));
+  return grantIds.filter((id) => !storedIds.has(id));
+}
+
 /** A citizen's grant to a system, as their phone lists what they have consented to. */
 export interface AccountGrant {
   grantId: string;

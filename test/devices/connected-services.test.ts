@@ -173,6 +173,22 @@ describe('withdrawing consent from a system', () => {
     expect(await listedOn(phone)).toEqual([]);
   });
 
+  it('ends a first sign-in with a system, approved but not yet carried on by the browser: nothing else to withdraw', async () => {
+    const phone = await enrolledDevice(server, await newCitizen(server));
+    const rp = await startRelyingPartyLogin(demoConfig, demo.redirectUris[0]!, 'openid pid');
+    const login = await openLoginPage(server, rp.url);
+    await phone.approve((await phone.scan(login.appLink)).id, login.matchNumber, testPin);
+
+    expect(await phone.withdrawService(demo.clientId)).toEqual({ clientId: demo.clientId, withdrawn: true, grantsEnded: 1 });
+
+    const callback = new URL(await login.continueToRelyingParty());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect((await phone.history()).entries[0]).toMatchObject({ event: 'consent_withdrawn', items: [{ scope: 'openid' }, { scope: 'pid' }] });
+    // Once: nothing is left to withdraw.
+    expect(await refusal(phone.withdrawService(demo.clientId))).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
   it("is an event of the citizen's history, naming the system and the data items, never their values", async () => {
     const citizen = await newCitizen(server);
     const phone = await enrolledDevice(server, citizen);
