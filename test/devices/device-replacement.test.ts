@@ -59,6 +59,27 @@ describe('enrolling a new phone', () => {
     expect((await introspect(tokens.refresh_token!)).body).toMatchObject({ active: true });
   });
 
+  it('ends a sign-in the old phone approved while its browser is storing the grant: the relying party gets access_denied', async () => {
+    const citizen = await newCitizen(server);
+    const oldPhone = await enrolledDevice(server, citizen);
+    const { login } = await approvedOn(oldPhone, 'openid pid');
+    // The browser has read the approval; the new phone's enrolment lands just before it stores the grant.
+    const Grant = server.providers.provider.Grant;
+    const save = Grant.prototype.save;
+    Grant.prototype.save = async function (this: InstanceType<typeof Grant>) {
+      Grant.prototype.save = save;
+      await enrolledDevice(server, citizen);
+      return save.call(this);
+    };
+    try {
+      const callback = new URL(await login.continueToRelyingParty());
+      expect(callback.searchParams.get('error')).toBe('access_denied');
+      expect(callback.searchParams.get('code')).toBeNull();
+    } finally {
+      Grant.prototype.save = save;
+    }
+  });
+
   it('ends a sign-in the old phone approved that the browser has not yet carried on: no code is issued for it', async () => {
     const citizen = await newCitizen(server);
     const oldPhone = await enrolledDevice(server, citizen);
