@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../audit/record.ts';
 import type { ApplicationTransition, Schema } from '../db/schema.ts';
+import { ConflictError } from '../errors.ts';
 import { auditActorOf, type ActingRole, type ApplicationActor } from './actors.ts';
 import { approveStep, type IssuedCredentials } from './approval.ts';
 import type { ApplicationForm } from './form.ts';
 import type { PreparationInput } from './preparation.ts';
-import { inTransaction, type ApplicationRow } from './queries.ts';
+import { findApplication, inTransaction, newestEventId, type ApplicationRow } from './queries.ts';
 import { showApplication } from './reads.ts';
 import { createStep, prepareStep, rejectStep, requestChangesStep, returnStep, submitStep, updateStep } from './steps.ts';
 import type { ApplicationDetail, PermissionLetter } from './views.ts';
@@ -19,6 +20,21 @@ import type { ApplicationDetail, PermissionLetter } from './views.ts';
 export interface ActionContext {
   /** The request the action came in, for the audit record. */
   requestId?: string | null | undefined;
+  /**
+   * The application's newest event when the page acted on was shown: a staff decision is taken on what the page
+   * showed, so one taken after the application moved on (prepared again by someone else, say) is refused.
+   */
+  seenEvent?: string | undefined;
+}
+
+/** Locks the application, and refuses the action if it changed after the page that asked for it was shown. */
+async function refuseIfChangedSince(trx: Kysely<Schema>, id: string, context: ActionContext): Promise<void> {
+  if (context.seenEvent === undefined) return;
+  await findApplication(trx, id, { forUpdate: true });
+  const newest = await newestEventId(trx, id);
+  if (newest !== undefined && newest !== context.seenEvent) {
+    throw new ConflictError('application_changed', `Application ${id} changed after the page you acted on was shown: read it again, then act on what it shows now.`);
+  }
 }
 
 async function audit(
@@ -76,6 +92,7 @@ export async function submitApplication(db: Kysely<Schema>, actor: ApplicationAc
 /** A reviewer sends a submitted application back to its administrator, saying what to change. */
 export async function requestChanges(db: Kysely<Schema>, actor: ApplicationActor, id: string, message: string, context: ActionContext = {}): Promise<ApplicationDetail> {
   await inTransaction(db, async (trx) => {
+    await refuseIfChangedSince(trx, id, context);
     const begun = await requestChangesStep(trx, actor, id, message);
     await audit(trx, actor, begun.role, 'request_changes', begun.application, { status: 'changes_requested', message }, context);
   });
@@ -85,6 +102,7 @@ export async function requestChanges(db: Kysely<Schema>, actor: ApplicationActor
 /** Rejects a submitted or prepared application, for good, with reasons. */
 export async function rejectApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, reasons: string[], context: ActionContext = {}): Promise<ApplicationDetail> {
   await inTransaction(db, async (trx) => {
+    await refuseIfChangedSince(trx, id, context);
     const begun = await rejectStep(trx, actor, id, reasons);
     await audit(trx, actor, begun.role, 'reject', begun.application, { status: 'rejected', reasons }, context);
   });
@@ -94,6 +112,7 @@ export async function rejectApplication(db: Kysely<Schema>, actor: ApplicationAc
 /** A reviewer prepares what the approval will permit. */
 export async function prepareApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, input: PreparationInput, context: ActionContext = {}): Promise<ApplicationDetail> {
   await inTransaction(db, async (trx) => {
+    await refuseIfChangedSince(trx, id, context);
     const begun = await prepareStep(trx, actor, id, input);
     await audit(trx, actor, begun.role, 'prepare', begun.application, { status: 'prepared', preparation: begun.preparation }, context);
   });
@@ -103,6 +122,7 @@ export async function prepareApplication(db: Kysely<Schema>, actor: ApplicationA
 /** Sends a prepared application back to submitted, to be prepared again (or rejected). */
 export async function returnApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, message: string, context: ActionContext = {}): Promise<ApplicationDetail> {
   await inTransaction(db, async (trx) => {
+    await refuseIfChangedSince(trx, id, context);
     const begun = await returnStep(trx, actor, id, message);
     await audit(trx, actor, begun.role, 'return', begun.application, { status: 'submitted', message }, context);
   });
@@ -119,6 +139,7 @@ export interface Approval {
 /** An approver (not the one who prepared it) approves a prepared application: the agency, its systems and the letter. */
 export async function approveApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, context: ActionContext = {}): Promise<Approval> {
   const outcome = await inTransaction(db, async (trx) => {
+    await refuseIfChangedSince(trx, id, context);
     const approved = await approveStep(trx, actor, id);
     await audit(
       trx,

@@ -106,6 +106,18 @@ export async function eventsOf(db: Kysely<Schema>, applicationId: string): Promi
   return db.selectFrom('application_events').selectAll().where('application_id', '=', applicationId).orderBy('id').execute();
 }
 
+/** The id of an application's newest event: what a page showing the application showed it as of. */
+export async function newestEventId(db: Kysely<Schema>, applicationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('application_events')
+    .select('id')
+    .where('application_id', '=', applicationId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : String(row.id);
+}
+
 /** The newest event of one transition of an application. */
 export async function latestEvent(
   db: Kysely<Schema>,

@@ -69,7 +69,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
     await act(ctx, db, async (actor, id, form) => {
       const parsed = requestChangesForm(form);
       if (!parsed.success) return formProblem(parsed.error);
-      await requestChanges(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx) });
+      await requestChanges(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ส่งคำขอกลับให้หน่วยงานแก้ไขแล้ว', en: 'Sent back to the agency for changes.' };
     });
   });
@@ -78,7 +78,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
     await act(ctx, db, async (actor, id, form) => {
       const parsed = rejectForm(form);
       if (!parsed.success) return formProblem(parsed.error);
-      await rejectApplication(db, actor, id, parsed.data.reasons, { requestId: requestIdOf(ctx) });
+      await rejectApplication(db, actor, id, parsed.data.reasons, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ไม่อนุมัติคำขอแล้ว (เป็นการถาวร)', en: 'The application is rejected, for good.' };
     });
   });
@@ -87,7 +87,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
     await act(ctx, db, async (actor, id, form) => {
       const parsed = returnForm(form);
       if (!parsed.success) return formProblem(parsed.error);
-      await returnApplication(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx) });
+      await returnApplication(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ส่งคำขอกลับไปเตรียมอนุมัติใหม่แล้ว', en: 'Sent back to be prepared again.' };
     });
   });
@@ -97,7 +97,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
       const application = await showApplication(db, actor, id);
       const parsed = preparationForm(form, application.form);
       if (!parsed.success) return formProblem(parsed.error);
-      await prepareApplication(db, actor, id, parsed.data, { requestId: requestIdOf(ctx) });
+      await prepareApplication(db, actor, id, parsed.data, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return {
         kind: 'done',
         th: 'เตรียมอนุมัติแล้ว ผู้อนุมัติอีกคนหนึ่งต้องเป็นผู้อนุมัติ',
@@ -107,9 +107,9 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
   });
 
   router.post('/staff/applications/:id/approve', ...staffForm(db, ['approver']), async (ctx) => {
-    await act(ctx, db, async (actor, id) => {
+    await act(ctx, db, async (actor, id, form) => {
       // The new systems' secrets are not kept or shown: the agency's administrator issues them in the portal.
-      const { letter } = await approveApplication(db, actor, id, { requestId: requestIdOf(ctx) });
+      const { letter } = await approveApplication(db, actor, id, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return {
         kind: 'done',
         th: `อนุมัติแล้ว ออกหนังสืออนุญาตเลขที่ ${letter.number} ผู้ดูแลของหน่วยงานออกรหัสลับของระบบได้เองในพอร์ทัลหน่วยงาน`,
@@ -120,6 +120,9 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The application's newest event as the page showed it; every form of the page sends it. */
+const seenEventOf = (form: URLSearchParams) => form.get('seen') ?? undefined;
 
 /** A review action on the application of the path, by the signed-in member of staff; back to its page after. */
 async function act(

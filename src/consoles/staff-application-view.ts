@@ -204,5 +204,7 @@ export async function applicationPageValues(db: Kysely<Schema>, application: App
     letters: application.letters.map((letter) => ({ number: letter.number, href: `/staff/letters/${letter.number}`, issuedOn: letter.issuedOn })),
     events: timeline(application.events, names),
     actions: availableActions(application, viewer),
+    // Every decision's form carries it: a decision on an application that changed since is refused.
+    seenEvent: application.events.at(-1)?.id ?? '',
   };
 }

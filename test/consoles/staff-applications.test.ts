@@ -291,6 +291,37 @@ describe('rejecting an application through the console', () => {
   });
 });
 
+describe('a decision taken on a page the application has changed since', () => {
+  it('is refused, and taken once the page is read again', async () => {
+    const filed = await filedApplication(server);
+    const page = `/staff/applications/${filed.id}`;
+    const [, local] = filed.form.systems![0]!.redirectUris!;
+    const preparation = (quota: string): [string, string][] => [
+      ['system-0', 'on'],
+      ['system-0-redirect-uri', local!],
+      ['system-0-scope', 'pid'],
+      ['system-0-daily-quota', quota],
+      ['purpose', filed.form.purpose!],
+    ];
+    const seenOn = (html: string) => /name="seen" value="([^"]+)"/.exec(html)![1]!;
+    await postForm(reviewerOnly, `${page}/prepare`, preparation('10')).expect(303);
+    // The approver opens the page; meanwhile it is sent back and prepared again, with another quota.
+    const stale = seenOn((await approver.browser.agent.get(page).expect(200)).text);
+    await postForm(reviewer, `${page}/return`, { message: 'The quota is too low.', seen: seenOn((await reviewer.browser.agent.get(page)).text) }).expect(303);
+    await postForm(reviewerOnly, `${page}/prepare`, preparation('1200')).expect(303);
+
+    await postForm(approver, `${page}/approve`, { seen: stale }).expect(303);
+    expect(noticeOf((await approver.browser.agent.get(page)).text)?.text).toContain('changed after the page you acted on was shown');
+    expect(await statusOf(filed.id)).toBe('prepared');
+
+    const current = seenOn((await approver.browser.agent.get(page).expect(200)).text);
+    await postForm(approver, `${page}/approve`, { seen: current }).expect(303);
+    const approved = await showApplication(db(), adminTokenActor, filed.id);
+    expect(approved.status).toBe('approved');
+    expect(approved.preparation?.systems[0]?.dailyQuota).toBe(1200);
+  });
+});
+
 describe('who may open the application pages', () => {
   it('answers a citizen without a staff role with 403, and an unknown application with 404', async () => {
     const someone = await newCitizen(server);
