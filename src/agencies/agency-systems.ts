@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 import { withUsage, type SystemUsage } from '../enforcement/usage-queries.ts';
+import { secretVersionOf } from './secret-rotation.ts';
 
 /** One system of an agency, as its administrator reads it in the agency portal: everything but its secrets. */
 export interface AgencySystemDetail extends SystemUsage {
@@ -16,6 +17,8 @@ export interface AgencySystemDetail extends SystemUsage {
   publicClient: boolean;
   profile: WireProfile;
   idTokenAlg: IdTokenAlg;
+  /** Which secret it has now (secretVersionOf, never the secret): a rotation names it; null for a public client. */
+  secretVersion: string | null;
   /** Until when the secret replaced by the last rotation still works; null when none does. */
   previousSecretExpiresAt: Date | null;
   createdAt: Date;
@@ -35,6 +38,7 @@ export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Pro
       's.wire_profile',
       's.id_token_alg',
       's.previous_secret_expires_at',
+      's.client_secret_hash',
       's.created_at',
     ])
     .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'))
@@ -57,6 +61,7 @@ export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Pro
         publicClient: row.token_endpoint_auth_method === 'none',
         profile: row.wire_profile,
         idTokenAlg: row.id_token_alg,
+        secretVersion: row.client_secret_hash === null ? null : secretVersionOf(row.client_secret_hash),
         previousSecretExpiresAt: graceEnds !== null && graceEnds.getTime() > now ? graceEnds : null,
         createdAt: new Date(row.created_at),
       };

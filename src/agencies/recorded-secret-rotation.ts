@@ -10,7 +10,7 @@ import { rotateClientSecretRecorded, type SecretRotation } from './secret-rotati
  */
 export async function rotateSecretRecorded(
   db: Kysely<Schema>,
-  rotation: { clientId: string; graceSeconds: number; actor: AuditActor; requestId: string | null },
+  rotation: { clientId: string; graceSeconds: number; replacing?: string | undefined; actor: AuditActor; requestId: string | null },
 ): Promise<SecretRotation> {
   const system = await db
     .selectFrom('agency_systems as s')

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import { hashCredential, newClientSecret } from './client-credentials.ts';
 
 /** The longest a replaced secret keeps working: long enough to deploy the new one, short enough to matter. */
@@ -19,6 +20,19 @@ export function parseGrace(text: string): number | undefined {
   return Number(match[1]) * (units[unit] ?? 1);
 }
 
+/**
+ * Which secret a system has now, as a page may show it: a hash of the stored hash, which tells the secret
+ * nothing. A rotation asked from a page names the one the page showed, so that pressing the button twice, or two
+ * administrators at once, replace it once: a second rotation would end the grace of the secret still deployed.
+ */
+export const secretVersionOf = (secretHash: string): string => createHash('sha256').update(`secret version ${secretHash}`).digest('base64url').slice(0, 16);
+
+const secretChanged = (clientId: string) =>
+  new ConflictError(
+    'secret_changed',
+    `System ${clientId}'s secret was replaced after the page you acted on was shown (the button pressed twice, or another administrator): it was not replaced again. Read the page again.`,
+  );
+
 export interface SecretRotation {
   clientId: string;
   /** Shown once; only its hash is kept. */
@@ -29,9 +43,10 @@ export interface SecretRotation {
 
 /**
  * Gives a confidential system a new secret. The secret it replaces keeps working for `graceSeconds` (by the
- * database's clock); one replaced earlier stops at once. A public client has no secret to rotate.
+ * database's clock); one replaced earlier stops at once. A public client has no secret to rotate. `replacing`,
+ * when given, is the version (secretVersionOf) of the secret to replace; another is refused as changed since.
  */
-export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, graceSeconds: number): Promise<SecretRotation> {
+export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, graceSeconds: number, replacing?: string): Promise<SecretRotation> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
     throw new InvalidRequestError(`The grace window must be 0 to ${maxGraceSeconds} seconds (7 days).`);
   }
@@ -44,6 +59,7 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
   if (system.token_endpoint_auth_method === 'none' || system.client_secret_hash === null) {
     throw new InvalidRequestError(`System ${clientId} is a public client: it has no secret to rotate (it signs in with PKCE alone).`);
   }
+  if (replacing !== undefined && replacing !== secretVersionOf(system.client_secret_hash)) throw secretChanged(clientId);
   const clientSecret = newClientSecret();
   const updated = await db
     .updateTable('agency_systems')
@@ -54,9 +70,11 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
       updated_at: sql<Date>`now()`,
     }))
     .where('client_id', '=', clientId)
-    .where('client_secret_hash', 'is not', null)
+    // A rotation that committed since the read above replaced it first: this one replaces nothing.
+    .where('client_secret_hash', '=', system.client_secret_hash)
     .returning('previous_secret_expires_at')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!updated) throw secretChanged(clientId);
   return { clientId, clientSecret, previousSecretExpiresAt: new Date(updated.previous_secret_expires_at!).toISOString() };
 }
 
@@ -66,10 +84,10 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
  */
 export async function rotateClientSecretRecorded(
   db: Kysely<Schema>,
-  rotation: { clientId: string; graceSeconds: number; actor: AuditActor; requestId: string | null },
+  rotation: { clientId: string; graceSeconds: number; replacing?: string | undefined; actor: AuditActor; requestId: string | null },
 ): Promise<SecretRotation> {
   return db.transaction().execute(async (trx) => {
-    const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds);
+    const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds, rotation.replacing);
     await recordAuditEvent(trx, {
       actor: rotation.actor,
       action: 'system.secret.rotate',

@@ -29,7 +29,7 @@ const systemAnchor = (clientId: string) => `system-${clientId}`;
 
 /** Grace choices the page offers for the old secret: none, or 1 to 7 days. */
 const graceDays = [0, 1, 2, 3, 4, 5, 6, 7] as const;
-const rotationForm = z.object({ grace: z.enum(graceDays.map(String) as [string, ...string[]]).transform(Number) });
+const rotationForm = z.object({ grace: z.enum(graceDays.map(String) as [string, ...string[]]).transform(Number), replacing: z.string().max(64).optional() });
 
 /** The agency's page (status, systems with quota use and secrets, notices, letters), and a letter's page. */
 export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
@@ -74,6 +74,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
         previousSecretExpiresAt: s.previousSecretExpiresAt ? thailandTime(s.previousSecretExpiresAt) : null,
         canRotate: !s.publicClient && s.status !== 'cancelled' && agency!.status !== 'cancelled',
         rotateAction: `/agency/systems/${encodeURIComponent(s.clientId)}/secret`,
+        secretVersion: s.secretVersion ?? '',
         issued:
           issuedHere?.clientId === s.clientId
             ? stillCurrent
@@ -114,7 +115,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
     }
     const graceSeconds = parsed.data.grace * 86_400;
     try {
-      const rotation = await rotateSecretRecorded(db, { clientId, graceSeconds, actor: { kind: 'agency', pid: session.pid, role: 'agency_admin' }, requestId: requestIdOf(ctx) });
+      const rotation = await rotateSecretRecorded(db, { clientId, graceSeconds, replacing: parsed.data.replacing, actor: { kind: 'agency', pid: session.pid, role: 'agency_admin' }, requestId: requestIdOf(ctx) });
       leaveIssuedSecret(ctx, rotation);
     } catch (error) {
       if (!(error instanceof ConflictError || error instanceof InvalidRequestError)) throw error;

@@ -306,6 +306,27 @@ describe('an agency from its first draft to a working system, through the portal
     expect(await db().selectFrom('agency_systems').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirstOrThrow()).toEqual(before);
   });
 
+  it('replaces the secret once when its form is sent twice at once, so the secret in use keeps its grace', async () => {
+    const secretHashes = () =>
+      db().selectFrom('agency_systems').select(['client_secret_hash', 'previous_secret_hash']).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    const deployed = (await secretHashes()).client_secret_hash;
+    const page = await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200);
+    const replacing = /name="replacing" value="([^"]+)"/.exec(page.text)![1]!;
+    const rotationsBefore = (await auditOf(clientId)).length;
+
+    const twice = await Promise.all([1, 2].map(() => postForm(portal, `/agency/systems/${clientId}/secret`, { grace: '7', replacing })));
+    expect(twice.map((answer) => answer.status)).toEqual([303, 303]);
+    const after = await secretHashes();
+    expect(after.previous_secret_hash).toBe(deployed);
+    expect(after.client_secret_hash).not.toBe(deployed);
+    expect((await auditOf(clientId)).length).toBe(rotationsBefore + 1);
+
+    // A page showing the secret before that rotation replaces nothing.
+    await postForm(portal, `/agency/systems/${clientId}/secret`, { grace: '7', replacing }).expect(303);
+    expect(noticeOf((await portal.agent.get(`/agency/agencies/${agencyId}`)).text)?.text).toContain('it was not replaced again');
+    expect(await secretHashes()).toEqual(after);
+  });
+
   it('requests a change of the agency: the form comes filled with its details, and an existing system asks for another redirect URI', async () => {
     const page = await portal.agent.get(`/agency/agencies/${agencyId}/change`).expect(200);
     expect(page.text).toContain('ขอเปลี่ยนแปลง <span class="en">· Change</span>');
@@ -341,9 +362,11 @@ describe('an agency from its first draft to a working system, through the portal
     expect(page.text).toContain('name="version" value="2"');
 
     // A form sent meanwhile does nothing.
+    const rotations = async () => (await auditOf(clientId)).filter((e) => e.action === 'system.secret.rotate').length;
+    const rotationsBefore = await rotations();
     const refused = await postForm(portal, `/agency/systems/${clientId}/secret`, { grace: '0' }).expect(303);
     expect(refused.headers.location).toBe('/agency/conditions');
-    expect((await auditOf(clientId)).filter((e) => e.action === 'system.secret.rotate')).toHaveLength(1);
+    expect(await rotations()).toBe(rotationsBefore);
     // Accepting an older version is refused.
     await postForm(portal, '/agency/conditions', { version: '1', next: '/agency' }).expect(303);
     expect(noticeOf((await portal.agent.get('/agency/conditions')).text)).toMatchObject({ kind: 'problem' });
