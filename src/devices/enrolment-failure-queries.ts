@@ -1,11 +1,21 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 
-/** How long the next attempt must wait after a key's `failures`-th failure in a row, in seconds (0: not at all). */
+/**
+ * How long the next attempt must wait after a key's `failures`-th failure in a row, in seconds (0: not at all).
+ * Failures are in a row until a success clears them, or until the longest wait (the pause) has passed since the
+ * last one: a key that failed now and then over weeks is not paused for good.
+ */
 export interface FailurePolicy {
   waitAfter(failures: number): number;
   /** The count from which the wait no longer grows: every later failure waits as long as this one. */
   ceiling: number;
+}
+
+/** The failure count once the stored one (`f`) has one more, or 1 when its last failure is older than the pause. */
+function countWithOneMore(policy: FailurePolicy) {
+  const pause = sql.lit(policy.waitAfter(policy.ceiling));
+  return sql<number>`(case when f.last_failure_at > now() - make_interval(secs => ${pause}) then f.failures + 1 else 1 end)`;
 }
 
 /** The policy's waits as one SQL expression of the failure count `count`. */
@@ -35,8 +45,8 @@ export async function takeAttempt(db: Kysely<Schema>, attemptKey: string, checke
       select ${attemptKey}, 1, now(), now() + make_interval(secs => ${waitSeconds(policy, sql<number>`1`)})
       where not exists (select 1 from checked)
       on conflict (key) do update
-        set failures = f.failures + 1, last_failure_at = now(),
-            blocked_until = now() + make_interval(secs => ${waitSeconds(policy, sql<number>`f.failures + 1`)})
+        set failures = ${countWithOneMore(policy)}, last_failure_at = now(),
+            blocked_until = now() + make_interval(secs => ${waitSeconds(policy, countWithOneMore(policy))})
         where f.blocked_until is null or f.blocked_until <= now()
       returning failures
     )
@@ -53,11 +63,11 @@ export async function recordFailure(db: Kysely<Schema>, key: string, policy: Fai
     insert into enrolment_failures as f (key, failures, last_failure_at, blocked_until)
     values (${key}, 1, now(), now() + make_interval(secs => ${waitSeconds(policy, sql<number>`1`)}))
     on conflict (key) do update
-      set failures = f.failures + 1, last_failure_at = now(),
-          blocked_until = greatest(f.blocked_until, now() + make_interval(secs => ${waitSeconds(policy, sql<number>`f.failures + 1`)}))`.execute(db);
+      set failures = ${countWithOneMore(policy)}, last_failure_at = now(),
+          blocked_until = greatest(f.blocked_until, now() + make_interval(secs => ${waitSeconds(policy, countWithOneMore(policy))}))`.execute(db);
 }
 
-/** Forgets the failures of `key`: the attempt succeeded. */
-export async function clearFailures(db: Kysely<Schema>, key: string): Promise<void> {
-  await db.deleteFrom('enrolment_failures').where('key', '=', key).execute();
+/** Forgets the failures of `keys`: an attempt of theirs succeeded. */
+export async function clearFailures(db: Kysely<Schema>, keys: string[]): Promise<void> {
+  await db.deleteFrom('enrolment_failures').where('key', 'in', keys).execute();
 }

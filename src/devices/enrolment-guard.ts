@@ -8,7 +8,9 @@ import { clearFailures, recordFailure, takeAttempt, type FailurePolicy } from '.
  * photocopy of the card can try, so failures are counted per citizen ID and per client address, across every
  * server process: a citizen ID may fail twice freely, then waits a minute, then five minutes, and after the fifth
  * failure in a row its self-service enrolment is paused for a day (an office enrolment, which needs no card data,
- * still works). An address is paused for an hour after ten failures in a row, whatever IDs it tried.
+ * still works). An address is paused for an hour after ten failures in a row, whatever IDs it tried. A success
+ * ends the row of its citizen ID and its address (an office enrolment too: the citizen was there in person), and
+ * failures a whole pause apart are not in a row (enrolment-failure-queries.ts).
  */
 
 const MINUTE = 60;
@@ -42,6 +44,7 @@ export async function enrolmentFailed(db: Kysely<Schema>, address: string): Prom
   await recordFailure(db, addressKey(address), addressPolicy);
 }
 
-export async function enrolmentSucceeded(db: Kysely<Schema>, pid: string): Promise<void> {
-  await clearFailures(db, citizenKey(pid));
+/** Any enrolment of `pid` from `address` succeeded, self-service or with an office code. */
+export async function enrolmentSucceeded(db: Kysely<Schema>, pid: string, address: string): Promise<void> {
+  await clearFailures(db, [citizenKey(pid), addressKey(address)]);
 }

@@ -181,6 +181,6 @@ export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest)
     }
     return replaced;
   });
-  if (self) await enrolmentSucceeded(db, citizen.pid);
+  await enrolmentSucceeded(db, citizen.pid, request.clientAddress);
   return { deviceId, pid: citizen.pid, replacedDeviceId: replaced?.id, ...(self ? { faceMatch: self.faceMatch } : {}) };
 }

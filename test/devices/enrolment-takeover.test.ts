@@ -32,6 +32,14 @@ async function registryFaceOf(pid: string): Promise<Float32Array> {
 const activeDevices = (pid: string) =>
   server.database.db.selectFrom('devices').select('id').where('pid', '=', pid).where('status', '=', 'active').execute();
 
+/** Moves the last failure of a citizen ID or an address, and its wait, `seconds` into the past. */
+const lastFailedAgo = (key: string, seconds: number) => {
+  const then = new Date(Date.now() - seconds * 1000);
+  return server.database.db.updateTable('enrolment_failures').set({ last_failure_at: then, blocked_until: then }).where('key', '=', key).execute();
+};
+
+const HOUR = 3600;
+
 /** Lets the back-off of a citizen ID or an address run out, as if its wait had passed. */
 const waitPassed = (key: string) =>
   server.database.db.updateTable('enrolment_failures').set({ blocked_until: new Date(Date.now() - 1000) }).where('key', '=', key).execute();
@@ -190,6 +198,55 @@ describe('failed self-service enrolments in a row', () => {
     await phone.enrol({ proof: await selfProof(server, citizen), pin: testPin });
     const row = await server.database.db.selectFrom('enrolment_failures').selectAll().where('key', '=', `pid:${citizen.pid}`).executeTakeFirst();
     expect(row).toBeUndefined();
+  });
+
+  it('are forgotten after the citizen enrols at a registration office', async () => {
+    const citizen = await newCitizen(server);
+    const attacker = await VirtualDevice.create(server.issuer);
+    await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }));
+    await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }));
+    const issued = await request(server.url).post('/admin/api/enrolment-codes').set('authorization', `Bearer ${testAdminToken}`).send({ pid: citizen.pid }).expect(201);
+    await (await VirtualDevice.create(server.issuer)).enrol({ proof: { method: 'office', enrolmentCode: issued.body.code }, pin: testPin });
+    const row = await server.database.db.selectFrom('enrolment_failures').selectAll().where('key', '=', `pid:${citizen.pid}`).executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
+  it('of one citizen ID are forgotten once a day has passed since the last', async () => {
+    const citizen = await newCitizen(server);
+    const attacker = await VirtualDevice.create(server.issuer);
+    for (let i = 0; i < 4; i++) {
+      expect(await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+      await waitPassed(`pid:${citizen.pid}`);
+    }
+    await lastFailedAgo(`pid:${citizen.pid}`, 24 * HOUR + 60);
+    // A fifth failure, but not in a row with the others: the first of a new row, which waits for nothing.
+    expect(await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+    await enrolledDevice(server, citizen);
+  });
+
+  it('from one address are forgotten after a success from it', async () => {
+    const attacker = await VirtualDevice.create(server.issuer);
+    const failOnce = async () => {
+      const victim = await newCitizen(server);
+      expect(await refusal(attacker.enrol({ proof: await selfProof(server, victim, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+    };
+    for (let i = 0; i < 9; i++) await failOnce();
+    await enrolledDevice(server, await newCitizen(server));
+    await failOnce();
+    // Nine failures, a success, then one: not ten in a row, so a genuine citizen here enrols.
+    await enrolledDevice(server, await newCitizen(server));
+  });
+
+  it('from one address are forgotten once an hour has passed since the last', async () => {
+    const attacker = await VirtualDevice.create(server.issuer);
+    const failOnce = async () => {
+      const victim = await newCitizen(server);
+      expect(await refusal(attacker.enrol({ proof: await selfProof(server, victim, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+    };
+    for (let i = 0; i < 9; i++) await failOnce();
+    await lastFailedAgo('address:127.0.0.1', HOUR + 60);
+    await failOnce();
+    await enrolledDevice(server, await newCitizen(server));
   });
 
   it('from one address across many citizen IDs pause that address for an hour after ten', async () => {
