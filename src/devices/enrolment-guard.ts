@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { TooManyAttemptsError } from '../errors.ts';
+import { countedKey } from '../http/rate-limits.ts';
 import { clearFailures, recordFailure, takeAttempt, type FailurePolicy } from './enrolment-failure-queries.ts';
 
 /*
@@ -21,7 +22,8 @@ export const citizenPolicy: FailurePolicy = {
 export const addressPolicy: FailurePolicy = { waitAfter: (failures) => (failures >= 10 ? 60 * MINUTE : 0), ceiling: 10 };
 
 const citizenKey = (pid: string) => `pid:${pid}`;
-const addressKey = (address: string) => `address:${address}`;
+// As the rate limits count it: an IPv6 address as its /64.
+const addressKey = (address: string) => `address:${countedKey(address)}`;
 
 const bangkokTime = (date: Date) =>
   date.toLocaleString('en-GB', { timeZone: 'Asia/Bangkok', dateStyle: 'medium', timeStyle: 'short' });

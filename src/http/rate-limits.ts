@@ -60,9 +60,10 @@ const limitKey = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCa
 
 /**
  * What a limit counts by: a client address as its network where one client holds many addresses (an IPv6 /64, as
- * a home or phone network is given), and any key kept short, as the store's keys are at most 255 characters.
+ * a home or phone network is given), and any key kept short, as the store's keys are at most 255 characters. The
+ * enrolment guard counts addresses by it too, so changing address within a network dodges neither.
  */
-function countedKey(key: string): string {
+export function countedKey(key: string): string {
   const address = unmappedAddress(key);
   if (net.isIPv6(address)) return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
   return address.length <= 128 ? address : createHash('sha256').update(address).digest('base64url');

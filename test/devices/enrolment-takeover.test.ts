@@ -249,6 +249,28 @@ describe('failed self-service enrolments in a row', () => {
     await enrolledDevice(server, await newCitizen(server));
   });
 
+  it('from addresses of one IPv6 /64 pause that whole network for an hour after ten, and not another network', async () => {
+    const behindProxy = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    try {
+      const enrolFrom = async (address: string, proof: Awaited<ReturnType<typeof selfProof>>) => {
+        const device = await VirtualDevice.create(behindProxy.issuer);
+        const body = { name: 'Phone', pin: '52918374', integrity: 'intact', proof };
+        const { url, init } = await device.signedRequest('POST', '/enrolments', body, 'enrolment');
+        const response = await fetch(url, { ...init, headers: { ...init.headers, 'x-forwarded-for': address } });
+        return { status: response.status, error: ((await response.json()) as { error?: string }).error };
+      };
+      for (let i = 1; i <= 10; i++) {
+        const victim = await newCitizen(behindProxy);
+        expect(await enrolFrom(`2001:db8:1:2::${i}`, await selfProof(behindProxy, victim, 'fail'))).toMatchObject({ status: 403 });
+      }
+      const genuine = await newCitizen(behindProxy);
+      expect(await enrolFrom('2001:db8:1:2:ffff::1', await selfProof(behindProxy, genuine))).toEqual({ status: 429, error: 'enrolment_paused' });
+      expect(await enrolFrom('2001:db8:1:3::1', await selfProof(behindProxy, genuine))).toMatchObject({ status: 201 });
+    } finally {
+      await behindProxy.dispose();
+    }
+  });
+
   it('from one address across many citizen IDs pause that address for an hour after ten', async () => {
     const attacker = await VirtualDevice.create(server.issuer);
     for (let i = 0; i < 10; i++) {
