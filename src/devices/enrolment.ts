@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.ts';
+import type { RateLimiter } from '../http/rate-limits.ts';
 import { insertNotification } from '../notifications/queries.ts';
 import type { Citizen } from '../registry/citizen.ts';
 import { findCitizen } from '../registry/queries.ts';
@@ -89,11 +90,27 @@ async function warnCitizen(db: Kysely<Schema>, pid: string, why: { th: string; e
 }
 
 /**
+ * Takes one of the citizen ID's enrolments an hour (rate-limits.ts) and one attempt of its failure count
+ * (enrolment-guard.ts), for an attempt that will be judged: a refused attempt gives its point back, so whoever
+ * knows a citizen ID spends the citizen's enrolments only by attempts the citizen is told of.
+ */
+async function takeJudgedAttempt(db: Kysely<Schema>, limits: RateLimiter, pid: string, clientAddress: string): Promise<void> {
+  await limits.take('enrolmentsPerCitizen', pid);
+  try {
+    await takeEnrolmentAttempt(db, pid, clientAddress);
+  } catch (refusal) {
+    await limits.giveBack('enrolmentsPerCitizen', pid);
+    throw refusal;
+  }
+}
+
+/**
  * Self-service: the card data must match the registry, then the face its photo (FVS, src/registry/faces.ts).
- * Each attempt is counted before it is judged (enrolment-guard.ts); a failure also warns the citizen's phone.
+ * Each attempt is counted before it is judged (takeJudgedAttempt); a failure also warns the citizen's phone.
  */
 async function citizenForSelfEnrolment(
   db: Kysely<Schema>,
+  limits: RateLimiter,
   proof: Extract<IdentityProof, { method: 'self' }>,
   clientAddress: string,
 ): Promise<{ citizen: Citizen; faceMatch: { score: number; threshold: number } }> {
@@ -101,7 +118,7 @@ async function citizenForSelfEnrolment(
   // schema refuses it first): its answer must not depend on whether the card data are right.
   const sample = decodeFace(proof.faceSample);
   if (!sample) throw new InvalidRequestError(`proof.faceSample: must be ${FACE_DIMENSIONS} finite float32 numbers, not all zero, little-endian, in base64url.`);
-  await takeEnrolmentAttempt(db, proof.pid, clientAddress);
+  await takeJudgedAttempt(db, limits, proof.pid, clientAddress);
   const citizen = await findCitizen(db, proof.pid);
   const failed = async (why: { th: string; en: string } | undefined, error: Error) => {
     await enrolmentFailed(db, clientAddress);
@@ -141,13 +158,13 @@ function requireStrongPin(pin: string, citizen: { birthdate: string; pid: string
  * Enrols a phone for a citizen. In one database transaction it revokes the citizen's previous device and
  * cancels the logins that device had in hand: one phone only, effective at once.
  */
-export async function enrolDevice(db: Kysely<Schema>, request: EnrolmentRequest): Promise<Enrolment> {
+export async function enrolDevice(db: Kysely<Schema>, limits: RateLimiter, request: EnrolmentRequest): Promise<Enrolment> {
   requireIntactDevice(request.integrity);
   const proof = request.proof;
   // The PIN is judged before the registry is consulted, so a refused PIN says nothing about whether the
   // identity details are real.
   if (proof.method === 'self') requireStrongPin(request.pin, proof);
-  const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, proof, request.clientAddress) : undefined;
+  const self = proof.method === 'self' ? await citizenForSelfEnrolment(db, limits, proof, request.clientAddress) : undefined;
   const citizen = proof.method === 'self' ? self!.citizen : await citizenForOfficeEnrolment(db, proof.enrolmentCode);
   if (proof.method === 'office') requireStrongPin(request.pin, citizen);
   const pinHash = await withHashingSlot(() => hashPin(request.pin));

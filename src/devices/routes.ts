@@ -47,7 +47,7 @@ rooted or jailbroken is refused. The request is signed with the new key, sent in
     400: 'invalid_request: a field is missing or the PIN is weak',
     401: 'invalid_signature, stale_request or replayed_request',
     403: 'identity_not_verified, face_not_matched, invalid_enrolment_code or device_integrity_failed',
-    429: 'enrolment_paused: too many failed self-service enrolments for this citizen ID or from this address; too_many_requests: more than 5 enrolments an hour for one citizen ID, or 30 from one network',
+    429: 'enrolment_paused: too many failed self-service enrolments for this citizen ID or from this address; too_many_requests: more than 5 self-service enrolments an hour for one citizen ID whose card data were checked (not those refused before, for the PIN, the face sample or a wait), or 30 enrolments from one network',
   },
 });
 
@@ -130,8 +130,8 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
     const { publicJwk } = await verifyEnrolmentRequest(db, request);
     const body = enrol.request.body.parse(parseJson(request.body));
     await limits.take('enrolmentsPerAddress', ctx.ip);
-    if (body.proof.method === 'self') await limits.take('enrolmentsPerCitizen', body.proof.pid);
-    const enrolment = await enrolDevice(db, { ...body, publicJwk, clientAddress: ctx.ip });
+    // The citizen ID's enrolments are counted by enrolDevice, only once the card data are checked.
+    const enrolment = await enrolDevice(db, limits, { ...body, publicJwk, clientAddress: ctx.ip });
     ctx.status = 201;
     ctx.body = enrolment;
   });

@@ -44,6 +44,8 @@ export interface RateLimiter {
    * take is, and a refusal holds nothing.
    */
   hold(name: LimitName, key: string): Promise<() => Promise<void>>;
+  /** Gives back a point taken for a request that turned out not to be what the limit counts. */
+  giveBack(name: LimitName, key: string): Promise<void>;
 }
 
 /** The store's queries, run through the application's own database (the pool, or the embedded database). */
@@ -100,6 +102,7 @@ export function databaseRateLimiter(db: Kysely<Schema>, factor: number): RateLim
   const giveBack = async (name: LimitName, key: string) => void (await limiterOf(name).reward(countedKey(key)));
   return {
     take,
+    giveBack,
     async hold(name, key) {
       try {
         await take(name, key);

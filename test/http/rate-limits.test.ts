@@ -111,6 +111,35 @@ describe('rate limits', () => {
     await enrolledDevice(s, await newCitizen(s));
   });
 
+  it('count against a citizen ID only enrolments that check its card data, which the citizen is told of', async () => {
+    const s = await startLimitedServer();
+    const citizen = await newCitizen(s);
+    const realPhone = await enrolledDevice(s, citizen);
+    const stranger = await VirtualDevice.create(s.issuer);
+    const junk = { method: 'self' as const, pid: citizen.pid, laserCode: 'AA0000000000', birthdate: '1900-01-01', faceSample: (await selfProof(s, citizen, 'fail')).faceSample };
+    const weakPins = await inTurn(rateLimits.enrolmentsPerCitizen.points, () => stranger.enrol({ proof: junk, pin: '12345678' }));
+    expect(weakPins.every((r) => r?.status === 400)).toBe(true);
+    const malformedSamples = await inTurn(rateLimits.enrolmentsPerCitizen.points, () => stranger.enrol({ proof: { ...junk, faceSample: 'AAAA' }, pin: '52918374' }));
+    expect(malformedSamples.every((r) => r?.status === 400)).toBe(true);
+    expect((await realPhone.notifications()).notifications.map((n) => n.kind)).not.toContain('enrolment_failed');
+    // The one enrolment counted so far is the real phone's own.
+    await enrolledDevice(s, citizen);
+  });
+
+  it('count against a citizen ID no enrolment refused while its failures make it wait', async () => {
+    const s = await startLimitedServer();
+    const citizen = await newCitizen(s);
+    const stranger = await VirtualDevice.create(s.issuer);
+    const wrongCard = { ...(await selfProof(s, citizen)), laserCode: 'AA0000000000' };
+    const failures = await inTurn(3, () => stranger.enrol({ proof: wrongCard, pin: '52918374' }));
+    expect(failures.every((r) => r?.code === 'identity_not_verified')).toBe(true);
+    const whileWaiting = await inTurn(rateLimits.enrolmentsPerCitizen.points, () => stranger.enrol({ proof: wrongCard, pin: '52918374' }));
+    expect(whileWaiting.every((r) => r?.code === 'enrolment_paused')).toBe(true);
+    // The wait passes: three of the five enrolments an hour are spent, by the failures the citizen was told of.
+    await s.database.db.updateTable('enrolment_failures').set({ blocked_until: new Date(Date.now() - 1000) }).where('key', '=', `pid:${citizen.pid}`).execute();
+    await enrolledDevice(s, citizen);
+  });
+
   it('limit the enrolments from one address an hour, whichever citizens they are for', async () => {
     const s = await startLimitedServer();
     const citizens = await Promise.all(Array.from({ length: rateLimits.enrolmentsPerAddress.points + 1 }, () => newCitizen(s)));
