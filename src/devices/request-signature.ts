@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { DeviceAuthenticationError } from '../errors.ts';
+import type { LimitName, RateLimiter } from '../http/rate-limits.ts';
 import { es256PublicKey, jwsHeader, verifyEs256 } from './device-jws.ts';
 import { findDevice, recordDeviceRequest, rememberNonce, type Device, type DeviceRequestNonce, type RecordedDeviceRequest } from './queries.ts';
 
@@ -167,6 +168,7 @@ export function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded:
 export class SignedStep {
   readonly request: DeviceRequestNonce;
   #recorded = false;
+  #givenBackIfReplayed: (() => Promise<void>)[] = [];
 
   constructor(request: DeviceRequestNonce) {
     this.request = request;
@@ -179,6 +181,21 @@ export class SignedStep {
   /** Whether the step's statement has recorded the nonce (and accepted or refused the request). */
   get recorded(): boolean {
     return this.#recorded;
+  }
+
+  /**
+   * Takes a rate-limit point for this request. Its nonce is checked by the step's statement, after the points
+   * are taken, so a request that turns out replayed is given them back (signedStepRoute): a captured request
+   * sent again spends none of its device's allowance.
+   */
+  async takePoint(limits: RateLimiter, name: LimitName, key: string): Promise<void> {
+    await limits.take(name, key);
+    this.#givenBackIfReplayed.push(() => limits.giveBack(name, key));
+  }
+
+  /** The request was refused as replayed: the points it took are its device's again. */
+  async giveBackPoints(): Promise<void> {
+    for (const giveBack of this.#givenBackIfReplayed.splice(0)) await giveBack();
   }
 
   /** What the step's statement found, once it is known that the request may act: else the request's refusal. */

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { DeviceAuthenticationError } from '../errors.ts';
 import { parseJson, readRawBody } from '../http/json-body.ts';
 import type { Device } from './queries.ts';
 import { recordedDevice, SignedStep, verifyDeviceRequest, verifyDeviceSignature, type RequestFacts } from './request-signature.ts';
@@ -22,25 +23,38 @@ export function signedRoute(db: Kysely<Schema>, handler: (ctx: Context, device: 
   };
 }
 
+type StepHandler = (ctx: Context, step: SignedStep, body: unknown) => Promise<unknown>;
+
 /**
  * A device API route for a step that records the request's nonce in its own first statement (see SignedStep):
  * the signature is verified before the handler runs. A step saves a statement on every sign-in this way.
  * Whatever the handler refuses before its statement (a malformed body, say) is refused after the request is
  * recorded as any other, so an unknown or revoked device and a replayed request get that answer first, and a
- * handler that never recorded the request fails instead of answering.
+ * handler that never recorded the request fails instead of answering. A request refused as replayed gets back
+ * the rate-limit points the handler took for it (SignedStep.takePoint): they were taken before the statement.
  */
-export function signedStepRoute(db: Kysely<Schema>, handler: (ctx: Context, step: SignedStep, body: unknown) => Promise<unknown>) {
+export function signedStepRoute(db: Kysely<Schema>, handler: StepHandler) {
   return async (ctx: Context): Promise<void> => {
     const facts = await requestFacts(ctx);
     const step = new SignedStep(await verifyDeviceSignature(db, facts));
-    let body: unknown;
     try {
-      body = await handler(ctx, step, parseJson(facts.body));
+      ctx.body = await recordedAnswer(db, ctx, step, () => handler(ctx, step, parseJson(facts.body)));
     } catch (error) {
-      if (!step.recorded) await recordedDevice(db, step.request);
+      if (error instanceof DeviceAuthenticationError && error.code === 'replayed_request') await step.giveBackPoints();
       throw error;
     }
-    if (!step.recorded) throw new Error(`${ctx.method} ${ctx.path} answered without recording its signed request`);
-    ctx.body = body;
   };
+}
+
+/** The handler's answer, once the step's request is recorded: by the handler's statement, or else here. */
+async function recordedAnswer(db: Kysely<Schema>, ctx: Context, step: SignedStep, answer: () => Promise<unknown>): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await answer();
+  } catch (error) {
+    if (!step.recorded) await recordedDevice(db, step.request);
+    throw error;
+  }
+  if (!step.recorded) throw new Error(`${ctx.method} ${ctx.path} answered without recording its signed request`);
+  return body;
 }

@@ -116,8 +116,8 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimite
     scan.path,
     signedStepRoute(db, async (ctx, step, body) => {
       const reference = loginReference(scanBody.parse(body).code);
-      await limits.take('scansPerDevice', step.deviceId);
-      await limits.take('scansPerAddress', ctx.ip);
+      await step.takePoint(limits, 'scansPerDevice', step.deviceId);
+      await step.takePoint(limits, 'scansPerAddress', ctx.ip);
       if ('link' in reference) await requireFreshQr(db, reference.id, reference.link);
       return scanLogin(db, step, reference);
     }),
@@ -127,7 +127,7 @@ export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimite
     approve.path,
     signedStepRoute(db, async (ctx, step, body) => {
       const approval = { id: loginIdOf(ctx), ...approveBody.parse(body) };
-      await limits.take('pinAttemptsPerDevice', step.deviceId);
+      await step.takePoint(limits, 'pinAttemptsPerDevice', step.deviceId);
       return approveLogin(db, step, approval);
     }),
   );

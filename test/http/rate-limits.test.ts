@@ -101,6 +101,33 @@ describe('rate limits', () => {
     expect(await refusal(device.changePin(testPin, '93710864'))).toMatchObject(limited);
   });
 
+  it('spend none of a device’s code reads or PIN entries on a captured request sent again', async () => {
+    const s = await startLimitedServer();
+    const device = await enrolledDevice(s, await newCitizen(s));
+    const rp = await startRelyingPartyLogin(await discoverAsDemoClient(s), demo.redirectUris[0], 'openid pid');
+    const login = await openLoginPage(s, rp.url);
+    const statusesOf = async (signed: { url: string; init: RequestInit }, times: number) => {
+      const statuses = [];
+      for (let i = 0; i < times; i++) statuses.push((await fetch(signed.url, signed.init)).status);
+      return statuses;
+    };
+    const replays = (count: number) => Array<number>(count).fill(401);
+
+    const scan = await device.signedRequest('POST', '/logins/scan', { code: login.appLink });
+    const { id: loginId } = (await (await fetch(scan.url, scan.init)).json()) as { id: string };
+    expect(await statusesOf(scan, rateLimits.scansPerDevice.points)).toEqual(replays(rateLimits.scansPerDevice.points));
+    expect(await refusal(device.scan('ABCD-2345'))).toMatchObject({ status: 404 });
+
+    const wrongPin = await device.signedRequest('POST', `/logins/${loginId}/approve`, { number: login.matchNumber, pin: '52918374', integrity: 'intact' });
+    const points = rateLimits.pinAttemptsPerDevice.points;
+    expect(await statusesOf(wrongPin, 1 + points)).toEqual([403, ...replays(points)]);
+    expect((await device.approve(loginId, login.matchNumber, testPin)).status).toBe('approved');
+
+    const wrongPinChange = await device.signedRequest('POST', '/pin', { currentPin: '52918374', newPin: '93710864' });
+    expect(await statusesOf(wrongPinChange, 1 + points)).toEqual([403, ...replays(points)]);
+    expect(await device.changePin(testPin, '93710864')).toEqual({ changed: true });
+  });
+
   it('limit the enrolments of one citizen ID an hour, successful ones too', async () => {
     const s = await startLimitedServer();
     const citizen = await newCitizen(s);
