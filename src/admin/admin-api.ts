@@ -12,9 +12,9 @@ Agencies' applications (\`application …\`, \`letter …\`) are filed, decided 
 sandbox operator and may take every step, including both the preparation and the approval of one application,
 which no member of staff may do alone.
 
-\`ledger verify\` reads the disclosure ledger's entries and signed tree heads here. The ledger's public tree head and
-proofs (\`/ledger/tree-head\`, \`/ledger/proofs/inclusion\`, \`/ledger/proofs/consistency\`) need no token and are not
-part of this API; the README describes them.
+\`ledger verify\` reads the disclosure ledger's entries and signed tree heads here. The ledger's public tree head,
+signing keys and proofs (\`/ledger/tree-head\`, \`/ledger/keys\`, \`/ledger/proofs/inclusion\`,
+\`/ledger/proofs/consistency\`) need no token and are not part of this API; the README describes them.
 
 Every request carries the admin token: \`Authorization: Bearer <token>\`, the token being ADMIN_TOKEN or, when that
 is unset, the one the server wrote to DATA_DIR/admin-token on its first start. Bodies are JSON, sent with

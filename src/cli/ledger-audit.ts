@@ -1,8 +1,7 @@
 import type { JWK } from 'jose';
-import type { ConsistencyProof, EntryPage, InclusionProof, TreeHeadBody, TreeHeadPage } from '../disclosures/ledger-schemas.ts';
+import { ledgerKeysPath, type ConsistencyProof, type EntryPage, type InclusionProof, type TreeHeadBody, type TreeHeadPage } from '../disclosures/ledger-schemas.ts';
 import { leafHash, MerkleAccumulator, sameHash, verifyConsistency, verifyInclusion, type Hash } from '../disclosures/merkle.ts';
 import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
-import { endpointPaths } from '../oidc/paths.ts';
 import type { AdminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
 
@@ -30,8 +29,6 @@ export interface LedgerReport {
   /** Heads whose root was recomputed (the whole log), or relied on by a proof (one citizen's entries). */
   tree_heads_checked: number;
   signatures_verified: number;
-  /** Heads signed with a key the provider no longer publishes: their signatures could not be checked. */
-  signatures_not_checked: { tree_size: number; kid: string }[];
   /** The first is the one to look at first: entries before heads, in leaf order. */
   problems: LedgerProblem[];
 }
@@ -48,7 +45,6 @@ function newReport(checked: LedgerReport['checked'], pid?: string): LedgerReport
     entries_checked: 0,
     tree_heads_checked: 0,
     signatures_verified: 0,
-    signatures_not_checked: [],
     problems: [],
   };
 }
@@ -83,16 +79,20 @@ async function* entries(client: AdminClient, pid?: string): AsyncGenerator<Entry
   }
 }
 
-/** Checks the heads' signatures with the provider's published keys; returns the bad ones as problems. */
+/**
+ * Checks the heads' signatures with every key the server ever had (/ledger/keys), so a head signed before a key
+ * rotation still checks; a head no such key verifies is a problem, whatever its kid.
+ */
 async function checkSignatures(client: AdminClient, heads: TreeHeadBody[], report: LedgerReport): Promise<LedgerProblem[]> {
   if (heads.length === 0) return [];
-  const jwks = await client.requestPublic<{ keys: JWK[] }>(endpointPaths.jwks);
+  const keys = await client.requestPublic<{ keys: JWK[] }>(ledgerKeysPath);
   const problems: LedgerProblem[] = [];
   for (const head of heads) {
-    const check = await checkTreeHeadSignature(head, jwks);
+    const check = await checkTreeHeadSignature(head, keys);
+    const signed = `tree head ${head.tree_size} (signed ${signedAt(head)})`;
     if (check.verdict === 'verified') report.signatures_verified += 1;
-    else if (check.verdict === 'key_not_published') report.signatures_not_checked.push({ tree_size: head.tree_size, kid: check.kid });
-    else problems.push({ tree_size: head.tree_size, problem: `tree head ${head.tree_size} (signed ${signedAt(head)}) has a bad signature: ${check.reason}` });
+    else if (check.verdict === 'unknown_key') problems.push({ tree_size: head.tree_size, problem: `${signed} is signed by a key the server never had (kid ${check.kid || 'none'})` });
+    else problems.push({ tree_size: head.tree_size, problem: `${signed} has a bad signature: ${check.reason}` });
   }
   return problems;
 }

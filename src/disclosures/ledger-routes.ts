@@ -13,6 +13,7 @@ import { consistencyProof, inclusionPath } from './merkle.ts';
 import { base64, treeHeadStatement } from './tree-head-signature.ts';
 import { signTreeHead } from './tree-heads.ts';
 import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
+import { allPublicSigningKeys } from '../oidc/keys.ts';
 import { entriesFrom, newestTreeHead, treeHeadsFrom, type StoredTreeHead } from './tree-queries.ts';
 
 /*
@@ -111,6 +112,11 @@ export function ledgerPublicRoutes(deps: { db: Kysely<Schema> }): Router {
     const head = await newestTreeHead(db);
     if (!head) throw new NotFoundError('No tree head has been signed yet: the ledger is empty, or its first entries are less than a minute old.');
     ctx.body = treeHeadBody(head);
+  });
+
+  // Every key that ever signed, not only those the JWKS still publishes: a head outlives its key's rotation.
+  router.get('/keys', async (ctx) => {
+    ctx.body = { keys: await allPublicSigningKeys(db) };
   });
 
   router.get('/proofs/inclusion', async (ctx) => {

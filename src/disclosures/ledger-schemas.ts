@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { pidParam } from '../admin/schemas.ts';
-import { endpointPaths } from '../oidc/paths.ts';
 import { treeHeadType } from './tree-head-signature.ts';
 
 /*
@@ -22,6 +21,9 @@ const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
     error: (issue) =>
       issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are ${Object.keys(shape).join(', ')}` : undefined,
   });
+
+/** Where the public keys of every signing key the server ever had are published, for checking tree heads. */
+export const ledgerKeysPath = '/ledger/keys';
 
 const hash = z.string().meta({ description: 'a SHA-256 hash, base64', example: 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=' });
 
@@ -58,7 +60,7 @@ export const treeHead = z
     timestamp: z.number().int().meta({ description: 'when it was signed, in milliseconds since the epoch' }),
     signature: z.string().meta({
       description:
-        `a compact JWS with typ ${treeHeadType}, signed with the key its kid names in ${endpointPaths.jwks}, ` +
+        `a compact JWS with typ ${treeHeadType}, signed with the key its kid names in ${ledgerKeysPath} (every key the server ever had), ` +
         'whose payload is the JSON object {tree_size, root_hash, timestamp}',
     }),
   })

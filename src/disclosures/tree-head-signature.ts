@@ -2,8 +2,9 @@ import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK 
 
 /*
  * What a signed tree head says, and how its signature is made and checked: the server signs with its current
- * OpenID Connect signing key, so anyone holding the provider's public JWKS can check a head, and an auditor
- * needs no other key. The signature is a compact JWS whose payload is the statement as JSON.
+ * OpenID Connect signing key, and publishes the public half of every key it ever had at /ledger/keys, so a head
+ * still checks after its key has left the JWKS. The signature is a compact JWS whose payload is the statement as
+ * JSON.
  */
 
 /** The JWS's `typ`: a tree head's signature is never mistaken for a token's, nor a token's for it. */
@@ -38,13 +39,13 @@ export async function signTreeHeadStatement(statement: TreeHeadStatement, key: J
 
 export type SignatureCheck =
   | { verdict: 'verified'; kid: string }
-  /** Signed with a key the provider no longer publishes (rotated out): neither good nor bad, only unknown. */
-  | { verdict: 'key_not_published'; kid: string }
+  /** Signed with a key that is not among the server's keys: no key it ever had made it, so it is a forgery. */
+  | { verdict: 'unknown_key'; kid: string }
   | { verdict: 'invalid'; reason: string };
 
 const signatureAlgorithms = ['RS256', 'ES256'];
 
-/** Checks a head's signature with the provider's public keys, and that it was made over this very head. */
+/** Checks a head's signature with the server's public keys (all it ever had), and that it was made over this very head. */
 export async function checkTreeHeadSignature(head: SignedTreeHead, jwks: { keys: JWK[] }): Promise<SignatureCheck> {
   let header;
   try {
@@ -55,7 +56,7 @@ export async function checkTreeHeadSignature(head: SignedTreeHead, jwks: { keys:
   if (header.typ !== treeHeadType) return { verdict: 'invalid', reason: `the signature's typ is ${String(header.typ)}, not ${treeHeadType}` };
   const kid = String(header.kid ?? '');
   const key = jwks.keys.find((k) => k.kid === kid);
-  if (!key) return { verdict: 'key_not_published', kid };
+  if (!key) return { verdict: 'unknown_key', kid };
 
   let payload: Uint8Array;
   try {

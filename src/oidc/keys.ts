@@ -93,6 +93,23 @@ export async function loadSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
   return Promise.all(rows.map((row) => (row.sealed_private_jwk ? sealer.open(row.sealed_private_jwk, row.kid) : (row.private_jwk as JWK))));
 }
 
+// The members of a private RSA or EC JWK that a public one must not carry.
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** A private JWK without its private members: what anyone may hold to check a signature. */
+export const publicJwkOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateMembers.includes(name))) as JWK;
+
+/**
+ * The public JWKs of every signing key the provider has ever had, oldest first. Rows are never deleted, so a
+ * signature made long ago (a ledger tree head) still checks after its key has left the JWKS.
+ */
+export async function allPublicSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
+  const sealer = sealerOf(db);
+  const rows = await db.selectFrom('signing_keys').select(['kid', 'sealed_private_jwk', 'private_jwk']).orderBy('created_at').orderBy('kid').execute();
+  const keys = await Promise.all(rows.map((row) => (row.sealed_private_jwk ? sealer.open(row.sealed_private_jwk, row.kid) : (row.private_jwk as JWK))));
+  return keys.map(publicJwkOf);
+}
+
 /** Cookie keys, newest first: the newest signs, every one verifies. */
 export async function loadCookieKeys(db: Kysely<Schema>): Promise<string[]> {
   const rows = await db.selectFrom('cookie_keys').select('secret').orderBy('id', 'desc').execute();
