@@ -4,6 +4,7 @@ import { leafHash, MerkleAccumulator, sameHash, verifyConsistency, verifyInclusi
 import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
 import type { AdminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
+import { columnsNotMatchingText } from './ledger-index-columns.ts';
 
 /*
  * `thaid-emulator ledger verify`: an auditor's checks of the disclosure ledger, trusting nothing the server
@@ -107,8 +108,19 @@ const changedLeafHash = (leafIndex: number): LedgerProblem => ({
   problem: `leaf ${leafIndex}'s stored leaf hash is not the hash of its text: the entry or its hash was changed after it was written`,
 });
 
+/** An entry whose index columns are not what its text says, as a problem; none when they are. */
+function indexColumnsProblem(entry: EntryPage['entries'][number]): LedgerProblem[] {
+  const differing = columnsNotMatchingText(entry.entry, entry.index_columns);
+  if (differing.length === 0) return [];
+  const consequence = differing.includes('pid')
+    ? "the citizen's history would show it to the wrong citizen or not at all"
+    : 'histories and counts would show it with what the columns say, not what it says';
+  return [{ leaf_index: entry.leaf_index, problem: `leaf ${entry.leaf_index}'s index columns (${differing.join(', ')}) do not match its text: ${consequence}` }];
+}
+
 /**
- * The whole log: every leaf up to the newest head is there, every leaf hash is its text's, the root recomputed
+ * The whole log: every leaf up to the newest head is there, every leaf hash is its text's, its index columns are
+ * what its text says, the root recomputed
  * at every signed head's size is the signed one, and every signature verifies.
  */
 export async function auditLedger(client: AdminClient): Promise<LedgerReport> {
@@ -159,6 +171,7 @@ export async function auditLedger(client: AdminClient): Promise<LedgerReport> {
     expected = entry.leaf_index + 1;
     const hash = leafHash(entry.entry);
     if (!sameHash(hash, fromBase64(entry.leaf_hash))) problems.push(changedLeafHash(entry.leaf_index));
+    problems.push(...indexColumnsProblem(entry));
     if (firstMissing === undefined) {
       tree.add(hash);
       checkHeadOfCurrentSize();
@@ -201,7 +214,8 @@ async function proofOrProblem<T>(ask: () => Promise<T>, problem: (message: strin
 }
 
 /**
- * One citizen's entries: each one's leaf hash is its text's, and an inclusion proof from the server leads from
+ * One citizen's entries, as the index lists them (the pid column): each one's leaf hash is its text's, its index
+ * columns are what its text says, and an inclusion proof from the server leads from
  * that hash to the root of the newest signed head. And the first head signed over each entry is consistent with
  * the newest, so the entry is now as it was then: otherwise a change made before the newest head was signed
  * would be covered by it.
@@ -222,6 +236,7 @@ export async function auditCitizen(client: AdminClient, pid: string): Promise<Le
     const { leaf_index: leafIndex } = entry;
     const hash = leafHash(entry.entry);
     if (!sameHash(hash, fromBase64(entry.leaf_hash))) problems.push(changedLeafHash(leafIndex));
+    problems.push(...indexColumnsProblem(entry));
 
     const proof = await proofOrProblem(
       () => client.requestPublic<InclusionProof>(`/ledger/proofs/inclusion?leaf_index=${leafIndex}&tree_size=${newest.tree_size}`),

@@ -28,7 +28,9 @@ const listEntries = declareRoute(adminApi, {
   method: 'get',
   path: '/ledger/entries',
   summary: "The disclosure ledger's entries in leaf order, a page at a time, or one citizen's",
-  description: 'Each entry with the leaf hash stored for it, for an auditor to recompute leaf hashes and roots.',
+  description:
+    'Each entry with the leaf hash stored for it, for an auditor to recompute leaf hashes and roots, and the columns the ' +
+    'database read from its text, for an auditor to compare with it. With pid, the entries whose pid column names the citizen.',
   request: { query: entryPageQuery },
   responses: {
     200: { description: 'A page of entries', body: entryPage },
@@ -69,7 +71,7 @@ export function ledgerAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string
     const entries = await entriesFrom(db, { from, limit, pid });
     const body: EntryPage = {
       tree_size: await ledgerSize(db),
-      entries: entries.map((e) => ({ leaf_index: e.leafIndex, entry: e.entry, leaf_hash: base64(e.leafHash) })),
+      entries: entries.map((e) => ({ leaf_index: e.leafIndex, entry: e.entry, leaf_hash: base64(e.leafHash), index_columns: e.columns })),
       next_from: entries.length === limit ? entries.at(-1)!.leafIndex + 1 : null,
     };
     ctx.body = body;

@@ -71,10 +71,22 @@ export const treeHeadPage = z.object({
   next_from: z.number().int().nullable().meta({ description: 'from of the next page; null on the last' }),
 });
 
+const indexColumns = z
+  .object({
+    pid: z.string().meta({ description: "the citizen whose history lists the entry (the entry's pid)" }),
+    kind: z.string().meta({ description: "disclosure or event (the entry's kind)" }),
+    agency_id: z.string().meta({ description: "the agency whose counts include it (the entry's agency.id)" }),
+    client_id: z.string().meta({ description: "the entry's system.clientId" }),
+    items: z.array(z.string()).meta({ description: "the entry's items" }),
+    created_at: z.string().meta({ description: "the entry's at, as an instant: ISO 8601 in UTC, to the microsecond" }),
+  })
+  .meta({ description: 'the columns the database read from the entry when it was written, which histories and counts are found by; as stored' });
+
 export const ledgerEntry = z.object({
   leaf_index: z.number().int(),
   entry: z.string().meta({ description: 'the entry as stored: the leaf is its UTF-8 bytes' }),
   leaf_hash: hash.meta({ description: 'SHA-256(0x00 || entry) as stored, base64' }),
+  index_columns: indexColumns,
 });
 
 export const entryPage = z.object({
@@ -99,5 +111,6 @@ export const consistencyProofBody = z.object({
 export type TreeHeadBody = z.infer<typeof treeHead>;
 export type TreeHeadPage = z.infer<typeof treeHeadPage>;
 export type EntryPage = z.infer<typeof entryPage>;
+export type IndexColumnsBody = z.infer<typeof indexColumns>;
 export type InclusionProof = z.infer<typeof inclusionProof>;
 export type ConsistencyProof = z.infer<typeof consistencyProofBody>;

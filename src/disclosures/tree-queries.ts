@@ -107,15 +107,38 @@ export async function memoiseSubtrees(db: Db, subtrees: StoredSubtree[]): Promis
     .execute();
 }
 
-/** Up to `limit` entries from leaf index `from` on, in order; only one citizen's when `pid` is given. */
-export async function entriesFrom(db: Db, page: { from: number; limit: number; pid?: string | undefined }): Promise<StoredEntry[]> {
+/** The columns the append trigger (migration 0013) reads from an entry's text, which history pages and counts filter on. */
+export interface IndexColumns {
+  pid: string;
+  kind: string;
+  agency_id: string;
+  client_id: string;
+  items: string[];
+  /** ISO 8601 in UTC, to the microsecond the column holds. */
+  created_at: string;
+}
+
+/** A stored entry with its index columns, as an auditor reads it to compare them with its text. */
+export interface IndexedEntry extends StoredEntry {
+  columns: IndexColumns;
+}
+
+/** Up to `limit` entries from leaf index `from` on, in order; only one citizen's (by the pid column) when `pid` is given. */
+export async function entriesFrom(db: Db, page: { from: number; limit: number; pid?: string | undefined }): Promise<IndexedEntry[]> {
   let query = db
     .selectFrom('ledger_entries')
-    .select(['leaf_index', 'entry', 'leaf_hash'])
+    .select(['leaf_index', 'entry', 'leaf_hash', 'pid', 'kind', 'agency_id', 'client_id', 'items'])
+    // As text, not a Date: a Date would drop the microseconds, and the auditor compares the instant exactly.
+    .select(sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_at'))
     .where('leaf_index', '>=', bigint(page.from))
     .orderBy('leaf_index')
     .limit(page.limit);
   if (page.pid !== undefined) query = query.where('pid', '=', page.pid);
   const rows = await query.execute();
-  return rows.map((row) => ({ leafIndex: asNumber(row.leaf_index), entry: row.entry, leafHash: new Uint8Array(row.leaf_hash) }));
+  return rows.map((row) => ({
+    leafIndex: asNumber(row.leaf_index),
+    entry: row.entry,
+    leafHash: new Uint8Array(row.leaf_hash),
+    columns: { pid: row.pid, kind: row.kind, agency_id: row.agency_id, client_id: row.client_id, items: row.items, created_at: row.created_at },
+  }));
 }

@@ -113,7 +113,17 @@ const headSignature = async (treeSize: number) =>
   (await server.database.db.selectFrom('ledger_tree_heads').select('signature').where('tree_size', '=', sql<string>`${treeSize}`).executeTakeFirstOrThrow()).signature;
 const entryText = async (leafIndex: number) =>
   (await server.database.db.selectFrom('ledger_entries').select('entry').where('leaf_index', '=', sql<string>`${leafIndex}`).executeTakeFirstOrThrow()).entry;
+const newestLeafOf = async (pid: string) =>
+  Number((await server.database.db.selectFrom('ledger_entries').select('leaf_index').where('pid', '=', pid).orderBy('leaf_index', 'desc').executeTakeFirstOrThrow()).leaf_index);
+
+/** The leaf indexes of a citizen's history, as the admin API shows it. */
+async function historyLeafIndexes(pid: string): Promise<number[]> {
+  const { body } = await request(server.url).get(`/admin/api/citizens/${pid}/history?limit=1000`).set('authorization', `Bearer ${testAdminToken}`).expect(200);
+  return (body.entries as { leafIndex: number }[]).map((e) => e.leafIndex);
+}
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+/** The items column as migration 0013's trigger reads it from this text. */
+const itemsColumnOf = (text: string) => `array(select jsonb_array_elements_text(cast(${quoted(text)} as jsonb) -> 'items'))`;
 
 describe('the disclosure ledger’s tamper evidence', () => {
   it('is written by real sign-ins: a disclosure for the token response and for userinfo, and the citizen’s answer', async () => {
@@ -198,7 +208,7 @@ describe('the disclosure ledger’s tamper evidence', () => {
     expect((await verify()).status).toBe(0);
   });
 
-  it('names the first signed head that no longer matches when an entry and its leaf hash were both changed', async () => {
+  it('names the first signed head that no longer matches when an entry, its leaf hash and its columns were all changed', async () => {
     const before = await signHeadNow();
     await appendSome(4);
     const after = await signHeadNow();
@@ -206,7 +216,7 @@ describe('the disclosure ledger’s tamper evidence', () => {
     const original = await entryText(leafIndex);
     const forged = JSON.stringify({ ...JSON.parse(original), items: ['openid', 'birthdate'] });
     await bypassingTheTrigger(
-      `update ledger_entries set entry = ${quoted(forged)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(forged)}, 'UTF8')) where leaf_index = ${leafIndex}`,
+      `update ledger_entries set entry = ${quoted(forged)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(forged)}, 'UTF8')), items = ${itemsColumnOf(forged)} where leaf_index = ${leafIndex}`,
     );
     try {
       // The heads around the changed leaf, whatever the server's own signer added meanwhile.
@@ -222,7 +232,7 @@ describe('the disclosure ledger’s tamper evidence', () => {
       expect(stderr).toContain(`one of leaves ${lastGood} to ${failing - 1}, which it covers beyond the last head that matches (size ${lastGood}), was changed`);
     } finally {
       await bypassingTheTrigger(
-        `update ledger_entries set entry = ${quoted(original)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(original)}, 'UTF8')) where leaf_index = ${leafIndex}`,
+        `update ledger_entries set entry = ${quoted(original)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(original)}, 'UTF8')), items = ${itemsColumnOf(original)} where leaf_index = ${leafIndex}`,
       );
     }
     expect((await verify()).status).toBe(0);
@@ -270,6 +280,42 @@ describe('the disclosure ledger’s tamper evidence', () => {
     // The old head with the retired key, and the head verify had signed over the new entry with the new key.
     expect(report.signatures_verified).toBe(report.tree_heads_checked);
     expect(report).not.toHaveProperty('signatures_not_checked');
+  });
+
+  it('names the leaf whose pid column was moved to another citizen, whose history does not show it', async () => {
+    await signHeadNow();
+    const [first, second] = citizens;
+    const leafIndex = await newestLeafOf(first!.pid);
+    await bypassingTheTrigger(`update ledger_entries set pid = ${quoted(second!.pid)} where leaf_index = ${leafIndex}`);
+    try {
+      const { status, stderr, report } = await verifyAsJson();
+      expect(status).toBe(65);
+      expect(report.problems[0]).toMatchObject({ leaf_index: leafIndex });
+      expect(stderr).toContain(
+        `ledger verification failed: leaf ${leafIndex}'s index columns (pid) do not match its text: the citizen's history would show it to the wrong citizen or not at all`,
+      );
+      expect(await historyLeafIndexes(second!.pid)).not.toContain(leafIndex);
+      // Checking the other citizen's entries, as the index lists them, finds it too.
+      expect((await verifyAsJson('--pid', second!.pid)).report.problems).toContainEqual(expect.objectContaining({ leaf_index: leafIndex }));
+    } finally {
+      await bypassingTheTrigger(`update ledger_entries set pid = ${quoted(first!.pid)} where leaf_index = ${leafIndex}`);
+    }
+    expect(await historyLeafIndexes(first!.pid)).toContain(leafIndex);
+  });
+
+  it('names the leaf whose data items column no longer says what its text does', async () => {
+    await signHeadNow();
+    const leafIndex = await newestLeafOf(citizens[0]!.pid);
+    const original = await entryText(leafIndex);
+    await bypassingTheTrigger(`update ledger_entries set items = array['birthdate'] where leaf_index = ${leafIndex}`);
+    try {
+      const failed = await verify();
+      expect(failed.status).toBe(65);
+      expect(failed.stderr).toContain(`ledger verification failed: leaf ${leafIndex}'s index columns (items) do not match its text`);
+    } finally {
+      await bypassingTheTrigger(`update ledger_entries set items = ${itemsColumnOf(original)} where leaf_index = ${leafIndex}`);
+    }
+    expect((await verify()).status).toBe(0);
   });
 
   it('names the leaf whose row was deleted', async () => {
