@@ -5,6 +5,7 @@ import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
 import type { AdminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
 import { columnsNotMatchingText } from './ledger-index-columns.ts';
+import { checkAgainstWitness, type Witness, type WitnessUsed } from './ledger-witness.ts';
 
 /*
  * `thaid-emulator ledger verify`: an auditor's checks of the disclosure ledger, trusting nothing the server
@@ -26,6 +27,10 @@ export interface LedgerReport {
   pid?: string;
   /** The size of the newest signed head, which the checks reach up to. */
   tree_size: number;
+  /** That head: the one a run that passes keeps as the witness for the next. */
+  tree_head: TreeHeadBody | null;
+  /** The head kept by an earlier run that the ledger was checked to extend; null when there was none. */
+  witness: WitnessUsed | null;
   entries_checked: number;
   /** Heads whose root was recomputed (the whole log), or relied on by a proof (one citizen's entries). */
   tree_heads_checked: number;
@@ -43,6 +48,8 @@ function newReport(checked: LedgerReport['checked'], pid?: string): LedgerReport
     checked,
     ...(pid ? { pid } : {}),
     tree_size: 0,
+    tree_head: null,
+    witness: null,
     entries_checked: 0,
     tree_heads_checked: 0,
     signatures_verified: 0,
@@ -108,6 +115,20 @@ const changedLeafHash = (leafIndex: number): LedgerProblem => ({
   problem: `leaf ${leafIndex}'s stored leaf hash is not the hash of its text: the entry or its hash was changed after it was written`,
 });
 
+/** An earlier run's head, for the log to be checked against, and the file it was kept in. */
+export interface KeptWitness {
+  file: string;
+  head: Witness;
+}
+
+/** Checks the log still extends the kept head, noting it in the report; its problem, if any. */
+async function witnessProblems(client: AdminClient, witness: KeptWitness | undefined, heads: TreeHeadBody[], report: LedgerReport): Promise<LedgerProblem[]> {
+  if (!witness) return [];
+  report.witness = { file: witness.file, tree_size: witness.head.tree_size, verified_at: witness.head.verified_at };
+  const problem = await checkAgainstWitness(client, witness.head, heads);
+  return problem ? [{ tree_size: witness.head.tree_size, problem }] : [];
+}
+
 /** An entry whose index columns are not what its text says, as a problem; none when they are. */
 function indexColumnsProblem(entry: EntryPage['entries'][number]): LedgerProblem[] {
   const differing = columnsNotMatchingText(entry.entry, entry.index_columns);
@@ -120,14 +141,15 @@ function indexColumnsProblem(entry: EntryPage['entries'][number]): LedgerProblem
 
 /**
  * The whole log: every leaf up to the newest head is there, every leaf hash is its text's, its index columns are
- * what its text says, the root recomputed
- * at every signed head's size is the signed one, and every signature verifies.
+ * what its text says, the root recomputed at every signed head's size is the signed one, every signature
+ * verifies, and the log extends the head an earlier run kept (the witness).
  */
-export async function auditLedger(client: AdminClient): Promise<LedgerReport> {
+export async function auditLedger(client: AdminClient, witness?: KeptWitness): Promise<LedgerReport> {
   const report = newReport('log');
   const signing = await signHeadNow(client);
   const heads = await allTreeHeads(client);
-  report.tree_size = heads.at(-1)?.tree_size ?? 0;
+  report.tree_head = heads.at(-1) ?? null;
+  report.tree_size = report.tree_head?.tree_size ?? 0;
 
   const problems: LedgerProblem[] = [];
   // The log is read once, in order; the root at each head's size comes from a few hashes kept along the way.
@@ -188,7 +210,8 @@ export async function auditLedger(client: AdminClient): Promise<LedgerReport> {
     });
   }
 
-  report.problems = [...problems, ...(await checkSignatures(client, heads, report)), ...signing];
+  const fromWitness = await witnessProblems(client, witness, heads, report);
+  report.problems = [...problems, ...fromWitness, ...(await checkSignatures(client, heads, report)), ...signing];
   report.ok = report.problems.length === 0;
   return report;
 }
@@ -220,11 +243,12 @@ async function proofOrProblem<T>(ask: () => Promise<T>, problem: (message: strin
  * the newest, so the entry is now as it was then: otherwise a change made before the newest head was signed
  * would be covered by it.
  */
-export async function auditCitizen(client: AdminClient, pid: string): Promise<LedgerReport> {
+export async function auditCitizen(client: AdminClient, pid: string, witness?: KeptWitness): Promise<LedgerReport> {
   const report = newReport('citizen', pid);
   const signing = await signHeadNow(client);
   const heads = await allTreeHeads(client);
   const newest = heads.at(-1);
+  report.tree_head = newest ?? null;
   report.tree_size = newest?.tree_size ?? 0;
 
   const problems: LedgerProblem[] = [];
@@ -281,9 +305,11 @@ export async function auditCitizen(client: AdminClient, pid: string): Promise<Le
     }
   }
 
-  const relied = [...[...firstCovering.values()].map(({ head }) => head), ...(newest && report.entries_checked ? [newest] : [])];
+  const fromWitness = await witnessProblems(client, witness, heads, report);
+  // The newest head is relied on by the proofs, and by the witness the next run keeps.
+  const relied = [...[...firstCovering.values()].map(({ head }) => head), ...(newest ? [newest] : [])];
   report.tree_heads_checked = relied.length;
-  report.problems = [...problems, ...(await checkSignatures(client, relied, report)), ...signing];
+  report.problems = [...problems, ...fromWitness, ...(await checkSignatures(client, relied, report)), ...signing];
   report.ok = report.problems.length === 0;
   return report;
 }

@@ -42,7 +42,9 @@ Talk to the running server's admin API (found through ISSUER):
                               delivers it now and makes the change at --effective-at (a future time)
   enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
   history PID [--limit N] [--json]    the citizen's history, newest first: disclosures and events
-  ledger verify [--pid PID] [--json]  check the disclosure ledger (or one citizen's entries) against its signed heads
+  ledger verify [--pid PID] [--witness FILE] [--json]   check the disclosure ledger (or one citizen's entries)
+                              against its signed heads and the head the last passing run kept in FILE
+                              (default DATA_DIR/ledger-witness.json)
   audit list [--since T] [--actor PID] [--json]   actions taken through the admin API, newest first
   staff add --pid PID --role ROLE [--json]        make a citizen DOPA staff: ROLE is reviewer, approver or administrator
   staff list [--role ROLE] [--json]               the staff and their roles
