@@ -26,7 +26,8 @@ import {
   rotateSecretParams,
   secretRotation,
 } from './schemas.ts';
-import { defaultGraceSeconds, parseGrace, rotateClientSecretRecorded } from '../agencies/secret-rotation.ts';
+import { rotateSecretRecorded } from '../agencies/recorded-secret-rotation.ts';
+import { defaultGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { recordAuditEvent, requestIdOf } from '../audit/record.ts';
@@ -171,7 +172,7 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
     const { clientId } = rotateSecret.request.params.parse(ctx.params);
     const body = rotateSecret.request.body.parse(await readJsonBody(ctx));
     const graceSeconds = body.graceSeconds ?? (body.grace === undefined ? defaultGraceSeconds : parseGrace(body.grace)!);
-    ctx.body = await rotateClientSecretRecorded(db, { clientId, graceSeconds, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
+    ctx.body = await rotateSecretRecorded(db, { clientId, graceSeconds, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
   });
 
   router.post(rotateKeys.path, async (ctx) => {

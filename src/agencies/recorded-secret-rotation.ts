@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import { rotateClientSecretRecorded, type SecretRotation } from './secret-rotation.ts';
 
 /**
- * Rotates a system's client secret on behalf of an agency's administrator in the portal. A cancelled system, or a
- * system of a cancelled agency, can never sign anyone in again, so it gets no new secret.
+ * Rotates a system's client secret on behalf of an agency's administrator in the portal, or of the admin token. A
+ * cancelled system, or a system of a cancelled agency, can never sign anyone in again, so it gets no new secret.
  */
 export async function rotateSecretRecorded(
   db: Kysely<Schema>,

@@ -14,6 +14,9 @@ import { withUsage } from '../enforcement/usage-queries.ts';
 
 const status = z.enum(['active', 'suspended', 'cancelled']);
 
+/** The furthest ahead a change may be scheduled with notice before. */
+const maxNoticeAheadMs = 366 * 24 * 60 * 60 * 1000;
+
 export const statusChangeBody = z
   .object({
     status: z.enum(['suspended', 'cancelled', 'active'], { error: 'must be suspended, cancelled, or active (to reinstate)' }),
@@ -29,7 +32,7 @@ export const statusChangeBody = z
     effectiveAt: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
       .optional()
-      .meta({ description: 'with notice before: when the change takes effect, in the future' }),
+      .meta({ description: 'with notice before: when the change takes effect, in the future and within a year' }),
   })
   .superRefine((body, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -43,6 +46,9 @@ export const statusChangeBody = z
     else if (body.notice === 'before' && body.effectiveAt === undefined) issue('effectiveAt', 'is required with notice before: the future time the change takes effect');
     else if (body.notice === 'before' && Date.parse(body.effectiveAt!) <= Date.now()) {
       issue('effectiveAt', 'must be in the future with notice before; for a change at once use notice after');
+    } else if (body.notice === 'before' && Date.parse(body.effectiveAt!) > Date.now() + maxNoticeAheadMs) {
+      // A scheduled change cannot be withdrawn, and blocks any other until it takes effect: a wrong year would hold it for good.
+      issue('effectiveAt', 'must be within a year from now: check the year');
     } else if (body.notice === 'after' && body.effectiveAt !== undefined) issue('effectiveAt', 'is only for notice before: with notice after the change is made at once');
   });
 

@@ -33,14 +33,20 @@ const verb: Record<Status, string> = { suspended: 'suspend', cancelled: 'cancel'
 
 const describe = (t: StatusTarget) => (t.kind === 'agency' ? `Agency ${t.id}` : `System ${t.id}`);
 
-async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ status: Status; agencyId: string } | undefined> {
+async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ status: Status; agencyId: string; agencyStatus: Status } | undefined> {
   if (target.kind === 'agency') {
     if (!isUuid(target.id)) return undefined;
     const row = await db.selectFrom('agencies').select(['status', 'id']).where('id', '=', target.id).forUpdate().executeTakeFirst();
-    return row && { status: row.status, agencyId: row.id };
+    return row && { status: row.status, agencyId: row.id, agencyStatus: row.status };
   }
-  const row = await db.selectFrom('agency_systems').select(['status', 'agency_id']).where('client_id', '=', target.id).forUpdate().executeTakeFirst();
-  return row && { status: row.status, agencyId: row.agency_id };
+  const row = await db
+    .selectFrom('agency_systems as s')
+    .innerJoin('agencies as a', 'a.id', 's.agency_id')
+    .select(['s.status', 's.agency_id', 'a.status as agency_status'])
+    .where('s.client_id', '=', target.id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && { status: row.status, agencyId: row.agency_id, agencyStatus: row.agency_status };
 }
 
 /** The status itself, and the open sign-ins ended when the target stops being active. */
@@ -82,6 +88,10 @@ export async function changeStatus(
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
     if (current.status === 'cancelled') {
       throw new ConflictError('cancelled', `${describe(target)} is cancelled, and cancellation is final: register the agency again instead.`);
+    }
+    // A cancelled agency's systems can never act again: a change of one of them would only send its agency notices.
+    if (current.agencyStatus === 'cancelled') {
+      throw new ConflictError('cancelled', `${describe(target)} belongs to agency ${current.agencyId}, which is cancelled, and cancellation is final: its systems change no more.`);
     }
     if (current.status === request.status) throw new ConflictError('no_change', `${describe(target)} is already ${request.status}.`);
     const scheduled = request.notice === 'before';

@@ -80,6 +80,28 @@ describe('suspending a system through the admin API', () => {
     expect(shown.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['reinstatement', 'suspension']);
   });
 
+  it('leaves the systems of a cancelled agency as they are, and issues them no new secret', async () => {
+    const rp = await newRp();
+    await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Under review', notice: 'after' }).expect(200);
+    await changeStatus('agencies', rp.agencyId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+    for (const change of [{ status: 'active', reason: 'Review finished' }, { status: 'cancelled', reason: 'Tidy up', notice: 'after' }]) {
+      const refused = await changeStatus('systems', rp.clientId, change).expect(409);
+      expect(refused.body).toMatchObject({ error: 'cancelled', error_description: expect.stringContaining('which is cancelled') });
+    }
+    const secret = await request(server.url).post(`/admin/api/systems/${rp.clientId}/secret`).set(admin()).send({ grace: '0' }).expect(409);
+    expect(secret.body.error).toBe('cancelled');
+    const shown = await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200);
+    expect(shown.body.status).toBe('suspended');
+    expect(shown.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['cancellation', 'suspension']);
+  });
+
+  it('schedules a change at most a year ahead, as a wrong year would hold every other change back', async () => {
+    const rp = await newRp();
+    const refused = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit', notice: 'before', effectiveAt: '2206-01-01T09:00:00+07:00' }).expect(400);
+    expect(refused.body.error_description).toContain('effectiveAt');
+    expect(refused.body.error_description).toContain('within a year from now');
+  });
+
   it('cancellation is final: reinstatement is refused with 409', async () => {
     const rp = await newRp();
     await changeStatus('systems', rp.clientId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
