@@ -26,6 +26,10 @@ const notFound: ErrorResponse = {
 };
 
 /** The one place that turns errors into responses. Unexpected errors are logged and answered without details. */
+/** A schema's complaint, named by the field it is about; an unknown parameter names itself (in a query or a body). */
+const issueText = (issue: z.core.$ZodIssue) =>
+  issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.code === 'unrecognized_keys' ? issue.message : `body: ${issue.message}`;
+
 function toResponse(error: unknown): ErrorResponse {
   if (error instanceof MethodNotAllowedError) {
     return { status: 405, error: error.code, message: error.message, headers: { Allow: error.allowed.join(', ') } };
@@ -38,7 +42,7 @@ function toResponse(error: unknown): ErrorResponse {
     return {
       status: 400,
       error: 'invalid_request',
-      message: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      message: error.issues.map(issueText).join('; '),
     };
   }
   if (error instanceof oidcErrors.SessionNotFound) {
