@@ -4,6 +4,7 @@ import { compiledOnce } from '../db/compiled-once.ts';
 import type { Schema } from '../db/schema.ts';
 import { activeSystemAsJson } from '../agencies/queries.ts';
 import { countRequestToday } from '../enforcement/usage-queries.ts';
+import { lifetimes } from './lifetimes.ts';
 
 /*
  * The statements of oidc-provider's storage: every artefact the provider keeps (interactions, codes, tokens,
@@ -190,12 +191,20 @@ export const statements = {
 
 /**
  * Deletes rows that expired more than `graceSeconds` ago. Expired rows are already invisible to find();
- * the grace keeps them briefly for anyone reading the table while investigating a failed login.
+ * the grace keeps them briefly for anyone reading the table while investigating a failed login. A grant is kept
+ * at least as long as a sign-in's interaction lives after it expired: a grant ended by a report, a withdrawal or
+ * a device replacement (src/oidc/grant-queries.ts) must stay ended while a browser may still come back to store it.
  */
 export async function deleteExpiredPayloads(db: Kysely<Schema>, graceSeconds = 300): Promise<number> {
+  const grantGrace = Math.max(graceSeconds, lifetimes.Interaction);
   const result = await db
     .deleteFrom('oidc_payloads')
-    .where('expires_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('model', '<>', 'Grant'), eb('expires_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)]),
+        eb.and([eb('model', '=', 'Grant'), eb('expires_at', '<', sql<Date>`now() - make_interval(secs => ${grantGrace})`)]),
+      ]),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -180,6 +180,9 @@ describe('withdrawing consent from a system', () => {
     await phone.approve((await phone.scan(login.appLink)).id, login.matchNumber, testPin);
 
     expect(await phone.withdrawService(demo.clientId)).toEqual({ clientId: demo.clientId, withdrawn: true, grantsEnded: 1 });
+    // The browser comes back later, after the maintenance has cleared what expired minutes ago.
+    await server.database.db.updateTable('oidc_payloads').set({ expires_at: new Date(Date.now() - 301_000) }).where('model', '=', 'Grant').where('expires_at', '<=', new Date()).execute();
+    await server.maintain();
 
     const callback = new URL(await login.continueToRelyingParty());
     expect(callback.searchParams.get('error')).toBe('access_denied');
