@@ -12,10 +12,14 @@ export interface FailurePolicy {
   ceiling: number;
 }
 
-/** The failure count once the stored one (`f`) has one more, or 1 when its last failure is older than the pause. */
+/**
+ * The failure count once the stored one (`f`) has one more, or 1 when a whole pause has passed since the last
+ * failure and since the end of the wait it set: the first attempt after a pause is still in the row, so a paused
+ * key that fails again is paused again.
+ */
 function countWithOneMore(policy: FailurePolicy) {
   const pause = sql.lit(policy.waitAfter(policy.ceiling));
-  return sql<number>`(case when f.last_failure_at > now() - make_interval(secs => ${pause}) then f.failures + 1 else 1 end)`;
+  return sql<number>`(case when greatest(f.blocked_until, f.last_failure_at) > now() - make_interval(secs => ${pause}) then f.failures + 1 else 1 end)`;
 }
 
 /** The policy's waits as one SQL expression of the failure count `count`. */

@@ -224,6 +224,24 @@ describe('failed self-service enrolments in a row', () => {
     await enrolledDevice(server, citizen);
   });
 
+  it('of one citizen ID pause it again at the first failure after a pause', async () => {
+    const citizen = await newCitizen(server);
+    const attacker = await VirtualDevice.create(server.issuer);
+    const fail = async () => expect(await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }))).toMatchObject({ status: 403 });
+    for (let i = 0; i < 5; i++) {
+      await fail();
+      if (i < 4) await waitPassed(`pid:${citizen.pid}`);
+    }
+    // The day's pause has just ended.
+    await server.database.db
+      .updateTable('enrolment_failures')
+      .set({ last_failure_at: new Date(Date.now() - 24 * HOUR * 1000 - 1000), blocked_until: new Date(Date.now() - 1000) })
+      .where('key', '=', `pid:${citizen.pid}`)
+      .execute();
+    await fail();
+    expect(await refusal(attacker.enrol({ proof: await selfProof(server, citizen, 'fail'), pin: '52918374' }))).toMatchObject({ status: 429, code: 'enrolment_paused' });
+  });
+
   it('from one address are forgotten after a success from it', async () => {
     const attacker = await VirtualDevice.create(server.issuer);
     const failOnce = async () => {
