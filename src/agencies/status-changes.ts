@@ -165,7 +165,7 @@ export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number>
       const target: StatusTarget = n.client_id ? { kind: 'system', id: n.client_id } : { kind: 'agency', id: n.agency_id };
       const status = statusOfKind[n.kind];
       const current = await currentOf(trx, target);
-      const effective = current && current.status !== 'cancelled' && current.status !== status;
+      const effective = current && current.status !== 'cancelled' && current.agencyStatus !== 'cancelled' && current.status !== status;
       if (effective) {
         await apply(trx, target, status);
         await recordAuditEvent(trx, {

@@ -95,6 +95,18 @@ describe('suspending a system through the admin API', () => {
     expect(shown.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['cancellation', 'suspension']);
   });
 
+  it('does not apply a change scheduled for a system once its agency is cancelled', async () => {
+    const rp = await newRp();
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    await changeStatus('agencies', rp.agencyId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
+    await server.maintain();
+    const shown = await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200);
+    expect(shown.body.status).toBe('active');
+    expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule']);
+  });
+
   it('schedules a change at most a year ahead, as a wrong year would hold every other change back', async () => {
     const rp = await newRp();
     const refused = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit', notice: 'before', effectiveAt: '2206-01-01T09:00:00+07:00' }).expect(400);
