@@ -114,6 +114,7 @@ const rotateSecret = declareRoute(adminApi, {
     200: { description: 'Rotated: the new secret, shown this once', body: secretRotation },
     400: 'invalid_request: the grace is not a duration of 0 to 7 days, or the system is a public client (it has no secret)',
     404: 'not_found: no system with this client_id',
+    409: 'cancelled: the system or its agency is cancelled, for good; secret_changed: another rotation replaced the secret meanwhile',
   },
 });
 

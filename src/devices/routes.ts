@@ -104,7 +104,7 @@ approve another sign-in.`,
   request: { params: connectedServiceParams },
   responses: {
     200: { description: 'Withdrawn', body: serviceWithdrawn },
-    404: 'not_found: the citizen has no live grant with this system (none given, expired, or already withdrawn), or no system has such a client id',
+    404: 'not_found: the citizen has no live grant with this system (none given, expired, or already withdrawn) and this phone approved no sign-in to it in the last 10 minutes whose browser has not come back yet, or no system has such a client id',
   },
 });
 

@@ -137,5 +137,5 @@ export const connectedServiceList = z.object({
 export const serviceWithdrawn = z.object({
   clientId: z.string(),
   withdrawn: z.literal(true),
-  grantsEnded: z.number().int().min(1).meta({ description: 'the live grants ended, with every code and token issued under them' }),
+  grantsEnded: z.number().int().min(1).meta({ description: 'the live grants ended, with every code and token issued under them, and the grants of sign-ins approved in the last 10 minutes whose browsers had not stored them yet' }),
 });

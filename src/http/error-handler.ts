@@ -25,11 +25,11 @@ const notFound: ErrorResponse = {
   message: 'There is nothing at this address. The OpenID Connect endpoints are listed at /.well-known/openid-configuration.',
 };
 
-/** The one place that turns errors into responses. Unexpected errors are logged and answered without details. */
 /** A schema's complaint, named by the field it is about; an unknown parameter names itself (in a query or a body). */
 const issueText = (issue: z.core.$ZodIssue) =>
   issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.code === 'unrecognized_keys' ? issue.message : `body: ${issue.message}`;
 
+/** The one place that turns errors into responses. Unexpected errors are logged and answered without details. */
 function toResponse(error: unknown): ErrorResponse {
   if (error instanceof MethodNotAllowedError) {
     return { status: 405, error: error.code, message: error.message, headers: { Allow: error.allowed.join(', ') } };

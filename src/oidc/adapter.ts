@@ -21,7 +21,7 @@ import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 /** Looks a client up in our own tables in every request; undefined for a system that may not act. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
 
-/** The grant being stored was ended meanwhile (a sign-in reported as not the citizen's): it was not stored. */
+/** The grant being stored was ended meanwhile (by a report, a consent withdrawal or a device replacement): it was not stored. */
 export class GrantEndedError extends Error {
   constructor() {
     super('The grant was ended before it could be stored.');

@@ -93,11 +93,11 @@ export async function loadSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
   return Promise.all(rows.map((row) => (row.sealed_private_jwk ? sealer.open(row.sealed_private_jwk, row.kid) : (row.private_jwk as JWK))));
 }
 
-// The members of a private RSA or EC JWK that a public one must not carry.
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+// The members of an RSA or EC public key and what names it: anything else (a private member) is left out.
+const publicMembers = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'];
 
-/** A private JWK without its private members: what anyone may hold to check a signature. */
-export const publicJwkOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateMembers.includes(name))) as JWK;
+/** The public half of a JWK: what anyone may hold to check a signature. */
+export const publicJwkOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([name]) => publicMembers.includes(name))) as JWK;
 
 /**
  * The public JWKs of every signing key the provider has ever had, oldest first. Rows are never deleted, so a
