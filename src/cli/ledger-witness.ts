@@ -11,7 +11,10 @@ import { CliError } from './cli-error.ts';
  * removed the signed heads that covered them would pass; with it, the log must still extend the kept head.
  */
 
-/** The file the witness is kept in when --witness does not name one. */
+/**
+ * The file the witness is kept in when --witness does not name one: the data directory, which suits a sandbox; an
+ * auditor of a real deployment names a file of their own, out of the server's reach.
+ */
 export const defaultWitnessFile = (dataDir: string) => path.join(dataDir, 'ledger-witness.json');
 
 export interface Witness extends TreeHeadBody {
