@@ -83,6 +83,9 @@ export async function changeStatus(
 ) {
   const firstParty = request.status === 'active' ? undefined : firstPartyRefusal(target);
   if (firstParty) throw new ConflictError('first_party', firstParty);
+  // A scheduled change that is due acts already, before the maintenance applies it: applied first, this change
+  // starts from the status the target acts with (reinstating a system whose suspension just took effect, say).
+  await applyDueStatusChanges(db);
   return db.transaction().execute(async (trx) => {
     const current = await currentOf(trx, target);
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);

@@ -95,6 +95,16 @@ describe('suspending a system through the admin API', () => {
     expect(shown.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['cancellation', 'suspension']);
   });
 
+  it('reinstates a system whose scheduled suspension took effect before the maintenance applied it', async () => {
+    const rp = await newRp();
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
+    const reinstated = await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Audit received' }).expect(200);
+    expect(reinstated.body).toMatchObject({ previousStatus: 'suspended', status: 'active' });
+    expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule', 'system.suspend', 'system.reinstate']);
+  });
+
   it('does not apply a change scheduled for a system once its agency is cancelled', async () => {
     const rp = await newRp();
     const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
