@@ -126,7 +126,9 @@ async function witnessProblems(client: AdminClient, witness: KeptWitness | undef
   if (!witness) return [];
   report.witness = { file: witness.file, tree_size: witness.head.tree_size, verified_at: witness.head.verified_at };
   const problem = await checkAgainstWitness(client, witness.head, heads);
-  return problem ? [{ tree_size: witness.head.tree_size, problem }] : [];
+  // A database started anew looks the same from here as a rewritten one: say how to tell them apart.
+  const restarted = `; if this server's database was started anew since, the witness is the old ledger's: remove ${witness.file} to start afresh`;
+  return problem ? [{ tree_size: witness.head.tree_size, problem: `${problem}${restarted}` }] : [];
 }
 
 /** An entry whose index columns are not what its text says, as a problem; none when they are. */

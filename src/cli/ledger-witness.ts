@@ -20,6 +20,8 @@ export const defaultWitnessFile = (dataDir: string) => path.join(dataDir, 'ledge
 export interface Witness extends TreeHeadBody {
   /** When the run that kept it verified the ledger, ISO 8601. */
   verified_at: string;
+  /** The server whose ledger it is (ISSUER); absent in a witness kept before it was recorded. */
+  issuer?: string;
 }
 
 /** What the report says of the witness a run checked against. */
@@ -38,12 +40,16 @@ const isWitness = (value: unknown): value is Witness => {
     typeof w.root_hash === 'string' &&
     typeof w.timestamp === 'number' &&
     typeof w.signature === 'string' &&
-    typeof w.verified_at === 'string'
+    typeof w.verified_at === 'string' &&
+    (w.issuer === undefined || typeof w.issuer === 'string')
   );
 };
 
-/** The kept head, or undefined before the first run; a file that is not one is an error, not a fresh start. */
-export function readWitness(file: string): Witness | undefined {
+/**
+ * The head kept for the server at `issuer`, or undefined before the first run; a file that is not one, or one kept
+ * for another server, is an error, not a fresh start.
+ */
+export function readWitness(file: string, issuer: string): Witness | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -58,12 +64,22 @@ export function readWitness(file: string): Witness | undefined {
     witness = undefined;
   }
   if (!isWitness(witness)) throw new CliError(`The ledger witness ${file} is not a tree head kept by ledger verify; restore it, or remove it to start afresh.`);
+  if (witness.issuer !== undefined && witness.issuer !== issuer) {
+    throw new CliError(`The ledger witness ${file} was kept for the server at ${witness.issuer}, not ${issuer}: give each server a file of its own with --witness FILE.`);
+  }
   return witness;
 }
 
 /** Keeps the head, replacing the file whole: a run stopped half-way never leaves half a witness. */
-export function keepWitness(file: string, head: TreeHeadBody, verifiedAt: Date): void {
-  const witness: Witness = { tree_size: head.tree_size, root_hash: head.root_hash, timestamp: head.timestamp, signature: head.signature, verified_at: verifiedAt.toISOString() };
+export function keepWitness(file: string, head: TreeHeadBody, verifiedAt: Date, issuer: string): void {
+  const witness: Witness = {
+    tree_size: head.tree_size,
+    root_hash: head.root_hash,
+    timestamp: head.timestamp,
+    signature: head.signature,
+    verified_at: verifiedAt.toISOString(),
+    issuer,
+  };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, `${JSON.stringify(witness, null, 2)}\n`);

@@ -98,6 +98,15 @@ describe('the witness of ledger verify', () => {
     expect(JSON.parse(fs.readFileSync(elsewhere, 'utf8'))).toMatchObject({ tree_size: report.tree_size });
   });
 
+  it("names its server, and refuses to stand for another server's ledger", async () => {
+    const file = path.join(dataDir, 'issuer-witness.json');
+    expect((await verify('--witness', file)).status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ issuer: server.issuer });
+    const other = await runCli(['ledger', 'verify', '--witness', file], { ISSUER: 'http://127.0.0.1:9', ADMIN_TOKEN: testAdminToken, DATA_DIR: dataDir });
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain(`was kept for the server at ${server.issuer}, not http://127.0.0.1:9: give each server a file of its own`);
+  });
+
   it('refuses a file that is not a kept head, rather than starting afresh', async () => {
     const broken = path.join(dataDir, 'broken-witness.json');
     fs.writeFileSync(broken, '{"tree_size": "many"}');
@@ -127,6 +136,7 @@ describe('the witness of ledger verify', () => {
       `ledger verification failed: the ledger no longer extends the head verified on ${kept.verified_at} (size ${kept.tree_size}): ` +
         'entries up to it were changed or removed, or its signed heads were',
     );
+    expect(stderr).toContain(`if this server's database was started anew since, the witness is the old ledger's: remove ${witnessFile()} to start afresh`);
     // A failing run keeps the head it had.
     expect(keptWitness()).toEqual(kept);
   });

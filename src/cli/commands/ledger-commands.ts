@@ -40,13 +40,13 @@ export async function ledgerCommand(config: Config, argv: string[]): Promise<voi
   const client = new AdminClient(config);
   const pid = values.pid?.replace(/[-\s]/g, '');
   const witnessFile = path.resolve(values.witness ?? defaultWitnessFile(config.dataDir));
-  const kept = readWitness(witnessFile);
+  const kept = readWitness(witnessFile, config.issuer);
   const witness = kept && { file: witnessFile, head: kept };
   const report = pid === undefined ? await auditLedger(client, witness) : await auditCitizen(client, pid, witness);
 
   if (report.ok) {
     // The newest head, which this run verified: the next run must find the log extends it.
-    if (report.tree_head) keepWitness(witnessFile, report.tree_head, new Date());
+    if (report.tree_head) keepWitness(witnessFile, report.tree_head, new Date(), config.issuer);
     print(values.json, report, () => describeSuccess(report));
     return;
   }
