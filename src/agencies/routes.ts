@@ -8,7 +8,7 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { changeStatus, findAgency, findSystem, listAgencies, listSystems, type StatusTarget } from './status-changes.ts';
+import { changeStatus, findAgency, findSystem, listAgencies, listSystems, withdrawScheduledChange, type StatusTarget } from './status-changes.ts';
 import { systemUsageFields } from '../enforcement/schemas.ts';
 import { withUsage } from '../enforcement/usage-queries.ts';
 
@@ -62,6 +62,8 @@ const notice = z.object({
   effectiveAt: z.iso.datetime(),
   deliveredAt: z.iso.datetime(),
   appliedAt: z.iso.datetime().nullable().meta({ description: 'null while the change is scheduled (notice before, not yet applied)' }),
+  withdrawnAt: z.iso.datetime().nullable().meta({ description: 'when a scheduled change was withdrawn before it took effect; null otherwise' }),
+  withdrawalReason: z.string().nullable().meta({ description: 'why it was withdrawn, as the agency reads it' }),
 });
 
 const systemSummary = z.object({
@@ -160,6 +162,27 @@ const systemStatus = declareRoute(adminApi, {
   responses: { 200: { description: 'Changed, or scheduled', body: statusChangeResult }, ...statusErrors, 404: 'not_found: no system with this client_id' },
 });
 
+const withdrawalBody = z.object({
+  reason: z
+    .string({ error: 'is required: say why; the agency reads it with the notice' })
+    .trim()
+    .min(1, 'must not be empty: say why; the agency reads it with the notice')
+    .max(2000, 'must be at most 2000 characters'),
+});
+
+const noticeWithdrawal = declareRoute(adminApi, {
+  method: 'post',
+  path: '/notices/:id/withdraw',
+  summary: 'Withdraw a change scheduled with notice before, until it takes effect; the agency reads why with the notice',
+  request: { params: z.object({ id: z.string().meta({ description: "the notice's id" }) }), body: withdrawalBody },
+  responses: {
+    200: { description: 'Withdrawn: the notice, settled without effect', body: notice },
+    400: 'invalid_request: no reason',
+    404: 'not_found: no notice with this id',
+    409: 'not_scheduled: the notice came with its change, has taken effect, or was withdrawn already',
+  },
+});
+
 /** Agencies and systems in the admin API: listing them and changing their status. */
 export function agencyAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string }): Router {
   const { db } = deps;
@@ -196,6 +219,12 @@ export function agencyAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string
     });
   changeRoute((p) => ({ kind: 'agency', id: p.id! }), agencyStatus);
   changeRoute((p) => ({ kind: 'system', id: p.clientId! }), systemStatus);
+
+  router.post(noticeWithdrawal.path, async (ctx) => {
+    const { id } = noticeWithdrawal.request.params.parse(ctx.params);
+    const { reason } = noticeWithdrawal.request.body.parse(await readJsonBody(ctx));
+    ctx.body = await withdrawScheduledChange(db, id, reason, requestIdOf(ctx));
+  });
 
   return router;
 }

@@ -68,6 +68,8 @@ const noticeColumns = [
   'effective_at as effectiveAt',
   'delivered_at as deliveredAt',
   'applied_at as appliedAt',
+  'withdrawn_at as withdrawnAt',
+  'withdrawal_reason as withdrawalReason',
 ] as const;
 
 /**
@@ -185,6 +187,47 @@ export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number>
     });
   }
   return applied;
+}
+
+/** One notice, as listNotices gives it; undefined for none. */
+export async function findNotice(db: Kysely<Schema>, id: string): Promise<AgencyNotice | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom('agency_notices').select(noticeColumns).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Withdraws a change scheduled with notice before, until it takes effect: its notice is settled without effect and
+ * says when and why, which the agency reads in its portal; the audit log records it. Throws NotFoundError, or
+ * ConflictError for a notice that is not a scheduled change still to come.
+ */
+export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: string, reason: string, requestId: string | null, actor: AuditActor = { kind: 'admin_token' }) {
+  if (!isUuid(noticeId)) throw new NotFoundError(`Notice ${noticeId} does not exist.`);
+  // One that is due acts already: applied first, it is no longer there to withdraw.
+  await applyDueStatusChanges(db);
+  return db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('agency_notices').select(noticeColumns).where('id', '=', noticeId).forUpdate().executeTakeFirst();
+    if (!found) throw new NotFoundError(`Notice ${noticeId} does not exist.`);
+    if (found.appliedAt !== null) {
+      const settled = found.withdrawnAt !== null ? 'was withdrawn already' : found.notice === 'after' ? 'came with its change' : 'has taken effect';
+      throw new ConflictError('not_scheduled', `Notice ${noticeId} ${settled}: only a change still to come can be withdrawn. To undo a change, reinstate.`);
+    }
+    const withdrawn = await trx
+      .updateTable('agency_notices')
+      .set({ applied_at: sql<Date>`now()`, withdrawn_at: sql<Date>`now()`, withdrawal_reason: reason })
+      .where('id', '=', noticeId)
+      .returning(noticeColumns)
+      .executeTakeFirstOrThrow();
+    const target: StatusTarget = found.clientId ? { kind: 'system', id: found.clientId } : { kind: 'agency', id: found.agencyId };
+    await recordAuditEvent(trx, {
+      actor,
+      action: `${target.kind}.${verb[statusOfKind[found.kind]]}.withdraw`,
+      target,
+      before: { noticeId, effectiveAt: found.effectiveAt },
+      after: { withdrawn: true, reason },
+      requestId,
+    });
+    return withdrawn;
+  });
 }
 
 export async function listNotices(db: Kysely<Schema>, of: { agencyId: string; clientId?: string }) {

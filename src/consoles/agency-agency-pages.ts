@@ -92,6 +92,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
         deliveredAt: thailandTime(new Date(n.deliveredAt)),
         effectiveAt: thailandTime(new Date(n.effectiveAt)),
         pending: n.appliedAt === null,
+        withdrawn: n.withdrawnAt ? { at: thailandTime(new Date(n.withdrawnAt)), reason: n.withdrawalReason ?? '' } : null,
       })),
       letters: letters.map((l) => ({ number: l.number, issuedOn: l.issuedOn, href: `/agency/letters/${encodeURIComponent(l.number)}`, systems: l.systems.map((s) => s.name).join(', ') })),
       applications: applications.map((a) => ({

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { searchAgencies } from '../agencies/agency-search.ts';
 import { firstPartyRefusal } from '../agencies/first-party-systems.ts';
-import { changeStatus, findAgency, findSystem, type StatusTarget } from '../agencies/status-changes.ts';
+import { changeStatus, findAgency, findNotice, findSystem, withdrawScheduledChange, type StatusTarget } from '../agencies/status-changes.ts';
 import { staffActor } from '../applications/actors.ts';
 import { listLetters } from '../applications/letters.ts';
 import { listApplications } from '../applications/reads.ts';
@@ -143,6 +143,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         pendingNotice: notices.find((n) => n.pending && n.clientId === null),
         mayAct: mayChangeStatus(ctx),
       }),
+      mayWithdraw: mayChangeStatus(ctx),
       targetKind: 'agency',
     });
   });
@@ -183,6 +184,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         pendingNotice: notices.find((n) => n.pending && n.clientId === clientId),
         mayAct: mayChangeStatus(ctx),
       }),
+      mayWithdraw: mayChangeStatus(ctx),
       targetKind: 'system',
     });
   });
@@ -193,6 +195,19 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
 
   router.post('/staff/systems/:clientId/status', ...staffForm(db, statusChangeRoles), async (ctx) => {
     await changeStatusFromForm(ctx, db, { kind: 'system', id: ctx.params.clientId! }, `/staff/systems/${encodeURIComponent(ctx.params.clientId!)}`);
+  });
+
+  router.post('/staff/notices/:id/withdraw', ...staffForm(db, statusChangeRoles), async (ctx) => {
+    const found = await findNotice(db, ctx.params.id!);
+    if (!found) throw notFound({ th: 'ไม่พบหนังสือแจ้งนี้', en: 'No such notice.' });
+    const page = found.clientId ? `/staff/systems/${encodeURIComponent(found.clientId)}` : `/staff/agencies/${found.agencyId}`;
+    const session = signedInSession(ctx);
+    await actAndGoBack(ctx, page, async () => {
+      const reason = checkedFormOf(ctx).get('reason')?.trim() ?? '';
+      if (reason === '') return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผล หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why; the agency reads it with the notice.' };
+      await withdrawScheduledChange(db, found.id, reason.slice(0, 2000), requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });
+      return { kind: 'done', th: 'ถอนการเปลี่ยนแปลงที่แจ้งล่วงหน้าแล้ว หน่วยงานเห็นในกล่องหนังสือแจ้ง', en: 'The scheduled change is withdrawn; the agency sees it in its notices.' };
+    });
   });
 }
 

@@ -22,6 +22,8 @@ export function shownNotice(notice: AgencyNotice) {
     deliveredAt: thailandTime(new Date(notice.deliveredAt)),
     effectiveAt: thailandTime(new Date(notice.effectiveAt)),
     pending: notice.appliedAt === null,
+    withdrawn: notice.withdrawnAt ? { at: thailandTime(new Date(notice.withdrawnAt)), reason: notice.withdrawalReason ?? '' } : null,
+    withdrawAction: `/staff/notices/${notice.id}/withdraw`,
   };
 }
 

@@ -272,6 +272,9 @@ export interface AgencyNoticesTable {
   delivered_at: Timestamp;
   created_at: Timestamp;
   applied_at: NullableTimestamp;
+  /** A scheduled change withdrawn before it took effect (migration 0034): then applied_at is set too. */
+  withdrawn_at: NullableTimestamp;
+  withdrawal_reason: string | null;
 }
 
 export type AgencyNoticeKind = 'suspension' | 'cancellation' | 'reinstatement';

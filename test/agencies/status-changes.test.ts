@@ -105,6 +105,26 @@ describe('suspending a system through the admin API', () => {
     expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule', 'system.suspend', 'system.reinstate']);
   });
 
+  it('withdraws a scheduled change through the admin API, once, before it takes effect', async () => {
+    const rp = await newRp();
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    const withdraw = (id: string, body: Record<string, unknown>) => request(server.url).post(`/admin/api/notices/${id}/withdraw`).set(admin()).send(body);
+    expect((await withdraw(scheduled.body.notice.id, {}).expect(400)).body.error_description).toContain('reason');
+    const withdrawn = await withdraw(scheduled.body.notice.id, { reason: 'Audit received' }).expect(200);
+    expect(withdrawn.body).toMatchObject({ id: scheduled.body.notice.id, withdrawalReason: 'Audit received', withdrawnAt: expect.any(String), appliedAt: expect.any(String) });
+    expect((await withdraw(scheduled.body.notice.id, { reason: 'Again' }).expect(409)).body.error).toBe('not_scheduled');
+    await withdraw('00000000-0000-4000-8000-000000000000', { reason: 'x' }).expect(404);
+    await withdraw('not-a-notice', { reason: 'x' }).expect(404);
+
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
+    await server.maintain();
+    expect((await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200)).body).toMatchObject({ status: 'active', active: true });
+    // A change that came with its notice cannot be withdrawn: it is undone by reinstating.
+    const now = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).expect(200);
+    expect((await withdraw(now.body.notice.id, { reason: 'Oops' }).expect(409)).body.error_description).toContain('came with its change');
+  });
+
   it('does not apply a change scheduled for a system once its agency is cancelled', async () => {
     const rp = await newRp();
     const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();

@@ -389,6 +389,17 @@ describe('an agency from its first draft to a working system, through the portal
     expect(notice).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
     expect(page.text).toContain('data-status="suspended"');
   });
+
+  it('shows a scheduled change that DOPA withdrew, with why, as having no effect', async () => {
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await admin('post', `/systems/${clientId}/status`).send({ status: 'cancelled', reason: 'Contract ends', notice: 'before', effectiveAt }).expect(200);
+    await admin('post', `/notices/${scheduled.body.notice.id}/withdraw`).send({ reason: 'The contract was renewed' }).expect(200);
+    const page = await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200);
+    const row = new RegExp(`<tr data-notice="${scheduled.body.notice.id}" data-kind="cancellation">([\\s\\S]*?)</tr>`).exec(page.text)?.[1];
+    expect(row).toContain('withdrawn, no effect');
+    expect(row).toContain('The contract was renewed');
+    expect(row).not.toContain('scheduled');
+  });
 });
 
 describe('a rejected application', () => {

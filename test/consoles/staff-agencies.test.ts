@@ -181,6 +181,38 @@ describe('an agency suspended through the console, with notice before', () => {
     expect(await agencyStatus(rp.agencyId)).toBe('suspended');
   });
 
+  it('withdraws the scheduled change, with a reason the agency reads, and nothing happens at the time given', async () => {
+    const rp = await newRp();
+    const staff = await signedInStaff(server, ['approver']);
+    const page = `/staff/agencies/${rp.agencyId}`;
+    const inAnHour = new Date(Date.now() + 7 * 3600_000 + 3600_000).toISOString().slice(0, 19);
+    await postForm(staff, `${page}/status`, { change: 'suspend', reason: 'Conditions not accepted', notice: 'before', effectiveAt: inAnHour }).expect(303);
+    const notice = await db().selectFrom('agency_notices').select('id').where('agency_id', '=', rp.agencyId).executeTakeFirstOrThrow();
+    const scheduled = await staff.browser.agent.get(page).expect(200);
+    expect(scheduled.text).toContain(`action="/staff/notices/${notice.id}/withdraw"`);
+    // A reviewer may not.
+    await postForm(reviewer, `/staff/notices/${notice.id}/withdraw`, { reason: 'No' }).expect(403);
+
+    await postForm(staff, `/staff/notices/${notice.id}/withdraw`, { reason: '' }).expect(303);
+    expect(noticeOf((await staff.browser.agent.get(page)).text)?.text).toContain('say why');
+    const withdrawn = await postForm(staff, `/staff/notices/${notice.id}/withdraw`, { reason: 'The conditions were accepted meanwhile' }).expect(303);
+    expect(withdrawn.headers.location).toBe(page);
+    const shown = await staff.browser.agent.get(page).expect(200);
+    expect(noticeOf(shown.text)?.text).toContain('The scheduled change is withdrawn');
+    expect(textOf(shown.text)).toContain('The conditions were accepted meanwhile');
+    expect(shown.text).not.toContain(`action="/staff/notices/${notice.id}/withdraw"`);
+    // Another change may be scheduled now.
+    expect(shown.text).toContain('name="change" value="suspend"');
+
+    await db().updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('id', '=', notice.id).execute();
+    await applyDueStatusChanges(db());
+    expect(await agencyStatus(rp.agencyId)).toBe('active');
+    await postForm(staff, `/staff/notices/${notice.id}/withdraw`, { reason: 'Again' }).expect(303);
+    expect(noticeOf((await staff.browser.agent.get(page)).text)?.text).toContain('was withdrawn already');
+    const audit = await db().selectFrom('audit_events').selectAll().where('target_id', '=', rp.agencyId).where('action', '=', 'agency.suspend.withdraw').execute();
+    expect(audit).toEqual([expect.objectContaining({ actor_kind: 'staff', actor_pid: staff.citizen.pid, actor_role: 'approver' })]);
+  });
+
   it('never offers to suspend DOPA itself, and refuses a forged form', async () => {
     const page = `/staff/agencies/${dopaAgencyId}`;
     const answer = await approver.browser.agent.get(page).expect(200);
