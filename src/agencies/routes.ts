@@ -47,7 +47,7 @@ export const statusChangeBody = z
     else if (body.notice === 'before' && Date.parse(body.effectiveAt!) <= Date.now()) {
       issue('effectiveAt', 'must be in the future with notice before; for a change at once use notice after');
     } else if (body.notice === 'before' && Date.parse(body.effectiveAt!) > Date.now() + maxNoticeAheadMs) {
-      // A scheduled change cannot be withdrawn, and blocks any other until it takes effect: a wrong year would hold it for good.
+      // A scheduled change blocks any other until it takes effect or is withdrawn: a wrong year is most likely a typo.
       issue('effectiveAt', 'must be within a year from now: check the year');
     } else if (body.notice === 'after' && body.effectiveAt !== undefined) issue('effectiveAt', 'is only for notice before: with notice after the change is made at once');
   });

@@ -111,7 +111,7 @@ export async function changeStatus(
       if (pending) {
         throw new ConflictError(
           'change_scheduled',
-          `${describe(target)} already has a ${pending.kind} scheduled for ${pending.effective_at.toISOString()}; wait until it takes effect.`,
+          `${describe(target)} already has a ${pending.kind} scheduled for ${pending.effective_at.toISOString()}; wait until it takes effect, or withdraw it first.`,
         );
       }
     } else {
@@ -205,9 +205,16 @@ export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: stri
   // One that is due acts already: applied first, it is no longer there to withdraw.
   await applyDueStatusChanges(db);
   return db.transaction().execute(async (trx) => {
-    const found = await trx.selectFrom('agency_notices').select(noticeColumns).where('id', '=', noticeId).forUpdate().executeTakeFirst();
+    const found = await trx
+      .selectFrom('agency_notices')
+      .select(noticeColumns)
+      .select(sql<boolean>`effective_at <= now()`.as('due'))
+      .where('id', '=', noticeId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!found) throw new NotFoundError(`Notice ${noticeId} does not exist.`);
-    if (found.appliedAt !== null) {
+    // A due change acts already (the active_systems view), even while the maintenance has yet to apply it.
+    if (found.appliedAt !== null || found.due) {
       const settled = found.withdrawnAt !== null ? 'was withdrawn already' : found.notice === 'after' ? 'came with its change' : 'has taken effect';
       throw new ConflictError('not_scheduled', `Notice ${noticeId} ${settled}: only a change still to come can be withdrawn. To undo a change, reinstate.`);
     }

@@ -204,8 +204,10 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const session = signedInSession(ctx);
     await actAndGoBack(ctx, page, async () => {
       const reason = checkedFormOf(ctx).get('reason')?.trim() ?? '';
-      if (reason === '') return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผล หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why; the agency reads it with the notice.' };
-      await withdrawScheduledChange(db, found.id, reason.slice(0, 2000), requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });
+      if (reason === '' || reason.length > 2000) {
+        return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผลไม่เกิน 2000 ตัวอักษร หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why, in at most 2000 characters; the agency reads it with the notice.' };
+      }
+      await withdrawScheduledChange(db, found.id, reason, requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });
       return { kind: 'done', th: 'ถอนการเปลี่ยนแปลงที่แจ้งล่วงหน้าแล้ว หน่วยงานเห็นในกล่องหนังสือแจ้ง', en: 'The scheduled change is withdrawn; the agency sees it in its notices.' };
     });
   });

@@ -114,13 +114,22 @@ describe('suspending a system through the admin API', () => {
     const withdrawn = await withdraw(scheduled.body.notice.id, { reason: 'Audit received' }).expect(200);
     expect(withdrawn.body).toMatchObject({ id: scheduled.body.notice.id, withdrawalReason: 'Audit received', withdrawnAt: expect.any(String), appliedAt: expect.any(String) });
     expect((await withdraw(scheduled.body.notice.id, { reason: 'Again' }).expect(409)).body.error).toBe('not_scheduled');
+    const shownByCli = await runCli(['system', 'show', rp.clientId], { ISSUER: server.issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: '/nonexistent-data-dir' });
+    expect(shownByCli.stdout).toContain(`${scheduled.body.notice.id}  suspension of ${rp.clientId}, effective ${effectiveAt}  (withdrawn `);
+    expect(shownByCli.stdout).toContain(': Audit received)');
     await withdraw('00000000-0000-4000-8000-000000000000', { reason: 'x' }).expect(404);
     await withdraw('not-a-notice', { reason: 'x' }).expect(404);
 
     await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
     await server.maintain();
     expect((await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200)).body).toMatchObject({ status: 'active', active: true });
+    // A change that is due acts already, before the maintenance applies it: too late to withdraw.
+    const due = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit overdue again', notice: 'before', effectiveAt }).expect(200);
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('id', '=', due.body.notice.id).execute();
+    expect((await withdraw(due.body.notice.id, { reason: 'Too late' }).expect(409)).body.error_description).toContain('has taken effect');
+    expect((await request(server.url).get(`/admin/api/systems/${rp.clientId}`).set(admin()).expect(200)).body.status).toBe('suspended');
     // A change that came with its notice cannot be withdrawn: it is undone by reinstating.
+    await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Audit received' }).expect(200);
     const now = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).expect(200);
     expect((await withdraw(now.body.notice.id, { reason: 'Oops' }).expect(409)).body.error_description).toContain('came with its change');
   });
@@ -218,6 +227,9 @@ describe('the CLI', () => {
     const agency = JSON.parse(shown.stdout);
     expect(agency.systems).toEqual([expect.objectContaining({ clientId: rp.clientId, status: 'suspended', active: false })]);
     expect(agency.notices).toEqual([expect.objectContaining({ clientId: rp.clientId, kind: 'suspension', reason: 'Misuse reported' })]);
+
+    const text = (await cli(['agency', 'show', rp.agencyId])).stdout;
+    expect(text).toContain(`${agency.notices[0].id}  suspension of ${rp.clientId}`);
 
     const list = JSON.parse((await cli(['system', 'list', '--json'])).stdout);
     expect(list.systems).toContainEqual(expect.objectContaining({ clientId: rp.clientId, status: 'suspended' }));

@@ -11,6 +11,8 @@ export interface Notice {
   effectiveAt: string;
   deliveredAt: string;
   appliedAt: string | null;
+  withdrawnAt: string | null;
+  withdrawalReason: string | null;
 }
 
 export interface StatusChange {
@@ -46,6 +48,6 @@ export function describeChange(c: StatusChange): string {
 }
 
 export function describeNotice(n: Notice): string {
-  const state = n.appliedAt ? '' : '  (scheduled)';
-  return `  ${n.deliveredAt}  ${n.kind}${n.clientId ? ` of ${n.clientId}` : ''}, effective ${n.effectiveAt}${state}: ${n.reason}`;
+  const state = n.withdrawnAt ? `  (withdrawn ${n.withdrawnAt}: ${n.withdrawalReason ?? ''})` : n.appliedAt ? '' : '  (scheduled)';
+  return `  ${n.deliveredAt}  ${n.id}  ${n.kind}${n.clientId ? ` of ${n.clientId}` : ''}, effective ${n.effectiveAt}${state}: ${n.reason}`;
 }
