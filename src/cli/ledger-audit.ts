@@ -126,9 +126,15 @@ async function witnessProblems(client: AdminClient, witness: KeptWitness | undef
   if (!witness) return [];
   report.witness = { file: witness.file, tree_size: witness.head.tree_size, verified_at: witness.head.verified_at };
   const problem = await checkAgainstWitness(client, witness.head, heads);
-  // A database started anew looks the same from here as a rewritten one: say how to tell them apart.
-  const restarted = `; if this server's database was started anew since, the witness is the old ledger's: remove ${witness.file} to start afresh`;
-  return problem ? [{ tree_size: witness.head.tree_size, problem: `${problem}${restarted}` }] : [];
+  if (!problem) return [];
+  // Signing keys are never deleted: a kept head no key of the server verifies was signed by another database's,
+  // one started anew since (or whose keys were replaced). One the server's keys verify is this ledger's own.
+  const keys = await client.requestPublic<{ keys: JWK[] }>(ledgerKeysPath);
+  const anew =
+    (await checkTreeHeadSignature(witness.head, keys)).verdict === 'unknown_key'
+      ? `; the kept head was signed by a key this server never had, so its database was started anew (or its keys were replaced): if it was started anew, remove ${witness.file} to start afresh`
+      : '';
+  return [{ tree_size: witness.head.tree_size, problem: `${problem}${anew}` }];
 }
 
 /** An entry whose index columns are not what its text says, as a problem; none when they are. */

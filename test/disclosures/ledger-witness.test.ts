@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CompactSign, generateKeyPair } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DisclosureEntry } from '../../src/disclosures/ledger-entry.ts';
@@ -107,6 +108,22 @@ describe('the witness of ledger verify', () => {
     expect(other.stderr).toContain(`was kept for the server at ${server.issuer}, not http://127.0.0.1:9: give each server a file of its own`);
   });
 
+  it("says when the kept head is another database's, signed by a key this server never had", async () => {
+    const file = path.join(dataDir, 'old-database-witness.json');
+    expect((await verify('--witness', file)).status).toBe(0);
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    // As a database started anew would have signed it: another key, and a log this one does not extend.
+    const { privateKey } = await generateKeyPair('ES256');
+    const statement = { tree_size: 1_000_000, root_hash: Buffer.alloc(32, 9).toString('base64'), timestamp: Date.now() };
+    const signature = await new CompactSign(new TextEncoder().encode(JSON.stringify(statement)))
+      .setProtectedHeader({ alg: 'ES256', kid: 'old-database-key', typ: 'thaid-tree-head+jws' })
+      .sign(privateKey);
+    fs.writeFileSync(file, JSON.stringify({ ...kept, ...statement, signature }));
+    const result = await runCli(['ledger', 'verify', '--witness', file], { ISSUER: server.issuer, ADMIN_TOKEN: testAdminToken, DATA_DIR: dataDir });
+    expect(result.status).toBe(65);
+    expect(result.stderr).toContain(`signed by a key this server never had, so its database was started anew (or its keys were replaced): if it was started anew, remove ${file} to start afresh`);
+  });
+
   it('refuses a file that is not a kept head, rather than starting afresh', async () => {
     const broken = path.join(dataDir, 'broken-witness.json');
     fs.writeFileSync(broken, '{"tree_size": "many"}');
@@ -136,7 +153,8 @@ describe('the witness of ledger verify', () => {
       `ledger verification failed: the ledger no longer extends the head verified on ${kept.verified_at} (size ${kept.tree_size}): ` +
         'entries up to it were changed or removed, or its signed heads were',
     );
-    expect(stderr).toContain(`if this server's database was started anew since, the witness is the old ledger's: remove ${witnessFile()} to start afresh`);
+    // The kept head is this ledger's own (the server's keys verify it): no hint that the database was started anew.
+    expect(stderr).not.toContain('started anew');
     // A failing run keeps the head it had.
     expect(keptWitness()).toEqual(kept);
   });
