@@ -3,8 +3,8 @@ import type { Schema } from '../db/schema.ts';
 
 /**
  * How long the next attempt must wait after a key's `failures`-th failure in a row, in seconds (0: not at all).
- * Failures are in a row until a success clears them, or until the longest wait (the pause) has passed since the
- * last one: a key that failed now and then over weeks is not paused for good.
+ * Failures are in a row until a success clears them, or until the longest wait (the pause) has passed after the
+ * last one's wait ended: a key that failed now and then over weeks is not paused for good.
  */
 export interface FailurePolicy {
   waitAfter(failures: number): number;

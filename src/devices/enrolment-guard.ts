@@ -11,7 +11,7 @@ import { clearFailures, recordFailure, takeAttempt, type FailurePolicy } from '.
  * failure in a row its self-service enrolment is paused for a day (an office enrolment, which needs no card data,
  * still works). An address is paused for an hour after ten failures in a row, whatever IDs it tried. A success
  * ends the row of its citizen ID and its address (an office enrolment too: the citizen was there in person), and
- * failures a whole pause apart are not in a row (enrolment-failure-queries.ts).
+ * a whole pause passing after the last failure's wait ended ends it too (enrolment-failure-queries.ts).
  */
 
 const MINUTE = 60;

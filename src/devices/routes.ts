@@ -37,8 +37,8 @@ date of birth, and a face sample that must match the civil registry's photo (a m
 Failures are counted per citizen ID and per address: after the third in a row the next attempt waits a minute,
 after the fourth five minutes, and after the fifth self-service enrolment of that citizen ID is paused for a day
 (429 with Retry-After); ten failures in a row from one address (an IPv6 address counts as its /64) pause it for an
-hour. An enrolment (an office one too) ends the row of its citizen ID and its address, and failures a whole pause
-apart are not in a row. The citizen's current phone is told of every failed attempt with their card details. Enrolment at a registration office uses the one-time code an officer issued
+hour. An enrolment (an office one too) ends the row of its citizen ID and its address, and so does a whole pause
+passing after the last failure's wait ended. The citizen's current phone is told of every failed attempt with their card details. Enrolment at a registration office uses the one-time code an officer issued
 (\`thaid-emulator enrolment-code --pid PID\`). The PIN is set here. A phone whose integrity check reports it
 rooted or jailbroken is refused. The request is signed with the new key, sent in the header as \`jwk\`.`,
   request: { body: enrolmentBody },
