@@ -4,7 +4,7 @@ import { leafHash, MerkleAccumulator, sameHash, verifyConsistency, verifyInclusi
 import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
 import type { AdminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
-import { columnsNotMatchingText } from './ledger-index-columns.ts';
+import { indexColumnsMismatch } from './ledger-index-columns.ts';
 import { checkAgainstWitness, type Witness, type WitnessUsed } from './ledger-witness.ts';
 
 /*
@@ -125,26 +125,14 @@ export interface KeptWitness {
 async function witnessProblems(client: AdminClient, witness: KeptWitness | undefined, heads: TreeHeadBody[], report: LedgerReport): Promise<LedgerProblem[]> {
   if (!witness) return [];
   report.witness = { file: witness.file, tree_size: witness.head.tree_size, verified_at: witness.head.verified_at };
-  const problem = await checkAgainstWitness(client, witness.head, heads);
-  if (!problem) return [];
-  // Signing keys are never deleted: a kept head no key of the server verifies was signed by another database's,
-  // one started anew since (or whose keys were replaced). One the server's keys verify is this ledger's own.
-  const keys = await client.requestPublic<{ keys: JWK[] }>(ledgerKeysPath);
-  const anew =
-    (await checkTreeHeadSignature(witness.head, keys)).verdict === 'unknown_key'
-      ? `; the kept head was signed by a key this server never had, so its database was started anew (or its keys were replaced): if it was started anew, remove ${witness.file} to start afresh`
-      : '';
-  return [{ tree_size: witness.head.tree_size, problem: `${problem}${anew}` }];
+  const problem = await checkAgainstWitness(client, witness.head, witness.file, heads);
+  return problem ? [{ tree_size: witness.head.tree_size, problem }] : [];
 }
 
 /** An entry whose index columns are not what its text says, as a problem; none when they are. */
 function indexColumnsProblem(entry: EntryPage['entries'][number]): LedgerProblem[] {
-  const differing = columnsNotMatchingText(entry.entry, entry.index_columns);
-  if (differing.length === 0) return [];
-  const consequence = differing.includes('pid')
-    ? "the citizen's history would show it to the wrong citizen or not at all"
-    : 'histories and counts would show it with what the columns say, not what it says';
-  return [{ leaf_index: entry.leaf_index, problem: `leaf ${entry.leaf_index}'s index columns (${differing.join(', ')}) do not match its text: ${consequence}` }];
+  const problem = indexColumnsMismatch(entry.leaf_index, entry.entry, entry.index_columns);
+  return problem ? [{ leaf_index: entry.leaf_index, problem }] : [];
 }
 
 /**

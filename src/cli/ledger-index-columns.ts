@@ -45,3 +45,13 @@ export function columnsNotMatchingText(entryText: string, columns: IndexColumnsB
     .filter(([, differs]) => differs)
     .map(([name]) => name);
 }
+
+/** What is wrong with leaf `leafIndex` when its index columns are not what its text says; undefined when they are. */
+export function indexColumnsMismatch(leafIndex: number, entry: string, columns: IndexColumnsBody): string | undefined {
+  const differing = columnsNotMatchingText(entry, columns);
+  if (differing.length === 0) return undefined;
+  const consequence = differing.includes('pid')
+    ? "the citizen's history would show it to the wrong citizen or not at all"
+    : 'histories and counts would show it with what the columns say, not what it says';
+  return `leaf ${leafIndex}'s index columns (${differing.join(', ')}) do not match its text: ${consequence}`;
+}

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConsistencyProof, TreeHeadBody } from '../disclosures/ledger-schemas.ts';
+import type { JWK } from 'jose';
+import { ledgerKeysPath, type ConsistencyProof, type TreeHeadBody } from '../disclosures/ledger-schemas.ts';
 import { verifyConsistency } from '../disclosures/merkle.ts';
+import { checkTreeHeadSignature } from '../disclosures/tree-head-signature.ts';
 import type { AdminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
 
@@ -89,9 +91,22 @@ export function keepWitness(file: string, head: TreeHeadBody, verifiedAt: Date, 
 /**
  * The problem, if any, with the ledger as the server now shows it against the kept head: its heads must reach at
  * least as far, a head of the same size must have the same root, and the newest must extend it (a consistency
- * proof from the kept size and root).
+ * proof from the kept size and root). `file` is where the witness is kept, for the hint a problem may carry.
  */
-export async function checkAgainstWitness(client: AdminClient, witness: Witness, heads: TreeHeadBody[]): Promise<string | undefined> {
+export async function checkAgainstWitness(client: AdminClient, witness: Witness, file: string, heads: TreeHeadBody[]): Promise<string | undefined> {
+  const problem = await extensionProblem(client, witness, heads);
+  if (!problem) return undefined;
+  // Signing keys are never deleted: a kept head no key of the server verifies was signed by another database's,
+  // one started anew since (or whose keys were replaced). One the server's keys verify is this ledger's own.
+  const keys = await client.requestPublic<{ keys: JWK[] }>(ledgerKeysPath);
+  const anew =
+    (await checkTreeHeadSignature(witness, keys)).verdict === 'unknown_key'
+      ? `; the kept head was signed by a key this server never had, so its database was started anew (or its keys were replaced): if it was started anew, remove ${file} to start afresh`
+      : '';
+  return `${problem}${anew}`;
+}
+
+async function extensionProblem(client: AdminClient, witness: Witness, heads: TreeHeadBody[]): Promise<string | undefined> {
   const fails = (why: string) =>
     `the ledger no longer extends the head verified on ${witness.verified_at} (size ${witness.tree_size}): entries up to it were changed or ` +
     `removed, or its signed heads were (${why})`;
