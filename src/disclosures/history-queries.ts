@@ -45,14 +45,14 @@ interface RowParams {
  * (pid, leaf_index desc) index from the cursor, the filters checked on the rows the walk meets. A citizen's
  * newest page reads that many index entries and rows, however large the ledger. The citizen is checked in the
  * entry's text too: the pid column is only read from it, and a row whose column was edited must not show one
- * citizen's entry to another.
+ * citizen's entry to another. A text that is not JSON (edited in the database) names no one, so it is left out.
  */
 const historyRowsQuery = compiledOnce((db, p: RowParams) =>
   db
     .selectFrom('ledger_entries')
     .select(['leaf_index', 'entry'])
     .where('pid', '=', p.pid)
-    .where(sql<string>`cast(entry as jsonb) ->> 'pid'`, '=', p.pid)
+    .where(sql<string>`ledger_entry_pid(entry)`, '=', p.pid)
     .where('leaf_index', '<', sql<string>`${p.before}`)
     .where(sql<boolean>`(cast(${p.agencyId} as text) is null or agency_id = cast(${p.agencyId} as text))`)
     .where(sql<boolean>`(cast(${p.item} as text) is null or cast(${p.item} as text) = any(items))`)

@@ -303,6 +303,25 @@ describe('the disclosure ledger’s tamper evidence', () => {
     expect(await historyLeafIndexes(first!.pid)).toContain(leafIndex);
   });
 
+
+  it('names the leaf whose text is no longer JSON, and the citizen’s history still answers without it', async () => {
+    await signHeadNow();
+    const { pid } = citizens[0]!;
+    const leafIndex = await newestLeafOf(pid);
+    const original = await entryText(leafIndex);
+    const shown = await historyLeafIndexes(pid);
+    expect(shown).toContain(leafIndex);
+    await bypassingTheTrigger(`update ledger_entries set entry = 'removed' where leaf_index = ${leafIndex}`);
+    try {
+      const { status, report } = await verifyAsJson();
+      expect(status).toBe(65);
+      expect(report.problems[0]).toMatchObject({ leaf_index: leafIndex });
+      expect(await historyLeafIndexes(pid)).toEqual(shown.filter((index) => index !== leafIndex));
+    } finally {
+      await bypassingTheTrigger(`update ledger_entries set entry = ${quoted(original)} where leaf_index = ${leafIndex}`);
+    }
+    expect(await historyLeafIndexes(pid)).toEqual(shown);
+  });
   it('names the leaf whose data items column no longer says what its text does', async () => {
     await signHeadNow();
     const leafIndex = await newestLeafOf(citizens[0]!.pid);
