@@ -1,18 +1,22 @@
 /**
  * The benchmark's baseline: a bare oidc-provider (same library version, in-memory storage, no pages) doing the
- * same code flow, with one argon2id verification (same parameters as the PIN check) per login.
- *   PORT=4000 node bench/baseline-provider.ts
+ * same code flow, with one argon2id verification (same parameters as the PIN check) per login. With
+ * BASELINE_DATABASE_URL, it keeps its storage in PostgreSQL instead (bench/baseline-storage.ts).
+ *   PORT=4000 [BASELINE_DATABASE_URL=postgres://...] node bench/baseline-provider.ts
  */
 import http from 'node:http';
 import argon2 from 'argon2';
 import Provider from 'oidc-provider';
+import { baselineStorage } from './baseline-storage.ts';
 
 const port = Number(process.env.PORT ?? 4000);
 const issuer = `http://127.0.0.1:${port}`;
 const pinOptions = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const pinHash = await argon2.hash('40718263', pinOptions);
 
+const storageUrl = process.env.BASELINE_DATABASE_URL;
 const provider = new Provider(issuer, {
+  ...(storageUrl ? { adapter: await baselineStorage(storageUrl) } : {}),
   clients: [
     {
       client_id: 'baseline',

@@ -5,7 +5,9 @@
  * The two take turns for a few rounds of N flows each (each going first every other round) and the ratio is the
  * median of the rounds' ratios: on a shared machine the speed of the whole machine drifts by more than the
  * difference being measured.
- *   DATABASE_URL=postgres://... node bench/login-flow.ts [--flows N] [--concurrency C] [--rounds R]
+ *   DATABASE_URL=postgres://... node bench/login-flow.ts [--flows N] [--concurrency C] [--rounds R] [--persisted-baseline]
+ * --persisted-baseline also measures the same bare provider keeping its storage in PostgreSQL, and prints the ratio
+ * against it beside the target's: how much of the difference is storing at all, and how much is the rest.
  * BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the emulator process, and
  * BENCH_BASELINE_NODE_OPTIONS the baseline's.
  */
@@ -15,7 +17,12 @@ import { backendsOf, startLoginServers } from './login-servers.ts';
 import { cpuSecondsOf, requireServerUrl } from './support.ts';
 
 const { values } = parseArgs({
-  options: { flows: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    flows: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '5' },
+    'persisted-baseline': { type: 'boolean', default: false },
+  },
 });
 const flows = Number(values.flows);
 const concurrency = Number(values.concurrency);
@@ -84,7 +91,7 @@ console.log(`\n${rounds} rounds of ${flows} complete logins at concurrency ${con
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // Both servers run from the start; each is idle while the other is measured.
-const servers = await startLoginServers(serverUrl, concurrency);
+const servers = await startLoginServers(serverUrl, concurrency, { persistedBaseline: values['persisted-baseline'] });
 try {
   const baselineLogin = () => servers.baselineLogin();
   const login = (worker: number) => servers.emulatorLogin(worker);
@@ -96,9 +103,12 @@ try {
     }));
   await warmUp(baselineLogin);
   await warmUp(login);
+  const persisted = servers.persistedBaseline;
+  if (persisted) await warmUp(() => persisted.login());
 
   const databaseUrl = servers.emulator.databaseUrl;
   const ratios: number[] = [];
+  const persistedRatios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     console.log(`\nround ${round} of ${rounds}`);
     const measureBare = () => run('bare oidc-provider + argon2id', { server: servers.baseline.pid }, baselineLogin);
@@ -113,22 +123,33 @@ try {
     };
     // Each goes first every other round, so that a machine slowing down (or speeding up) over the run favours
     // neither.
-    let bare, ours;
+    const measurePersisted = async () =>
+      persisted && run('bare oidc-provider + PostgreSQL', { server: persisted.pid, database: () => backendsOf(persisted.databaseUrl) }, () => persisted.login());
+    let bare, ours, stored;
     if (round % 2 === 1) {
       bare = await measureBare();
       ours = await measureOurs();
+      stored = await measurePersisted();
     } else {
+      stored = await measurePersisted();
       ours = await measureOurs();
       bare = await measureBare();
     }
     ratios.push(ours.perSecond / bare.perSecond);
-    console.log(`  ratio ${ratios.at(-1)!.toFixed(2)}`);
+    if (stored) persistedRatios.push(ours.perSecond / stored.perSecond);
+    console.log(`  ratio ${ratios.at(-1)!.toFixed(2)}` + (stored ? `; against the persisted baseline ${persistedRatios.at(-1)!.toFixed(2)}` : ''));
   }
   const ratio = median(ratios);
   console.log(
     `\nlogin flow: ${ratio.toFixed(2)} of the baseline's flows/s, the median of ${rounds} rounds (${ratios.map((r) => r.toFixed(2)).join(', ')}); ` +
       `target ≥ ${TARGET_RATIO} — ${ratio >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET'}`,
   );
+  if (persistedRatios.length > 0) {
+    console.log(
+      `against the same bare provider storing in PostgreSQL: ${median(persistedRatios).toFixed(2)} of its flows/s, ` +
+        `the median of ${rounds} rounds (${persistedRatios.map((r) => r.toFixed(2)).join(', ')}); for comparison, not the target`,
+    );
+  }
 } finally {
   await servers.stop();
 }

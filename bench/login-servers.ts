@@ -91,9 +91,39 @@ async function exchange(step: Step, base: string, paths: { token: string; userin
 const authorizeQuery = (clientId: string) =>
   new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid pid name', redirect_uri: redirectUri, state: 'bench-state', nonce: 'bench-nonce' });
 
+/** A bare oidc-provider process and one complete login against it. */
+interface Baseline {
+  process: ChildProcess;
+  login(step?: Step): Promise<void>;
+}
+
+/** Starts the bare oidc-provider, its storage in memory or, with `databaseUrl`, in PostgreSQL. */
+async function startBaseline(databaseUrl?: string): Promise<Baseline> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = await startProcess(
+    [path.resolve('bench/baseline-provider.ts')],
+    { ...nodeOptions(process.env.BENCH_BASELINE_NODE_OPTIONS), PORT: String(port), ...(databaseUrl ? { BASELINE_DATABASE_URL: databaseUrl } : {}) },
+    `${base}/.well-known/openid-configuration`,
+  );
+  return {
+    process: child,
+    async login(step = unmeasured) {
+      const browser = new Browser();
+      const interaction = await step('authorize', async () => redirectOf(await browser.get(`${base}/auth?${authorizeQuery('baseline')}`), base));
+      // The baseline's interaction checks the PIN and finishes at once: it stands for the page, scan and approval.
+      const resume = await step('approve', async () => redirectOf(await browser.get(interaction.href), base));
+      const callback = await step('resume', async () => redirectOf(await browser.get(resume.href), base));
+      await exchange(step, base, { token: '/token', userinfo: '/me' }, { id: 'baseline', secret: 'baseline-secret' }, codeOf(callback));
+    },
+  };
+}
+
 export interface LoginServers {
   baseline: { pid: number };
   emulator: { pid: number; databaseUrl: string };
+  /** The same bare provider keeping its storage in PostgreSQL, where asked for. */
+  persistedBaseline?: { pid: number; databaseUrl: string; login(step?: Step): Promise<void> };
   /** One complete login against the baseline. */
   baselineLogin(step?: Step): Promise<void>;
   /** One complete login against the emulator, by the citizen of `worker` (there is one per unit of concurrency). */
@@ -105,27 +135,28 @@ export interface LoginServers {
  * Starts both servers, and enrols one virtual device for each of `citizens` demo citizens of the emulator.
  * BENCH_SERVER_NODE_OPTIONS and BENCH_BASELINE_NODE_OPTIONS pass Node options (a CPU profile, say) to each.
  */
-export async function startLoginServers(serverUrl: string, citizens: number): Promise<LoginServers> {
-  const baselinePort = await freePort();
-  const baselineBase = `http://127.0.0.1:${baselinePort}`;
-  const baseline = await startProcess(
-    [path.resolve('bench/baseline-provider.ts')],
-    { ...nodeOptions(process.env.BENCH_BASELINE_NODE_OPTIONS), PORT: String(baselinePort) },
-    `${baselineBase}/.well-known/openid-configuration`,
-  );
+export async function startLoginServers(serverUrl: string, citizens: number, options: { persistedBaseline?: boolean } = {}): Promise<LoginServers> {
+  const baseline = await startBaseline();
   const scratch = await scratchDatabase(serverUrl, 'thaid_bench');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-bench-'));
   let emulator: ChildProcess | undefined;
+  let persisted: { baseline?: Baseline; scratch: Awaited<ReturnType<typeof scratchDatabase>> } | undefined;
   const stop = async () => {
-    baseline.kill();
-    if (emulator) {
-      emulator.kill();
-      await new Promise((resolve) => emulator!.once('exit', resolve));
+    baseline.process.kill();
+    for (const child of [emulator, persisted?.baseline?.process]) {
+      if (!child) continue;
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
     }
     await scratch.drop();
+    await persisted?.scratch.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    if (options.persistedBaseline) {
+      persisted = { scratch: await scratchDatabase(serverUrl, 'thaid_bench_baseline') };
+      persisted.baseline = await startBaseline(persisted.scratch.url);
+    }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     emulator = await startProcess(
@@ -157,16 +188,12 @@ export async function startLoginServers(serverUrl: string, citizens: number): Pr
       devices.push(device);
     }
     return {
-      baseline: { pid: baseline.pid! },
+      baseline: { pid: baseline.process.pid! },
       emulator: { pid: emulator.pid!, databaseUrl: scratch.url },
-      async baselineLogin(step = unmeasured) {
-        const browser = new Browser();
-        const interaction = await step('authorize', async () => redirectOf(await browser.get(`${baselineBase}/auth?${authorizeQuery('baseline')}`), baselineBase));
-        // The baseline's interaction checks the PIN and finishes at once: it stands for the page, scan and approval.
-        const resume = await step('approve', async () => redirectOf(await browser.get(interaction.href), baselineBase));
-        const callback = await step('resume', async () => redirectOf(await browser.get(resume.href), baselineBase));
-        await exchange(step, baselineBase, { token: '/token', userinfo: '/me' }, { id: 'baseline', secret: 'baseline-secret' }, codeOf(callback));
-      },
+      ...(persisted?.baseline
+        ? { persistedBaseline: { pid: persisted.baseline.process.pid!, databaseUrl: persisted.scratch.url, login: persisted.baseline.login } }
+        : {}),
+      baselineLogin: baseline.login,
       async emulatorLogin(worker, step = unmeasured) {
         const browser = new Browser();
         // The authorization endpoint answers with the login page, which names its own address.
