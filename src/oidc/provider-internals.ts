@@ -129,21 +129,28 @@ const s256 = (verifier: string) => createHash('sha256').update(verifier).digest(
 /**
  * PKCE for confidential clients of the thaid profile is not checked: the real service's official C# sample
  * redeems its code with a fresh code_verifier, which works only there. A mismatch is logged and the code's
- * challenge set aside for this request. Public clients are always checked. Relies on: the authorization_code
- * grant reads the code with AuthorizationCode.find, then checks ctx.oidc.params.code_verifier against the code's
- * codeChallenge; the code is consumed by id, so the in-memory change is never stored. Test:
- * test/oidc/wire-profiles.test.ts, "PKCE".
+ * challenge set aside for this request; so is a code_verifier sent for a code whose request had no
+ * code_challenge, which the library would otherwise refuse. Public clients are always checked. Relies on: the
+ * authorization_code grant reads the code with AuthorizationCode.find, then checks ctx.oidc.params.code_verifier
+ * against the code's codeChallenge (and refuses a verifier when there is no challenge); the code is consumed by
+ * id, so the in-memory change is never stored. Test: test/oidc/wire-profiles.test.ts, "PKCE".
  */
 function relaxPkceForConfidentialThaidClients(provider: Provider): void {
   wrapFind<AuthorizationCode>(provider.AuthorizationCode, (find) => async (value, options) => {
     const code = await find(value, options);
     const ctx = Provider.ctx;
     const client = ctx?.oidc?.client as (Client & ClientLike) | undefined;
-    if (!code?.codeChallenge || ctx?.oidc?.route !== 'token' || !client || client.clientAuthMethod === 'none') return code;
+    if (!code || ctx?.oidc?.route !== 'token' || !client || client.clientAuthMethod === 'none') return code;
     // Only the system's own unused code: anything else the library refuses anyway, and nothing is logged for it.
     if (!isThaidProfile(client) || code.clientId !== client.clientId || (code as { consumed?: unknown }).consumed) return code;
     const params = ctx.oidc.params as Record<string, unknown>;
     const verifier = params['code_verifier'];
+    if (!code.codeChallenge) {
+      if (verifier === undefined || verifier === '') return code;
+      logDeparture(ctx, client.clientId, 'redeemed a code requested without a code_challenge with a code_verifier');
+      params['code_verifier'] = undefined;
+      return code;
+    }
     if (typeof verifier === 'string' && code.codeChallengeMethod === 'S256' && s256(verifier) === code.codeChallenge) return code;
     logDeparture(ctx, client.clientId, verifier === undefined ? 'redeemed a PKCE code without its code_verifier' : 'redeemed a PKCE code with a code_verifier that does not match its code_challenge');
     code.codeChallenge = undefined;

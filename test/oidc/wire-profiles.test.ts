@@ -254,6 +254,19 @@ describe('PKCE', () => {
     expect(departures(thaid.clientId)).toContain('redeemed a PKCE code with a code_verifier that does not match its code_challenge');
   });
 
+  it('is not checked for a confidential client of the thaid profile that sends a code_verifier for a code requested without a challenge', async () => {
+    const code = await codeFor(thaid, { scope: 'openid pid' });
+    const response = await tokenRequest(thaid, { code, code_verifier: pkcePair().verifier }).expect(200);
+    expect(response.body.pid).toBe(citizen.pid);
+    expect(departures(thaid.clientId)).toContain('redeemed a code requested without a code_challenge with a code_verifier');
+  });
+
+  it('refuses, in the strict profile, a code_verifier for a code requested without a challenge', async () => {
+    const code = await codeFor(strict, { scope: 'openid pid' });
+    const response = await tokenRequest(strict, { code, code_verifier: pkcePair().verifier }).expect(400);
+    expect(response.body.error).toBe('invalid_grant');
+  });
+
   it('is checked whenever a challenge was sent in the strict profile', async () => {
     const { challenge } = pkcePair();
     const code = await codeFor(strict, { scope: 'openid pid', code_challenge: challenge, code_challenge_method: 'S256' });
