@@ -102,10 +102,12 @@ function acceptThaidTokenQuirks(provider: Provider): void {
     if (typeof value !== 'string' || !/^Bearer\s+/i.test(value)) return value;
     const route = ctx?.oidc?.route;
     if ((route !== 'introspection' && route !== 'revocation') || !isThaidProfile(ctx?.oidc?.client as ClientLike | undefined)) return value;
-    logDeparture(ctx, ctx?.oidc?.client?.clientId, `sent the token to ${route} with a "Bearer " prefix`);
+    const params = ctx!.oidc.params as Record<string, unknown>;
+    // Revocation looks the token up as every kind of token at once: the first lookup logs and replaces it.
+    if (params['token'] === value) logDeparture(ctx, ctx?.oidc?.client?.clientId, `sent the token to ${route} with a "Bearer " prefix`);
     const bare = value.replace(/^Bearer\s+/i, '');
     // The answer is then the bare token's: the library leaves out a jti equal to the token it was sent.
-    (ctx!.oidc.params as Record<string, unknown>)['token'] = bare;
+    params['token'] = bare;
     return bare;
   };
 

@@ -196,6 +196,14 @@ describe('revocation', () => {
     await revoke(thaid, `Bearer ${tokens.access_token}`).expect(200);
     expect((await introspect(thaid, tokens.access_token).expect(200)).body).toEqual({ active: false });
   });
+
+  it('logs the "Bearer " prefix once per request, though the token is looked up as each kind of token', async () => {
+    const tokens = await tokensFor(thaid, 'openid pid');
+    const response = await revoke(thaid, `Bearer ${tokens.refresh_token}`).expect(200);
+    const requestId = response.headers['x-request-id'];
+    const logged = logLines.filter((line) => line['requestId'] === requestId && typeof line['departure'] === 'string');
+    expect(logged.map((line) => line['departure'])).toEqual(['sent the token to revocation with a "Bearer " prefix']);
+  });
 });
 
 describe('introspection of a token sent as "Bearer <token>"', () => {
