@@ -8,7 +8,9 @@ import { isThaidProfile } from './wire-profile.ts';
  * - the released claims at its top level, where integrations read them (tokenResponse.pid,
  *   tokenResponse.address.formatted), in every profile;
  * - in the thaid profile, `expires_in` as the Unix time the access token expires, as the official samples'
- *   models and views read it; v1 responses also name it `expire_in`, as v1 integrations read it.
+ *   models and views read it;
+ * - in v1 responses, that Unix time as `expire_in` too, as v1 integrations read it: a v1 name, so in every profile
+ *   (strict keeps the standard `expires_in`, in seconds, beside it).
  */
 export const tokenResponseClaims: Middleware = async (ctx, next) => {
   await next();
@@ -21,8 +23,9 @@ export const tokenResponseClaims: Middleware = async (ctx, next) => {
       if (releasableScopes.includes(scope) && claims[scope] !== undefined && !(scope in body)) body[scope] = claims[scope];
     }
   }
-  if (typeof body.expires_in === 'number' && isThaidProfile(ctx.oidc.client)) {
-    body.expires_in = Math.floor(Date.now() / 1000) + body.expires_in;
-    if (apiVersionOf(ctx) === 'v1') body.expire_in = body.expires_in;
+  if (typeof body.expires_in === 'number') {
+    const expiresAt = Math.floor(Date.now() / 1000) + body.expires_in;
+    if (apiVersionOf(ctx) === 'v1') body.expire_in = expiresAt;
+    if (isThaidProfile(ctx.oidc.client)) body.expires_in = expiresAt;
   }
 };

@@ -316,6 +316,14 @@ describe('the v1 API', () => {
     expect(idToken).not.toHaveProperty('version');
   });
 
+  it('carries expire_in as the Unix expiry in the strict profile too, beside expires_in in seconds', async () => {
+    const code = await codeFor(strict, { scope: 'openid pid' }, '/api/v1/oauth2/auth/');
+    const response = await tokenRequest(strict, { code }, '/api/v1/oauth2/token/').expect(200);
+    expect(response.body.expires_in).toBe(900);
+    expect(response.body.expire_in).toBeGreaterThanOrEqual(now() + 899);
+    expect(response.body.expire_in).toBeLessThanOrEqual(now() + 901);
+  });
+
   it('shows the citizen the v1 data items in Thai and English', async () => {
     const response = await request(server.url).get(`/api/v1/oauth2/auth?${query(thaid, { scope: 'pid th_fullname dob' })}`).expect(200);
     expect(response.text).toContain('คำนำหน้าและชื่อ-นามสกุล (ภาษาไทย)');
