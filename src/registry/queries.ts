@@ -1,14 +1,16 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CitizensTable, Schema } from '../db/schema.ts';
 import type { Citizen } from './citizen.ts';
+import { titlesOn } from './titles.ts';
 
 type CitizenRow = Selectable<CitizensTable>;
 
 function toCitizen(row: CitizenRow): Citizen {
+  const [titleTh, titleEn] = titlesOn({ titleTh: row.title_th, titleEn: row.title_en, birthdate: row.birthdate });
   return {
     pid: row.pid,
-    titleTh: row.title_th,
-    titleEn: row.title_en,
+    titleTh,
+    titleEn,
     givenNameTh: row.given_name_th,
     middleNameTh: row.middle_name_th,
     familyNameTh: row.family_name_th,

@@ -6,6 +6,8 @@ import { seedDemoPersonas, seedRegistry } from '../../src/registry/seed.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { generateCitizen } from '../../src/registry/generate.ts';
 import { REGISTRY_REFERENCE_DATE } from '../../src/registry/seed.ts';
+import { insertCitizens } from '../../src/registry/queries.ts';
+import { titlesOn } from '../../src/registry/titles.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 
 let database: Database;
@@ -38,7 +40,14 @@ describe('the seeded registry in the database', () => {
     const again = await seedRegistry(database.db, { seed: 8, count: 3000 });
     expect(again).toEqual({ generated: 3000, inserted: 1000 });
     const sample = generateCitizen(8, 2345, REGISTRY_REFERENCE_DATE);
-    expect(await findCitizen(database.db, sample.pid)).toEqual(sample);
+    const [titleTh, titleEn] = titlesOn(sample);
+    expect(await findCitizen(database.db, sample.pid)).toEqual({ ...sample, titleTh, titleEn });
+  });
+
+  it('gives a citizen recorded as a child who has since turned 15 the adult title', async () => {
+    const recorded = { ...generateCitizen(9, 1, REGISTRY_REFERENCE_DATE), sex: 'female' as const, titleTh: 'เด็กหญิง', titleEn: 'Miss', birthdate: '2000-06-01' };
+    await insertCitizens(database.db, [recorded]);
+    expect(await findCitizen(database.db, recorded.pid)).toEqual({ ...recorded, titleTh: 'นางสาว', titleEn: 'Miss' });
   });
 
   it('stores the demo personas as they are written', async () => {
