@@ -7,6 +7,18 @@ const defaultLimitBytes = 64 * 1024;
 export const nulRefused = () => new InvalidRequestError('The request contains a NUL character (U+0000), which no field accepts.');
 
 /**
+ * A JSON string may escape half of a surrogate pair alone ("\ud800"), which is no character: PostgreSQL's json
+ * refuses it, and its text would keep a replacement character instead. Said at once, as NUL is.
+ */
+export const loneSurrogateRefused = () =>
+  new InvalidRequestError(
+    'The request contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half), which is not a character: no field accepts it.',
+  );
+
+/** With the u flag a surrogate pair is one code point, so only a lone half is a surrogate code point (Cs). */
+const loneSurrogate = /\p{Cs}/u;
+
+/**
  * The raw request body, at most `limitBytes` (64 KiB unless a route needs more). Signed device requests need the
  * exact bytes to check their digest.
  */
@@ -24,16 +36,19 @@ export async function readRawBody(ctx: Context, limitBytes = defaultLimitBytes):
 export function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return {};
   let holdsNul = false;
+  let holdsLoneSurrogate = false;
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'), (key, value: unknown) => {
       if (key.includes('\0') || (typeof value === 'string' && value.includes('\0'))) holdsNul = true;
+      if (loneSurrogate.test(key) || (typeof value === 'string' && loneSurrogate.test(value))) holdsLoneSurrogate = true;
       return value;
     });
   } catch {
     throw new InvalidRequestError('The request body is not valid JSON.');
   }
   if (holdsNul) throw nulRefused();
+  if (holdsLoneSurrogate) throw loneSurrogateRefused();
   return parsed;
 }
 

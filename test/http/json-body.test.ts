@@ -1,0 +1,58 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
+import { parseJson } from '../../src/http/json-body.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+
+/*
+ * A JSON string may escape half of a surrogate pair alone ("\ud800"). It is no character: PostgreSQL's json refuses
+ * it (the write failed as a query, a 500) and its text keeps a replacement character instead (the value changed
+ * silently). Every JSON body of ours refuses it as a bad request, as it refuses NUL.
+ */
+const refusal = { error: 'invalid_request', error_description: expect.stringContaining('unpaired UTF-16 surrogate') };
+
+describe('parseJson', () => {
+  const status = (raw: string) => {
+    try {
+      parseJson(Buffer.from(raw));
+      return 200;
+    } catch (error) {
+      return error instanceof AppError ? error.status : 500;
+    }
+  };
+
+  it('refuses a lone high or low surrogate in a value or a key', () => {
+    expect(status('{"name":"a\\ud800"}')).toBe(400);
+    expect(status('{"name":"\\udc00b"}')).toBe(400);
+    expect(status('{"list":["x","\\udbff"]}')).toBe(400);
+    expect(status('{"\\ud800":"x"}')).toBe(400);
+  });
+
+  it('takes a surrogate pair, escaped or not, as the character it is', () => {
+    expect(parseJson(Buffer.from('{"name":"\\ud83d\\ude00 😀"}'))).toEqual({ name: '😀 😀' });
+  });
+});
+
+describe('a lone surrogate in a JSON body', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.dispose());
+
+  const admin = (path: string, body: string) =>
+    request(server.url).post(`/admin/api${path}`).set('authorization', `Bearer ${testAdminToken}`).set('content-type', 'application/json').send(body);
+
+  it('is refused with 400 where a json column would have failed with a 500', async () => {
+    const rp = '{"name":"กรมทดสอบ\\ud800","redirectUris":["https://rp.example.test/cb"],"scopes":["pid"]}';
+    expect((await admin('/relying-parties', rp).expect(400)).body).toEqual(refusal);
+    expect((await admin('/applications', '{"kind":"new","remarks":"x\\udfff"}').expect(400)).body).toEqual(refusal);
+  });
+
+  it('is refused with 400 where a text column would have kept a replacement character', async () => {
+    const answer = await admin('/conditions', '{"textTh":"ข้อหนึ่ง\\ud800","textEn":"Clause one"}').expect(400);
+    expect(answer.body).toEqual(refusal);
+    const current = await request(server.url).get('/admin/api/conditions').set('authorization', `Bearer ${testAdminToken}`).expect(200);
+    expect(JSON.stringify(current.body)).not.toContain('\ufffd');
+  });
+});
