@@ -10,6 +10,7 @@ import { findActiveSystem, type ActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
+import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 import { volumeChartSvg } from './volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, nextDay, todayInThailand, VOLUME_TIME_ZONE, type DayRange } from './volume-queries.ts';
 
@@ -23,10 +24,16 @@ const isRealDate = (value: string) => {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 };
 
+/*
+ * A calendar day can still name a year the database refuses (year 0) or one whose next day is past 9999, where
+ * ISO text takes six digits and the chart's walk from day to day never reaches the end of the range: a range is
+ * refused unless it lies in the years any filter takes.
+ */
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD, such as 2025-03-01', abort: true })
-  .refine(isRealDate, { message: 'is not a day of the calendar (check the month and the day)', abort: true });
+  .refine(isRealDate, { message: 'is not a day of the calendar (check the month and the day)', abort: true })
+  .refine(inFilterYears, { message: `must be a day ${filterYearsText}`, abort: true });
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 
