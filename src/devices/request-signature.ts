@@ -43,6 +43,13 @@ function compactJwsOf(authorization: string): string {
   if (scheme !== signatureScheme || !jws) {
     throw new DeviceAuthenticationError('invalid_signature', `Sign the request: send "Authorization: ${signatureScheme} <JWS>".`);
   }
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jws)) {
+    throw new DeviceAuthenticationError(
+      'invalid_signature',
+      'The signature is not a compact JWS: send three base64url parts (protected header, payload, signature) joined by dots.',
+    );
+  }
+  if (!jwsHeader(jws)) throw new DeviceAuthenticationError('invalid_signature', "The JWS's protected header is not a JSON object in base64url.");
   return jws;
 }
 
@@ -139,6 +146,9 @@ function kidOf(jws: string): string | undefined {
  */
 export async function verifyDeviceSignature(db: Kysely<Schema>, facts: RequestFacts): Promise<DeviceRequestNonce> {
   const jws = compactJwsOf(facts.authorization);
+  if (typeof jwsHeader(jws)?.kid !== 'string') {
+    throw new DeviceAuthenticationError('invalid_signature', 'The JWS header must name the signing device with kid: the device id its enrolment answered.');
+  }
   const kid = kidOf(jws);
   const key = kid === undefined ? undefined : await deviceKey(db, kid);
   if (!kid || !key) throw unknownDevice();
