@@ -20,12 +20,16 @@ export const redirectUri = z
   .refine((value) => !new URL(value).hash, 'must not contain a fragment (#)')
   .meta({ description: 'an absolute https URL without a fragment; http only for localhost, 127.0.0.1 or [::1]', example: 'https://service.example.go.th/callback' });
 
+/** As the application form asks: a list that names something twice is a slip worth pointing out. */
+const listsEachOnce = (values: string[]) => new Set(values).size === values.length;
+
 const scopeList = z
   .array(z.string())
   .transform((scopes) => scopes.filter((s) => s !== 'openid'))
   .refine((scopes) => scopes.every((s) => claimScopes.includes(s)), {
     message: `every scope must be openid or one of: ${claimScopes.join(', ')}`,
   })
+  .refine(listsEachOnce, { message: 'names a data item twice: list each once' })
   .meta({ description: `data items the system is approved for: openid (always granted) and ${claimScopes.join(', ')}` });
 
 export const wireProfile = z
@@ -38,7 +42,7 @@ export const createRelyingPartyBody = z.object({
   nameEn: z.string().trim().min(1).max(200).optional().meta({ description: "the agency's name in English; name when absent" }),
   systemName: z.string().trim().min(1).max(200).optional(),
   purpose: z.string().trim().min(1).max(500).optional().meta({ description: 'what the sign-in is for, shown to the citizen' }),
-  redirectUris: z.array(redirectUri).min(1, 'at least one redirect URI is needed'),
+  redirectUris: z.array(redirectUri).min(1, 'at least one redirect URI is needed').refine(listsEachOnce, { message: 'names a redirect URI twice: list each once' }),
   scopes: scopeList,
   publicClient: z.boolean().optional().meta({ description: 'a single-page or native app: no secret, PKCE required' }),
   profile: wireProfile.optional(),

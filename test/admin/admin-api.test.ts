@@ -47,6 +47,15 @@ describe('the admin API', () => {
     }
   });
 
+  it('refuses a redirect URI or a data item listed twice, as the application form does', async () => {
+    const twiceUri = await admin('post', '/relying-parties')
+      .send({ name: 'A', redirectUris: ['https://a.example/cb', 'https://a.example/cb'], scopes: ['pid'] })
+      .expect(400);
+    expect(twiceUri.body.error_description).toContain('names a redirect URI twice');
+    const twiceItem = await admin('post', '/relying-parties').send({ name: 'A', redirectUris: ['https://a.example/cb'], scopes: ['pid', 'name', 'pid'] }).expect(400);
+    expect(twiceItem.body.error_description).toContain('names a data item twice');
+  });
+
   it('answers malformed JSON with 400, not 500', async () => {
     const response = await admin('post', '/relying-parties').set('content-type', 'application/json').send('{"name": ').expect(400);
     expect(response.body.error).toBe('invalid_request');
