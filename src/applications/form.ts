@@ -94,9 +94,10 @@ const systemRequest = z
     dataItems: z.array(dataItemRequest).max(claimScopes.length).optional().meta({ description: 'for a change of an existing system: the data items it asks to add' }),
     estimatedDailyTransactions: z
       .number({ error: 'must be a whole number of sign-ins a day' })
-      .int('must be a whole number of sign-ins a day')
+      // Past 2^53 a number is no longer a whole number JavaScript can hold, and the maximum would say so again.
+      .int({ message: 'must be a whole number of sign-ins a day', abort: true })
       .positive('must be at least 1')
-      .max(100_000_000)
+      .max(100_000_000, 'must be at most 100,000,000 sign-ins a day')
       .optional(),
     publicClient: z.boolean().optional().meta({ description: 'a single-page or native app, with no secret (it must use PKCE)' }),
     profile: wireProfile.optional(),
