@@ -26,3 +26,13 @@ export function credentialMatches(secret: string, storedHash: string): boolean {
   const actual = Buffer.from(hashCredential(secret));
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+/**
+ * Whether `secret` authenticates a system: its current secret, or the one a rotation replaced while that one's
+ * grace window lasts (live_previous_secret_hash is null once it has ended). The token endpoint and the agency API
+ * both ask this.
+ */
+export function systemSecretMatches(secret: string, hashes: { current: string | null | undefined; livePrevious: unknown }): boolean {
+  if (typeof hashes.current === 'string' && credentialMatches(secret, hashes.current)) return true;
+  return typeof hashes.livePrevious === 'string' && credentialMatches(secret, hashes.livePrevious);
+}

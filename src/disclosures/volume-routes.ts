@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
 import { agencyApi } from '../agencies/agency-api.ts';
-import { credentialMatches, hashCredential } from '../agencies/client-credentials.ts';
+import { hashCredential, systemSecretMatches } from '../agencies/client-credentials.ts';
 import { findActiveSystem, type ActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
@@ -182,7 +182,8 @@ async function authenticatedSystem(db: Kysely<Schema>, ctx: Context): Promise<Ac
   if (system && system.client_secret_hash === null) {
     throw refuse('This system is a public client, which has no secret: read the counts with the credentials of one of your confidential systems.');
   }
-  const matches = credentialMatches(secret, system?.client_secret_hash ?? noSecret);
+  // A wrong client costs the same hash comparison as a known one.
+  const matches = systemSecretMatches(secret, { current: system?.client_secret_hash ?? noSecret, livePrevious: system?.live_previous_secret_hash });
   if (!system || !matches) {
     throw refuse('Client authentication failed: an unknown client, a wrong secret, or a system or agency that is not active.');
   }

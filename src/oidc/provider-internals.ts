@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
-import { credentialMatches } from '../agencies/client-credentials.ts';
+import { credentialMatches, systemSecretMatches } from '../agencies/client-credentials.ts';
 import { isThaidProfile, logDeparture } from './wire-profile.ts';
 
 /*
@@ -171,9 +171,7 @@ function relaxPkceForConfidentialThaidClients(provider: Provider): void {
  */
 function compareHashedSecrets(provider: Provider): void {
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string; [key: string]: unknown }, actual: string) {
-    if (this.clientSecret !== undefined && credentialMatches(actual, this.clientSecret)) return true;
-    const previous = this['previous_secret_hash'];
-    return typeof previous === 'string' && credentialMatches(actual, previous);
+    return systemSecretMatches(actual, { current: this.clientSecret, livePrevious: this['previous_secret_hash'] });
   };
 }
 

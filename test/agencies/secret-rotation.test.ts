@@ -27,6 +27,14 @@ async function authenticates(rp: CreatedRelyingParty, secret: string, method: 'b
   throw new Error(`unexpected answer ${response.status} ${JSON.stringify(response.body)}`);
 }
 
+/** Whether the agency API (its disclosure counts) takes the secret, as the token endpoint does. */
+async function readsCounts(rp: CreatedRelyingParty, secret: string): Promise<boolean> {
+  const response = await request(server.url).get('/api/agency/disclosures').set('authorization', basicAuth(rp.clientId, secret));
+  if (response.status === 200) return true;
+  if (response.status === 401 && response.body.error === 'invalid_client') return false;
+  throw new Error(`unexpected answer ${response.status} ${JSON.stringify(response.body)}`);
+}
+
 const rotate = (clientId: string, body: Record<string, unknown>) =>
   request(server.url).post(`/admin/api/systems/${encodeURIComponent(clientId)}/secret`).set('authorization', `Bearer ${testAdminToken}`).send(body);
 
@@ -63,11 +71,16 @@ describe('rotating a client secret', () => {
     expect(await authenticates(rp, old)).toBe(true);
     expect(await authenticates(rp, old, 'post')).toBe(true);
     expect(await authenticates(rp, 'not-a-secret-of-this-system')).toBe(false);
+    expect(await readsCounts(rp, clientSecret)).toBe(true);
+    expect(await readsCounts(rp, old)).toBe(true);
+    expect(await readsCounts(rp, 'not-a-secret-of-this-system')).toBe(false);
 
     await expirePreviousSecret(rp.clientId);
     expect(await authenticates(rp, old)).toBe(false);
     expect(await authenticates(rp, old, 'post')).toBe(false);
     expect(await authenticates(rp, clientSecret)).toBe(true);
+    expect(await readsCounts(rp, old)).toBe(false);
+    expect(await readsCounts(rp, clientSecret)).toBe(true);
   });
 
   it('with no grace, stops the old secret at once; a second rotation stops the first one replaced', async () => {
