@@ -221,13 +221,5 @@ export function missingForSubmission(form: ApplicationForm, origin: ApplicationO
   return missing;
 }
 
-/** The form as a submission must be: the same schema, complete. For pages that check a form before submitting it. */
-export const completeApplicationForm = (origin: ApplicationOrigin) =>
-  applicationForm.superRefine((form, ctx) => {
-    for (const { path, message } of missingForSubmission(form, origin)) {
-      ctx.addIssue({ code: 'custom', path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message });
-    }
-  });
-
 /** The data items a system of the form asks for, in the order asked. */
 export const askedScopes = (system: { dataItems?: { scope: string }[] | undefined }): string[] => (system.dataItems ?? []).map((item) => item.scope);

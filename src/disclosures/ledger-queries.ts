@@ -36,24 +36,6 @@ export async function ledgerSize(db: Db): Promise<number> {
   return asNumber(row.size);
 }
 
-const toStored = (row: { leaf_index: string | number; entry: string; leaf_hash: Uint8Array }): StoredEntry => ({
-  leafIndex: asNumber(row.leaf_index),
-  entry: row.entry,
-  leafHash: new Uint8Array(row.leaf_hash),
-});
-
-/** Entries with leaf indexes in [from, to), in order. Missing indexes are simply absent (a deleted row). */
-export async function entriesBetween(db: Db, from: number, to: number): Promise<StoredEntry[]> {
-  const rows = await db
-    .selectFrom('ledger_entries')
-    .select(['leaf_index', 'entry', 'leaf_hash'])
-    .where('leaf_index', '>=', sql<string>`${from}`)
-    .where('leaf_index', '<', sql<string>`${to}`)
-    .orderBy('leaf_index')
-    .execute();
-  return rows.map(toStored);
-}
-
 /** Leaf hashes with indexes in [from, to), in order. */
 export async function leafHashesBetween(db: Db, from: number, to: number): Promise<{ leafIndex: number; leafHash: Uint8Array }[]> {
   const rows = await db
@@ -64,16 +46,6 @@ export async function leafHashesBetween(db: Db, from: number, to: number): Promi
     .orderBy('leaf_index')
     .execute();
   return rows.map((row) => ({ leafIndex: asNumber(row.leaf_index), leafHash: new Uint8Array(row.leaf_hash) }));
-}
-
-/** One entry by its leaf index. */
-export async function entryAt(db: Db, leafIndex: number): Promise<StoredEntry | undefined> {
-  const row = await db
-    .selectFrom('ledger_entries')
-    .select(['leaf_index', 'entry', 'leaf_hash'])
-    .where('leaf_index', '=', sql<string>`${leafIndex}`)
-    .executeTakeFirst();
-  return row && toStored(row);
 }
 
 /**

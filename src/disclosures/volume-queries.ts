@@ -43,21 +43,6 @@ function bounds(range: DayRange): { start: Date; end: Date } {
 
 const thaiDay = sql<string>`to_char(e.created_at at time zone ${sql.lit(VOLUME_TIME_ZONE)}, 'YYYY-MM-DD')`;
 
-export interface AgencyName {
-  id: string;
-  th: string;
-  en: string;
-}
-
-export async function findAgencyName(db: Kysely<Schema>, agencyId: string): Promise<AgencyName | undefined> {
-  const row = await db
-    .selectFrom('agencies')
-    .select(['id', 'name_th', 'name_en'])
-    .where('id', '=', agencyId)
-    .executeTakeFirst();
-  return row && { id: row.id, th: row.name_th, en: row.name_en };
-}
-
 export interface AgencyVolume {
   /** Per day and data item: how many disclosures carried the item. Days and items without any are left out. */
   days: { date: string; item: string; count: number }[];
@@ -94,7 +79,7 @@ export async function agencyVolume(db: Kysely<Schema>, agencyId: string, range: 
 }
 
 export interface AgencyDailyVolume {
-  agency: AgencyName;
+  agency: { id: string; th: string; en: string };
   /** Disclosures in the range. */
   total: number;
   /** Per day; days without any are left out. */

@@ -107,7 +107,10 @@ access_denied. DOPA staff see the report (with the requesting browser, coarsely)
   },
 });
 
-/** The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny. */
+/**
+ * The device's side of a sign-in, in the device API: scan a code, then approve with the PIN or deny; later,
+ * report a sign-in the citizen did not make.
+ */
 export function loginDeviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }): Router {
   const { db, limits } = deps;
   const router = new Router({ prefix: deviceApiPrefix });

@@ -16,8 +16,9 @@ import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';
 
 /*
- * The transitions a device makes (scan, approve, deny), each one statement: the signed request's nonce is
- * recorded, the transaction moves as state-machine.ts allows, and the transition's hooks write their part.
+ * The transitions a device makes (scan, approve, deny, and a report of an approved sign-in), each one statement:
+ * the signed request's nonce is recorded, the transaction moves as state-machine.ts allows, and the transition's
+ * hooks write their part.
  */
 
 /**

@@ -7,11 +7,11 @@ import { appLinkPath } from './paths.ts';
 
 /*
  * The QR code changes every few seconds: its app link carries a MAC over the sign-in and the time window it was
- * drawn in, under a key of the installation. A scan takes the link of the current window or the one before, so a
- * screenshot or a link relayed to someone else stops working within two windows, while a phone reading the screen
- * gets a fresh one. The window itself is not in the link, which keeps the QR code smaller: the server tries the
- * windows it would take, then the older ones of a sign-in's life to tell a stale link from a made-up one. The
- * short code typed by hand carries no time; it needs the number match.
+ * drawn in, under a key of the installation. A scan takes the link of the current window, the one before or the one
+ * after (server clocks a little apart), so a screenshot or a link relayed to someone else stops working within
+ * two windows, while a phone reading the screen gets a fresh one. The window itself is not in the link, which
+ * keeps the QR code smaller: the server tries the windows it would take, then the older ones of a sign-in's life
+ * to tell a stale link from a made-up one. The short code typed by hand carries no time; it needs the number match.
  */
 export const QR_WINDOW_SECONDS = 10;
 
@@ -31,10 +31,13 @@ export const secondsToNextQr = (now = Date.now()) => QR_WINDOW_SECONDS - ((now /
 
 export type QrFreshness = 'fresh' | 'stale' | 'forged';
 
-/** Windows a sign-in lives through (LOGIN_TTL_SECONDS, 3 minutes), with room to spare. */
+/**
+ * How far back a link is told to be stale rather than made up: the windows of the interaction's 10 minutes, well
+ * past the 3 minutes (LOGIN_TTL_SECONDS) a sign-in's links can be drawn in.
+ */
 const WINDOWS_OF_A_SIGN_IN = Math.ceil(600 / QR_WINDOW_SECONDS);
 
-/** Whether an app link read for `loginId` is one this installation drew for it in the current window or the last. */
+/** Whether an app link read for `loginId` is one this installation drew for it in the current window or next to it. */
 export async function qrFreshness(db: Kysely<Schema>, loginId: string, link: URL, now = Date.now()): Promise<QrFreshness> {
   const mac = Buffer.from(link.searchParams.get('m') ?? '', 'base64url');
   if (mac.length !== 12) return 'forged';

@@ -12,7 +12,8 @@ import type { LoginStatus } from '../db/schema.ts';
  * Each transition names who may cause it, what it writes, and the hooks that run after it. A transition and its
  * hooks' writes are one statement (the device's in device-steps.ts, the browser's and the clock's in queries.ts),
  * so they happen together or not at all. The database refuses any move of the status not listed here (migration
- * 0012), and announces every change to the waiting browsers (migration 0004), whoever made it.
+ * 0012, extended by 0030 for a report), and announces every change to the waiting browsers (migration 0004),
+ * whoever made it.
  */
 
 /** Who causes a transition. */

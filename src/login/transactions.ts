@@ -28,7 +28,10 @@ import { drawNumbers } from './number-matching.ts';
 import type { BrowserContext } from './browser-context.ts';
 import { insertNotification } from '../notifications/queries.ts';
 
-/** A QR code is good for three minutes, then the browser shows a new one on request. */
+/**
+ * A sign-in (its short code, and every QR code drawn for it, each changing every few seconds) lives three minutes;
+ * then the browser shows a new one on request.
+ */
 export const LOGIN_TTL_SECONDS = 180;
 
 const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
