@@ -6,7 +6,8 @@ import { agencyAdministrator } from '../applications/actors.ts';
 import { listLetters, showLetter } from '../applications/letters.ts';
 import { listApplications } from '../applications/reads.ts';
 import { systemsOfAgency } from '../agencies/agency-systems.ts';
-import { credentialMatches } from '../agencies/client-credentials.ts';
+import { hashCredential } from '../agencies/client-credentials.ts';
+import { secretVersionOf } from '../agencies/secret-rotation.ts';
 import { findAgency, listNotices } from '../agencies/status-changes.ts';
 import { rotateSecretRecorded } from '../agencies/recorded-secret-rotation.ts';
 import { requestIdOf } from '../audit/record.ts';
@@ -48,8 +49,9 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
     ]);
     // A secret issued by the POST just before this page, shown this once and only while it is still the system's.
     const issued = takeIssuedSecret(ctx);
-    const issuedHere = issued && systems.some((s) => s.clientId === issued.clientId) ? issued : undefined;
-    const stillCurrent = issuedHere ? await isCurrentSecret(db, issuedHere.clientId, issuedHere.clientSecret) : false;
+    const issuedTo = issued && systems.find((s) => s.clientId === issued.clientId);
+    const issuedHere = issuedTo ? issued : undefined;
+    const stillCurrent = !!issuedTo && issuedTo.secretVersion === secretVersionOf(hashCredential(issued!.clientSecret));
     const systemNames = new Map(systems.map((s) => [s.clientId, s.name]));
     renderPage(ctx, 'agency-agency', {
       title: { th: agency!.nameTh, en: agency!.nameEn },
@@ -140,9 +142,4 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       ],
     });
   });
-}
-
-async function isCurrentSecret(db: Kysely<Schema>, clientId: string, secret: string): Promise<boolean> {
-  const row = await db.selectFrom('agency_systems').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirst();
-  return row?.client_secret_hash ? credentialMatches(secret, row.client_secret_hash) : false;
 }
