@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idTokenAlg, wireProfile } from '../admin/schemas.ts';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 import { applicationForm } from './form.ts';
 
 /* The admin API's bodies and answers for applications and permission letters. */
@@ -8,23 +9,11 @@ export const applicationStatuses = ['draft', 'submitted', 'changes_requested', '
 const status = z.enum(applicationStatuses, { message: `must be one of ${applicationStatuses.join(', ')}` });
 const transition = z.enum(['create', 'submit', 'request_changes', 'reject', 'prepare', 'return', 'approve']);
 
-const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are ${Object.keys(shape).join(', ')}` : undefined,
-  });
-
 export const applicationListQuery = strictQuery({
   status: status.optional().meta({ description: 'only applications in this status' }),
   agency: z.uuid('must be the id of an agency').optional().meta({ description: 'only the applications of this agency' }),
   q: z.string().trim().min(1, 'must not be empty').max(200).optional().meta({ description: "words in the agency's names or abbreviations, Thai or English" }),
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 1000' })
-    .int('must be a whole number from 1 to 1000')
-    .min(1, 'must be a whole number from 1 to 1000')
-    .max(1000, 'must be a whole number from 1 to 1000')
-    .default(200)
-    .meta({ description: 'applications on the page, newest first' }),
+  limit: pageSize(1000, 200).meta({ description: 'applications on the page, newest first' }),
 });
 
 export const letterListQuery = strictQuery({

@@ -8,15 +8,7 @@ import { declareRoute } from '../http/api-routes.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { listAuditEvents } from './queries.ts';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
-
-/** A query that refuses parameters it does not know, naming those it does: a misspelt filter is never just ignored. */
-const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are ${Object.keys(shape).join(', ')}` : undefined,
-  });
-
-const limitMessage = 'must be a whole number from 1 to 1000';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 
 export const auditQuery = strictQuery({
   since: z.iso
@@ -34,13 +26,7 @@ export const auditQuery = strictQuery({
     .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an action name such as relying_party.create or keys.rotate')
     .optional()
     .meta({ description: 'only events of this action' }),
-  limit: z.coerce
-    .number({ error: limitMessage })
-    .int({ error: limitMessage })
-    .min(1, { error: limitMessage })
-    .max(1000, { error: limitMessage })
-    .default(100)
-    .meta({ description: 'events on the page' }),
+  limit: pageSize(1000, 100).meta({ description: 'events on the page' }),
   cursor: z
     .string()
     .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")

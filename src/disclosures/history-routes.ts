@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
 import { citizenParams } from '../admin/schemas.ts';
@@ -56,19 +55,6 @@ const adminHistory = declareRoute(adminApi, {
   },
 });
 
-/** Parses the query string, naming each parameter that is wrong and what it takes. */
-function parseQuery<S extends z.ZodObject>(schema: S, query: unknown): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (parsed.success) return parsed.data;
-  const takes = Object.keys(schema.shape).join(', ');
-  const problems = parsed.error.issues.map((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? `unknown query parameter ${issue.keys.join(', ')} (this address takes ${takes})`
-      : `${issue.path.join('.') || 'query'}: ${issue.message}`,
-  );
-  throw new InvalidRequestError(problems.join('; '));
-}
-
 /** A citizen's history is theirs alone: no cache keeps it. */
 const private_ = (ctx: Context) => ctx.set('Cache-Control', 'no-store');
 
@@ -77,7 +63,7 @@ function addDeviceRoutes(router: Router, db: Kysely<Schema>): Router {
   router.get(
     deviceApi.info.prefix + deviceHistory.path,
     signedRoute(db, async (ctx, device) => {
-      const query = parseQuery(deviceHistory.request.query, ctx.query);
+      const query = deviceHistory.request.query.parse(ctx.query);
       const from = query.from === undefined ? undefined : periodStart(query.from);
       const to = query.to === undefined ? undefined : periodEnd(query.to);
       if (from && to && from >= to) throw new InvalidRequestError('from: must be before to (a date counts whole: from=to=2025-06-01 is that day)');
@@ -97,7 +83,7 @@ function addDeviceRoutes(router: Router, db: Kysely<Schema>): Router {
   router.get(
     deviceApi.info.prefix + deviceHistoryExport.path,
     signedRoute(db, async (ctx, device) => {
-      const { format } = parseQuery(deviceHistoryExport.request.query, ctx.query);
+      const { format } = deviceHistoryExport.request.query.parse(ctx.query);
       const exportedAt = new Date().toISOString();
       const entries = await wholeHistory(db, device.pid);
       private_(ctx);
@@ -116,8 +102,8 @@ function addDeviceRoutes(router: Router, db: Kysely<Schema>): Router {
 /** The admin API's read of any citizen's history, for the CLI. */
 function addAdminRoutes(router: Router, db: Kysely<Schema>, adminToken: string): Router {
   router.get(adminApi.info.prefix + adminHistory.path, requireAdminToken(adminToken), async (ctx) => {
-    const { pid } = parseQuery(adminHistory.request.params, ctx.params);
-    const query = parseQuery(adminHistory.request.query, ctx.query);
+    const { pid } = adminHistory.request.params.parse(ctx.params);
+    const query = adminHistory.request.query.parse(ctx.query);
     if (!(await findCitizen(db, pid))) throw new NotFoundError(`No citizen with ID ${pid} in the registry.`);
     const page = await citizenHistory(db, pid, { limit: query.limit, before: beforeOf(query.cursor) });
     private_(ctx);

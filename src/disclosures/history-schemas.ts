@@ -1,22 +1,14 @@
 import { z } from 'zod';
 import { releasableScopes } from '../oidc/scopes.ts';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 
 /*
  * The history's query parameters and answers, as the device and admin APIs parse and document them. Query
  * parameters are strict: a misspelt filter is refused rather than silently ignored.
  */
 
-const wholeNumber = (max: number, fallback: number) => {
-  const message = `must be a whole number from 1 to ${max}`;
-  return z.coerce
-    .number({ error: message })
-    .int({ error: message })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .default(fallback)
-    .meta({ description: `entries on the page, 1 to ${max}; ${fallback} when absent` });
-};
+const wholeNumber = (max: number, fallback: number) => pageSize(max, fallback).meta({ description: `entries on the page, 1 to ${max}; ${fallback} when absent` });
 
 const cursor = z
   .string({ error: 'must be given once' })
@@ -34,7 +26,7 @@ const periodBound = (what: string) =>
     .optional()
     .meta({ description: what, example: '2025-06-01' });
 
-export const historyQuery = z.strictObject({
+export const historyQuery = strictQuery({
   limit: wholeNumber(200, 50),
   cursor,
   agency: z
@@ -49,9 +41,9 @@ export const historyQuery = z.strictObject({
   to: periodBound('only entries written up to this date (to its end, in Thailand, UTC+7) or before this instant'),
 });
 
-export const adminHistoryQuery = z.strictObject({ limit: wholeNumber(1000, 50), cursor });
+export const adminHistoryQuery = strictQuery({ limit: wholeNumber(1000, 50), cursor });
 
-export const historyExportQuery = z.strictObject({
+export const historyExportQuery = strictQuery({
   format: z
     .enum(['json', 'csv'], { error: 'must be json or csv' })
     .default('json')

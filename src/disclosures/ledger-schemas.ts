@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pidParam } from '../admin/schemas.ts';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 import { treeHeadType } from './tree-head-signature.ts';
 
 /*
@@ -15,13 +16,6 @@ const leafCount = (what: string) =>
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once') })
     .regex(/^\d{1,15}$/, `must be ${what}: a whole number, 0 or more, of at most 15 digits`);
 
-/** A query that refuses parameters it does not know, naming those it does: a misspelt one is never just ignored. */
-const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are ${Object.keys(shape).join(', ')}` : undefined,
-  });
-
 /** Where the public keys of every signing key the server ever had are published, for checking tree heads. */
 export const ledgerKeysPath = '/ledger/keys';
 
@@ -36,11 +30,6 @@ export const consistencyProofQuery = strictQuery({
   first: leafCount('a tree size').transform(Number).meta({ description: 'the older tree size' }),
   second: leafCount('a tree size').transform(Number).meta({ description: 'the newer tree size, at least first' }),
 });
-
-const pageSize = (max: number, fallback: number) => {
-  const message = `must be a whole number from 1 to ${max}`;
-  return z.coerce.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message }).default(fallback);
-};
 
 export const entryPageQuery = strictQuery({
   from: leafCount('a leaf index').default('0').transform(Number).meta({ description: 'the first leaf index of the page' }),

@@ -1,36 +1,22 @@
 import { z } from 'zod';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 
-const limitMessage = 'must be a whole number from 1 to 1000';
-
-export const violationsQuery = z.strictObject(
-  {
-    agency: z.uuid({ error: "must be an agency's id (a UUID, as agency list shows it)" }).optional().meta({ description: "only this agency's violations" }),
-    system: z.string().min(1, 'must not be empty').optional().meta({ description: "only this system's violations (its client_id)" }),
-    since: z.iso
-      .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
-      .refine(inFilterYears, `must be ${filterYearsText}`)
-      .optional()
-      .meta({ description: 'only violations at or after this time' }),
-    limit: z.coerce
-      .number({ error: limitMessage })
-      .int({ error: limitMessage })
-      .min(1, { error: limitMessage })
-      .max(1000, { error: limitMessage })
-      .default(100)
-      .meta({ description: 'violations on the page' }),
-    cursor: z
-      .string()
-      .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
-      .optional()
-      .meta({ description: "the previous page's next_cursor: the page after it" }),
-  },
-  {
-    // A misspelt filter is refused, never just ignored.
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the parameters here are agency, system, since, limit, cursor` : undefined,
-  },
-);
+export const violationsQuery = strictQuery({
+  agency: z.uuid({ error: "must be an agency's id (a UUID, as agency list shows it)" }).optional().meta({ description: "only this agency's violations" }),
+  system: z.string().min(1, 'must not be empty').optional().meta({ description: "only this system's violations (its client_id)" }),
+  since: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+    .refine(inFilterYears, `must be ${filterYearsText}`)
+    .optional()
+    .meta({ description: 'only violations at or after this time' }),
+  limit: pageSize(1000, 100).meta({ description: 'violations on the page' }),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
+    .optional()
+    .meta({ description: "the previous page's next_cursor: the page after it" }),
+});
 
 export const violationBody = z.object({
   id: z.string().meta({ description: 'increasing with time' }),
@@ -50,9 +36,9 @@ export const violationsPage = z.object({
 });
 export type ViolationsPage = z.infer<typeof violationsPage>;
 
-export const reportedSignInsQuery = z.strictObject({
-  system: z.string().min(1).optional().meta({ description: "one system's client_id" }),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+export const reportedSignInsQuery = strictQuery({
+  system: z.string().min(1, 'must not be empty').optional().meta({ description: "one system's client_id" }),
+  limit: pageSize(1000, 100).meta({ description: 'reports on the page' }),
 });
 
 export const reportedSignInsList = z.object({

@@ -8,6 +8,7 @@ import { requestIdOf } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import { strictQuery } from '../http/query-schemas.ts';
 import { citizenIdDocumentation } from '../registry/citizen-schema.ts';
 import { addStaffRole, removeStaffRole } from './changes.ts';
 import { listActiveStaff, type StaffGrant } from './queries.ts';
@@ -17,10 +18,7 @@ const role = z
   .enum(staffRoles, { message: `must be one of ${staffRoles.join(', ')}` })
   .meta({ description: 'reviewer checks applications, approver approves them, administrator manages staff' });
 
-export const staffListQuery = z.strictObject(
-  { role: role.optional().meta({ description: 'only the grants of this role' }) },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: the only parameter here is role` : undefined) },
-);
+export const staffListQuery = strictQuery({ role: role.optional().meta({ description: 'only the grants of this role' }) });
 
 export const staffGrantBody = z.object({ pid: pidParam, role });
 export const staffGrantParams = z.object({ pid: pidParam, role });

@@ -277,7 +277,7 @@ describe("the citizen's history on their device", () => {
       [{ from: '0000-01-01T00:00:00Z' }, /from: must be a date .* in the years 1900 to 2999/],
       [{ to: '9999-12-31T23:59:59-23:59' }, /to: must be a date .* in the years 1900 to 2999/],
       [{ from: '2024-03-01', to: '2024-02-01' }, /from: must be before to/],
-      [{ agencyId: randomUUID() }, /unknown query parameter agencyId \(this address takes limit, cursor, agency, item, from, to\)/],
+      [{ agencyId: randomUUID() }, /unknown parameter agencyId: the parameters here are limit, cursor, agency, item, from, to/],
     ];
     for (const [query, message] of cases) {
       const error = await refusal(device.history(query as HistoryQuery));
@@ -415,7 +415,7 @@ describe('the history for staff: the admin API and the CLI', () => {
     expect(malformed.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('pid: is not a valid 13-digit citizen ID') });
     const { citizen } = await citizenWithDevice();
     expect((await admin(`/citizens/${citizen.pid}/history?limit=1001`).expect(400)).body.error_description).toContain('limit: must be a whole number from 1 to 1000');
-    expect((await admin(`/citizens/${citizen.pid}/history?item=pid`).expect(400)).body.error_description).toContain('unknown query parameter item');
+    expect((await admin(`/citizens/${citizen.pid}/history?item=pid`).expect(400)).body.error_description).toContain('unknown parameter item: the parameters here are limit, cursor');
     await request(server.url).get(`/admin/api/citizens/${citizen.pid}/history`).expect(401);
     await request(server.url).get(`/admin/api/citizens/${citizen.pid}/history`).set('authorization', 'Bearer wrong').expect(401);
   });
