@@ -15,7 +15,6 @@ import { requireAdminToken } from './require-admin-token.ts';
 import {
   citizenListQuery,
   citizenPage,
-  citizenParams,
   createRelyingPartyBody,
   enrolmentCode,
   enrolmentCodeBody,
@@ -26,6 +25,7 @@ import {
   rotateSecretParams,
   secretRotation,
 } from './schemas.ts';
+import { citizenParams } from '../registry/citizen-schema.ts';
 import { rotateSecretRecorded } from '../agencies/recorded-secret-rotation.ts';
 import { defaultGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';

@@ -1,24 +1,8 @@
 import { z } from 'zod';
-import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
-import { isValidPid } from '../registry/pid.ts';
+import { idTokenAlg, redirectUri, wireProfile } from '../agencies/system-fields.ts';
+import { citizenRecord, pidParam } from '../registry/citizen-schema.ts';
 import { claimScopes } from '../oidc/scopes.ts';
 import { maxGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
-
-const isLoopback = (hostname: string) => hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-
-export const redirectUri = z
-  .string()
-  .refine((value) => URL.canParse(value), {
-    message: 'must be an absolute URL such as https://service.example.go.th/callback',
-    abort: true,
-  })
-  .refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), { message: 'must use https (or http on this computer: localhost, 127.0.0.1 or [::1])', abort: true })
-  // A code sent over plain http can be read on the way; only a relying party on the same computer may use it.
-  .refine((value) => new URL(value).protocol === 'https:' || isLoopback(new URL(value).hostname), {
-    message: 'must use https; http is allowed only on this computer (localhost, 127.0.0.1 or [::1]), for development',
-  })
-  .refine((value) => !new URL(value).hash, 'must not contain a fragment (#)')
-  .meta({ description: 'an absolute https URL without a fragment; http only for localhost, 127.0.0.1 or [::1]', example: 'https://service.example.go.th/callback' });
 
 /** As the application form asks: a list that names something twice is a slip worth pointing out. */
 const listsEachOnce = (values: string[]) => new Set(values).size === values.length;
@@ -31,11 +15,6 @@ const scopeList = z
   })
   .refine(listsEachOnce, { message: 'names a data item twice: list each once' })
   .meta({ description: `data items the system is approved for: openid (always granted) and ${claimScopes.join(', ')}` });
-
-export const wireProfile = z
-  .enum(['thaid', 'strict'], { message: 'must be thaid (as the real service behaves) or strict (as the standards are written)' })
-  .meta({ description: 'thaid (the default) behaves as the real service does; strict as the standards are written' });
-export const idTokenAlg = z.enum(['RS256', 'ES256'], { message: 'must be RS256 or ES256' }).meta({ description: 'how its ID tokens are signed; RS256 by default' });
 
 export const createRelyingPartyBody = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200).meta({ description: "the agency's name in Thai, or its only name" }),
@@ -75,13 +54,6 @@ export const citizenPage = z.object({
   total: z.number().int().meta({ description: 'citizens in the registry' }),
   citizens: z.array(citizenRecord),
 });
-
-export const pidParam = z
-  .string()
-  .refine(isValidPid, 'is not a valid 13-digit citizen ID (check digit included)')
-  .meta(citizenIdDocumentation);
-
-export const citizenParams = z.object({ pid: pidParam });
 
 export const faceTemplate = z.object({
   pid: z.string(),

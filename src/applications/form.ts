@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idTokenAlg, pidParam, redirectUri, wireProfile } from '../admin/schemas.ts';
+import { idTokenAlg, redirectUri, wireProfile } from '../agencies/system-fields.ts';
+import { pidParam } from '../registry/citizen-schema.ts';
 import { claimScopes } from '../oidc/scopes.ts';
 
 /*

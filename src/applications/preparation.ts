@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redirectUri } from '../admin/schemas.ts';
+import { redirectUri } from '../agencies/system-fields.ts';
 import type { IdTokenAlg, WireProfile } from '../db/schema.ts';
 import { InvalidRequestError } from '../errors.ts';
 import { askedScopes, type ApplicationForm } from './form.ts';

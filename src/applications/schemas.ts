@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idTokenAlg, wireProfile } from '../admin/schemas.ts';
+import { idTokenAlg, wireProfile } from '../agencies/system-fields.ts';
 import { pageSize, strictQuery } from '../http/query-schemas.ts';
 import { applicationForm } from './form.ts';
 

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
-import { citizenParams } from '../admin/schemas.ts';
+import { citizenParams } from '../registry/citizen-schema.ts';
 import type { Schema } from '../db/schema.ts';
 import { deviceApi } from '../devices/device-api.ts';
 import { signedRoute } from '../devices/signed-route.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pidParam } from '../admin/schemas.ts';
+import { pidParam } from '../registry/citizen-schema.ts';
 import { pageSize, strictQuery } from '../http/query-schemas.ts';
 import { treeHeadType } from './tree-head-signature.ts';
 

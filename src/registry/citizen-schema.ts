@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidPid } from './pid.ts';
 
 /** How the API documents describe a citizen ID; the schemas that parse one also check its check digit. */
 export const citizenIdDocumentation = {
@@ -37,3 +38,11 @@ export const citizenRecord = z
     ial: z.number().meta({ description: 'identity assurance level of the record, such as 2.3' }),
   })
   .meta({ id: 'Citizen' });
+
+/** A citizen ID in a request, its check digit checked. */
+export const pidParam = z
+  .string()
+  .refine(isValidPid, 'is not a valid 13-digit citizen ID (check digit included)')
+  .meta(citizenIdDocumentation);
+
+export const citizenParams = z.object({ pid: pidParam });

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
-import { pidParam } from '../admin/schemas.ts';
+import { pidParam } from '../registry/citizen-schema.ts';
 import { requestIdOf } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
