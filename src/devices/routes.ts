@@ -77,7 +77,8 @@ const pinChange = declareRoute(deviceApi, {
 const notifications = declareRoute(deviceApi, {
   method: 'get',
   path: '/notifications',
-  summary: "The citizen's inbox, newest first, whichever of their devices each notice went to (every data request, approvals, a device being replaced)",
+  summary:
+    "The citizen's inbox, newest first, whichever of their devices each notice went to (every data request, approvals, a device being replaced, a failed enrolment, a second device scanning a sign-in)",
   responses: { 200: { description: 'The 50 newest notifications', body: notificationList } },
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationKinds } from '../notifications/kinds.ts';
 import { citizenIdDocumentation, citizenRecord } from '../registry/citizen-schema.ts';
 import { isValidPid } from '../registry/pid.ts';
 import { integrityVerdicts } from './integrity.ts';
@@ -92,7 +93,7 @@ export const notificationList = z.object({
   notifications: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['data_request', 'login_approved', 'device_replaced', 'enrolment_failed', 'second_scan']),
+      kind: z.enum(notificationKinds),
       th: z.string(),
       en: z.string(),
       details: z.record(z.string(), z.unknown()),

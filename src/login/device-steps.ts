@@ -11,6 +11,7 @@ import {
 } from '../devices/queries.ts';
 import { appendAnswerEvent } from '../disclosures/ledger-queries.ts';
 import { withGrantEnded } from '../oidc/grant-queries.ts';
+import type { NotificationKind } from '../notifications/kinds.ts';
 import { notificationColumns, type NewNotification } from '../notifications/queries.ts';
 import { loginColumns, type Db, type LoginTransaction } from './queries.ts';
 import { loginTransitions } from './state-machine.ts';
@@ -27,7 +28,7 @@ import { loginTransitions } from './state-machine.ts';
  * and the data items asked for, listed in the order of `items` (JSON: [{ scope, th, en }]).
  */
 export interface ScanNotice {
-  kind: string;
+  kind: NotificationKind;
   th: string;
   en: string;
   items: string;

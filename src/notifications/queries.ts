@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { DeviceNotificationsTable, Schema } from '../db/schema.ts';
+import type { NotificationKind } from './kinds.ts';
 
 export type DeviceNotification = Selectable<DeviceNotificationsTable>;
 type Db = Kysely<Schema> | Transaction<Schema>;
@@ -8,7 +9,7 @@ type Db = Kysely<Schema> | Transaction<Schema>;
 export interface NewNotification {
   pid: string;
   deviceId: string;
-  kind: string;
+  kind: NotificationKind;
   th: string;
   en: string;
   details?: Record<string, unknown>;
