@@ -15,7 +15,7 @@ import { acceptancesOf } from '../conditions/acceptance.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError } from '../errors.ts';
 import { agencyForm, agencyPage } from './agency-guards.ts';
-import { applicationKindLabels, applicationStatusLabels, dataItemLabel, noticeKindLabels, statusLabels } from './agency-labels.ts';
+import { agencyApplicationKindLabels, agencyApplicationStatusLabels, dataItemLabel, noticeKindLabels, statusLabels } from './agency-labels.ts';
 import { leaveIssuedSecret, takeIssuedSecret } from './agency-secret-once.ts';
 import { checkedFormOf, signedInSession } from './console-state.ts';
 import { consoles } from './consoles.ts';
@@ -99,8 +99,8 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       letters: letters.map((l) => ({ number: l.number, issuedOn: l.issuedOn, href: `/agency/letters/${encodeURIComponent(l.number)}`, systems: l.systems.map((s) => s.name).join(', ') })),
       applications: applications.map((a) => ({
         href: `/agency/applications/${a.id}`,
-        kind: applicationKindLabels[a.kind],
-        status: { code: a.status, ...applicationStatusLabels[a.status] },
+        kind: agencyApplicationKindLabels[a.kind],
+        status: { code: a.status, ...agencyApplicationStatusLabels[a.status] },
         updatedAt: thailandTime(a.updatedAt),
       })),
     });

@@ -19,7 +19,7 @@ import { fieldLabel } from './agency-form-labels.ts';
 import { compactRows, rowActionOf, rowsFromPost, rowsOf, withoutRemovedRow, type FormRows, type RowAction } from './agency-form-rows.ts';
 import { leaveFormState, takeFormState, type FormState } from './agency-form-state.ts';
 import { formView, keyOfMissing, moreRowsOf, problemsToShow, rowsWithState } from './agency-form-view.ts';
-import { actorLabel, applicationKindLabels, applicationStatusLabels, transitionLabels } from './agency-labels.ts';
+import { actorLabel, agencyApplicationKindLabels, agencyApplicationStatusLabels, agencyTransitionLabels } from './agency-labels.ts';
 import { checkedFormOf, signedInSession } from './console-state.ts';
 import { consoles } from './consoles.ts';
 import { shownPid, thailandTime } from './formatting.ts';
@@ -87,8 +87,8 @@ export function addApplicationPages(router: Router, db: Kysely<Schema>): void {
       letters: application.letters.map((l) => ({ number: l.number, issuedOn: l.issuedOn, href: `/agency/letters/${encodeURIComponent(l.number)}` })),
       events: application.events.map((e) => ({
         at: thailandTime(e.at),
-        label: transitionLabels[e.transition],
-        to: { code: e.to, ...applicationStatusLabels[e.to] },
+        label: agencyTransitionLabels[e.transition],
+        to: { code: e.to, ...agencyApplicationStatusLabels[e.to] },
         actor: actorLabel(e.actor, session.pid),
         // What DOPA wrote for the agency; notes between staff (a preparation, a return) stay with staff.
         message: e.transition === 'request_changes' ? e.message : null,
@@ -114,8 +114,8 @@ export function addApplicationPages(router: Router, db: Kysely<Schema>): void {
 function summaryOf(application: ApplicationDetail) {
   return {
     id: application.id,
-    status: { code: application.status, ...applicationStatusLabels[application.status] },
-    kind: applicationKindLabels[application.kind],
+    status: { code: application.status, ...agencyApplicationStatusLabels[application.status] },
+    kind: agencyApplicationKindLabels[application.kind],
     agencyNameTh: application.agencyNameTh,
     agencyNameEn: application.agencyNameEn,
     createdAt: thailandTime(application.createdAt),
@@ -162,7 +162,7 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
     action: application === undefined ? '/agency/applications' : formPath(application.id),
     application: application ? summaryOf(application) : null,
     kind: target.kind,
-    kindLabel: applicationKindLabels[target.kind],
+    kindLabel: agencyApplicationKindLabels[target.kind],
     agencyId: target.agencyId ?? '',
     agency: agency ? { nameTh: agency.nameTh, nameEn: agency.nameEn } : null,
     administratorPid: shownPid(application?.administratorPid ?? session.pid),
@@ -192,8 +192,8 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
   if (application && !(editableStatuses.includes(application.status) && application.administratorPid === session.pid)) {
     redirectWithNotice(ctx, site, applicationPath(application.id), {
       kind: 'problem',
-      th: `ไม่ได้บันทึก: คำขอนี้อยู่ในสถานะ "${applicationStatusLabels[application.status].th}" จึงแก้ไขไม่ได้ จนกว่าเจ้าหน้าที่จะขอให้แก้ไข`,
-      en: `Nothing was saved: the application is ${applicationStatusLabels[application.status].en.toLowerCase()}, and read-only until DOPA asks for changes.`,
+      th: `ไม่ได้บันทึก: คำขอนี้อยู่ในสถานะ "${agencyApplicationStatusLabels[application.status].th}" จึงแก้ไขไม่ได้ จนกว่าเจ้าหน้าที่จะขอให้แก้ไข`,
+      en: `Nothing was saved: the application is ${agencyApplicationStatusLabels[application.status].en.toLowerCase()}, and read-only until DOPA asks for changes.`,
     });
     return;
   }

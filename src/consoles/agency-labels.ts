@@ -6,7 +6,7 @@ export { dataItemLabel, noticeKindLabels, statusLabels } from './labels.ts';
 /* How the agency portal names its applications' statuses and steps, as the agency sees them, in Thai with the
    English beside it. */
 
-export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
+export const agencyApplicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   draft: { th: 'ร่าง', en: 'Draft' },
   submitted: { th: 'ยื่นแล้ว รอพิจารณา', en: 'Submitted' },
   changes_requested: { th: 'ขอให้แก้ไข', en: 'Changes requested' },
@@ -15,7 +15,7 @@ export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   rejected: { th: 'ไม่อนุมัติ', en: 'Rejected' },
 };
 
-export const transitionLabels: Record<ApplicationTransition, Bilingual> = {
+export const agencyTransitionLabels: Record<ApplicationTransition, Bilingual> = {
   create: { th: 'เริ่มร่างคำขอ', en: 'Draft started' },
   submit: { th: 'ยื่นคำขอ', en: 'Submitted' },
   request_changes: { th: 'เจ้าหน้าที่ขอให้แก้ไข', en: 'Changes requested by DOPA' },
@@ -25,7 +25,7 @@ export const transitionLabels: Record<ApplicationTransition, Bilingual> = {
   approve: { th: 'อนุมัติ ออกหนังสืออนุญาต', en: 'Approved, permission letter issued' },
 };
 
-export const applicationKindLabels: Record<'new' | 'change', Bilingual> = {
+export const agencyApplicationKindLabels: Record<'new' | 'change', Bilingual> = {
   new: { th: 'ขอใช้บริการใหม่', en: 'New agency' },
   change: { th: 'ขอเปลี่ยนแปลง', en: 'Change' },
 };

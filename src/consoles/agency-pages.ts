@@ -6,7 +6,7 @@ import { addAgencyDetailPages } from './agency-agency-pages.ts';
 import { addApplicationPages } from './agency-application-pages.ts';
 import { addConditionsPages } from './agency-conditions-pages.ts';
 import { agencyPage } from './agency-guards.ts';
-import { applicationKindLabels, applicationStatusLabels, statusLabels } from './agency-labels.ts';
+import { agencyApplicationKindLabels, agencyApplicationStatusLabels, statusLabels } from './agency-labels.ts';
 import { signedInSession } from './console-state.ts';
 import { shownPid, thailandTime } from './formatting.ts';
 import { renderPage } from './pages.ts';
@@ -29,8 +29,8 @@ export function addAgencyPages(router: Router, db: Kysely<Schema>): void {
         href: `/agency/applications/${a.id}`,
         agencyNameTh: a.agencyNameTh,
         agencyNameEn: a.agencyNameEn,
-        kind: applicationKindLabels[a.kind],
-        status: { code: a.status, ...applicationStatusLabels[a.status] },
+        kind: agencyApplicationKindLabels[a.kind],
+        status: { code: a.status, ...agencyApplicationStatusLabels[a.status] },
         updatedAt: thailandTime(a.updatedAt),
       })),
       agencies: agencies.map((a) => ({

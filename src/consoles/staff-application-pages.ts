@@ -14,7 +14,7 @@ import type { Notice } from './notices.ts';
 import { renderPage } from './pages.ts';
 import { formProblem, preparationForm, queueQuery, rejectForm, requestChangesForm, returnForm } from './staff-application-forms.ts';
 import { applicationPageValues, queueRow } from './staff-application-view.ts';
-import { applicationKindLabels, applicationStatusLabels } from './staff-labels.ts';
+import { staffApplicationKindLabels, staffApplicationStatusLabels } from './staff-labels.ts';
 import { actAndGoBack } from './staff-outcomes.ts';
 import { staffForm, staffPage } from './staff-role-guard.ts';
 
@@ -31,8 +31,8 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
   router.get('/staff/applications', ...staffPage(db), async (ctx) => {
     const filters = { status: text(ctx.query.status), kind: text(ctx.query.kind), q: text(ctx.query.q) };
     const choices = {
-      statuses: applicationStatuses.map((code) => ({ code, ...applicationStatusLabels[code] })),
-      kinds: (['new', 'change'] as const).map((code) => ({ code, ...applicationKindLabels[code] })),
+      statuses: applicationStatuses.map((code) => ({ code, ...staffApplicationStatusLabels[code] })),
+      kinds: (['new', 'change'] as const).map((code) => ({ code, ...staffApplicationKindLabels[code] })),
     };
     const parsed = queueQuery.safeParse(ctx.query);
     if (!parsed.success) {

@@ -8,7 +8,7 @@ import type { Role } from '../staff/roles.ts';
 import { shownPid, thailandTime, thaiFullName } from './formatting.ts';
 import type { Bilingual } from './page-errors.ts';
 import { preparationFieldNames } from './staff-application-forms.ts';
-import { actingRoleLabels, applicationKindLabels, applicationStatusLabels, dataItemLabel, transitionLabels } from './staff-labels.ts';
+import { actingRoleLabels, staffApplicationKindLabels, staffApplicationStatusLabels, dataItemLabel, staffTransitionLabels } from './staff-labels.ts';
 
 /* What the application pages show, from the applications domain's reads: plain values for the templates. */
 
@@ -19,9 +19,9 @@ export function queueRow(application: ApplicationSummary) {
     agencyNameTh: application.agencyNameTh ?? '—',
     agencyNameEn: application.agencyNameEn ?? '',
     kind: application.kind,
-    kindLabel: applicationKindLabels[application.kind],
+    kindLabel: staffApplicationKindLabels[application.kind],
     status: application.status,
-    statusLabel: applicationStatusLabels[application.status],
+    statusLabel: staffApplicationStatusLabels[application.status],
     sandbox: application.origin === 'sandbox',
     createdAt: thailandTime(application.createdAt),
     updatedAt: thailandTime(application.updatedAt),
@@ -142,8 +142,8 @@ function timeline(events: ApplicationEvent[], names: Map<string, string>) {
     id: event.id,
     at: thailandTime(event.at),
     transition: event.transition,
-    label: transitionLabels[event.transition],
-    to: applicationStatusLabels[event.to],
+    label: staffTransitionLabels[event.transition],
+    to: staffApplicationStatusLabels[event.to],
     actor: {
       pid: event.actor.pid ? shownPid(event.actor.pid) : '',
       name: event.actor.pid ? (names.get(event.actor.pid) ?? '') : '',

@@ -6,7 +6,7 @@ export { dataItemLabel, noticeKindLabels, statusLabels } from './labels.ts';
 /* How the staff console's pages name applications' statuses and steps, in Thai and English (the agency portal
    words them for the agency). */
 
-export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
+export const staffApplicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   draft: { th: 'ร่าง', en: 'Draft' },
   submitted: { th: 'ยื่นแล้ว รอตรวจสอบ', en: 'Submitted' },
   changes_requested: { th: 'ส่งกลับให้แก้ไข', en: 'Changes requested' },
@@ -15,12 +15,12 @@ export const applicationStatusLabels: Record<ApplicationStatus, Bilingual> = {
   rejected: { th: 'ไม่อนุมัติ', en: 'Rejected' },
 };
 
-export const applicationKindLabels: Record<'new' | 'change', Bilingual> = {
+export const staffApplicationKindLabels: Record<'new' | 'change', Bilingual> = {
   new: { th: 'หน่วยงานใหม่', en: 'New agency' },
   change: { th: 'ขอเปลี่ยนแปลง', en: 'Change' },
 };
 
-export const transitionLabels: Record<ApplicationTransition, Bilingual> = {
+export const staffTransitionLabels: Record<ApplicationTransition, Bilingual> = {
   create: { th: 'เริ่มคำขอ', en: 'Started' },
   submit: { th: 'ยื่นคำขอ', en: 'Submitted' },
   request_changes: { th: 'ขอให้แก้ไข', en: 'Changes requested' },
