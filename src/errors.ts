@@ -29,6 +29,16 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** Client authentication failed (RFC 6749, 5.2): answered with the challenge the client should meet. */
+export class InvalidClientError extends AppError {
+  readonly challenge: string;
+
+  constructor(message: string, challenge: string) {
+    super(401, 'invalid_client', message);
+    this.challenge = challenge;
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super(404, 'not_found', message);

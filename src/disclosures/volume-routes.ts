@@ -8,7 +8,7 @@ import { agencyApi } from '../agencies/agency-api.ts';
 import { hashCredential, systemSecretMatches } from '../agencies/client-credentials.ts';
 import { findActiveSystem, type ActiveSystem } from '../agencies/queries.ts';
 import type { Schema } from '../db/schema.ts';
-import { AppError, ForbiddenError } from '../errors.ts';
+import { ForbiddenError, InvalidClientError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 import { volumeChartSvg } from './volume-chart.ts';
@@ -165,10 +165,7 @@ function formDecoded(value: string): string | undefined {
 
 /** The active, confidential system whose client credentials the request carries, as the token endpoint checks them. */
 async function authenticatedSystem(db: Kysely<Schema>, ctx: Context): Promise<ActiveSystem> {
-  const refuse = (message: string) => {
-    ctx.set('WWW-Authenticate', challenge);
-    return new AppError(401, 'invalid_client', message);
-  };
+  const refuse = (message: string) => new InvalidClientError(message, challenge);
   const [scheme, token, ...rest] = ctx.get('authorization').trim().split(/\s+/);
   if (scheme?.toLowerCase() !== 'basic' || !token || rest.length) {
     throw refuse("Authenticate with the client credentials of one of your agency's systems: \"Authorization: Basic base64(client_id:client_secret)\", as at the token endpoint.");

@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { AppError, MethodNotAllowedError, RetryLaterError } from '../errors.ts';
+import { AppError, InvalidClientError, MethodNotAllowedError, RetryLaterError } from '../errors.ts';
 import { render } from './views.ts';
 
 interface ErrorResponse {
@@ -36,6 +36,9 @@ function toResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof RetryLaterError) {
     return { status: error.status, error: error.code, message: error.message, headers: { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } };
+  }
+  if (error instanceof InvalidClientError) {
+    return { status: error.status, error: error.code, message: error.message, headers: { 'WWW-Authenticate': error.challenge } };
   }
   if (error instanceof AppError) return { status: error.status, error: error.code, message: error.message, details: error.details };
   if (error instanceof z.ZodError) {
