@@ -1,40 +1,14 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { adminApi } from '../admin/admin-api.ts';
 import { requireAdminToken } from '../admin/require-admin-token.ts';
-import { pidParam } from '../registry/citizen-schema.ts';
 import { requestIdOf } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { strictQuery } from '../http/query-schemas.ts';
-import { citizenIdDocumentation } from '../registry/citizen-schema.ts';
 import { addStaffRole, removeStaffRole } from './changes.ts';
 import { listActiveStaff, type StaffGrant } from './queries.ts';
-import { staffRoles } from './roles.ts';
-
-const role = z
-  .enum(staffRoles, { message: `must be one of ${staffRoles.join(', ')}` })
-  .meta({ description: 'reviewer checks applications, approver approves them, administrator manages staff' });
-
-export const staffListQuery = strictQuery({ role: role.optional().meta({ description: 'only the grants of this role' }) });
-
-export const staffGrantBody = z.object({ pid: pidParam, role });
-export const staffGrantParams = z.object({ pid: pidParam, role });
-
-export const staffGrant = z.object({
-  pid: z.string().meta(citizenIdDocumentation),
-  role: z.enum(staffRoles),
-  grantedAt: z.iso.datetime(),
-  grantedBy: z.string().meta({ description: 'admin_token, or the citizen ID of the member of staff who granted it' }),
-  revokedAt: z.iso.datetime().nullable().meta({ description: 'null while the grant is active' }),
-  revokedBy: z.string().nullable().meta({ description: 'admin_token, or the citizen ID of the member of staff who removed it' }),
-});
-export type StaffGrantBody = z.infer<typeof staffGrant>;
-
-export const staffList = z.object({ staff: z.array(staffGrant).meta({ description: 'active grants, by citizen ID then role' }) });
-export type StaffListBody = z.infer<typeof staffList>;
+import { staffGrant, staffGrantBody, staffGrantParams, staffList, staffListQuery, type StaffGrantBody, type StaffListBody } from './schemas.ts';
 
 const listStaff = declareRoute(adminApi, {
   method: 'get',

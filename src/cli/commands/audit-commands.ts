@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import type { AuditPage } from '../../audit/routes.ts';
+import type { AuditPage } from '../../audit/schemas.ts';
 import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
 import { print } from '../output.ts';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
-import type { StaffGrantBody, StaffListBody } from '../../staff/routes.ts';
+import type { StaffGrantBody, StaffListBody } from '../../staff/schemas.ts';
 import { staffRoles } from '../../staff/roles.ts';
 import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
