@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { GrantEndedError } from '../oidc/adapter.ts';
+import { grantIdOfSignIn } from '../oidc/grant-queries.ts';
 import type { LoginTransaction } from './queries.ts';
 
 /** The interaction a browser is in, as the provider reads it from the browser's cookie. */
@@ -8,9 +8,6 @@ export type BrowserInteraction = Awaited<ReturnType<Provider['interactionDetails
 type Approved = Pick<LoginTransaction, 'id' | 'pid' | 'client_id' | 'scopes'>;
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
-
-/** One grant per sign-in, whichever of the browser's requests stores it first: its id comes from the sign-in's. */
-export const grantIdOfSignIn = (loginId: string) => createHash('sha256').update(`grant of ${loginId}`).digest('base64url');
 
 const refusals = {
   denied: 'The citizen refused the request on their ThaID device',

@@ -22,7 +22,7 @@ import {
   type LoginTransaction,
 } from './queries.ts';
 import { approveScanned, claimForScan, denyScanned, reportAnswered, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
-import { grantIdOfSignIn } from './interaction-results.ts';
+import { grantIdOfSignIn } from '../oidc/grant-queries.ts';
 import { newShortCode } from './short-codes.ts';
 import { drawNumbers } from './number-matching.ts';
 import type { BrowserContext } from './browser-context.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { credentialModels, live } from './payload-statements.ts';
@@ -6,6 +7,9 @@ import { credentialModels, live } from './payload-statements.ts';
  * Queries of oidc-provider's storage (oidc_payloads, see src/oidc/payload-statements.ts) that other areas need:
  * a grant ended by a report or a withdrawal, and the grants a citizen's phone lists.
  */
+
+/** One grant per sign-in, whichever of the browser's requests stores it first: its id comes from the sign-in's. */
+export const grantIdOfSignIn = (loginId: string) => createHash('sha256').update(`grant of ${loginId}`).digest('base64url');
 
 /**
  * Ends a grant with every code and token issued under it, as two CTEs added to another statement (a sign-in

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
-import { grantIdOfSignIn } from '../../src/login/interaction-results.ts';
+import { grantIdOfSignIn } from '../../src/oidc/grant-queries.ts';
 import { postgresServerUrl } from '../support/database.ts';
 import { refusal } from '../support/http.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
