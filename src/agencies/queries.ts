@@ -82,6 +82,16 @@ export async function extendSystem(
   return { name: current.name, redirectUris, scopes, dailyQuota: more.dailyQuota };
 }
 
+/** An agency's id and status, for areas that only need to know it exists and whether it acts. */
+export async function findAgencyStatus(db: Kysely<Schema>, agencyId: string): Promise<{ id: string; status: Status } | undefined> {
+  return db.selectFrom('agencies').select(['id', 'status']).where('id', '=', agencyId).executeTakeFirst();
+}
+
+/** Whether a system with this client_id exists, in any status. */
+export async function systemExists(db: Kysely<Schema>, clientId: string): Promise<boolean> {
+  return !!(await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', clientId).executeTakeFirst());
+}
+
 /** An active system as the provider's client lookup reads it: with whether its daily quota is used up today. */
 export type ActiveClient = ActiveSystem & { quota_used_up: boolean };
 

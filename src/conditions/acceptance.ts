@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { findAgencyStatus } from '../agencies/queries.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
@@ -27,9 +28,7 @@ import { isUuid } from '../db/uuid.ts';
 export type { AcceptanceWithAgency, AgencyPendingAcceptance, ConditionsAcceptance } from './acceptance-queries.ts';
 
 async function agencyOf(db: Kysely<Schema>, agencyId: string) {
-  const agency = isUuid(agencyId)
-    ? await db.selectFrom('agencies').select(['id', 'status']).where('id', '=', agencyId).executeTakeFirst()
-    : undefined;
+  const agency = isUuid(agencyId) ? await findAgencyStatus(db, agencyId) : undefined;
   if (!agency) throw new NotFoundError(`No agency with id ${agencyId}.`);
   return agency;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { systemExists } from '../agencies/queries.ts';
 import { registerSandboxRelyingParty } from '../applications/sandbox-registration.ts';
 import type { Schema } from '../db/schema.ts';
 import { getSetting, setSettingOnce } from '../instance/settings.ts';
@@ -37,8 +38,7 @@ export async function seedDemoDataOnFirstStart(
   if (await getSetting(db, DEMO_MARKER)) return { seededNow: false, citizens: 0 };
   const personas = await seedDemoPersonas(db);
   const { inserted } = await seedRegistry(db, { seed: options.registrySeed, count: options.count });
-  const demoExists = await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', demoRelyingParty.clientId).executeTakeFirst();
-  if (!demoExists) {
+  if (!(await systemExists(db, demoRelyingParty.clientId))) {
     // Through an application like any agency's, made and approved by the first start, with a permission letter.
     const { clientId, clientSecret, apiKey, redirectUris, scopes, ...names } = demoRelyingParty;
     await registerSandboxRelyingParty(
