@@ -39,6 +39,13 @@ export class InvalidClientError extends AppError {
   }
 }
 
+/** A request body over the size its address takes (RFC 9110, 15.5.14: 413 Content Too Large). */
+export class ContentTooLargeError extends AppError {
+  constructor(message: string) {
+    super(413, 'invalid_request', message);
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super(404, 'not_found', message);

@@ -19,7 +19,8 @@ signing keys and proofs (\`/ledger/tree-head\`, \`/ledger/keys\`, \`/ledger/proo
 Every request carries the admin token: \`Authorization: Bearer <token>\`, the token being ADMIN_TOKEN or, when that
 is unset, the one the server wrote to DATA_DIR/admin-token on its first start. Bodies are JSON, sent with
 \`Content-Type: application/json\`, of at most 64 KiB (256 KiB for publishing conditions, whose texts may be 20,000
-characters in each language). A text holding a NUL character (U+0000) is refused with 400.
+characters in each language); a larger one is refused with 413. A text holding a NUL character (U+0000) is refused
+with 400.
 
 Errors are JSON: \`{ "error": "<code>", "error_description": "<what to do>" }\`.
 

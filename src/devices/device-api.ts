@@ -26,7 +26,7 @@ names the device with \`kid\` (the \`deviceId\` enrolment returned).
 Errors are JSON, whatever the Accept header: \`{ "error": "<code>", "error_description": "<what to do>" }\`,
 with \`details\` where there is more to say (the problems of a weak PIN, say). Every signed route can also answer
 401 with invalid_signature, stale_request, replayed_request or device_revoked (another phone was enrolled for the
-citizen), and 400 invalid_request for a body that is not JSON or is larger than 64 KiB.
+citizen), 400 invalid_request for a body that is not JSON, and 413 invalid_request for one larger than 64 KiB.
 
 This document is generated from the routes' declarations (\`npm run docs:openapi\`).
 `,

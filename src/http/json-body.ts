@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { InvalidRequestError } from '../errors.ts';
+import { ContentTooLargeError, InvalidRequestError } from '../errors.ts';
 
 const defaultLimitBytes = 64 * 1024;
 
@@ -27,7 +27,7 @@ export async function readRawBody(ctx: Context, limitBytes = defaultLimitBytes):
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new InvalidRequestError(`The request body is larger than ${limitBytes / 1024} KiB.`);
+    if (size > limitBytes) throw new ContentTooLargeError(`The request body is larger than ${limitBytes / 1024} KiB, the most this address takes.`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -56,3 +56,24 @@ describe('a lone surrogate in a JSON body', () => {
     expect(JSON.stringify(current.body)).not.toContain('\ufffd');
   });
 });
+
+describe('a body over the size an address takes', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.dispose());
+
+  it('is refused with 413, saying the limit, on the admin API and the device API alike', async () => {
+    const large = JSON.stringify({ name: 'x'.repeat(70 * 1024), redirectUris: ['https://rp.example.test/cb'], scopes: ['pid'] });
+    const admin = await request(server.url)
+      .post('/admin/api/relying-parties')
+      .set('authorization', `Bearer ${testAdminToken}`)
+      .set('content-type', 'application/json')
+      .send(large)
+      .expect(413);
+    expect(admin.body).toEqual({ error: 'invalid_request', error_description: 'The request body is larger than 64 KiB, the most this address takes.' });
+    const device = await request(server.url).post('/device/v1/enrolments').set('content-type', 'application/json').send(large).expect(413);
+    expect(device.body.error_description).toContain('larger than 64 KiB');
+  });
+});
