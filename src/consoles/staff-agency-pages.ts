@@ -5,13 +5,15 @@ import { z } from 'zod';
 import { searchAgencies } from '../agencies/agency-search.ts';
 import { firstPartyRefusal } from '../agencies/first-party-systems.ts';
 import { changeStatus, findAgency, findNotice, findSystem, withdrawScheduledChange, type StatusTarget } from '../agencies/status-changes.ts';
-import { staffActor } from '../applications/actors.ts';
+import { mayActForAgency } from '../applications/access.ts';
+import { agencyAdministrator, staffActor } from '../applications/actors.ts';
 import { listLetters } from '../applications/letters.ts';
 import { listApplications } from '../applications/reads.ts';
 import { requestIdOf } from '../audit/record.ts';
 import { acceptancesOf } from '../conditions/acceptance.ts';
 import { currentConditions } from '../conditions/queries.ts';
 import type { Schema, Status } from '../db/schema.ts';
+import { ForbiddenError } from '../errors.ts';
 import { volumeChartSvg } from '../disclosures/volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, VOLUME_TIME_ZONE } from '../disclosures/volume-queries.ts';
 import { rangeOf, volumeQuery } from '../disclosures/volume-routes.ts';
@@ -142,8 +144,9 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         firstParty: firstPartyRefusal({ kind: 'agency', id: agency.id }),
         pendingNotice: notices.find((n) => n.pending && n.clientId === null),
         mayAct: mayChangeStatus(ctx),
+        ownAgency: await administersAgency(ctx, db, agency.id),
       }),
-      mayWithdraw: mayChangeStatus(ctx),
+      mayWithdraw: mayChangeStatus(ctx) && !(await administersAgency(ctx, db, agency.id)),
       targetKind: 'agency',
     });
   });
@@ -183,8 +186,9 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         firstParty: firstPartyRefusal({ kind: 'system', id: clientId }),
         pendingNotice: notices.find((n) => n.pending && n.clientId === clientId),
         mayAct: mayChangeStatus(ctx),
+        ownAgency: await administersAgency(ctx, db, found.agencyId),
       }),
-      mayWithdraw: mayChangeStatus(ctx),
+      mayWithdraw: mayChangeStatus(ctx) && !(await administersAgency(ctx, db, found.agencyId)),
       targetKind: 'system',
     });
   });
@@ -203,6 +207,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const page = found.clientId ? `/staff/systems/${encodeURIComponent(found.clientId)}` : `/staff/agencies/${found.agencyId}`;
     const session = signedInSession(ctx);
     await actAndGoBack(ctx, page, async () => {
+      await refuseOwnAgency(db, session.pid, found.agencyId);
       const reason = checkedFormOf(ctx).get('reason')?.trim() ?? '';
       if (reason === '' || reason.length > 2000) {
         return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผลไม่เกิน 2000 ตัวอักษร หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why, in at most 2000 characters; the agency reads it with the notice.' };
@@ -223,6 +228,24 @@ function mayChangeStatus(ctx: Context): boolean {
   return statusChangeRoles.some((role) => roles.includes(role));
 }
 
+/** Whether the signed-in member of staff administers this agency in the agency portal. */
+const administersAgency = (ctx: Context, db: Kysely<Schema>, agencyId: string): Promise<boolean> =>
+  mayActForAgency(db, agencyAdministrator(signedInSession(ctx).pid), agencyId);
+
+/**
+ * No one decides the status of an agency they administer (as no one decides an application naming them): a
+ * member of staff who is an agency's administrator neither suspends, reinstates nor cancels it or its systems,
+ * nor withdraws a change scheduled for them. Another member of staff must.
+ */
+async function refuseOwnAgency(db: Kysely<Schema>, pid: string, agencyId: string): Promise<void> {
+  if (await mayActForAgency(db, agencyAdministrator(pid), agencyId)) {
+    throw new ForbiddenError(
+      'own_agency',
+      `No one changes the status of an agency they administer: you are an administrator of agency ${agencyId}, so another member of staff must change it or its systems.`,
+    );
+  }
+}
+
 /** The role the audit log names for the change: the first of the signed-in person's roles that may make it. */
 function actingRole(ctx: Context): 'approver' | 'administrator' {
   return consoleStateOf(ctx).roles.includes('approver') ? 'approver' : 'administrator';
@@ -237,6 +260,8 @@ const doneNotice: Record<Status, { th: string; en: string }> = {
 async function changeStatusFromForm(ctx: Context, db: Kysely<Schema>, target: StatusTarget, page: string): Promise<void> {
   const session = signedInSession(ctx);
   await actAndGoBack(ctx, page, async () => {
+    const agencyId = target.kind === 'agency' ? target.id : (await findSystem(db, target.id))?.agencyId;
+    if (agencyId !== undefined) await refuseOwnAgency(db, session.pid, agencyId);
     const parsed = statusForm(checkedFormOf(ctx));
     if (!parsed.ok) return parsed.notice;
     const changed = await changeStatus(db, target, parsed.request, requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });

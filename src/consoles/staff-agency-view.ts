@@ -107,12 +107,15 @@ export function statusForms(target: {
   firstParty: string | undefined;
   pendingNotice: ReturnType<typeof shownNotice> | undefined;
   mayAct: boolean;
+  /** The signed-in member of staff administers the agency: another member of staff changes its status. */
+  ownAgency: boolean;
 }) {
   const { status } = target;
   const scheduled = target.pendingNotice !== undefined;
   return {
     action: target.action,
     mayAct: target.mayAct,
+    ownAgency: target.ownAgency,
     firstParty: target.firstParty !== undefined,
     cancelled: status === 'cancelled',
     pending: target.pendingNotice ?? null,
