@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { grantIsLive } from '../oidc/grant-queries.ts';
 import type { ConsoleName } from './consoles.ts';
 
 /** A live session: who is signed in to which console, and the token its forms carry. */
@@ -15,17 +16,25 @@ export interface ConsoleSession {
 
 export async function insertConsoleSession(
   db: Kysely<Schema>,
-  session: { idHash: string; console: ConsoleName; pid: string; name: string; csrfToken: string; expiresAt: Date },
+  session: { idHash: string; console: ConsoleName; pid: string; name: string; csrfToken: string; expiresAt: Date; grantId: string },
 ): Promise<void> {
   await db
     .insertInto('console_sessions')
-    .values({ id_hash: session.idHash, console: session.console, pid: session.pid, name: session.name, csrf_token: session.csrfToken, expires_at: session.expiresAt })
+    .values({
+      id_hash: session.idHash,
+      console: session.console,
+      pid: session.pid,
+      name: session.name,
+      csrf_token: session.csrfToken,
+      expires_at: session.expiresAt,
+      grant_id: session.grantId,
+    })
     .execute();
 }
 
 /**
- * The session, if it is still live (not ended, before its expiry, and used within the idle limit), marked as
- * used now; undefined otherwise. One statement, so two requests at once cannot revive an idle session.
+ * The session, if it is still live (not ended, before its expiry, used within the idle limit, and the grant its
+ * sign-in was approved under not ended), marked as used now; undefined otherwise. One statement, so two requests at once cannot revive an idle session.
  */
 export async function useLiveConsoleSession(
   db: Kysely<Schema>,
@@ -39,6 +48,7 @@ export async function useLiveConsoleSession(
     .where('ended_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${of.idleSeconds})`)
+    .where(grantIsLive(sql.ref('console_sessions.grant_id')))
     .returning(['id_hash', 'console', 'pid', 'name', 'csrf_token', 'created_at', 'expires_at'])
     .executeTakeFirst();
   return (

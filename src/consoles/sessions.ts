@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { grantIdOfAccessToken } from '../oidc/grant-queries.ts';
 import type { ConsoleDefinition } from './consoles.ts';
+import { ConsolePageError } from './page-errors.ts';
 import { deleteFinishedConsoleSessions, endConsoleSession, insertConsoleSession, useLiveConsoleSession, type ConsoleSession } from './session-queries.ts';
 
 /**
@@ -28,8 +30,18 @@ export async function currentSession(ctx: Context, db: Kysely<Schema>, site: Con
   return useLiveConsoleSession(db, { idHash: hashOf(id), console: site.name, idleSeconds: sessionLimits.idleSeconds });
 }
 
-/** Starts a session for the citizen who just signed in, ending the one this browser had (no session fixation). */
-export async function startSession(ctx: Context, db: Kysely<Schema>, site: ConsoleDefinition, who: { pid: string; name: string }): Promise<void> {
+/**
+ * Starts a session for the citizen who just signed in, ending the one this browser had (no session fixation).
+ * The session follows the grant the sign-in was approved under: when it ends (the phone is replaced, the sign-in
+ * reported as not the citizen's, consent withdrawn), so does the session.
+ */
+export async function startSession(ctx: Context, db: Kysely<Schema>, site: ConsoleDefinition, who: { pid: string; name: string; accessToken: string }): Promise<void> {
+  const grantId = await grantIdOfAccessToken(db, who.accessToken);
+  if (grantId === undefined) {
+    throw new ConsolePageError(400, { th: 'เข้าสู่ระบบไม่สำเร็จ', en: 'The sign-in could not be verified' }, [
+      { th: 'การอนุญาตของการเข้าสู่ระบบนี้สิ้นสุดแล้ว คุณยังไม่ได้เข้าสู่ระบบ', en: 'What the phone approved for this sign-in has ended already. You are not signed in.' },
+    ], [{ href: `${site.basePath}/login`, th: 'เข้าสู่ระบบอีกครั้ง', en: 'Sign in again' }]);
+  }
   const previous = ctx.cookies.get(sessionCookieName(site), { signed: true });
   if (previous) await endConsoleSession(db, hashOf(previous));
   const id = randomBytes(32).toString('base64url');
@@ -40,6 +52,7 @@ export async function startSession(ctx: Context, db: Kysely<Schema>, site: Conso
     name: who.name,
     csrfToken: randomBytes(32).toString('base64url'),
     expiresAt: new Date(Date.now() + sessionLimits.absoluteSeconds * 1000),
+    grantId,
   });
   ctx.cookies.set(sessionCookieName(site), id, consoleCookieOptions(ctx, site, sessionLimits.absoluteSeconds * 1000));
 }

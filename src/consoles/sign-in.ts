@@ -28,6 +28,8 @@ export interface SignedInCitizen {
   pid: string;
   name: string;
   returnTo: string;
+  /** The access token the code gave: it names the grant the sign-in was approved under, which the session follows. */
+  accessToken: string;
 }
 
 /** A place in the console to return to after signing in: the console's own pages only, never another site. */
@@ -157,7 +159,7 @@ export class ConsoleSignIn {
         en: 'Its ID token carries no citizen ID or name.',
       });
     }
-    return { pid, name, returnTo: safeReturnPath(site, pending.returnTo) };
+    return { pid, name, returnTo: safeReturnPath(site, pending.returnTo), accessToken: tokens.access_token };
   }
 
   /** The pending sign-in of this browser, used once. */

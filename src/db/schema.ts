@@ -346,6 +346,8 @@ export interface ConsoleSessionsTable {
   last_seen_at: Timestamp;
   expires_at: Timestamp;
   ended_at: NullableTimestamp;
+  /** The grant the session's sign-in was approved under; the session lives only while it does (migration 0036). */
+  grant_id: string | null;
 }
 
 export type ApplicationStatus = 'draft' | 'submitted' | 'changes_requested' | 'prepared' | 'approved' | 'rejected';

@@ -51,6 +51,29 @@ export async function grantsNotStored(db: Kysely<Schema>, grantIds: string[]): P
   return grantIds.filter((id) => !storedIds.has(id));
 }
 
+/**
+ * The grant an access token was issued under, while the token is stored: what a console's sign-in was approved
+ * under (src/consoles/sessions.ts). Tokens are stored under the hash of their value, as the adapter keeps them.
+ */
+export async function grantIdOfAccessToken(db: Kysely<Schema>, accessToken: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('oidc_payloads')
+    .select('grant_id')
+    .where('model', '=', 'AccessToken')
+    .where('id', '=', createHash('sha256').update(accessToken).digest('base64url'))
+    .where(live)
+    .executeTakeFirst();
+  return row?.grant_id ?? undefined;
+}
+
+/**
+ * Whether the grant `grantId` names is stored and live, for a statement of another area: a grant ended by a
+ * device's replacement or a withdrawal is deleted, one ended by a report is stored as expired. `grantId` must be
+ * qualified by its table, as oidc_payloads has a grant_id column of its own.
+ */
+export const grantIsLive = (grantId: Expression<string | null>) =>
+  sql<SqlBool>`exists (select 1 from oidc_payloads as granted where granted.model = 'Grant' and granted.id = ${grantId} and (granted.expires_at is null or granted.expires_at > now()))`;
+
 /** A citizen's grant to a system, as their phone lists what they have consented to. */
 export interface AccountGrant {
   grantId: string;
