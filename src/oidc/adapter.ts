@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
 import { clientMetadata } from './client-metadata.ts';
-import { credentialModels, findWithRelations, modelsReadWithRelations, statements, type StoredRow, type Upsert } from './payload-statements.ts';
+import { credentialModels, findWithRelations, modelsReadWithRelations, statements, storedIdOf, type StoredRow, type Upsert } from './payload-statements.ts';
 import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
 
 /*
@@ -60,11 +59,6 @@ const fromRow = (row: StoredRow): AdapterPayload => ({
   ...row.payload,
   ...(row.consumed_at ? { consumed: epochSeconds(row.consumed_at) } : {}),
 });
-
-/** The id a row of `model` is stored under: the hash of a credential, any other id as it is. */
-export function storedIdOf(model: string, id: string): string {
-  return credentialModels.has(model) ? createHash('sha256').update(id).digest('base64url') : id;
-}
 
 /** The memo's key of a stored row. */
 const memoKey = (model: string, id: string) => `${model}:${id}`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { credentialModels, live } from './payload-statements.ts';
+import { credentialModels, live, storedIdOf } from './payload-statements.ts';
 
 /*
  * Queries of oidc-provider's storage (oidc_payloads, see src/oidc/payload-statements.ts) that other areas need:
@@ -60,7 +60,7 @@ export async function grantIdOfAccessToken(db: Kysely<Schema>, accessToken: stri
     .selectFrom('oidc_payloads')
     .select('grant_id')
     .where('model', '=', 'AccessToken')
-    .where('id', '=', createHash('sha256').update(accessToken).digest('base64url'))
+    .where('id', '=', storedIdOf('AccessToken', accessToken))
     .where(live)
     .executeTakeFirst();
   return row?.grant_id ?? undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
@@ -15,11 +16,16 @@ import { lifetimes } from './lifetimes.ts';
 
 /*
  * A code or token is a bearer credential: whoever reads the table must not be able to use what is in it. Such a
- * row is stored under the SHA-256 of its value (base64url, storedIdOf in src/oidc/adapter.ts), and its payload without the jti (the value again);
+ * row is stored under the SHA-256 of its value (base64url, storedIdOf below), and its payload without the jti (the value again);
  * a find is by the value the client sent, hashed the same way, and gives the jti back. Grants and interactions
  * are not credentials and keep their ids.
  */
 export const credentialModels = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode']);
+
+/** The id a row of `model` is stored under: the hash of a credential, any other id as it is. */
+export function storedIdOf(model: string, id: string): string {
+  return credentialModels.has(model) ? createHash('sha256').update(id).digest('base64url') : id;
+}
 
 /** A row that has not expired, by the database's clock. */
 export const live = sql<boolean>`(expires_at is null or expires_at > now())`;
