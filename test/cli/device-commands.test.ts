@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentAppLink, QR_WINDOW_SECONDS } from '../../src/login/qr-links.ts';
 import { openLoginPage, startRelyingPartyLogin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { runCli } from '../support/cli.ts';
@@ -67,6 +68,32 @@ describe('the virtual device from the command line', () => {
     expect(wrong.stderr).toContain('pin_rejected');
     expect(wrong.stderr).toContain('run the same command again with the right PIN');
     const right = await approve(pin);
+    expect(right.stderr).toBe('');
+    expect(right.stdout).toContain('Approved: ');
+    expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);
+  });
+
+  it('answers the same sign-in after a wrong PIN when the short code is typed another way', async () => {
+    const { citizen, cli } = await enrolledFromCli();
+    const { rp, login } = await newLogin();
+    const approve = (code: string, withPin: string) => cli(['device', 'approve', code, '--number', String(login.matchNumber), '--pin', withPin]);
+    expect((await approve(login.shortCode, '93016472')).stderr).toContain('pin_rejected');
+    const right = await approve(login.shortCode.replace('-', '').toLowerCase(), pin);
+    expect(right.stderr).toBe('');
+    expect(right.stdout).toContain('Approved: ');
+    expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);
+  });
+
+  it('answers the same sign-in after a wrong PIN when its app link has gone stale since, or the QR code shows a newer one', async () => {
+    const { citizen, cli } = await enrolledFromCli();
+    const { rp, login } = await newLogin();
+    const loginId = new URL(login.appLink).pathname.split('/').at(-1)!;
+    // The link the QR code shows now, then the same sign-in's link of three windows ago,
+    // which is what the first one has become by the time the citizen runs the command again.
+    const linkFrom = (secondsAgo: number) => currentAppLink(server.database.db, server.issuer, loginId, Date.now() - secondsAgo * 1000);
+    const approve = async (link: string, withPin: string) => cli(['device', 'approve', link, '--number', String(login.matchNumber), '--pin', withPin]);
+    expect((await approve(await linkFrom(0), '93016472')).stderr).toContain('pin_rejected');
+    const right = await approve(await linkFrom(3 * QR_WINDOW_SECONDS), pin);
     expect(right.stderr).toBe('');
     expect(right.stdout).toContain('Approved: ');
     expect((await rp.finish(await login.continueToRelyingParty())).claims()?.pid).toBe(citizen.pid);

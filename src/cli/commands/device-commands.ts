@@ -100,9 +100,11 @@ export async function deviceCommand(config: Config, argv: string[]): Promise<voi
           return scanned.id;
         },
         (error: unknown) => {
-          // Scanned by this device before (then a wrong PIN, say): the sign-in is still this device's to answer.
+          // Scanned by this device before (then a wrong PIN, say): the sign-in is still this device's to answer,
+          // though its code was scanned once and the app link read then has gone stale since.
           const scanned = scannedWith(config.dataDir, pid, code);
-          if (error instanceof DeviceApiError && error.code === 'login_already_used' && scanned) return scanned;
+          const rescan = error instanceof DeviceApiError && (error.code === 'login_already_used' || error.code === 'qr_code_expired');
+          if (rescan && scanned) return scanned;
           throw error;
         },
       ),
