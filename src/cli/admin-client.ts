@@ -7,8 +7,8 @@ export function adminTokenFor(config: Config): string {
   const token = readAdminToken(config.dataDir, config.adminToken);
   if (!token) {
     throw new CliError(
-      `No admin token: set ADMIN_TOKEN, or run this where the server keeps ${adminTokenFile(config.dataDir)} ` +
-        '(it is written on the first start of the server).',
+      `No admin token in ${adminTokenFile(config.dataDir)}: set DATA_DIR to the one the server was started with ` +
+        '(the server writes its admin-token there on its first start), or set ADMIN_TOKEN.',
     );
   }
   return token;

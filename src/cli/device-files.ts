@@ -21,9 +21,12 @@ export function saveDevice(dataDir: string, state: VirtualDeviceState): string {
 /** The device of a citizen, or without a pid the most recently enrolled one. */
 export function loadDevice(dataDir: string, pid: string | undefined): VirtualDeviceState {
   const chosen = pid ?? (fs.existsSync(latestFile(dataDir)) ? fs.readFileSync(latestFile(dataDir), 'utf8').trim() : undefined);
-  if (!chosen) throw new CliError(`No virtual device in ${devicesDir(dataDir)}: enrol one with "device enroll" first.`);
+  const elsewhere = 'or, if you enrolled one with another DATA_DIR, set DATA_DIR to the one it was enrolled with';
+  if (!chosen) throw new CliError(`No virtual device in ${devicesDir(dataDir)}: enrol one with "device enroll" first, ${elsewhere}.`);
   const file = path.join(devicesDir(dataDir), `${chosen}.json`);
-  if (!fs.existsSync(file)) throw new CliError(`No virtual device for ${chosen} in ${devicesDir(dataDir)}: enrol one with "device enroll --pid ${chosen} ...".`);
+  if (!fs.existsSync(file)) {
+    throw new CliError(`No virtual device for ${chosen} in ${devicesDir(dataDir)}: enrol one with "device enroll --pid ${chosen} ...", ${elsewhere}.`);
+  }
   return JSON.parse(fs.readFileSync(file, 'utf8')) as VirtualDeviceState;
 }
 

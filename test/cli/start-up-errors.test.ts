@@ -50,6 +50,16 @@ describe('the CLI at start-up', () => {
     expect(result.stderr).toContain('No server answers at http://127.0.0.1:1');
   });
 
+  it('names DATA_DIR when the admin token or a virtual device is not where it looks, as when the server was started with another', async () => {
+    const noToken = await cli(['citizen', 'list'], { ISSUER: 'http://127.0.0.1:1' });
+    expect(noToken.status).toBe(1);
+    expect(noToken.stderr).toMatch(/No admin token in .*admin-token/);
+    expect(noToken.stderr).toContain('set DATA_DIR to the one the server was started with');
+    const noDevice = await cli(['device', 'approve', 'ABCD-2345', '--number', '42', '--pin', '40718263'], { ISSUER: 'http://127.0.0.1:1' });
+    expect(noDevice.status).toBe(1);
+    expect(noDevice.stderr).toContain('set DATA_DIR to the one it was enrolled with');
+  });
+
   it('explains a stray word on the command line, such as an unquoted value with spaces, without a stack trace', async () => {
     const result = await cli(['rp', 'create', '--name', 'My', 'agency', '--redirect-uri', 'https://app.example.test/cb'], { ADMIN_TOKEN: 'x'.repeat(40) });
     expect(result.status).toBe(64);
