@@ -15,6 +15,7 @@ import { claimsByScope, supportedScopes } from './scopes.ts';
 import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
 import { applyProviderHooks } from './provider-internals.ts';
+import { explainClientAuthFailures } from './client-auth-failures.ts';
 import { revocationResponse } from './revocation-response.ts';
 import { isThaidProfile } from './wire-profile.ts';
 import { dailyQuotaCheck } from '../enforcement/daily-quota.ts';
@@ -167,6 +168,7 @@ export function createProvider(options: ProviderOptions): Provider {
   recordUnapprovedScopeRequests(provider, db);
   provider.use(tokenResponseClaims);
   provider.use(revocationResponse);
+  provider.use(explainClientAuthFailures);
   return provider;
 }
 

@@ -31,7 +31,10 @@ describe.each([
 
     await suspend(rp);
 
-    expect((await tokenRequest(rp).expect(401)).body.error).toBe('invalid_client');
+    const refused = (await tokenRequest(rp).expect(401)).body;
+    expect(refused.error).toBe('invalid_client');
+    // As on the authorization endpoint's page: the description names a stopped system among the causes.
+    expect(refused.error_description).toContain('suspended or cancelled');
     for (const endpoint of ['introspect', 'revoke']) {
       const response = await request(server.url)
         .post(`/api/v2/oauth2/${endpoint}/`)
@@ -40,6 +43,7 @@ describe.each([
         .send({ token: 'x' })
         .expect(401);
       expect(response.body.error).toBe('invalid_client');
+      expect(response.body.error_description).toContain('suspended or cancelled');
     }
     const page = await request(server.url)
       .get(authorizationUrl(server, { client_id: rp.clientId, redirect_uri: rp.redirectUris[0]! }))
