@@ -92,6 +92,11 @@ export async function systemExists(db: Kysely<Schema>, clientId: string): Promis
   return !!(await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', clientId).executeTakeFirst());
 }
 
+/** The hash of a system's current client secret: null for a public client, undefined for no such system. */
+export async function systemSecretHash(db: Kysely<Schema>, clientId: string): Promise<string | null | undefined> {
+  return (await db.selectFrom('agency_systems').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirst())?.client_secret_hash;
+}
+
 /** An active system as the provider's client lookup reads it: with whether its daily quota is used up today. */
 export type ActiveClient = ActiveSystem & { quota_used_up: boolean };
 

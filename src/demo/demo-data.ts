@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { systemExists } from '../agencies/queries.ts';
+import { credentialMatches } from '../agencies/client-credentials.ts';
+import { systemExists, systemSecretHash } from '../agencies/queries.ts';
 import { registerSandboxRelyingParty } from '../applications/sandbox-registration.ts';
 import type { Schema } from '../db/schema.ts';
 import { getSetting, setSettingOnce } from '../instance/settings.ts';
@@ -50,4 +51,13 @@ export async function seedDemoDataOnFirstStart(
   }
   await setSettingOnce(db, DEMO_MARKER, { at: new Date().toISOString() });
   return { seededNow: true, citizens: personas + inserted };
+}
+
+/**
+ * Whether the demo relying party's system still has the documented secret: `system rotate-secret` (or the agency
+ * portal) replaces it, and the start-up banner then stops printing it as the secret to use.
+ */
+export async function demoSecretIsDocumented(db: Kysely<Schema>): Promise<boolean> {
+  const hash = await systemSecretHash(db, demoRelyingParty.clientId);
+  return typeof hash === 'string' && credentialMatches(demoRelyingParty.clientSecret, hash);
 }

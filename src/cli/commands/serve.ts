@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.ts';
-import { demoRelyingParty } from '../../demo/demo-data.ts';
+import { demoRelyingParty, demoSecretIsDocumented } from '../../demo/demo-data.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { endpointPaths } from '../../oidc/paths.ts';
 import { demoPersonas, personaNotes } from '../../registry/personas.ts';
@@ -12,7 +12,8 @@ export async function serveCommand(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
   logger.info({ url: server.url, issuer: config.issuer, database: server.database.location, tlsFingerprint: server.tls?.fingerprint }, 'listening');
-  process.stderr.write(banner(config, server.url, server.demo.seededNow ? server.demo.citizens : undefined, server.tls));
+  const demoSecret = (await demoSecretIsDocumented(server.database.db)) ? 'documented' : 'rotated';
+  process.stderr.write(banner(config, server.url, server.demo.seededNow ? server.demo.citizens : undefined, server.tls, demoSecret));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -27,7 +28,17 @@ export async function serveCommand(config: Config): Promise<void> {
   });
 }
 
-function banner(config: Config, url: string, seededCitizens: number | undefined, tls: RunningServer['tls']): string {
+/**
+ * What a start prints for people: where it listens, the demo relying party (its documented secret while the system
+ * still has it; after a rotation, where the secret now comes from) and the demo citizens.
+ */
+export function banner(
+  config: Pick<Config, 'issuer'>,
+  url: string,
+  seededCitizens: number | undefined,
+  tls: RunningServer['tls'],
+  demoSecret: 'documented' | 'rotated',
+): string {
   const lines = [
     '',
     `ThaID emulator listening on ${url}`,
@@ -40,7 +51,9 @@ function banner(config: Config, url: string, seededCitizens: number | undefined,
     '',
     'Demo relying party',
     `  client_id     ${demoRelyingParty.clientId}`,
-    `  client_secret ${demoRelyingParty.clientSecret}`,
+    demoSecret === 'documented'
+      ? `  client_secret ${demoRelyingParty.clientSecret}`
+      : `  client_secret the one "system rotate-secret ${demoRelyingParty.clientId}" printed last (the documented ${demoRelyingParty.clientSecret} was replaced)`,
     `  redirect_uri  ${demoRelyingParty.redirectUris.join(', ')}`,
     '',
     'Demo citizens',
