@@ -24,8 +24,9 @@ export function requireServerUrl(): string {
   const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!url) {
     process.stderr.write(
-      'Set DATABASE_URL to a PostgreSQL server where this benchmark may create a scratch database,\n' +
-        'e.g. DATABASE_URL=postgres://thaid:thaid@127.0.0.1:5432/postgres (.ci/start-postgres.sh starts one).\n',
+      'Set DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server where this benchmark may create a scratch\n' +
+        'database, e.g. DATABASE_URL=postgres://thaid:thaid@127.0.0.1:5432/postgres; eval "$(.ci/start-postgres.sh)"\n' +
+        'starts one and sets TEST_DATABASE_URL.\n',
     );
     process.exit(2);
   }
