@@ -311,17 +311,21 @@ describe('the disclosure ledger’s tamper evidence', () => {
     const original = await entryText(leafIndex);
     const shown = await historyLeafIndexes(pid);
     expect(shown).toContain(leafIndex);
-    await bypassingTheTrigger(`update ledger_entries set entry = 'removed' where leaf_index = ${leafIndex}`);
-    try {
-      const { status, report } = await verifyAsJson();
-      expect(status).toBe(65);
-      expect(report.problems[0]).toMatchObject({ leaf_index: leafIndex });
-      expect(await historyLeafIndexes(pid)).toEqual(shown.filter((index) => index !== leafIndex));
-    } finally {
-      await bypassingTheTrigger(`update ledger_entries set entry = ${quoted(original)} where leaf_index = ${leafIndex}`);
+    // Not JSON at all, and JSON that PostgreSQL's jsonb refuses (a NUL escape).
+    for (const rewritten of ['removed', JSON.stringify({ ...JSON.parse(original), purpose: '\u0000' })]) {
+      await bypassingTheTrigger(`update ledger_entries set entry = ${quoted(rewritten)} where leaf_index = ${leafIndex}`);
+      try {
+        const { status, report } = await verifyAsJson();
+        expect(status).toBe(65);
+        expect(report.problems[0]).toMatchObject({ leaf_index: leafIndex });
+        expect(await historyLeafIndexes(pid)).toEqual(shown.filter((index) => index !== leafIndex));
+      } finally {
+        await bypassingTheTrigger(`update ledger_entries set entry = ${quoted(original)} where leaf_index = ${leafIndex}`);
+      }
     }
     expect(await historyLeafIndexes(pid)).toEqual(shown);
   });
+
   it('names the leaf whose data items column no longer says what its text does', async () => {
     await signHeadNow();
     const leafIndex = await newestLeafOf(citizens[0]!.pid);
