@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { AgencyNoticeKind, Schema, Status } from '../db/schema.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { administers } from '../applications/queries.ts';
 import { withdrawOpenLogins } from '../login/queries.ts';
 import { firstPartyRefusal } from './first-party-systems.ts';
 import { setAgencyStatus, setSystemStatus } from './queries.ts';
@@ -30,6 +31,20 @@ export interface StatusChangeRequest {
 const noticeKind: Record<Status, AgencyNoticeKind> = { suspended: 'suspension', cancelled: 'cancellation', active: 'reinstatement' };
 const statusOfKind: Record<AgencyNoticeKind, Status> = { suspension: 'suspended', cancellation: 'cancelled', reinstatement: 'active' };
 const verb: Record<Status, string> = { suspended: 'suspend', cancelled: 'cancel', active: 'reinstate' };
+
+/**
+ * No one decides the status of an agency they administer, as no one decides an application naming them: a member
+ * of staff who is an agency's administrator in the portal neither suspends, reinstates nor cancels it or its
+ * systems, nor withdraws a change scheduled for them. Checked in the change's transaction.
+ */
+async function refuseOwnAgency(trx: Kysely<Schema>, actor: AuditActor, agencyId: string): Promise<void> {
+  if (actor.kind === 'staff' && (await administers(trx, actor.pid, agencyId))) {
+    throw new ForbiddenError(
+      'own_agency',
+      `No one changes the status of an agency they administer: you are an administrator of agency ${agencyId}, so another member of staff must change it or its systems.`,
+    );
+  }
+}
 
 const describe = (t: StatusTarget) => (t.kind === 'agency' ? `Agency ${t.id}` : `System ${t.id}`);
 
@@ -91,6 +106,7 @@ export async function changeStatus(
   return db.transaction().execute(async (trx) => {
     const current = await currentOf(trx, target);
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
+    await refuseOwnAgency(trx, actor, current.agencyId);
     if (current.status === 'cancelled') {
       throw new ConflictError('cancelled', `${describe(target)} is cancelled, and cancellation is final: register the agency again instead.`);
     }
@@ -213,6 +229,7 @@ export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: stri
       .forUpdate()
       .executeTakeFirst();
     if (!found) throw new NotFoundError(`Notice ${noticeId} does not exist.`);
+    await refuseOwnAgency(trx, actor, found.agencyId);
     // A due change acts already (the active_systems view), even while the maintenance has yet to apply it.
     if (found.appliedAt !== null || found.due) {
       const settled = found.withdrawnAt !== null ? 'was withdrawn already' : found.notice === 'after' ? 'came with its change' : 'has taken effect';

@@ -13,7 +13,6 @@ import { requestIdOf } from '../audit/record.ts';
 import { acceptancesOf } from '../conditions/acceptance.ts';
 import { currentConditions } from '../conditions/queries.ts';
 import type { Schema, Status } from '../db/schema.ts';
-import { ForbiddenError } from '../errors.ts';
 import { volumeChartSvg } from '../disclosures/volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, VOLUME_TIME_ZONE } from '../disclosures/volume-queries.ts';
 import { rangeOf, volumeQuery } from '../disclosures/volume-routes.ts';
@@ -207,7 +206,6 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const page = found.clientId ? `/staff/systems/${encodeURIComponent(found.clientId)}` : `/staff/agencies/${found.agencyId}`;
     const session = signedInSession(ctx);
     await actAndGoBack(ctx, page, async () => {
-      await refuseOwnAgency(db, session.pid, found.agencyId);
       const reason = checkedFormOf(ctx).get('reason')?.trim() ?? '';
       if (reason === '' || reason.length > 2000) {
         return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผลไม่เกิน 2000 ตัวอักษร หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why, in at most 2000 characters; the agency reads it with the notice.' };
@@ -232,20 +230,6 @@ function mayChangeStatus(ctx: Context): boolean {
 const administersAgency = (ctx: Context, db: Kysely<Schema>, agencyId: string): Promise<boolean> =>
   mayActForAgency(db, agencyAdministrator(signedInSession(ctx).pid), agencyId);
 
-/**
- * No one decides the status of an agency they administer (as no one decides an application naming them): a
- * member of staff who is an agency's administrator neither suspends, reinstates nor cancels it or its systems,
- * nor withdraws a change scheduled for them. Another member of staff must.
- */
-async function refuseOwnAgency(db: Kysely<Schema>, pid: string, agencyId: string): Promise<void> {
-  if (await mayActForAgency(db, agencyAdministrator(pid), agencyId)) {
-    throw new ForbiddenError(
-      'own_agency',
-      `No one changes the status of an agency they administer: you are an administrator of agency ${agencyId}, so another member of staff must change it or its systems.`,
-    );
-  }
-}
-
 /** The role the audit log names for the change: the first of the signed-in person's roles that may make it. */
 function actingRole(ctx: Context): 'approver' | 'administrator' {
   return consoleStateOf(ctx).roles.includes('approver') ? 'approver' : 'administrator';
@@ -260,8 +244,6 @@ const doneNotice: Record<Status, { th: string; en: string }> = {
 async function changeStatusFromForm(ctx: Context, db: Kysely<Schema>, target: StatusTarget, page: string): Promise<void> {
   const session = signedInSession(ctx);
   await actAndGoBack(ctx, page, async () => {
-    const agencyId = target.kind === 'agency' ? target.id : (await findSystem(db, target.id))?.agencyId;
-    if (agencyId !== undefined) await refuseOwnAgency(db, session.pid, agencyId);
     const parsed = statusForm(checkedFormOf(ctx));
     if (!parsed.ok) return parsed.notice;
     const changed = await changeStatus(db, target, parsed.request, requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });

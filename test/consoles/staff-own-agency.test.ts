@@ -2,6 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveApplication, createApplication, prepareApplication, submitApplication } from '../../src/applications/actions.ts';
 import { agencyAdministrator } from '../../src/applications/actors.ts';
+import { changeStatus } from '../../src/agencies/status-changes.ts';
+import { AppError } from '../../src/errors.ts';
 import { grantStaffRole } from '../../src/staff/queries.ts';
 import { completeForm, newStaff } from '../applications/forms.ts';
 import { newCitizen } from '../support/citizens.ts';
@@ -78,6 +80,17 @@ describe('a member of staff who administers an agency', () => {
     const after = await db().selectFrom('agency_notices').select(['withdrawn_at', 'applied_at']).where('id', '=', notice.id).executeTakeFirstOrThrow();
     expect(after).toEqual({ withdrawn_at: null, applied_at: null });
     expect(await staffChanges()).toEqual([]);
+  });
+
+  it('is refused by the status change itself, whoever calls it for them', async () => {
+    const actor = { kind: 'staff', pid: owner.citizen.pid, role: 'approver' } as const;
+    const refused = await changeStatus(db(), { kind: 'system', id: clientId }, { status: 'suspended', reason: 'x', notice: 'after' }, null, actor).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 403, code: 'own_agency' });
+    expect(await systemStatus()).toBe('active');
   });
 
   it('still changes the status of agencies it does not administer', async () => {
