@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSize, strictQuery } from '../http/query-schemas.ts';
 import { idTokenAlg, redirectUri, wireProfile } from '../agencies/system-fields.ts';
 import { citizenRecord, pidParam } from '../registry/citizen-schema.ts';
 import { claimScopes } from '../oidc/scopes.ts';
@@ -41,8 +42,8 @@ export const relyingPartyCredentials = z.object({
   letterNumber: z.string().meta({ description: 'the permission letter that answers it', example: 'DOPA-DID-2569-0001' }),
 });
 
-export const citizenListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(20).meta({ description: 'citizens on the page' }),
+export const citizenListQuery = strictQuery({
+  limit: pageSize(1000, 20).meta({ description: 'citizens on the page' }),
   after: z
     .string()
     .regex(/^\d{13}$/, 'must be a 13-digit citizen ID')

@@ -11,6 +11,7 @@ import type { Schema } from '../db/schema.ts';
 import { ForbiddenError, InvalidClientError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
+import { strictQuery } from '../http/query-schemas.ts';
 import { volumeChartSvg } from './volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, nextDay, todayInThailand, VOLUME_TIME_ZONE, type DayRange } from './volume-queries.ts';
 
@@ -44,23 +45,21 @@ export function rangeOf(query: { from?: string | undefined; to?: string | undefi
   return { from, to };
 }
 
-export const volumeQuery = z
-  .object({
-    from: day.optional().meta({ description: 'the first day counted, YYYY-MM-DD in Thai time (UTC+7); 29 days before `to` when absent' }),
-    to: day.optional().meta({ description: 'the last day counted, YYYY-MM-DD in Thai time, included; today when absent' }),
-  })
-  .superRefine((query, context) => {
-    const { from, to } = rangeOf(query);
-    if (from > to) {
-      context.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${from}): give the earlier day as from and the later one as to` });
-    } else if (daysBetween(from, to) > MAX_RANGE_DAYS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `from ${from} to ${to} is ${daysBetween(from, to)} days; ask for at most ${MAX_RANGE_DAYS} days at a time (to=${nextDay(from, MAX_RANGE_DAYS - 1)} at the latest), and split a longer period into several requests`,
-      });
-    }
-  });
+export const volumeQuery = strictQuery({
+  from: day.optional().meta({ description: 'the first day counted, YYYY-MM-DD in Thai time (UTC+7); 29 days before `to` when absent' }),
+  to: day.optional().meta({ description: 'the last day counted, YYYY-MM-DD in Thai time, included; today when absent' }),
+}).superRefine((query, context) => {
+  const { from, to } = rangeOf(query);
+  if (from > to) {
+    context.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${from}): give the earlier day as from and the later one as to` });
+  } else if (daysBetween(from, to) > MAX_RANGE_DAYS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `from ${from} to ${to} is ${daysBetween(from, to)} days; ask for at most ${MAX_RANGE_DAYS} days at a time (to=${nextDay(from, MAX_RANGE_DAYS - 1)} at the latest), and split a longer period into several requests`,
+    });
+  }
+});
 
 const agencyName = z.object({
   id: z.string().meta({ description: 'the agency id' }),

@@ -56,6 +56,13 @@ describe('the admin API', () => {
     expect(twiceItem.body.error_description).toContain('names a data item twice');
   });
 
+  it('refuses an unknown parameter of the citizen list, and a limit out of range, saying what it takes', async () => {
+    const unknown = await request(server.url).get('/admin/api/citizens?limt=5').set('authorization', `Bearer ${testAdminToken}`).expect(400);
+    expect(unknown.body.error_description).toContain('unknown parameter limt: the parameters here are limit, after');
+    const limit = await request(server.url).get('/admin/api/citizens?limit=0').set('authorization', `Bearer ${testAdminToken}`).expect(400);
+    expect(limit.body.error_description).toContain('limit: must be a whole number from 1 to 1000');
+  });
+
   it('answers malformed JSON with 400, not 500', async () => {
     const response = await admin('post', '/relying-parties').set('content-type', 'application/json').send('{"name": ').expect(400);
     expect(response.body.error).toBe('invalid_request');
