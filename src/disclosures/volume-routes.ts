@@ -12,6 +12,7 @@ import { ForbiddenError, InvalidClientError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
 import { strictQuery } from '../http/query-schemas.ts';
+import { clientAuthFailureDescription } from '../oidc/client-auth-failures.ts';
 import { volumeChartSvg } from './volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, nextDay, todayInThailand, VOLUME_TIME_ZONE, type DayRange } from './volume-queries.ts';
 
@@ -178,10 +179,10 @@ async function authenticatedSystem(db: Kysely<Schema>, ctx: Context): Promise<Ac
   if (system && system.client_secret_hash === null) {
     throw refuse('This system is a public client, which has no secret: read the counts with the credentials of one of your confidential systems.');
   }
-  // A wrong client costs the same hash comparison as a known one.
+  // An unknown client costs a hash comparison as a known one does, so the time taken does not tell them apart.
   const matches = systemSecretMatches(secret, { current: system?.client_secret_hash ?? noSecret, livePrevious: system?.live_previous_secret_hash });
   if (!system || !matches) {
-    throw refuse('Client authentication failed: an unknown client, a wrong secret, or a system or agency that is not active.');
+    throw refuse(clientAuthFailureDescription);
   }
   return system;
 }

@@ -2,19 +2,25 @@ import type { Middleware } from 'koa';
 
 /** What a failed client authentication answers, naming every cause a developer should check. */
 export const clientAuthFailureDescription =
-  'client authentication failed: check the client_id and the client secret, and that the system and its agency are active (not suspended or cancelled)';
+  'client authentication failed: check the client_id, the client secret and how it is sent (HTTP Basic, or both in the form body; a public client sends none), and that the system and its agency are active (not suspended or cancelled)';
+
+const libraryDescription = 'client authentication failed';
 
 /**
  * The library answers every failed client authentication at the token, introspection and revocation endpoints
- * with "client authentication failed": an unknown client_id, a wrong secret, and a system (or agency) that is
- * suspended or cancelled, whose lookup finds no client, read the same. The description names all three, as the
- * authorization endpoint's error page does, so a developer whose system was stopped looks at its status and not
- * only at the secret; it tells no caller which of them it was. Other invalid_client answers (a wrong API key)
- * keep their own words.
+ * with "client authentication failed": an unknown client_id, a wrong secret, a secret sent the wrong way, and a
+ * system (or agency) that is suspended or cancelled, whose lookup finds no client, read the same. The description
+ * names them all, in the body and in the Basic challenge alike, so a developer whose system was stopped looks at its
+ * status and not only at the secret; it tells no caller which of them it was. Other invalid_client answers (a wrong
+ * API key) keep their own words.
  */
 export const explainClientAuthFailures: Middleware = async (ctx, next) => {
   await next();
   const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
-  if (ctx.status !== 401 || body?.error !== 'invalid_client' || body.error_description !== 'client authentication failed') return;
+  if (ctx.status !== 401 || body?.error !== 'invalid_client' || body.error_description !== libraryDescription) return;
   ctx.body = { ...body, error_description: clientAuthFailureDescription };
+  const challenge = ctx.response.get('WWW-Authenticate');
+  if (typeof challenge === 'string' && challenge.includes(`error_description="${libraryDescription}"`)) {
+    ctx.set('WWW-Authenticate', challenge.replace(`error_description="${libraryDescription}"`, `error_description="${clientAuthFailureDescription}"`));
+  }
 };

@@ -31,10 +31,13 @@ describe.each([
 
     await suspend(rp);
 
-    const refused = (await tokenRequest(rp).expect(401)).body;
+    const answer = await tokenRequest(rp).expect(401);
+    const refused = answer.body;
     expect(refused.error).toBe('invalid_client');
-    // As on the authorization endpoint's page: the description names a stopped system among the causes.
+    // As on the authorization endpoint's page: the description names a stopped system among the causes, in the
+    // body and in the Basic challenge alike.
     expect(refused.error_description).toContain('suspended or cancelled');
+    expect(answer.headers['www-authenticate']).toContain(`error_description="${refused.error_description}"`);
     for (const endpoint of ['introspect', 'revoke']) {
       const response = await request(server.url)
         .post(`/api/v2/oauth2/${endpoint}/`)
