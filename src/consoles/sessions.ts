@@ -63,5 +63,8 @@ export async function endSession(ctx: Context, db: Kysely<Schema>, site: Console
   ctx.cookies.set(sessionCookieName(site), null, { path: site.basePath, signed: true, overwrite: true });
 }
 
-/** The server's maintenance: forgets sessions that ended more than a day ago. */
+/**
+ * The server's maintenance: forgets sessions a day after they ended, expired or went idle (one whose grant ended is
+ * refused from then on, so it goes idle).
+ */
 export const deleteFinishedSessions = (db: Kysely<Schema>): Promise<number> => deleteFinishedConsoleSessions(db, sessionLimits.idleSeconds);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPartyClientIds } from '../../src/agencies/first-party-systems.ts';
+import { sessionLimits } from '../../src/consoles/sessions.ts';
+import { lifetimes } from '../../src/oidc/lifetimes.ts';
 import { grantStaffRole } from '../../src/staff/queries.ts';
 import { enrolledDevice } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
@@ -17,6 +19,12 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.dispose());
+
+describe('a console session and its grant', () => {
+  it('can last its whole 12 hours: a grant outlives the longest session, so only an ended grant ends it early', () => {
+    expect(lifetimes.Grant).toBeGreaterThanOrEqual(sessionLimits.absoluteSeconds);
+  });
+});
 
 const db = () => server.database.db;
 
