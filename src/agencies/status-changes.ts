@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
-import type { AgencyNoticeKind, Schema, Status } from '../db/schema.ts';
+import type { AgencyNoticeKind, AgencyNoticesTable, Schema, Status } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { administers } from '../applications/queries.ts';
 import { withdrawOpenLogins } from '../login/queries.ts';
@@ -100,10 +100,8 @@ export async function changeStatus(
 ) {
   const firstParty = request.status === 'active' ? undefined : firstPartyRefusal(target);
   if (firstParty) throw new ConflictError('first_party', firstParty);
-  // A scheduled change that is due acts already, before the maintenance applies it: applied first, this change
-  // starts from the status the target acts with (reinstating a system whose suspension just took effect, say).
-  await applyDueStatusChanges(db);
   return db.transaction().execute(async (trx) => {
+    await applyDueChangesOf(trx, target);
     const current = await currentOf(trx, target);
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
     await refuseOwnAgency(trx, actor, current.agencyId);
@@ -167,8 +165,8 @@ export async function changeStatus(
 
 /**
  * Applies the scheduled changes that are due (the server's maintenance, and its start): each in its own
- * transaction with its audit record. A change the target has since made pointless (already in that status, or
- * cancelled) is marked applied without effect. Returns how many were applied.
+ * transaction with its audit record. A notice another process is applying at that moment is skipped. Returns how
+ * many changed a status.
  */
 export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number> {
   const due = await db
@@ -182,27 +180,61 @@ export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number>
   for (const n of due) {
     applied += await db.transaction().execute(async (trx) => {
       const still = await trx.selectFrom('agency_notices').select('id').where('id', '=', n.id).where('applied_at', 'is', null).forUpdate().skipLocked().executeTakeFirst();
-      if (!still) return 0;
-      const target: StatusTarget = n.client_id ? { kind: 'system', id: n.client_id } : { kind: 'agency', id: n.agency_id };
-      const status = statusOfKind[n.kind];
-      const current = await currentOf(trx, target);
-      const effective = current && current.status !== 'cancelled' && current.agencyStatus !== 'cancelled' && current.status !== status;
-      if (effective) {
-        await apply(trx, target, status);
-        await recordAuditEvent(trx, {
-          actor: { kind: 'admin_token' },
-          action: `${target.kind}.${verb[status]}`,
-          target,
-          before: { status: current.status },
-          after: { status, reason: n.reason, notice: n.notice, noticeId: n.id, effectiveAt: n.effective_at, scheduled: true },
-          requestId: null,
-        });
-      }
-      await trx.updateTable('agency_notices').set({ applied_at: sql<Date>`now()` }).where('id', '=', n.id).execute();
-      return effective ? 1 : 0;
+      return still && (await applyNotice(trx, n)) ? 1 : 0;
     });
   }
   return applied;
+}
+
+/**
+ * A scheduled change that is due acts already, before the maintenance applies it: a new change of the same target
+ * applies it first, so that it starts from the status the target acts with (reinstating a system whose suspension
+ * just took effect, say). The notices are locked before the target, as the maintenance locks them: a change waits
+ * for a maintenance applying one at that moment, in this process or another, and then reads what it left.
+ */
+async function applyDueChangesOf(trx: Kysely<Schema>, target: StatusTarget): Promise<void> {
+  const agencyId =
+    target.kind === 'agency'
+      ? isUuid(target.id) && target.id
+      : (await trx.selectFrom('agency_systems').select('agency_id').where('client_id', '=', target.id).executeTakeFirst())?.agency_id;
+  if (!agencyId) return;
+  const due = await trx
+    .selectFrom('agency_notices')
+    .selectAll()
+    .where('applied_at', 'is', null)
+    .where('effective_at', '<=', sql<Date>`now()`)
+    .where('agency_id', '=', agencyId)
+    // A system acts with its agency's status too; an agency's own status is its alone.
+    .where((eb) => (target.kind === 'system' ? eb.or([eb('client_id', 'is', null), eb('client_id', '=', target.id)]) : eb('client_id', 'is', null)))
+    .orderBy('effective_at')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  for (const n of due) await applyNotice(trx, n);
+}
+
+/**
+ * Applies one due notice, locked by the caller, with its audit record; one the target has since made pointless
+ * (already in that status, or cancelled) is marked applied without effect. Returns whether it changed a status.
+ */
+async function applyNotice(trx: Kysely<Schema>, n: Selectable<AgencyNoticesTable>): Promise<boolean> {
+  const target: StatusTarget = n.client_id ? { kind: 'system', id: n.client_id } : { kind: 'agency', id: n.agency_id };
+  const status = statusOfKind[n.kind];
+  const current = await currentOf(trx, target);
+  const effective = current !== undefined && current.status !== 'cancelled' && current.agencyStatus !== 'cancelled' && current.status !== status;
+  if (effective) {
+    await apply(trx, target, status);
+    await recordAuditEvent(trx, {
+      actor: { kind: 'admin_token' },
+      action: `${target.kind}.${verb[status]}`,
+      target,
+      before: { status: current.status },
+      after: { status, reason: n.reason, notice: n.notice, noticeId: n.id, effectiveAt: n.effective_at, scheduled: true },
+      requestId: null,
+    });
+  }
+  await trx.updateTable('agency_notices').set({ applied_at: sql<Date>`now()` }).where('id', '=', n.id).execute();
+  return effective;
 }
 
 /** One notice, as listNotices gives it; undefined for none. */

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
+import { postgresServerUrl } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 import { createRelyingParty, type CreatedRelyingParty } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
@@ -102,6 +104,29 @@ describe('suspending a system through the admin API', () => {
     await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
     const reinstated = await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Audit received' }).expect(200);
     expect(reinstated.body).toMatchObject({ previousStatus: 'suspended', status: 'active' });
+    expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule', 'system.suspend', 'system.reinstate']);
+  });
+
+  it.skipIf(!postgresServerUrl)('waits for a maintenance applying a due change at that moment, and starts from what it left', async () => {
+    const rp = await newRp();
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', rp.clientId).execute();
+    // Another process's maintenance holds the due notice, and gives it up without applying it.
+    const maintenance = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await maintenance.connect();
+    try {
+      await maintenance.query('begin');
+      await maintenance.query('select id from agency_notices where client_id = $1 for update', [rp.clientId]);
+      const reinstating = changeStatus('systems', rp.clientId, { status: 'active', reason: 'Audit received' }).then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await maintenance.query('rollback');
+      const reinstated = await reinstating;
+      expect(reinstated.status).toBe(200);
+      expect(reinstated.body).toMatchObject({ previousStatus: 'suspended', status: 'active' });
+    } finally {
+      await maintenance.end();
+    }
     expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule', 'system.suspend', 'system.reinstate']);
   });
 
