@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { credentialMatches } from '../agencies/client-credentials.ts';
 import { systemExists, systemSecretHash } from '../agencies/queries.ts';
 import { registerSandboxRelyingParty } from '../applications/sandbox-registration.ts';
@@ -22,6 +22,8 @@ export const demoRelyingParty = {
 } as const;
 
 const DEMO_MARKER = 'demo_data_seeded';
+// Any fixed number: processes starting together on a new database must not each register the demo relying party.
+const DEMO_LOCK = 20_230_713;
 
 export interface DemoSeedResult {
   seededNow: boolean;
@@ -39,16 +41,18 @@ export async function seedDemoDataOnFirstStart(
   if (await getSetting(db, DEMO_MARKER)) return { seededNow: false, citizens: 0 };
   const personas = await seedDemoPersonas(db);
   const { inserted } = await seedRegistry(db, { seed: options.registrySeed, count: options.count });
-  if (!(await systemExists(db, demoRelyingParty.clientId))) {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${DEMO_LOCK})`.execute(trx);
+    if (await systemExists(trx, demoRelyingParty.clientId)) return;
     // Through an application like any agency's, made and approved by the first start, with a permission letter.
     const { clientId, clientSecret, apiKey, redirectUris, scopes, ...names } = demoRelyingParty;
     await registerSandboxRelyingParty(
-      db,
+      trx,
       { kind: 'first_start' },
       { ...names, redirectUris: [...redirectUris], scopes: [...scopes] },
       { demoCredentials: { clientId, clientSecret, apiKey } },
     );
-  }
+  });
   await setSettingOnce(db, DEMO_MARKER, { at: new Date().toISOString() });
   return { seededNow: true, citizens: personas + inserted };
 }
