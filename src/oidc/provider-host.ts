@@ -10,6 +10,7 @@ export class ProviderHost {
   readonly #build: () => Promise<Provider>;
   #provider: Provider;
   #mounted: Middleware;
+  #reloads: Promise<void> = Promise.resolve();
 
   private constructor(build: () => Promise<Provider>, provider: Provider) {
     this.#build = build;
@@ -27,7 +28,17 @@ export class ProviderHost {
 
   readonly middleware: Middleware = (ctx, next) => this.#mounted(ctx, next);
 
-  async reload(): Promise<void> {
+  /**
+   * Builds a provider with the keys as they are now and swaps it in. Reloads take turns: one that read older keys
+   * (a rotation announced while it was building) must not be swapped in after one that read newer.
+   */
+  reload(): Promise<void> {
+    const reloaded = this.#reloads.then(() => this.#swap());
+    this.#reloads = reloaded.catch(() => {});
+    return reloaded;
+  }
+
+  async #swap(): Promise<void> {
     const provider = await this.#build();
     this.#provider = provider;
     this.#mounted = mount(provider as never);
