@@ -54,14 +54,13 @@ async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ st
     const row = await db.selectFrom('agencies').select(['status', 'id']).where('id', '=', target.id).forUpdate().executeTakeFirst();
     return row && { status: row.status, agencyId: row.id, agencyStatus: row.status };
   }
-  const row = await db
-    .selectFrom('agency_systems as s')
-    .innerJoin('agencies as a', 'a.id', 's.agency_id')
-    .select(['s.status', 's.agency_id', 'a.status as agency_status'])
-    .where('s.client_id', '=', target.id)
-    .forUpdate()
-    .executeTakeFirst();
-  return row && { status: row.status, agencyId: row.agency_id, agencyStatus: row.agency_status };
+  // The agency's row is locked before the system's, in the order an approval of a change locks them: the other
+  // order could deadlock with it. A system never moves to another agency, so its agency is read without a lock.
+  const system = await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', target.id).executeTakeFirst();
+  if (!system) return undefined;
+  const agency = await db.selectFrom('agencies').select('status').where('id', '=', system.agency_id).forUpdate().executeTakeFirstOrThrow();
+  const row = await db.selectFrom('agency_systems').select('status').where('client_id', '=', target.id).forUpdate().executeTakeFirstOrThrow();
+  return { status: row.status, agencyId: system.agency_id, agencyStatus: agency.status };
 }
 
 /** The status itself, and the open sign-ins ended when the target stops being active. */

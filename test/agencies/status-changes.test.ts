@@ -130,6 +130,26 @@ describe('suspending a system through the admin API', () => {
     expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.suspend.schedule', 'system.suspend', 'system.reinstate']);
   });
 
+  it.skipIf(!postgresServerUrl)('locks the agency before the system, as an approval of a change does, so the two never deadlock', async () => {
+    const rp = await newRp();
+    // An approval of a change holds the agency, and goes on to lock the system.
+    const approval = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await approval.connect();
+    try {
+      await approval.query('begin');
+      await approval.query('select id from agencies where id = $1 for update', [rp.agencyId]);
+      const suspending = changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await approval.query('select client_id from agency_systems where client_id = $1 for update', [rp.clientId]);
+      await approval.query('commit');
+      const suspended = await suspending;
+      expect(suspended.status).toBe(200);
+      expect(suspended.body).toMatchObject({ previousStatus: 'active', status: 'suspended' });
+    } finally {
+      await approval.end();
+    }
+  });
+
   it('withdraws a scheduled change through the admin API, once, before it takes effect', async () => {
     const rp = await newRp();
     const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
