@@ -31,13 +31,26 @@ const connectionErrorMessages = [
   /terminating connection/i,
 ];
 
+const codeOf = (e: Error) => (e as Error & { code?: unknown }).code;
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
     if (e instanceof DatabaseUnavailableError) return true;
-    const code = (e as Error & { code?: unknown }).code;
+    const code = codeOf(e);
     if (typeof code === 'string' && connectionErrorCodes.has(code)) return true;
     if (connectionErrorMessages.some((pattern) => pattern.test(e.message))) return true;
     if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL ended the transaction for another's sake (a deadlock, a serialization failure) and kept nothing of
+ * it: the same request, sent again, can succeed.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if (codeOf(e) === '40P01' || codeOf(e) === '40001') return true;
   }
   return false;
 }

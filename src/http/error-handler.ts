@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { z } from 'zod';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { isDatabaseUnavailable, isTransactionConflict } from '../db/unavailable.ts';
 import { AppError, InvalidClientError, MethodNotAllowedError, RetryLaterError } from '../errors.ts';
 import { render } from './views.ts';
 
@@ -17,6 +17,13 @@ const unavailable: ErrorResponse = {
   status: 503,
   error: 'temporarily_unavailable',
   message: 'The service cannot reach its database right now. Try again in a few seconds.',
+};
+
+const conflicted: ErrorResponse = {
+  status: 503,
+  error: 'temporarily_unavailable',
+  message: 'Another request changed the same records at the same moment, and nothing of this one was kept. Send it again.',
+  headers: { 'Retry-After': '1' },
 };
 
 const notFound: ErrorResponse = {
@@ -60,6 +67,7 @@ function toResponse(error: unknown): ErrorResponse {
     return { status: error.statusCode, error: error.error, message: error.error_description ?? error.message };
   }
   if (isDatabaseUnavailable(error)) return unavailable;
+  if (isTransactionConflict(error)) return conflicted;
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Koa's own client errors, such as a malformed JSON body.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
-import { postgresServerUrl } from '../support/database.ts';
+import { lockWaiters, postgresServerUrl } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 import { createRelyingParty, type CreatedRelyingParty } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
@@ -119,7 +119,7 @@ describe('suspending a system through the admin API', () => {
       await maintenance.query('begin');
       await maintenance.query('select id from agency_notices where client_id = $1 for update', [rp.clientId]);
       const reinstating = changeStatus('systems', rp.clientId, { status: 'active', reason: 'Audit received' }).then((r) => r);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lockWaiters(maintenance, 1);
       await maintenance.query('rollback');
       const reinstated = await reinstating;
       expect(reinstated.status).toBe(200);
@@ -139,7 +139,7 @@ describe('suspending a system through the admin API', () => {
       await approval.query('begin');
       await approval.query('select id from agencies where id = $1 for update', [rp.agencyId]);
       const suspending = changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).then((r) => r);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lockWaiters(approval, 1);
       await approval.query('select client_id from agency_systems where client_id = $1 for update', [rp.clientId]);
       await approval.query('commit');
       const suspended = await suspending;
@@ -148,6 +148,31 @@ describe('suspending a system through the admin API', () => {
     } finally {
       await approval.end();
     }
+  });
+
+  it.skipIf(!postgresServerUrl)('answers 503 with Retry-After, and changes nothing, when PostgreSQL ends the change in a deadlock', async () => {
+    const rp = await newRp();
+    // A transaction that holds the system and then asks for its agency, which the change holds: a deadlock, and
+    // PostgreSQL ends the one that waited first, the change.
+    const other = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select client_id from agency_systems where client_id = $1 for update', [rp.clientId]);
+      const suspending = changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).then((r) => r);
+      await lockWaiters(other, 1);
+      const otherLocks = other.query('select id from agencies where id = $1 for update', [rp.agencyId]);
+      const refused = await suspending;
+      await otherLocks;
+      await other.query('rollback');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.body).toMatchObject({ error: 'temporarily_unavailable', error_description: expect.stringContaining('Send it again') });
+    } finally {
+      await other.end();
+    }
+    const again = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Breach', notice: 'after' }).expect(200);
+    expect(again.body).toMatchObject({ previousStatus: 'active', status: 'suspended' });
   });
 
   it('withdraws a scheduled change through the admin API, once, before it takes effect', async () => {

@@ -2,25 +2,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { demoRelyingParty, seedDemoDataOnFirstStart } from '../../src/demo/demo-data.ts';
-import { postgresServerUrl } from '../support/database.ts';
+import { lockWaiters, postgresServerUrl } from '../support/database.ts';
 import { openTestDatabase } from '../support/open-database.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-/** Waits until `count` sessions of the database wait for a lock. */
-async function lockWaiters(client: pg.Client, count: number): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    const { rows } = await client.query<{ n: number }>(
-      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-    );
-    if (rows[0]!.n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${count} sessions never waited for a lock`);
-}
 
 describe.skipIf(!postgresServerUrl)('two server processes starting together on a new database', () => {
   it('register the demo relying party once, and both start', async () => {

@@ -67,3 +67,15 @@ async function onServer(work: (client: pg.Client) => Promise<unknown>) {
     await client.end();
   }
 }
+
+/** Waits until `count` sessions of the database wait for a lock. */
+export async function lockWaiters(client: pg.Client, count: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+    );
+    if (rows[0]!.n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${count} sessions never waited for a lock`);
+}
