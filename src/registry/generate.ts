@@ -4,6 +4,7 @@ import { randomAddress } from './addresses.ts';
 import { familyNames, femaleGivenNames, femaleMiddleNames, maleGivenNames, maleMiddleNames } from './names.ts';
 import { pidCheckDigit } from './pid.ts';
 import { Rng, hashNumbers, mix32 } from './random.ts';
+import { ADULT_AGE, titlesAtAge } from './titles.ts';
 
 /** Indices 0 .. MAX_CITIZENS_PER_SEED - 1 are guaranteed distinct pids within one seed. */
 export const MAX_CITIZENS_PER_SEED = 10_000_000_000;
@@ -164,10 +165,9 @@ const NATURALISED_SHARE = 0.01;
 const MIDDLE_NAME_SHARE = 0.02;
 
 function titlesFor(rng: Rng, sex: Sex, age: number): [thai: string, english: string] {
-  if (age < 15) return sex === 'male' ? ['เด็กชาย', 'Master'] : ['เด็กหญิง', 'Miss'];
-  if (sex === 'male') return ['นาย', 'Mr.'];
+  if (age < ADULT_AGE || sex === 'male') return titlesAtAge(sex, age);
   const marriedShare = age >= 25 ? 0.6 : age >= 20 ? 0.15 : 0;
-  return rng.chance(marriedShare) ? ['นาง', 'Mrs.'] : ['นางสาว', 'Miss'];
+  return rng.chance(marriedShare) ? ['นาง', 'Mrs.'] : titlesAtAge(sex, age);
 }
 
 const LASER_LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
