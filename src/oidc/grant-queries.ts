@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { credentialModels, live, storedIdOf } from './payload-statements.ts';
+import { credentialModels, live, liveAs, storedIdOf } from './payload-statements.ts';
 
 /*
  * Queries of oidc-provider's storage (oidc_payloads, see src/oidc/payload-statements.ts) that other areas need:
@@ -72,7 +72,7 @@ export async function grantIdOfAccessToken(db: Kysely<Schema>, accessToken: stri
  * qualified by its table, as oidc_payloads has a grant_id column of its own.
  */
 export const grantIsLive = (grantId: Expression<string | null>) =>
-  sql<SqlBool>`exists (select 1 from oidc_payloads as granted where granted.model = 'Grant' and granted.id = ${grantId} and (granted.expires_at is null or granted.expires_at > now()))`;
+  sql<SqlBool>`exists (select 1 from oidc_payloads as granted where granted.model = 'Grant' and granted.id = ${grantId} and ${liveAs('granted')})`;
 
 /** A citizen's grant to a system, as their phone lists what they have consented to. */
 export interface AccountGrant {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Schema } from '../db/schema.ts';
@@ -27,8 +27,13 @@ export function storedIdOf(model: string, id: string): string {
   return credentialModels.has(model) ? createHash('sha256').update(id).digest('base64url') : id;
 }
 
+const notExpired = (expiresAt: RawBuilder<unknown>) => sql<boolean>`(${expiresAt} is null or ${expiresAt} > now())`;
+
 /** A row that has not expired, by the database's clock. */
-export const live = sql<boolean>`(expires_at is null or expires_at > now())`;
+export const live = notExpired(sql.ref('expires_at'));
+
+/** The same of oidc_payloads read under `alias`, beside another row of it. */
+export const liveAs = (alias: string) => notExpired(sql.ref(`${alias}.expires_at`));
 
 /** A stored row's key; `value` is an id, a uid or a user code, depending on the lookup. */
 export interface Key {
@@ -95,7 +100,7 @@ export const findWithRelations = compiledOnce((db, k: Key) =>
         .select('granted.payload')
         .where('granted.model', '=', 'Grant')
         .whereRef('granted.id', '=', 'oidc_payloads.grant_id')
-        .where(sql<boolean>`(granted.expires_at is null or granted.expires_at > now())`)
+        .where(liveAs('granted'))
         .as('grant_payload'),
       activeSystemAsJson(sql.ref('oidc_payloads.client_id')).as('client'),
     ])
