@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
-import { pageSize, strictQuery } from '../http/query-schemas.ts';
+import { pageCursor, pageSize, sinceTime, strictQuery } from '../http/query-schemas.ts';
 import { isValidPid } from '../registry/pid.ts';
 
 /* The admin API's query and answer for the audit log (the CLI reads its answers with AuditPage). */
 
 export const auditQuery = strictQuery({
-  since: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
-    .refine(inFilterYears, `must be ${filterYearsText}`)
-    .optional()
-    .meta({ description: 'only events at or after this time' }),
+  since: sinceTime('events'),
   actor: z
     .string()
     .refine((v) => v === 'admin_token' || isValidPid(v), 'must be admin_token or a valid 13-digit citizen ID (check digit included)')
@@ -22,11 +17,7 @@ export const auditQuery = strictQuery({
     .optional()
     .meta({ description: 'only events of this action' }),
   limit: pageSize(1000, 100).meta({ description: 'events on the page' }),
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
-    .optional()
-    .meta({ description: "the previous page's next_cursor: the page after it" }),
+  cursor: pageCursor,
 });
 
 export const auditEventBody = z.object({

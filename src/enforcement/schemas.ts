@@ -1,21 +1,12 @@
 import { z } from 'zod';
-import { filterYearsText, inFilterYears } from '../http/filter-years.ts';
-import { pageSize, strictQuery } from '../http/query-schemas.ts';
+import { pageCursor, pageSize, sinceTime, strictQuery } from '../http/query-schemas.ts';
 
 export const violationsQuery = strictQuery({
   agency: z.uuid({ error: "must be an agency's id (a UUID, as agency list shows it)" }).optional().meta({ description: "only this agency's violations" }),
   system: z.string().min(1, 'must not be empty').optional().meta({ description: "only this system's violations (its client_id)" }),
-  since: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
-    .refine(inFilterYears, `must be ${filterYearsText}`)
-    .optional()
-    .meta({ description: 'only violations at or after this time' }),
+  since: sinceTime('violations'),
   limit: pageSize(1000, 100).meta({ description: 'violations on the page' }),
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
-    .optional()
-    .meta({ description: "the previous page's next_cursor: the page after it" }),
+  cursor: pageCursor,
 });
 
 export const violationBody = z.object({

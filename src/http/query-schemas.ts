@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { filterYearsText, inFilterYears } from './filter-years.ts';
 
 /*
  * What every query string of the APIs shares: unknown parameters are refused (a misspelt filter is never just
- * ignored), naming those the address takes, and a page size says its bounds in one wording.
+ * ignored), naming those the address takes, and a page size, a starting time and a cursor each say what they take in
+ * one wording.
  */
 
 /** A query that refuses parameters it does not know, naming those it does. */
@@ -19,3 +21,18 @@ export const pageSize = (max: number, fallback: number) => {
   const message = `must be a whole number from 1 to ${max}`;
   return z.coerce.number({ error: message }).int({ error: message }).min(1, { error: message }).max(max, { error: message }).default(fallback);
 };
+
+/** A lower time bound on a list of `what`: an ISO 8601 date-time with its zone, in the years a filter accepts. */
+export const sinceTime = (what: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+    .refine(inFilterYears, `must be ${filterYearsText}`)
+    .optional()
+    .meta({ description: `only ${what} at or after this time` });
+
+/** The page after the one whose next_cursor this is, in a list paged by its rows' ids. */
+export const pageCursor = z
+  .string()
+  .regex(/^\d{1,18}$/, "must be the previous page's next_cursor")
+  .optional()
+  .meta({ description: "the previous page's next_cursor: the page after it" });
