@@ -116,13 +116,14 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const systems = await withUsage(db, agency.systems);
     const notices = agency.notices.map(shownNotice);
     const range = rangeOf({});
-    const [violations, letters, acceptances, applications, current, volume] = await Promise.all([
+    const [violations, letters, acceptances, applications, current, volume, ownAgency] = await Promise.all([
       listViolations(db, { agencyId: agency.id, limit: violationsShown }),
       listLetters(db, actor, { agencyId: agency.id }),
       acceptancesOf(db, agency.id),
       listApplications(db, actor, { agencyId: agency.id, limit: 50 }),
       currentConditions(db),
       agencyVolume(db, agency.id, range),
+      administersAgency(ctx, db, agency.id),
     ]);
     renderPage(ctx, 'staff-agency', {
       title: { th: agency.nameTh, en: agency.nameEn },
@@ -143,9 +144,9 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         firstParty: firstPartyRefusal({ kind: 'agency', id: agency.id }),
         pendingNotice: notices.find((n) => n.pending && n.clientId === null),
         mayAct: mayChangeStatus(ctx),
-        ownAgency: await administersAgency(ctx, db, agency.id),
+        ownAgency,
       }),
-      mayWithdraw: mayChangeStatus(ctx) && !(await administersAgency(ctx, db, agency.id)),
+      mayWithdraw: mayChangeStatus(ctx) && !ownAgency,
       targetKind: 'agency',
     });
   });
@@ -157,10 +158,11 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const [system] = await withUsage(db, [found]);
     const actor = await staffActor(db, signedInSession(ctx).pid);
     const notices = found.notices.map(shownNotice);
-    const [violations, reports, letters] = await Promise.all([
+    const [violations, reports, letters, ownAgency] = await Promise.all([
       listViolations(db, { clientId, limit: violationsShown }),
       listReportedSignIns(db, { clientId, limit: violationsShown }),
       listLetters(db, actor, { agencyId: found.agencyId }),
+      administersAgency(ctx, db, found.agencyId),
     ]);
     renderPage(ctx, 'staff-system', {
       title: { th: `ระบบ ${found.name}`, en: `System ${found.name}` },
@@ -185,9 +187,9 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         firstParty: firstPartyRefusal({ kind: 'system', id: clientId }),
         pendingNotice: notices.find((n) => n.pending && n.clientId === clientId),
         mayAct: mayChangeStatus(ctx),
-        ownAgency: await administersAgency(ctx, db, found.agencyId),
+        ownAgency,
       }),
-      mayWithdraw: mayChangeStatus(ctx) && !(await administersAgency(ctx, db, found.agencyId)),
+      mayWithdraw: mayChangeStatus(ctx) && !ownAgency,
       targetKind: 'system',
     });
   });
