@@ -8,7 +8,8 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { changeStatus, findAgency, findSystem, listAgencies, listSystems, withdrawScheduledChange, type StatusTarget } from './status-changes.ts';
+import { findAgency, findSystem, listAgencies, listSystems } from './agency-listings.ts';
+import { changeStatus, withdrawScheduledChange, type StatusTarget } from './status-changes.ts';
 import { systemUsageFields } from '../enforcement/schemas.ts';
 import { withUsage } from '../enforcement/usage-queries.ts';
 
