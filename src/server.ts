@@ -6,7 +6,6 @@ import type { Config } from './config/config.ts';
 import { secureDataDir, tightenFilesUnder } from './config/data-dir.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { ensureAdminToken } from './admin/admin-token.ts';
 import { seedDemoDataOnFirstStart, type DemoSeedResult } from './demo/demo-data.ts';
 import { createApp } from './app.ts';
@@ -91,7 +90,8 @@ async function serve(config: Config, logger: Logger, database: Database, tls: Tl
       loginPageUrl: loginPagePath,
     });
     provider.on('server_error', (ctx, error) => {
-      if (isDatabaseUnavailable(error)) ctx.state.databaseUnavailable = true;
+      // The error handler answers a database outage or a transaction conflict with 503 instead of the provider's 500.
+      ctx.state.providerError = error;
       (ctx.state.log ?? logger).error({ err: error }, 'provider error');
     });
     return provider;

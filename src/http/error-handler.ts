@@ -22,7 +22,7 @@ const unavailable: ErrorResponse = {
 const conflicted: ErrorResponse = {
   status: 503,
   error: 'temporarily_unavailable',
-  message: 'Another request changed the same records at the same moment, and nothing of this one was kept. Send it again.',
+  message: 'Another request changed the same records at the same moment, so this one was stopped. Send it again.',
   headers: { 'Retry-After': '1' },
 };
 
@@ -111,8 +111,10 @@ export const errorHandler: Middleware = async (ctx, next) => {
     send(ctx, response);
     return;
   }
-  // oidc-provider answers its own failures; when the cause was the database, say so with a 503.
-  if (ctx.state.databaseUnavailable && ctx.status >= 500) send(ctx, unavailable);
+  // oidc-provider answers its own failures with a 500; when the cause was the database being out of reach or a
+  // transaction PostgreSQL ended for another's sake, say so with a 503 as every other route does.
+  const providerFailure = ctx.status >= 500 && ctx.state.providerError !== undefined ? toResponse(ctx.state.providerError) : undefined;
+  if (providerFailure?.status === 503) send(ctx, providerFailure);
   else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound);
   // A route asked with a method it does not take, or a method no route takes: the routers set the status (and
   // Allow), and say nothing more.
