@@ -1,27 +1,42 @@
 import type { Kysely } from 'kysely';
-import type { AuditActor } from '../audit/record.ts';
+import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { rotateClientSecretRecorded, type SecretRotation } from './secret-rotation.ts';
+import { rotateClientSecret, type SecretRotation } from './secret-rotation.ts';
 
 /**
- * Rotates a system's client secret on behalf of an agency's administrator in the portal, or of the admin token. A
+ * Rotates a system's client secret on behalf of an agency's administrator in the portal, or of the admin token,
+ * with its audit record in the same transaction: the grace and when the old secret stops, never a secret. A
  * cancelled system, or a system of a cancelled agency, can never sign anyone in again, so it gets no new secret.
  */
 export async function rotateSecretRecorded(
   db: Kysely<Schema>,
   rotation: { clientId: string; graceSeconds: number; replacing?: string | undefined; actor: AuditActor; requestId: string | null },
 ): Promise<SecretRotation> {
-  const system = await db
-    .selectFrom('agency_systems as s')
-    .innerJoin('agencies as a', 'a.id', 's.agency_id')
-    .select(['s.status', 'a.status as agencyStatus'])
-    .where('s.client_id', '=', rotation.clientId)
-    .executeTakeFirst();
-  if (!system) throw new NotFoundError(`No system with client_id ${rotation.clientId}.`);
-  // Cancellation is final, so a system seen cancelled here stays so; one cancelled just after gets a secret it can never use.
-  if (system.status === 'cancelled' || system.agencyStatus === 'cancelled') {
-    throw new ConflictError('cancelled', `System ${rotation.clientId} is cancelled, and cancellation is final: it gets no new secret.`);
+  return db.transaction().execute(async (trx) => {
+    await refuseIfCancelled(trx, rotation.clientId);
+    const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds, rotation.replacing);
+    await recordAuditEvent(trx, {
+      actor: rotation.actor,
+      action: 'system.secret.rotate',
+      target: { kind: 'system', id: rotation.clientId },
+      after: { graceSeconds: rotation.graceSeconds, previousSecretExpiresAt: rotated.previousSecretExpiresAt },
+      requestId: rotation.requestId,
+    });
+    return rotated;
+  });
+}
+
+/**
+ * Holds the system's agency and then the system, in the order a status change locks them, so a cancellation of
+ * either that is under way is waited for and seen, and none can start until the new secret is stored.
+ */
+async function refuseIfCancelled(trx: Kysely<Schema>, clientId: string): Promise<void> {
+  const system = await trx.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst();
+  if (!system) throw new NotFoundError(`No system with client_id ${clientId}.`);
+  const agency = await trx.selectFrom('agencies').select('status').where('id', '=', system.agency_id).forShare().executeTakeFirstOrThrow();
+  const locked = await trx.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).forUpdate().executeTakeFirstOrThrow();
+  if (locked.status === 'cancelled' || agency.status === 'cancelled') {
+    throw new ConflictError('cancelled', `System ${clientId} is cancelled, and cancellation is final: it gets no new secret.`);
   }
-  return rotateClientSecretRecorded(db, rotation);
 }

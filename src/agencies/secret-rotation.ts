@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import { hashCredential, newClientSecret } from './client-credentials.ts';
@@ -76,25 +75,4 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
     .executeTakeFirst();
   if (!updated) throw secretChanged(clientId);
   return { clientId, clientSecret, previousSecretExpiresAt: new Date(updated.previous_secret_expires_at!).toISOString() };
-}
-
-/**
- * rotateClientSecret on behalf of `actor`, with its audit record in the same transaction: the grace and when the
- * old secret stops, never a secret.
- */
-export async function rotateClientSecretRecorded(
-  db: Kysely<Schema>,
-  rotation: { clientId: string; graceSeconds: number; replacing?: string | undefined; actor: AuditActor; requestId: string | null },
-): Promise<SecretRotation> {
-  return db.transaction().execute(async (trx) => {
-    const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds, rotation.replacing);
-    await recordAuditEvent(trx, {
-      actor: rotation.actor,
-      action: 'system.secret.rotate',
-      target: { kind: 'system', id: rotation.clientId },
-      after: { graceSeconds: rotation.graceSeconds, previousSecretExpiresAt: rotated.previousSecretExpiresAt },
-      requestId: rotation.requestId,
-    });
-    return rotated;
-  });
 }

@@ -175,6 +175,27 @@ describe('suspending a system through the admin API', () => {
     expect(again.body).toMatchObject({ previousStatus: 'active', status: 'suspended' });
   });
 
+  it.skipIf(!postgresServerUrl)('gives no new secret to a system whose cancellation is being written at that moment', async () => {
+    const rp = await newRp();
+    // A cancellation under way: it holds the agency and has written the system's new status, not yet committed.
+    const cancellation = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await cancellation.connect();
+    try {
+      await cancellation.query('begin');
+      await cancellation.query('select id from agencies where id = $1 for update', [rp.agencyId]);
+      await cancellation.query("update agency_systems set status = 'cancelled' where client_id = $1", [rp.clientId]);
+      const rotating = request(server.url).post(`/admin/api/systems/${rp.clientId}/secret`).set(admin()).send({ grace: '0' }).then((r) => r);
+      await lockWaiters(cancellation, 1);
+      await cancellation.query('commit');
+      const refused = await rotating;
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toBe('cancelled');
+    } finally {
+      await cancellation.end();
+    }
+    expect(await auditOf(rp.clientId)).toEqual([]);
+  });
+
   it('withdraws a scheduled change through the admin API, once, before it takes effect', async () => {
     const rp = await newRp();
     const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
