@@ -17,7 +17,7 @@ export interface ReportedSignIn {
   browser: { device: string; browser: string; os: string; network: string } | null;
 }
 
-/** Reports newest first, of one system or of all; written by the report's own statement (src/login/device-steps.ts). */
+/** Reports newest first, of one system or of all; written by the report's own statement (src/login/report-step.ts). */
 export async function listReportedSignIns(db: Kysely<Schema>, filter: { clientId?: string | undefined; limit: number }): Promise<ReportedSignIn[]> {
   let query = db
     .selectFrom('reported_sign_ins as r')

@@ -7,7 +7,8 @@ import { loginTransitions, transitionFor, type Actor } from './state-machine.ts'
 
 /*
  * The login transaction's own statements: opening one, reading it, and the transitions the browser and the clock
- * make. The device's steps, each one statement with its signed request and its hooks, are in device-steps.ts.
+ * make. The device's steps, each one statement with its signed request and its hooks, are in device-steps.ts and
+ * report-step.ts.
  */
 export type Db = Kysely<Schema> | Transaction<Schema>;
 

@@ -10,7 +10,7 @@ import type { LoginStatus } from '../db/schema.ts';
  *                                                       the suspension or cancellation of the system or agency)
  *
  * Each transition names who may cause it, what it writes, and the hooks that run after it. A transition and its
- * hooks' writes are one statement (the device's in device-steps.ts, the browser's and the clock's in queries.ts),
+ * hooks' writes are one statement (the device's in device-steps.ts and report-step.ts, the browser's and the clock's in queries.ts),
  * so they happen together or not at all. The database refuses any move of the status not listed here (migration
  * 0012, extended by 0030 for a report), and announces every change to the waiting browsers (migration 0004),
  * whoever made it.
@@ -58,7 +58,7 @@ export const loginTransitions = {
   /**
    * "This wasn't me" after an approval, at any time: what the approval granted ends. Reported before the answer
    * (or refused by a wrong number pick), a sign-in makes the deny move, by the same statement with these hooks
-   * (reportAnswered in device-steps.ts).
+   * (reportAnswered in report-step.ts).
    */
   report: {
     from: ['approved'],

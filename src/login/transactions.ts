@@ -21,7 +21,8 @@ import {
   type NewLoginTransaction,
   type LoginTransaction,
 } from './queries.ts';
-import { approveScanned, claimForScan, denyScanned, reportAnswered, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
+import { approveScanned, claimForScan, denyScanned, takePinAttemptToApprove, type ScanNotice } from './device-steps.ts';
+import { reportAnswered } from './report-step.ts';
 import { grantIdOfSignIn } from '../oidc/grant-queries.ts';
 import { newShortCode } from './short-codes.ts';
 import { drawNumbers } from './number-matching.ts';

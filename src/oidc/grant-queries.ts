@@ -13,7 +13,7 @@ export const grantIdOfSignIn = (loginId: string) => createHash('sha256').update(
 
 /**
  * Ends a grant with every code and token issued under it, as two CTEs added to another statement (a sign-in
- * reported after its approval, src/login/device-steps.ts), and only `when` that statement's own change happened.
+ * reported after its approval, src/login/report-step.ts), and only `when` that statement's own change happened.
  * The grant is not deleted but stored as ended, so that it cannot be stored again (grantEnded in src/oidc/payload-statements.ts): the browser
  * that carries the approval on may be storing it at this very moment. Storing a row whose key another
  * transaction is inserting waits for that transaction, so either this statement ends the grant that was just
