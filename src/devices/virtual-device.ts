@@ -1,7 +1,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { HistoryEntry } from '../disclosures/history-entry.ts';
-import type { LoginShownOnDevice } from '../login/transactions.ts';
+import type { LoginShownOnDevice } from '../login/device-answers.ts';
 import type { ConnectedService } from './connected-services.ts';
 import type { Enrolment, IdentityProof } from './enrolment.ts';
 import type { IntegrityVerdict } from './integrity.ts';

@@ -12,7 +12,7 @@ import { loginIdOfAppLink } from './paths.ts';
 import { approveBody, loginDenied, loginParams, loginReported, loginRequestDetails, scanBody } from './schemas.ts';
 import { requireFreshQr } from './qr-links.ts';
 import { parseShortCode } from './short-codes.ts';
-import { approveLogin, denyLogin, reportLogin, scanLogin } from './transactions.ts';
+import { approveLogin, denyLogin, reportLogin, scanLogin } from './device-answers.ts';
 
 /** The sign-in a device means by what it read: the app link in the QR code, or the short code typed by hand. */
 function loginReference(code: string): { id: string; link: URL } | { shortCode: string } {

@@ -24,7 +24,7 @@ export const loginParams = z.object({ id: loginId });
 
 const loginStatus = z.enum(['pending', 'scanned', 'approved', 'denied', 'expired', 'cancelled']);
 
-/** What the device shows the citizen about a sign-in (LoginShownOnDevice in transactions.ts). */
+/** What the device shows the citizen about a sign-in (LoginShownOnDevice in device-answers.ts). */
 export const loginRequestDetails = z
   .object({
     id: z.string(),

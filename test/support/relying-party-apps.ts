@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
-import type { LoginShownOnDevice } from '../../src/login/transactions.ts';
+import type { LoginShownOnDevice } from '../../src/login/device-answers.ts';
 import { appLinkOf, loginPathOf, matchNumberOf, testPin } from './browser-login.ts';
 import type { TestServer } from './server.ts';
 

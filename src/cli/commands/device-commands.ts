@@ -4,7 +4,7 @@ import { DeviceApiError, VirtualDevice } from '../../devices/virtual-device.ts';
 import type { IdentityProof } from '../../devices/enrolment.ts';
 import type { IntegrityVerdict } from '../../devices/integrity.ts';
 import { describeBrowser } from '../../login/browser-description.ts';
-import type { LoginShownOnDevice } from '../../login/transactions.ts';
+import type { LoginShownOnDevice } from '../../login/device-answers.ts';
 import { AdminClient, adminTokenFor } from '../admin-client.ts';
 import { faceMatches, faceSampleFor, type FaceMatch } from '../../devices/face-samples.ts';
 import { CliError } from '../cli-error.ts';
