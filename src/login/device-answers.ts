@@ -164,10 +164,11 @@ export async function approveLogin(
       slot.release();
       await refuseWrongNumber(db, login.id, step.deviceId);
     }
+    const hash = hashToCompare(start.taken);
     try {
-      await compareWithTakenAttempt(hashToCompare(start.taken), approval.pin, slot);
+      await compareWithTakenAttempt(hash, approval.pin, slot);
     } catch (error) {
-      if (error instanceof PinRejectedError) await recordWrongPin(db, login, recorded.device_pid, step.deviceId, start.taken);
+      if (error instanceof PinRejectedError && hash !== undefined) await recordWrongPin(db, login, recorded.device_pid, step.deviceId, start.taken!);
       throw error;
     }
     return { recorded, login, details };
@@ -202,11 +203,13 @@ async function refuseWrongNumber(db: Kysely<Schema>, id: string, deviceId: strin
 }
 
 /**
- * A wrong PIN is an event of the citizen's history: `pin_locked` when it used up the last attempt, or came after
- * it. Written after the attempt was taken, so a failure here costs the guesser nothing back.
+ * A PIN found wrong is an event of the citizen's history: `pin_locked` when it used up the last attempt. A PIN
+ * refused unchecked, because no attempt was left when it came, is none: the device's state is not known yet
+ * while another attempt is being checked, whose right PIN gives every attempt back. Written after the attempt
+ * was taken, so a failure here costs the guesser nothing back.
  */
-async function recordWrongPin(db: Kysely<Schema>, login: LoginTransaction, pid: string, deviceId: string, taken: TakenPinAttempt | undefined) {
-  const locked = !taken || taken.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS;
+async function recordWrongPin(db: Kysely<Schema>, login: LoginTransaction, pid: string, deviceId: string, taken: TakenPinAttempt) {
+  const locked = taken.failed_pin_attempts >= MAX_FAILED_PIN_ATTEMPTS;
   await appendEntry(db, {
     kind: 'event',
     at: new Date().toISOString(),

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/disclosures/ledger-entry.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { enrolledDevice, loginPathOf, numberOnScreen, openLoginPage, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
+import { lockWaiters, postgresServerUrl } from '../support/database.ts';
 import { basicAuth, refusal } from '../support/http.ts';
 import { demo } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -171,5 +173,35 @@ describe('the citizen’s answers are events of the same history, not disclosure
 
     const events = (await entriesOf(citizen)).map((e) => (e.kind === 'event' ? e.event : e.kind));
     expect(events).toEqual(['device_enrolled', 'denied', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'pin_locked']);
+  });
+
+  it.skipIf(!postgresServerUrl)('records no lock for a PIN refused unchecked while the last attempt, a right PIN, is being checked', async () => {
+    const citizen = await newCitizen(server);
+    const device = await enrolledDevice(server, citizen);
+    const url = new URL(`${server.issuer}/api/v2/oauth2/auth/?${new URLSearchParams({ client_id: demo.clientId, response_type: 'code', scope: 'openid pid', redirect_uri: redirectUri })}`);
+    const asked = await device.scan((await openLoginPage(server, url)).appLink);
+    const number = await numberOnScreen(server, asked.id);
+    for (let attempt = 0; attempt < 4; attempt++) expect((await refusal(device.approve(asked.id, number, '11223344')))?.code).toBe('pin_rejected');
+
+    // The right PIN takes the last attempt and, checked, waits to record its approval: the sign-in's row is held.
+    const holder = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from login_transactions where id = $1 for update', [asked.id]);
+      const right = device.approve(asked.id, number, testPin);
+      await lockWaiters(holder, 1);
+      // Meanwhile a wrong PIN finds no attempt left and is refused unchecked.
+      expect((await refusal(device.approve(asked.id, number, '11223344')))?.code).toBe('pin_rejected');
+      await holder.query('commit');
+      expect((await right).status).toBe('approved');
+    } finally {
+      await holder.end();
+    }
+
+    const events = (await entriesOf(citizen)).map((e) => (e.kind === 'event' ? e.event : e.kind));
+    expect(events).toEqual(['device_enrolled', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'wrong_pin', 'approved']);
+    const stored = await server.database.db.selectFrom('devices').select('failed_pin_attempts').where('id', '=', device.deviceId!).executeTakeFirstOrThrow();
+    expect(stored.failed_pin_attempts).toBe(0);
   });
 });
