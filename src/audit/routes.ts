@@ -10,7 +10,7 @@ import { auditPage, auditQuery, type AuditPage } from './schemas.ts';
 const listAudit = declareRoute(adminApi, {
   method: 'get',
   path: '/audit',
-  summary: 'The audit log: actions taken through the admin API and the staff console, newest first, a page at a time',
+  summary: 'The audit log: actions taken through the admin API, the staff console and the agency portal, newest first, a page at a time',
   description: 'Read-only calls are not recorded. No event holds a client secret, API key, enrolment code or token.',
   request: { query: auditQuery },
   responses: {

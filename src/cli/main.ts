@@ -28,8 +28,9 @@ Server and database (use the database directly):
                               add generated citizens 0..N-1 of the registry seed (idempotent)
 
 Talk to the running server's admin API (found through ISSUER):
-  rp create --name N --redirect-uri U [--redirect-uri U2] --scopes "openid pid name"
-            [--name-en E] [--system-name S] [--purpose P] [--public] [--json]
+  rp create --name N --redirect-uri U [--redirect-uri U2] [--scopes "openid pid name"] [--name-en E]
+            [--system-name S] [--purpose P] [--public] [--profile thaid|strict] [--id-token-alg RS256|ES256] [--json]
+                              register a system at once (the sandbox shortcut); --scopes defaults to openid
   citizen show PID [--json]
   citizen list [--limit N] [--after PID] [--json]
   keys rotate [--json]
@@ -45,7 +46,7 @@ Talk to the running server's admin API (found through ISSUER):
   ledger verify [--pid PID] [--witness FILE] [--json]   check the disclosure ledger (or one citizen's entries)
                               against its signed heads and the head the last passing run kept in FILE
                               (default DATA_DIR/ledger-witness.json)
-  audit list [--since T] [--actor PID] [--json]   actions taken through the admin API, newest first
+  audit list [--since T] [--actor PID] [--json]   the audit log (admin API, staff console, agency portal), newest first
   staff add --pid PID --role ROLE [--json]        make a citizen DOPA staff: ROLE is reviewer, approver or administrator
   staff list [--role ROLE] [--json]               the staff and their roles
   staff remove --pid PID --role ROLE [--json]     take a role away (the grant is kept, revoked)
@@ -53,6 +54,7 @@ Talk to the running server's admin API (found through ISSUER):
   application show ID [--json]                    the form, every decision on it, its preparation and letters
   application submit --file FORM.json [--id ID] [--json]
                               file an application from a JSON form (or replace draft ID's form) and submit it
+  application submit ID [--json]                  submit a draft as it is
   application request-changes ID --message M [--json]
   application approve ID [--scopes "pid name"] [--quota N] [--json]
                               prepare as asked (or narrowed) and approve: prints the new credentials once
@@ -64,7 +66,8 @@ Talk to the running server's admin API (found through ISSUER):
   conditions show [--json]                        the conditions in force, who accepted them, who has not
 
 A virtual ThaID device (keeps its key in DATA_DIR/devices; talks to the server at ISSUER):
-  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--name N] [--rooted] [--json]
+  device enroll --pid PID --laser-code C --birthdate YYYY-MM-DD --pin P [--face-match pass|fail] [--name N]
+                [--rooted] [--json]
   device enroll --enrolment-code CODE --pin P [--name N] [--json]
   device approve <app-link-or-short-code> --number N --pin P [--pid PID] [--json]
   device deny <app-link-or-short-code> [--pid PID] [--json]

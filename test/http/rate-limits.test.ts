@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { rateLimits } from '../../src/http/rate-limits.ts';
+import { demoPersonas } from '../../src/registry/personas.ts';
 import { enrolledDevice, openLoginPage, selfProof, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { refusal } from '../support/http.ts';
@@ -173,6 +174,15 @@ describe('rate limits', () => {
     for (const citizen of citizens.slice(0, -1)) await enrolledDevice(s, citizen);
     const next = await VirtualDevice.create(s.issuer);
     expect(await refusal(next.enrol({ proof: await selfProof(s, citizens.at(-1)!), pin: testPin }))).toMatchObject(limited);
+  });
+
+  it('limit the sandbox camera captures from one address an hour', async () => {
+    const s = await startLimitedServer();
+    const persona = demoPersonas[0]!;
+    const device = await VirtualDevice.create(s.issuer);
+    const refusals = await inTurn(rateLimits.faceCapturesPerAddress.points + 1, () => device.sandboxFace(persona.pid, 'pass'));
+    expect(refusals.slice(0, -1)).toEqual(Array(rateLimits.faceCapturesPerAddress.points).fill(undefined));
+    expect(refusals.at(-1)).toMatchObject(limited);
   });
 
   it('hold at most a few status streams open per sign-in, and give a place back when one closes', async () => {

@@ -11,7 +11,7 @@ import { print } from '../output.ts';
 
 export async function rpCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  if (sub !== 'create') throw new CliError('Usage: rp create --name N --redirect-uri U [--redirect-uri U2] --scopes "openid pid name" [--name-en E] [--system-name S] [--purpose P] [--public] [--profile thaid|strict] [--id-token-alg RS256|ES256] [--json]');
+  if (sub !== 'create') throw new CliError('Usage: rp create --name N --redirect-uri U [--redirect-uri U2] [--scopes "openid pid name"] [--name-en E] [--system-name S] [--purpose P] [--public] [--profile thaid|strict] [--id-token-alg RS256|ES256] [--json]');
   const { values } = parseArgs({
     args: rest,
     options: {
