@@ -38,7 +38,7 @@ import {
 
 const notFound = 'not_found: no application with this id';
 const forbidden =
-  'not_permitted: the actor may not make this transition; own_preparation: the approver prepared it; own_application: the member of staff is the administrator named on it (the admin token is never refused)';
+  'not_permitted: the actor may not make this transition; own_preparation: the approver prepared it; own_application: the member of staff is the administrator named on it, or administers the agency it is for (the admin token is never refused)';
 const wrongStatus = 'wrong_status: the application is not in a status this transition starts from (approved and rejected are final)';
 
 const list = declareRoute(adminApi, {

@@ -10,6 +10,7 @@ import { missingForSubmission, type ApplicationForm, type ApplicationOrigin } fr
 import { isUuid } from '../db/uuid.ts';
 import { resolvePreparation, type ExistingSystems, type Preparation, type PreparationInput } from './preparation.ts';
 import {
+  administers,
   findApplication,
   insertApplication,
   insertApplicationEvent,
@@ -41,7 +42,8 @@ export async function beginTransition(trx: Kysely<Schema>, actor: ApplicationAct
   if (!application) throw noSuchApplication(id);
   await assertApplicationAccess(trx, actor, application);
   const roles = actor.kind === 'staff' ? await rolesOf(trx, actor.pid) : [];
-  const role = actingRole(transition, actor, application.administrator_pid, roles);
+  const administersApplicant = actor.kind === 'staff' && application.agency_id !== null && (await administers(trx, actor.pid, application.agency_id));
+  const role = actingRole(transition, actor, application.administrator_pid, roles, administersApplicant);
   checkFrom(transition, application.status, id);
   return { application, role };
 }

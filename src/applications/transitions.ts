@@ -77,21 +77,31 @@ const verbs: Record<ApplicationTransition, string> = {
 
 /**
  * The role in which `actor` makes `transition` on an application whose administrator is `administratorPid`:
- * the first of the transition's roles the actor has. `staffRoles` are the roles a member of staff holds now.
- * Throws ForbiddenError, naming who may, when the actor may not.
+ * the first of the transition's roles the actor has. `staffRoles` are the roles a member of staff holds now;
+ * `administersApplicant`, whether they administer the agency the application is for (a change's). Throws
+ * ForbiddenError, naming who may, when the actor may not.
  */
 export function actingRole(
   transition: ApplicationTransition,
   actor: ApplicationActor,
   administratorPid: string | null,
   staffRoles: readonly Role[] = [],
+  administersApplicant = false,
 ): ActingRole {
   const rule: ApplicationTransitionRule = applicationTransitions[transition];
-  if (actor.kind === 'staff' && actor.pid === administratorPid && !rule.by.includes('agency_admin')) {
-    throw new ForbiddenError(
-      'own_application',
-      `No one decides an application they filed: you are the administrator named on it, so another member of staff must ${verbs[transition]} it.`,
-    );
+  if (actor.kind === 'staff' && !rule.by.includes('agency_admin')) {
+    if (actor.pid === administratorPid) {
+      throw new ForbiddenError(
+        'own_application',
+        `No one decides an application they filed: you are the administrator named on it, so another member of staff must ${verbs[transition]} it.`,
+      );
+    }
+    if (administersApplicant) {
+      throw new ForbiddenError(
+        'own_application',
+        `No one decides an application from an agency they administer: you are an administrator of the agency it is for, so another member of staff must ${verbs[transition]} it.`,
+      );
+    }
   }
   const candidates: ActingRole[] =
     actor.kind === 'staff'

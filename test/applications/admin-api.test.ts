@@ -285,6 +285,25 @@ describe('the database keeps the history', () => {
     expect((await prepareApplication(db(), reviewer.actor, draft.id, {})).status).toBe('prepared');
   });
 
+  it('refuses, in the database too, any decision by a member of staff on an application from an agency they administer', async () => {
+    const administratorOnStaff = await newStaff(server, ['reviewer', 'approver']);
+    const first = await approved(completeForm(administratorOnStaff.citizen));
+    const agencyId: string = first.approval.application.agencyId;
+    // A change the admin token files for that agency, naming another citizen as its administrator.
+    const change = completeForm(await newCitizen(server), {
+      kind: 'change',
+      agencyId,
+      systems: [{ clientId: first.approval.credentials[0].clientId, redirectUris: ['https://more.example.go.th/cb'], estimatedDailyTransactions: 10 }],
+    });
+    const { id } = await submitted(change);
+    await expect(prepareApplication(db(), administratorOnStaff.actor, id, {})).rejects.toMatchObject({ status: 403, code: 'own_application' });
+    const byHand = sql`insert into application_events (application_id, transition, from_status, to_status, actor_kind, actor_pid, actor_role, message)
+        values (${id}, 'request_changes', 'submitted', 'changes_requested', 'staff', ${administratorOnStaff.citizen.pid}, 'reviewer', 'by hand')`;
+    await expect(byHand.execute(db())).rejects.toThrow(/no one decides an application/);
+    const reviewer = await newStaff(server, ['reviewer']);
+    expect((await prepareApplication(db(), reviewer.actor, id, {})).status).toBe('prepared');
+  });
+
   it('refuses, in the database too, an approval by the member of staff who prepared it', async () => {
     const reviewer = await newStaff(server, ['reviewer', 'approver']);
     const administrator = await newCitizen(server);
