@@ -32,6 +32,9 @@ export const statusChangeBody = z
       .meta({ description: 'for a suspension or cancellation: before (the notice now, the change at effectiveAt) or after (the change at once, its notice with it)' }),
     effectiveAt: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date and time with a zone, such as 2026-01-31T09:00:00Z' })
+      // ISO 8601 writes offsets up to ±23:59, PostgreSQL's timestamptz reads them only up to ±15:59: the instant is
+      // kept, written in UTC.
+      .transform((text) => new Date(text).toISOString())
       .optional()
       .meta({ description: 'with notice before: when the change takes effect, in the future and within a year' }),
   })

@@ -244,6 +244,15 @@ describe('suspending a system through the admin API', () => {
     expect(refused.body.error_description).toContain('within a year from now');
   });
 
+  it('schedules a change for the instant its time names, with any offset ISO 8601 writes (up to ±23:59)', async () => {
+    const rp = await newRp();
+    const instant = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 86_400_000);
+    // The same instant, written as a clock 23:59 ahead of UTC shows it: PostgreSQL reads offsets only to ±15:59.
+    const effectiveAt = `${new Date(instant.getTime() + (23 * 60 + 59) * 60_000).toISOString().slice(0, 19)}+23:59`;
+    const scheduled = await changeStatus('systems', rp.clientId, { status: 'suspended', reason: 'Audit', notice: 'before', effectiveAt }).expect(200);
+    expect(scheduled.body.notice.effectiveAt).toBe(instant.toISOString());
+  });
+
   it('cancellation is final: reinstatement is refused with 409', async () => {
     const rp = await newRp();
     await changeStatus('systems', rp.clientId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
