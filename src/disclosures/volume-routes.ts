@@ -175,7 +175,8 @@ async function authenticatedSystem(db: Kysely<Schema>, ctx: Context): Promise<Ac
   const clientId = colon < 0 ? undefined : formDecoded(decoded.slice(0, colon));
   const secret = colon < 0 ? undefined : formDecoded(decoded.slice(colon + 1));
   if (!clientId || secret === undefined) throw refuse('The Basic credentials must be client_id:client_secret, base64-encoded.');
-  const system = await findActiveSystem(db, clientId);
+  // No client id holds a NUL (PostgreSQL text cannot): such a one is refused as any unknown client is, unlooked-up.
+  const system = clientId.includes('\0') ? undefined : await findActiveSystem(db, clientId);
   if (system && system.client_secret_hash === null) {
     throw refuse('This system is a public client, which has no secret: read the counts with the credentials of one of your confidential systems.');
   }

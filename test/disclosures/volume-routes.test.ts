@@ -27,13 +27,13 @@ describe('the range of disclosure counts', () => {
   });
 });
 
-describe('disclosure counts asked for year 0', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server?.dispose());
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.dispose());
 
+describe('disclosure counts asked for year 0', () => {
   it('are refused with 400 at the agency API and the admin API, not a 500', async () => {
     const own = await request(server.url)
       .get('/api/agency/disclosures?from=0000-01-01&to=0000-01-02')
@@ -45,5 +45,18 @@ describe('disclosure counts asked for year 0', () => {
       .set('authorization', `Bearer ${testAdminToken}`)
       .expect(400);
     expect(staff.body.error).toBe('invalid_request');
+  });
+});
+
+describe('the agency API asked with Basic credentials whose client id holds a NUL character', () => {
+  it('refuses them as an unknown client (401), not a failed query (500)', async () => {
+    for (const clientId of ['thaid-demo\u0000client', 'thaid-demo%00client']) {
+      for (const path of ['/api/agency/disclosures', '/api/agencies/00000000-0000-4000-8000-000000000000/disclosures']) {
+        const answer = await request(server.url).get(path).set('authorization', basicAuth(clientId, 'demo-secret-for-local-development-only'));
+        expect(answer.status, `${JSON.stringify(clientId)} at ${path}`).toBe(401);
+        expect(answer.body.error).toBe('invalid_client');
+        expect(answer.headers['www-authenticate']).toContain('Basic');
+      }
+    }
   });
 });
