@@ -46,11 +46,19 @@ export function verifyEs256(jws: string, keyFor: (header: Record<string, unknown
   return { header, payload: Buffer.from(payloadPart, 'base64url') };
 }
 
+/**
+ * A P-256 coordinate as RFC 7518 writes it: its full 32 bytes, base64url without padding. Node's decoder skips what
+ * is not base64url, so a coordinate followed by a NUL, a space or a lone surrogate would still make the key, and
+ * then be kept as text (the enrolment nonce, the device's JWK) that the database cannot hold.
+ */
+const p256Coordinate = /^[\w-]{43}$/;
+
 /** A P-256 public key from its JWK; undefined for anything else, a private key included. */
 export function es256PublicKey(jwk: unknown): KeyObject | undefined {
   const candidate = jwk as JWK | undefined;
   if (typeof candidate !== 'object' || candidate === null || candidate.kty !== 'EC' || candidate.crv !== 'P-256' || 'd' in candidate) return undefined;
   if (typeof candidate.x !== 'string' || typeof candidate.y !== 'string') return undefined;
+  if (!p256Coordinate.test(candidate.x) || !p256Coordinate.test(candidate.y)) return undefined;
   try {
     return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: candidate.x, y: candidate.y }, format: 'jwk' });
   } catch {

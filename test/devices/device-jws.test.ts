@@ -61,4 +61,14 @@ describe('device request signatures (compact JWS, ES256)', () => {
     expect(es256PublicKey('not a key')).toBeUndefined();
     expect(es256PublicKey(null)).toBeUndefined();
   });
+
+  it('take coordinates written in full as base64url only, nothing before or after them', () => {
+    expect(publicJwk.x).toMatch(/^[\w-]{43}$/);
+    // Node's base64url decoder skips these, and would make the key all the same.
+    for (const extra of ['\u0000', ' ', '\ud800', '=', '\n', 'ก']) {
+      expect(es256PublicKey({ ...publicJwk, x: `${publicJwk.x}${extra}` }), JSON.stringify(extra)).toBeUndefined();
+      expect(es256PublicKey({ ...publicJwk, y: `${extra}${publicJwk.y}` }), JSON.stringify(extra)).toBeUndefined();
+    }
+    expect(es256PublicKey({ ...publicJwk, x: publicJwk.x!.slice(1) })).toBeUndefined();
+  });
 });

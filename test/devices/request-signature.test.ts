@@ -47,6 +47,17 @@ describe('a device request whose signature is malformed', () => {
     }
   });
 
+  it('is refused for its key when the JWK in its header has more than its coordinates (a NUL, a lone surrogate), before any nonce is kept', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const claims = { htm: 'POST', htu: '/device/v1/enrolments', bd: bodyDigest(''), iat: Math.floor(Date.now() / 1000), nonce: 'n'.repeat(22) };
+    for (const key of [{ ...jwk, x: `${jwk.x}\u0000` }, { ...jwk, y: `${jwk.y}\ud800` }]) {
+      const jws = signEs256({ typ: signatureType, jwk: key }, claims, privateKey);
+      const error = await refusal(verifyEnrolmentRequest(noDatabase, { ...facts(jws), method: 'POST', path: '/device/v1/enrolments' }));
+      expect(error.message, JSON.stringify(key)).toContain('P-256 key whose public JWK is in the JWS header');
+    }
+  });
+
   it('leaves a well-formed enrolment request to the checks it had', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
