@@ -2,9 +2,10 @@ import type { Middleware } from 'koa';
 
 /**
  * Every request is answered as ISSUER's: the provider builds the endpoints of its discovery document, and every
- * other absolute URL, from the request's host (and, behind a trusted proxy, from X-Forwarded-Host and -Proto).
- * Left alone, a request with another Host header would get a discovery document naming that host's token and
- * userinfo endpoints. So the host (and forwarded host and protocol) are set to ISSUER's before anything reads them.
+ * other absolute URL, from the request's host and protocol (and, behind a trusted proxy, from X-Forwarded-Host and
+ * -Proto). Left alone, a request with another Host header would get a discovery document naming that host's token
+ * and userinfo endpoints; one from a proxy that ended TLS, set up without TRUST_PROXY, would get http endpoints and
+ * cookies without Secure. So the host and protocol are ISSUER's before anything reads them.
  */
 export function issuerHost(issuer: string, trustProxy: boolean): Middleware {
   const { host, protocol } = new URL(issuer);
@@ -15,6 +16,9 @@ export function issuerHost(issuer: string, trustProxy: boolean): Middleware {
       ctx.request.header['x-forwarded-host'] = host;
       ctx.request.header['x-forwarded-proto'] = scheme;
     }
+    // Koa reads the protocol from the socket or, behind a trusted proxy, X-Forwarded-Proto; ctx.secure, ctx.href
+    // and the cookies' Secure flag follow it.
+    Object.defineProperty(ctx.request, 'protocol', { value: scheme, configurable: true });
     return next();
   };
 }
