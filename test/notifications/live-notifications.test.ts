@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationStream, StreamEvent, VirtualDevice } from '../../src/devices/virtual-device.ts';
+import type { NotificationStream, StreamEvent } from '../../src/devices/virtual-device-stream.ts';
+import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { MAX_STREAMS_PER_DEVICE } from '../../src/notifications/stream-routes.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
