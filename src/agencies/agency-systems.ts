@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 import { withUsage, type SystemUsage } from '../enforcement/usage-queries.ts';
+import { systemRowsOfAgency } from './listing-queries.ts';
 import { secretVersionOf } from './secret-rotation.ts';
 
 /** One system of an agency, as its administrator reads it in the agency portal: everything but its secrets. */
@@ -26,26 +27,7 @@ export interface AgencySystemDetail extends SystemUsage {
 
 /** The agency's systems, oldest first, with their quota and today's requests. */
 export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Promise<AgencySystemDetail[]> {
-  const rows = await db
-    .selectFrom('agency_systems as s')
-    .select([
-      's.client_id',
-      's.name',
-      's.status',
-      's.redirect_uris',
-      's.scopes',
-      's.token_endpoint_auth_method',
-      's.wire_profile',
-      's.id_token_alg',
-      's.previous_secret_expires_at',
-      's.client_secret_hash',
-      's.created_at',
-    ])
-    .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'))
-    .where('s.agency_id', '=', agencyId)
-    .orderBy('s.created_at')
-    .orderBy('s.client_id')
-    .execute();
+  const rows = await systemRowsOfAgency(db, agencyId);
   const now = Date.now();
   return withUsage(
     db,

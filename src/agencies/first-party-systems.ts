@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { setSystemRedirectUris, systemRedirectUris } from './queries.ts';
 
 /*
  * DOPA itself as an agency, and its two systems through which staff and agencies sign in with ThaID
@@ -33,9 +34,9 @@ export function firstPartyRefusal(target: { kind: 'agency' | 'system'; id: strin
  */
 export async function setFirstPartyRedirectUris(db: Kysely<Schema>, clientId: string, redirectUris: string[]): Promise<boolean> {
   if (!clientIds.includes(clientId)) throw new Error(`${clientId} is not a first-party system`);
-  const current = await db.selectFrom('agency_systems').select('redirect_uris').where('client_id', '=', clientId).executeTakeFirst();
+  const current = await systemRedirectUris(db, clientId);
   if (!current) throw new Error(`The first-party system ${clientId} is missing: migration 0022 creates it`);
-  if (current.redirect_uris.length === redirectUris.length && current.redirect_uris.every((uri, i) => uri === redirectUris[i])) return false;
-  await db.updateTable('agency_systems').set({ redirect_uris: redirectUris, updated_at: new Date() }).where('client_id', '=', clientId).execute();
+  if (current.length === redirectUris.length && current.every((uri, i) => uri === redirectUris[i])) return false;
+  await setSystemRedirectUris(db, clientId, redirectUris);
   return true;
 }

@@ -92,9 +92,24 @@ export async function systemExists(db: Kysely<Schema>, clientId: string): Promis
   return !!(await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', clientId).executeTakeFirst());
 }
 
+/** The agency a system belongs to, read without a lock (a system never moves to another agency); undefined for no such system. */
+export async function agencyIdOfSystem(db: Kysely<Schema>, clientId: string): Promise<string | undefined> {
+  return (await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst())?.agency_id;
+}
+
 /** The hash of a system's current client secret: null for a public client, undefined for no such system. */
 export async function systemSecretHash(db: Kysely<Schema>, clientId: string): Promise<string | null | undefined> {
   return (await db.selectFrom('agency_systems').select('client_secret_hash').where('client_id', '=', clientId).executeTakeFirst())?.client_secret_hash;
+}
+
+/** A system's redirect URIs; undefined for no such system. */
+export async function systemRedirectUris(db: Kysely<Schema>, clientId: string): Promise<string[] | undefined> {
+  return (await db.selectFrom('agency_systems').select('redirect_uris').where('client_id', '=', clientId).executeTakeFirst())?.redirect_uris;
+}
+
+/** Replaces a system's redirect URIs (a first-party system's, as they follow the ISSUER). */
+export async function setSystemRedirectUris(db: Kysely<Schema>, clientId: string, redirectUris: string[]): Promise<void> {
+  await db.updateTable('agency_systems').set({ redirect_uris: redirectUris, updated_at: new Date() }).where('client_id', '=', clientId).execute();
 }
 
 /** An active system as the provider's client lookup reads it: with whether its daily quota is used up today. */

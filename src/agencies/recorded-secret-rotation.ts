@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { lockSystemStatus, shareAgencyStatus } from './lock-queries.ts';
+import { agencyIdOfSystem } from './queries.ts';
 import { rotateClientSecret, type SecretRotation } from './secret-rotation.ts';
 
 /**
@@ -32,11 +34,11 @@ export async function rotateSecretRecorded(
  * either that is under way is waited for and seen, and none can start until the new secret is stored.
  */
 async function refuseIfCancelled(trx: Kysely<Schema>, clientId: string): Promise<void> {
-  const system = await trx.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst();
-  if (!system) throw new NotFoundError(`No system with client_id ${clientId}.`);
-  const agency = await trx.selectFrom('agencies').select('status').where('id', '=', system.agency_id).forShare().executeTakeFirstOrThrow();
-  const locked = await trx.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).forUpdate().executeTakeFirstOrThrow();
-  if (locked.status === 'cancelled' || agency.status === 'cancelled') {
+  const agencyId = await agencyIdOfSystem(trx, clientId);
+  if (!agencyId) throw new NotFoundError(`No system with client_id ${clientId}.`);
+  const agencyStatus = await shareAgencyStatus(trx, agencyId);
+  const systemStatus = await lockSystemStatus(trx, clientId);
+  if (systemStatus === 'cancelled' || agencyStatus === 'cancelled') {
     throw new ConflictError('cancelled', `System ${clientId} is cancelled, and cancellation is final: it gets no new secret.`);
   }
 }

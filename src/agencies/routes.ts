@@ -8,7 +8,7 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
-import { findAgency, findSystem, listAgencies, listSystems } from './agency-listings.ts';
+import { findAgency, findSystem, listAgencies, listSystems } from './listing-queries.ts';
 import { changeStatus, withdrawScheduledChange, type StatusTarget } from './status-changes.ts';
 import { systemUsageFields } from '../enforcement/schemas.ts';
 import { withUsage } from '../enforcement/usage-queries.ts';

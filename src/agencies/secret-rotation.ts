@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import { hashCredential, newClientSecret } from './client-credentials.ts';
+import { findSystemSecret, replaceSecret } from './secret-rotation-queries.ts';
 
 /** The longest a replaced secret keeps working: long enough to deploy the new one, short enough to matter. */
 export const maxGraceSeconds = 7 * 24 * 60 * 60;
@@ -49,30 +50,18 @@ export async function rotateClientSecret(db: Kysely<Schema>, clientId: string, g
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > maxGraceSeconds) {
     throw new InvalidRequestError(`The grace window must be 0 to ${maxGraceSeconds} seconds (7 days).`);
   }
-  const system = await db
-    .selectFrom('agency_systems')
-    .select(['client_secret_hash', 'token_endpoint_auth_method'])
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+  const system = await findSystemSecret(db, clientId);
   if (!system) throw new NotFoundError(`No system with client_id ${clientId}.`);
   if (system.token_endpoint_auth_method === 'none' || system.client_secret_hash === null) {
     throw new InvalidRequestError(`System ${clientId} is a public client: it has no secret to rotate (it signs in with PKCE alone).`);
   }
   if (replacing !== undefined && replacing !== secretVersionOf(system.client_secret_hash)) throw secretChanged(clientId);
   const clientSecret = newClientSecret();
-  const updated = await db
-    .updateTable('agency_systems')
-    .set((eb) => ({
-      previous_secret_hash: eb.ref('client_secret_hash'),
-      previous_secret_expires_at: sql<Date>`now() + make_interval(secs => ${graceSeconds})`,
-      client_secret_hash: hashCredential(clientSecret),
-      updated_at: sql<Date>`now()`,
-    }))
-    .where('client_id', '=', clientId)
-    // A rotation that committed since the read above replaced it first: this one replaces nothing.
-    .where('client_secret_hash', '=', system.client_secret_hash)
-    .returning('previous_secret_expires_at')
-    .executeTakeFirst();
+  const updated = await replaceSecret(db, clientId, {
+    replacedHash: system.client_secret_hash,
+    newSecretHash: hashCredential(clientSecret),
+    graceSeconds,
+  });
   if (!updated) throw secretChanged(clientId);
   return { clientId, clientSecret, previousSecretExpiresAt: new Date(updated.previous_secret_expires_at!).toISOString() };
 }

@@ -1,11 +1,23 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
-import type { AgencyNoticeKind, AgencyNoticesTable, Schema, Status } from '../db/schema.ts';
+import type { AgencyNoticeKind, Schema, Status } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { administers } from '../applications/queries.ts';
 import { withdrawOpenLogins } from '../login/queries.ts';
 import { firstPartyRefusal } from './first-party-systems.ts';
-import { setAgencyStatus, setSystemStatus } from './queries.ts';
+import { lockAgency, lockAgencyStatus, lockSystemStatus } from './lock-queries.ts';
+import {
+  dueNotices,
+  findScheduledChange,
+  insertNotice,
+  lockDueNoticesOf,
+  lockNoticeStillToApply,
+  lockNoticeWithDue,
+  markNoticeApplied,
+  markNoticeWithdrawn,
+  type AgencyNoticeRow,
+} from './notice-queries.ts';
+import { agencyIdOfSystem, setAgencyStatus, setSystemStatus } from './queries.ts';
 import { isUuid } from '../db/uuid.ts';
 
 /*
@@ -51,16 +63,16 @@ const describe = (t: StatusTarget) => (t.kind === 'agency' ? `Agency ${t.id}` : 
 async function currentOf(db: Kysely<Schema>, target: StatusTarget): Promise<{ status: Status; agencyId: string; agencyStatus: Status } | undefined> {
   if (target.kind === 'agency') {
     if (!isUuid(target.id)) return undefined;
-    const row = await db.selectFrom('agencies').select(['status', 'id']).where('id', '=', target.id).forUpdate().executeTakeFirst();
+    const row = await lockAgency(db, target.id);
     return row && { status: row.status, agencyId: row.id, agencyStatus: row.status };
   }
   // The agency's row is locked before the system's, in the order an approval of a change locks them: the other
   // order could deadlock with it. A system never moves to another agency, so its agency is read without a lock.
-  const system = await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', target.id).executeTakeFirst();
-  if (!system) return undefined;
-  const agency = await db.selectFrom('agencies').select('status').where('id', '=', system.agency_id).forUpdate().executeTakeFirstOrThrow();
-  const row = await db.selectFrom('agency_systems').select('status').where('client_id', '=', target.id).forUpdate().executeTakeFirstOrThrow();
-  return { status: row.status, agencyId: system.agency_id, agencyStatus: agency.status };
+  const agencyId = await agencyIdOfSystem(db, target.id);
+  if (!agencyId) return undefined;
+  const agencyStatus = await lockAgencyStatus(db, agencyId);
+  const status = await lockSystemStatus(db, target.id);
+  return { status, agencyId, agencyStatus };
 }
 
 /** The status itself, and the open sign-ins ended when the target stops being active. */
@@ -69,22 +81,6 @@ async function apply(trx: Kysely<Schema>, target: StatusTarget, status: Status):
   else await setAgencyStatus(trx, target.id, status);
   if (status !== 'active') await withdrawOpenLogins(trx, target.kind === 'system' ? { clientId: target.id } : { agencyId: target.id });
 }
-
-export type AgencyNotice = Awaited<ReturnType<typeof listNotices>>[number];
-
-const noticeColumns = [
-  'id',
-  'agency_id as agencyId',
-  'client_id as clientId',
-  'kind',
-  'reason',
-  'notice',
-  'effective_at as effectiveAt',
-  'delivered_at as deliveredAt',
-  'applied_at as appliedAt',
-  'withdrawn_at as withdrawnAt',
-  'withdrawal_reason as withdrawalReason',
-] as const;
 
 /**
  * Changes (or schedules a change of) the status of an agency or system; throws NotFoundError or ConflictError.
@@ -114,13 +110,7 @@ export async function changeStatus(
     if (current.status === request.status) throw new ConflictError('no_change', `${describe(target)} is already ${request.status}.`);
     const scheduled = request.notice === 'before';
     if (scheduled) {
-      const pending = await trx
-        .selectFrom('agency_notices')
-        .select(['kind', 'effective_at'])
-        .where('applied_at', 'is', null)
-        .where(target.kind === 'system' ? 'client_id' : 'agency_id', '=', target.id)
-        .$if(target.kind === 'agency', (q) => q.where('client_id', 'is', null))
-        .executeTakeFirst();
+      const pending = await findScheduledChange(trx, target);
       if (pending) {
         throw new ConflictError(
           'change_scheduled',
@@ -130,19 +120,15 @@ export async function changeStatus(
     } else {
       await apply(trx, target, request.status);
     }
-    const notice = await trx
-      .insertInto('agency_notices')
-      .values({
-        agency_id: current.agencyId,
-        client_id: target.kind === 'system' ? target.id : null,
-        kind: noticeKind[request.status],
-        reason: request.reason,
-        notice: request.notice ?? 'after',
-        effective_at: scheduled ? request.effectiveAt! : sql<Date>`now()`,
-        applied_at: scheduled ? null : sql<Date>`now()`,
-      })
-      .returning(noticeColumns)
-      .executeTakeFirstOrThrow();
+    const notice = await insertNotice(trx, {
+      agencyId: current.agencyId,
+      clientId: target.kind === 'system' ? target.id : null,
+      kind: noticeKind[request.status],
+      reason: request.reason,
+      notice: request.notice ?? 'after',
+      scheduled,
+      effectiveAt: request.effectiveAt,
+    });
     await recordAuditEvent(trx, {
       actor,
       action: `${target.kind}.${verb[request.status]}${scheduled ? '.schedule' : ''}`,
@@ -168,17 +154,11 @@ export async function changeStatus(
  * many changed a status.
  */
 export async function applyDueStatusChanges(db: Kysely<Schema>): Promise<number> {
-  const due = await db
-    .selectFrom('agency_notices')
-    .selectAll()
-    .where('applied_at', 'is', null)
-    .where('effective_at', '<=', sql<Date>`now()`)
-    .orderBy('effective_at')
-    .execute();
+  const due = await dueNotices(db);
   let applied = 0;
   for (const n of due) {
     applied += await db.transaction().execute(async (trx) => {
-      const still = await trx.selectFrom('agency_notices').select('id').where('id', '=', n.id).where('applied_at', 'is', null).forUpdate().skipLocked().executeTakeFirst();
+      const still = await lockNoticeStillToApply(trx, n.id);
       return still && (await applyNotice(trx, n)) ? 1 : 0;
     });
   }
@@ -195,20 +175,9 @@ async function applyDueChangesOf(trx: Kysely<Schema>, target: StatusTarget): Pro
   const agencyId =
     target.kind === 'agency'
       ? isUuid(target.id) && target.id
-      : (await trx.selectFrom('agency_systems').select('agency_id').where('client_id', '=', target.id).executeTakeFirst())?.agency_id;
+      : await agencyIdOfSystem(trx, target.id);
   if (!agencyId) return;
-  const due = await trx
-    .selectFrom('agency_notices')
-    .selectAll()
-    .where('applied_at', 'is', null)
-    .where('effective_at', '<=', sql<Date>`now()`)
-    .where('agency_id', '=', agencyId)
-    // A system acts with its agency's status too; an agency's own status is its alone.
-    .where((eb) => (target.kind === 'system' ? eb.or([eb('client_id', 'is', null), eb('client_id', '=', target.id)]) : eb('client_id', 'is', null)))
-    .orderBy('effective_at')
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+  const due = await lockDueNoticesOf(trx, agencyId, target);
   for (const n of due) await applyNotice(trx, n);
 }
 
@@ -216,7 +185,7 @@ async function applyDueChangesOf(trx: Kysely<Schema>, target: StatusTarget): Pro
  * Applies one due notice, locked by the caller, with its audit record; one the target has since made pointless
  * (already in that status, or cancelled) is marked applied without effect. Returns whether it changed a status.
  */
-async function applyNotice(trx: Kysely<Schema>, n: Selectable<AgencyNoticesTable>): Promise<boolean> {
+async function applyNotice(trx: Kysely<Schema>, n: AgencyNoticeRow): Promise<boolean> {
   const target: StatusTarget = n.client_id ? { kind: 'system', id: n.client_id } : { kind: 'agency', id: n.agency_id };
   const status = statusOfKind[n.kind];
   const current = await currentOf(trx, target);
@@ -232,14 +201,8 @@ async function applyNotice(trx: Kysely<Schema>, n: Selectable<AgencyNoticesTable
       requestId: null,
     });
   }
-  await trx.updateTable('agency_notices').set({ applied_at: sql<Date>`now()` }).where('id', '=', n.id).execute();
+  await markNoticeApplied(trx, n.id);
   return effective;
-}
-
-/** One notice, as listNotices gives it; undefined for none. */
-export async function findNotice(db: Kysely<Schema>, id: string): Promise<AgencyNotice | undefined> {
-  if (!isUuid(id)) return undefined;
-  return db.selectFrom('agency_notices').select(noticeColumns).where('id', '=', id).executeTakeFirst();
 }
 
 /**
@@ -252,13 +215,7 @@ export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: stri
   // One that is due acts already: applied first, it is no longer there to withdraw.
   await applyDueStatusChanges(db);
   return db.transaction().execute(async (trx) => {
-    const found = await trx
-      .selectFrom('agency_notices')
-      .select(noticeColumns)
-      .select(sql<boolean>`effective_at <= now()`.as('due'))
-      .where('id', '=', noticeId)
-      .forUpdate()
-      .executeTakeFirst();
+    const found = await lockNoticeWithDue(trx, noticeId);
     if (!found) throw new NotFoundError(`Notice ${noticeId} does not exist.`);
     await refuseOwnAgency(trx, actor, found.agencyId);
     // A due change acts already (the active_systems view), even while the maintenance has yet to apply it.
@@ -266,12 +223,7 @@ export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: stri
       const settled = found.withdrawnAt !== null ? 'was withdrawn already' : found.notice === 'after' ? 'came with its change' : 'has taken effect';
       throw new ConflictError('not_scheduled', `Notice ${noticeId} ${settled}: only a change still to come can be withdrawn. To undo a change, reinstate.`);
     }
-    const withdrawn = await trx
-      .updateTable('agency_notices')
-      .set({ applied_at: sql<Date>`now()`, withdrawn_at: sql<Date>`now()`, withdrawal_reason: reason })
-      .where('id', '=', noticeId)
-      .returning(noticeColumns)
-      .executeTakeFirstOrThrow();
+    const withdrawn = await markNoticeWithdrawn(trx, noticeId, reason);
     const target: StatusTarget = found.clientId ? { kind: 'system', id: found.clientId } : { kind: 'agency', id: found.agencyId };
     await recordAuditEvent(trx, {
       actor,
@@ -283,10 +235,4 @@ export async function withdrawScheduledChange(db: Kysely<Schema>, noticeId: stri
     });
     return withdrawn;
   });
-}
-
-export async function listNotices(db: Kysely<Schema>, of: { agencyId: string; clientId?: string }) {
-  let query = db.selectFrom('agency_notices').select(noticeColumns).where('agency_id', '=', of.agencyId);
-  if (of.clientId) query = query.where((eb) => eb.or([eb('client_id', '=', of.clientId!), eb('client_id', 'is', null)]));
-  return query.orderBy('created_at', 'desc').orderBy('id').execute();
 }

@@ -8,7 +8,7 @@ import { listApplications, showApplication } from '../applications/reads.ts';
 import { editableStatuses } from '../applications/transitions.ts';
 import type { ApplicationDetail } from '../applications/views.ts';
 import { systemsOfAgency } from '../agencies/agency-systems.ts';
-import { findAgency } from '../agencies/agency-listings.ts';
+import { findAgency } from '../agencies/listing-queries.ts';
 import { requestIdOf } from '../audit/record.ts';
 import { currentConditions } from '../conditions/queries.ts';
 import type { Schema } from '../db/schema.ts';

@@ -1,4 +1,4 @@
-import type { AgencyNotice } from '../agencies/status-changes.ts';
+import type { AgencyNotice } from '../agencies/notice-queries.ts';
 import type { PermissionLetter } from '../applications/views.ts';
 import type { Status } from '../db/schema.ts';
 import type { ReportedSignIn } from '../enforcement/reported-sign-in-queries.ts';

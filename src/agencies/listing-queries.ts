@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { isUuid } from '../db/uuid.ts';
-import { listNotices } from './status-changes.ts';
+import { listNotices } from './notice-queries.ts';
 
 /*
  * Agencies and their systems as the admin API and the staff console list and show them: each system with its
- * agency's name and status, whether it acts now (the active_systems view), and the notices of its status changes.
+ * agency's name and status, whether it acts now (the active_systems view), and the notices of its status changes;
+ * and an agency's systems as the agency portal reads them (agency-systems.ts).
  */
 
 const systemColumns = [
@@ -55,4 +56,28 @@ export async function findAgency(db: Kysely<Schema>, id: string) {
   if (!agency) return undefined;
   const systems = await selectSystems(db).where('s.agency_id', '=', id).orderBy('s.created_at').orderBy('s.client_id').execute();
   return { ...agency, systems, notices: await listNotices(db, { agencyId: id }) };
+}
+
+/** An agency's systems as its administrator reads them in the agency portal (agency-systems.ts), oldest first. */
+export async function systemRowsOfAgency(db: Kysely<Schema>, agencyId: string) {
+  return db
+    .selectFrom('agency_systems as s')
+    .select([
+      's.client_id',
+      's.name',
+      's.status',
+      's.redirect_uris',
+      's.scopes',
+      's.token_endpoint_auth_method',
+      's.wire_profile',
+      's.id_token_alg',
+      's.previous_secret_expires_at',
+      's.client_secret_hash',
+      's.created_at',
+    ])
+    .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'))
+    .where('s.agency_id', '=', agencyId)
+    .orderBy('s.created_at')
+    .orderBy('s.client_id')
+    .execute();
 }

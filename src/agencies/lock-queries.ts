@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Schema, Status } from '../db/schema.ts';
+
+/*
+ * The row locks that a status change and a secret rotation take on an agency and its systems. Their callers take
+ * them in one order, the agency's row before any of its systems' rows, as an application's approval does too,
+ * because the other order could deadlock; the callers decide the order, these statements only lock.
+ */
+
+/** Locks an agency's row for update: its status and id; undefined for no such agency. */
+export async function lockAgency(db: Kysely<Schema>, agencyId: string): Promise<{ status: Status; id: string } | undefined> {
+  return db.selectFrom('agencies').select(['status', 'id']).where('id', '=', agencyId).forUpdate().executeTakeFirst();
+}
+
+/** Locks an agency's row for update, that must exist: its status. */
+export async function lockAgencyStatus(db: Kysely<Schema>, agencyId: string): Promise<Status> {
+  return (await db.selectFrom('agencies').select('status').where('id', '=', agencyId).forUpdate().executeTakeFirstOrThrow()).status;
+}
+
+/** Holds an agency's row for share, that must exist: its status, which no change can move until the transaction ends. */
+export async function shareAgencyStatus(db: Kysely<Schema>, agencyId: string): Promise<Status> {
+  return (await db.selectFrom('agencies').select('status').where('id', '=', agencyId).forShare().executeTakeFirstOrThrow()).status;
+}
+
+/** Locks a system's row for update, that must exist: its status. */
+export async function lockSystemStatus(db: Kysely<Schema>, clientId: string): Promise<Status> {
+  return (await db.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).forUpdate().executeTakeFirstOrThrow()).status;
+}
