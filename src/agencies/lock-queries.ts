@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Schema, Status } from '../db/schema.ts';
 
 /*
- * The row locks that a status change and a secret rotation take on an agency and its systems. Their callers take
- * them in one order, the agency's row before any of its systems' rows, as an application's approval does too,
- * because the other order could deadlock; the callers decide the order, these statements only lock.
+ * The row locks that a status change, a secret rotation and an application's approval take on an agency and its
+ * systems. Their callers take them in one order, the agency's row before any of its systems' rows (extendSystem,
+ * in queries.ts, locks a system for an approval), because the other order could deadlock; the callers decide the
+ * order, these statements only lock.
  */
 
 /** Locks an agency's row for update: its status and id; undefined for no such agency. */
@@ -20,6 +21,11 @@ export async function lockAgencyStatus(db: Kysely<Schema>, agencyId: string): Pr
 /** Holds an agency's row for share, that must exist: its status, which no change can move until the transaction ends. */
 export async function shareAgencyStatus(db: Kysely<Schema>, agencyId: string): Promise<Status> {
   return (await db.selectFrom('agencies').select('status').where('id', '=', agencyId).forShare().executeTakeFirstOrThrow()).status;
+}
+
+/** Locks an agency's row for update, that must exist: its names and status, as an approval of a change reads them. */
+export async function lockAgencyWithNames(db: Kysely<Schema>, agencyId: string) {
+  return db.selectFrom('agencies').select(['id', 'name_th', 'name_en', 'status']).where('id', '=', agencyId).forUpdate().executeTakeFirstOrThrow();
 }
 
 /** Locks a system's row for update, that must exist: its status. */

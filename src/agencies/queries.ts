@@ -92,9 +92,19 @@ export async function systemExists(db: Kysely<Schema>, clientId: string): Promis
   return !!(await db.selectFrom('agency_systems').select('client_id').where('client_id', '=', clientId).executeTakeFirst());
 }
 
+/** Whether an agency with this id exists, in any status. */
+export async function agencyExists(db: Kysely<Schema>, agencyId: string): Promise<boolean> {
+  return !!(await db.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst());
+}
+
 /** The agency a system belongs to, read without a lock (a system never moves to another agency); undefined for no such system. */
 export async function agencyIdOfSystem(db: Kysely<Schema>, clientId: string): Promise<string | undefined> {
   return (await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst())?.agency_id;
+}
+
+/** An agency's systems, unordered: each one's client_id, name and daily quota. */
+export async function systemNamesAndQuotas(db: Kysely<Schema>, agencyId: string) {
+  return db.selectFrom('agency_systems').select(['client_id', 'name', 'daily_quota']).where('agency_id', '=', agencyId).execute();
 }
 
 /** The hash of a system's current client secret: null for a public client, undefined for no such system. */

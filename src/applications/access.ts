@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { agencyExists, agencyIdOfSystem } from '../agencies/queries.ts';
 import type { Schema, Status } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ApplicationActor } from './actors.ts';
@@ -55,7 +56,7 @@ export async function assertApplicationAccess(db: Kysely<Schema>, actor: Applica
 
 /** Throws not_found unless the agency exists and the actor may act for it. */
 export async function assertAgencyAccess(db: Kysely<Schema>, actor: ApplicationActor, agencyId: string): Promise<void> {
-  const exists = isUuid(agencyId) && (await db.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst());
+  const exists = isUuid(agencyId) && (await agencyExists(db, agencyId));
   if (!exists || !(await mayActForAgency(db, actor, agencyId))) throw noSuchAgency(agencyId);
 }
 
@@ -64,9 +65,9 @@ export async function assertAgencyAccess(db: Kysely<Schema>, actor: ApplicationA
  * before it shows a system or rotates its secret.
  */
 export async function assertSystemAccess(db: Kysely<Schema>, actor: ApplicationActor, clientId: string): Promise<{ agencyId: string }> {
-  const system = await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst();
-  if (!system || !(await mayActForAgency(db, actor, system.agency_id))) throw noSuchSystem(clientId);
-  return { agencyId: system.agency_id };
+  const agencyId = await agencyIdOfSystem(db, clientId);
+  if (!agencyId || !(await mayActForAgency(db, actor, agencyId))) throw noSuchSystem(clientId);
+  return { agencyId };
 }
 
 /** Throws not_found unless the actor may read the letter. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { hashCredential, newApiKey, newClientId, newClientSecret } from '../agencies/client-credentials.ts';
+import { lockAgencyWithNames } from '../agencies/lock-queries.ts';
 import { extendSystem, insertAgency, insertSystem } from '../agencies/queries.ts';
 import { insertAcceptanceOfCurrent } from '../conditions/acceptance-queries.ts';
 import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
@@ -129,7 +130,7 @@ async function agencyFor(trx: Kysely<Schema>, begun: Begun, form: ApplicationFor
     await setApplicationAgency(trx, application.id, id);
     return { id, ...names };
   }
-  const agency = await trx.selectFrom('agencies').select(['id', 'name_th', 'name_en', 'status']).where('id', '=', application.agency_id!).forUpdate().executeTakeFirstOrThrow();
+  const agency = await lockAgencyWithNames(trx, application.agency_id!);
   if (agency.status === 'cancelled') {
     throw new ConflictError('cancelled', `Agency ${agency.id} was cancelled after the application was made, and cancellation is final: reject the application.`);
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { findAgencyStatus, systemNamesAndQuotas } from '../agencies/queries.ts';
 import { currentConditions } from '../conditions/queries.ts';
 import type { ApplicationTransition, Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.ts';
@@ -91,7 +92,7 @@ async function formColumns(trx: Kysely<Schema>, actor: ApplicationActor, form: A
   let agencyId: string | null = null;
   if (form.kind === 'change') {
     if (form.agencyId === undefined) throw new InvalidRequestError('agencyId: is required for a change: the agency it changes.');
-    const agency = await trx.selectFrom('agencies').select(['id', 'status']).where('id', '=', form.agencyId).executeTakeFirst();
+    const agency = await findAgencyStatus(trx, form.agencyId);
     if (!agency || !(await mayActForAgency(trx, actor, agency.id))) throw noSuchAgency(form.agencyId);
     if (agency.status === 'cancelled') {
       throw new ConflictError('cancelled', `Agency ${agency.id} is cancelled, and cancellation is final: apply as a new agency instead.`);
@@ -157,7 +158,7 @@ async function checkChangedSystems(trx: Kysely<Schema>, agencyId: string, form: 
 
 async function existingSystems(trx: Kysely<Schema>, agencyId: string | null): Promise<ExistingSystems> {
   if (agencyId === null || !isUuid(agencyId)) return new Map();
-  const rows = await trx.selectFrom('agency_systems').select(['client_id', 'name', 'daily_quota']).where('agency_id', '=', agencyId).execute();
+  const rows = await systemNamesAndQuotas(trx, agencyId);
   return new Map(rows.map((r) => [r.client_id, { name: r.name, dailyQuota: r.daily_quota }]));
 }
 
