@@ -4,7 +4,8 @@ import type { Schema, Status } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 import type { ApplicationActor } from './actors.ts';
 import { isUuid } from '../db/uuid.ts';
-import { administers, agenciesAdministeredByRows, listApplicationRows, type ApplicationRow, type PermissionLetterRow } from './queries.ts';
+import type { PermissionLetterRow } from './letter-queries.ts';
+import { administers, agenciesAdministeredByRows, listApplicationRows, type ApplicationRow } from './queries.ts';
 import { toSummary, type ApplicationSummary } from './views.ts';
 
 /*

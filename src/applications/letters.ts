@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { assertLetterAccess, noSuchLetter } from './access.ts';
 import type { ApplicationActor } from './actors.ts';
-import { findLetterRow, insertPermissionLetter, listLetterRows, nextLetterSequence, todayInThailand, type NewPermissionLetter } from './queries.ts';
+import { findLetterRow, insertPermissionLetter, listLetterRows, nextLetterSequence, todayInThailand, type NewPermissionLetter } from './letter-queries.ts';
 import { toLetter, type LetterSystem, type PermissionLetter } from './views.ts';
 
 /*

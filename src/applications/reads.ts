@@ -4,7 +4,8 @@ import { assertApplicationAccess, noSuchApplication } from './access.ts';
 import type { ApplicationActor } from './actors.ts';
 import { missingForSubmission, type ApplicationForm } from './form.ts';
 import type { Preparation } from './preparation.ts';
-import { eventsOf, findApplication, listApplicationRows, listLetterRows, type ApplicationFilter } from './queries.ts';
+import { listLetterRows } from './letter-queries.ts';
+import { eventsOf, findApplication, listApplicationRows, type ApplicationFilter } from './queries.ts';
 import { editableStatuses } from './transitions.ts';
 import { toEvent, toLetter, toSummary, type ApplicationDetail, type ApplicationSummary } from './views.ts';
 

@@ -1,7 +1,8 @@
 import type { ApplicationStatus, ApplicationTransition } from '../db/schema.ts';
 import type { ApplicationForm, ApplicationOrigin, MissingField } from './form.ts';
 import type { Preparation } from './preparation.ts';
-import type { ApplicationEventRow, ApplicationRow, PermissionLetterRow } from './queries.ts';
+import type { PermissionLetterRow } from './letter-queries.ts';
+import type { ApplicationEventRow, ApplicationRow } from './queries.ts';
 
 /* Applications, their events and letters as the domain hands them to pages and routes. */
 
