@@ -16,8 +16,6 @@ export type ApplicationEventRow = Selectable<ApplicationEventsTable>;
 export const inTransaction = <T>(db: Kysely<Schema>, work: (trx: Kysely<Schema>) => Promise<T>): Promise<T> =>
   db.isTransaction ? work(db) : db.transaction().execute(work);
 
-/** Whether a string can be an id at all: anything else is simply not found, rather than a database error. */
-
 /** The columns an application's form decides. */
 export interface FormColumns {
   kind: 'new' | 'change';
