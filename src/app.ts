@@ -85,7 +85,7 @@ export function createApp(deps: AppDependencies): Koa {
 
   app.use(issuerHost(deps.issuer, deps.trustProxy));
   app.use(requestContext(deps.logger, withoutLoginIds));
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.issuer));
   app.use(errorHandler);
   app.use(refuseNulInAddress);
   app.use(requestMemo);
