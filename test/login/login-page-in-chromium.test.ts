@@ -77,6 +77,20 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     await page.close();
   });
 
+  it('gives the QR code a text alternative that points to the short code, kept when the code is redrawn', async () => {
+    const page = await browser.newPage();
+    await openSignIn(page, 'openid pid');
+    const qr = page.getByRole('img', { name: /QR code/ });
+    expect(await qr.count()).toBe(1);
+    expect(await qr.getAttribute('aria-label')).toMatch(/รหัส.*short code/s);
+    // The picture inside is one image, not a drawing a screen reader walks into.
+    expect(await page.locator('.qr-image').ariaSnapshot()).toMatch(/^- img "[^"]+"$/);
+    const first = await page.getAttribute('.app-link', 'href');
+    await expect.poll(() => page.getAttribute('.app-link', 'href'), { timeout: 15_000, interval: 250 }).not.toBe(first);
+    expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(1);
+    await page.close();
+  });
+
   it('without JavaScript, reloads itself and carries the browser on after approval', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
