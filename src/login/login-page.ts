@@ -61,5 +61,6 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     // another sign-in.
     refresh: html(open ? `<meta http-equiv="refresh" content="5; url=${escapeHtml(loginPagePath(uid))}">` : ''),
     renewHidden: open ? 'hidden' : '',
+    renewFocus: open ? '' : 'autofocus',
   });
 }

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type * as oidc from 'openid-client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
@@ -88,6 +89,24 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     const first = await page.getAttribute('.app-link', 'href');
     await expect.poll(() => page.getAttribute('.app-link', 'href'), { timeout: 15_000, interval: 250 }).not.toBe(first);
     expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('once the code has expired, puts focus on the button for a new code, described by the status, so a screen reader says both', async () => {
+    const page = await browser.newPage();
+    await openSignIn(page, 'openid pid');
+    const uid = new URL(page.url()).pathname.split('/').pop()!;
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: sql`now() - interval '1 second'` })
+      .where('interaction_uid', '=', uid)
+      .execute();
+    // The page learns of it by itself, and draws itself again with the way to a new code.
+    await page.locator('#login[data-status="expired"] form.renew:not([hidden])').waitFor({ timeout: 15_000 });
+    const renew = page.getByRole('button', { name: /Show a new QR code/ });
+    await expect.poll(() => renew.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+    const describedBy = (await renew.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('The QR code has expired');
     await page.close();
   });
 
