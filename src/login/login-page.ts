@@ -8,13 +8,14 @@ import { formatShortCode } from './short-codes.ts';
 
 const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', timeStyle: 'medium' });
 
-const statusText: Record<LoginTransaction['status'], string> = {
-  pending: 'รอการสแกน · Waiting for the QR code to be scanned',
-  scanned: 'สแกนแล้ว รอการยืนยันด้วย PIN · Scanned; waiting for approval with the PIN',
-  approved: 'ยืนยันแล้ว กำลังดำเนินการต่อ · Approved; continuing',
-  denied: 'ปฏิเสธแล้ว · Refused',
-  expired: 'QR code หมดอายุ · The QR code has expired',
-  cancelled: 'ยกเลิกแล้ว · Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled',
+/** The status in Thai and in English: the page marks the English as English, for a screen reader's voice. */
+const statusText: Record<LoginTransaction['status'], [th: string, en: string]> = {
+  pending: ['รอการสแกน', 'Waiting for the QR code to be scanned'],
+  scanned: ['สแกนแล้ว รอการยืนยันด้วย PIN', 'Scanned; waiting for approval with the PIN'],
+  approved: ['ยืนยันแล้ว กำลังดำเนินการต่อ', 'Approved; continuing'],
+  denied: ['ปฏิเสธแล้ว', 'Refused'],
+  expired: ['QR code หมดอายุ', 'The QR code has expired'],
+  cancelled: ['ยกเลิกแล้ว', 'Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled'],
 };
 
 /** The QR code of an app link, as SVG. */
@@ -33,7 +34,7 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
   const open = login.status === 'pending' || login.status === 'scanned';
   const items = allDataItems
     .filter((item) => login.scopes.includes(item.scope))
-    .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· ${escapeHtml(item.en)}</span></li>`)
+    .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· <span lang="en">${escapeHtml(item.en)}</span></span></li>`)
     .join('');
   return render('login', 'Sign in with ThaID', {
     // Blank once the relying party may no longer act; the provider refuses it on its next request anyway.
@@ -42,14 +43,14 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     agencyEn: login.agency_name_en === login.agency_name_th ? '' : (login.agency_name_en ?? ''),
     system: login.system_name ?? '',
     purpose: login.purpose ?? '',
-    items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · Sign-in only (no personal data)</li>'),
+    items: html(items || '<li>การเข้าสู่ระบบเท่านั้น · <span lang="en">Sign-in only (no personal data)</span></li>'),
     qr: html(open ? await qrSvg(appLink) : ''),
     appLink,
     qrSeconds: String(QR_WINDOW_SECONDS),
     shortCode: formatShortCode(login.short_code),
     matchNumber: login.match_number === null ? '' : String(login.match_number),
     status: login.status,
-    statusText: statusText[login.status],
+    statusHtml: html(`${escapeHtml(statusText[login.status][0])} · <span lang="en">${escapeHtml(statusText[login.status][1])}</span>`),
     // The page's script shows the same words when the status changes.
     statusTexts: JSON.stringify(statusText),
     expiresAt: login.expires_at.toISOString(),

@@ -110,6 +110,48 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     await page.close();
   });
 
+  it('marks its English words as English, also in the status the page writes as it changes, and on an error page', async () => {
+    const page = await browser.newPage();
+    const { rp } = await openSignIn(page, 'openid pid');
+    /** The language a screen reader reads a phrase in: that of the nearest element with a lang attribute. */
+    const languageOf = (phrase: string) =>
+      page.evaluate(`(() => {
+        const text = ${JSON.stringify(phrase)};
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (node.textContent.includes(text)) return node.parentElement.closest('[lang]').getAttribute('lang');
+        }
+        return 'not found: ' + text;
+      })()`);
+    const phrases = [
+      'Sign in with ThaID',
+      'Demo Agency',
+      'Open the ThaID app on this phone',
+      'Scan with the ThaID app and approve with your PIN',
+      'or type the code',
+      'then pick this number in the app',
+      'Expires',
+      'Thailand time',
+      'Waiting for the QR code to be scanned',
+      'Cancel',
+      'Requests these data items',
+      'Citizen ID number',
+      'DOPA Digital ID',
+    ];
+    for (const phrase of phrases) expect(await languageOf(phrase), phrase).toBe('en');
+    expect(await languageOf('เข้าสู่ระบบด้วย')).toBe('th');
+    await device.scan((await page.getAttribute('.app-link', 'href'))!);
+    await page.locator('#login[data-status="scanned"]').waitFor();
+    expect(await languageOf('Scanned; waiting for approval with the PIN')).toBe('en');
+    expect(await languageOf('สแกนแล้ว')).toBe('th');
+
+    const unknownClient = new URL(rp.url.href);
+    unknownClient.searchParams.set('client_id', 'no-such-client');
+    await page.goto(unknownClient.href);
+    expect(await languageOf('cannot sign in with ThaID')).toBe('en');
+    await page.close();
+  });
+
   it('without JavaScript, reloads itself and carries the browser on after approval', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

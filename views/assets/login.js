@@ -14,7 +14,12 @@
     const answered = status === 'approved' || status === 'denied';
     if (!answered && status === section.dataset.status) return;
     section.dataset.status = status;
-    statusLine.textContent = texts[status] || status;
+    // Thai, then the English marked as English, as the page draws it.
+    const [th, en] = texts[status] || [status, ''];
+    const english = document.createElement('span');
+    english.lang = 'en';
+    english.textContent = en;
+    statusLine.replaceChildren(en ? `${th} · ` : th, ...(en ? [english] : []));
     if (answered) {
       done = true;
       window.location.replace(section.dataset.page);
