@@ -185,7 +185,7 @@ describe('an agency from its first draft to a working system, through the portal
     const page = await portal.agent.get(`/agency/applications/${id}`).expect(200);
     expect(noticeOf(page.text)!.text).toContain('The application is submitted.');
     expect(page.text).toContain('data-status="submitted"');
-    expect(page.text).toContain('ยื่นคำขอ <span class="en">· Submitted</span>');
+    expect(page.text).toContain('ยื่นคำขอ <span class="en" lang="en">· Submitted</span>');
     expect(page.text).toContain('View the form');
     expect((await auditOf(id)).map((e) => e.action)).toContain('application.submit');
 
@@ -329,7 +329,7 @@ describe('an agency from its first draft to a working system, through the portal
 
   it('requests a change of the agency: the form comes filled with its details, and an existing system asks for another redirect URI', async () => {
     const page = await portal.agent.get(`/agency/agencies/${agencyId}/change`).expect(200);
-    expect(page.text).toContain('ขอเปลี่ยนแปลง <span class="en">· Change</span>');
+    expect(page.text).toContain('ขอเปลี่ยนแปลง <span class="en" lang="en">· Change</span>');
     expect(inputValue(page.text, 'agency.nameTh')).toBe(form.agency!.nameTh);
     expect(inputValue(page.text, 'contact.email')).toBe(form.contact!.email);
     expect(inputValue(page.text, 'accessControllers.0.name')).toBe(form.accessControllers![0]!.name);

@@ -223,3 +223,25 @@ describe('the audit page', () => {
 
 /** The table rows of the audit page. */
 const rowsOf = (html: string) => [...html.matchAll(/<tr data-event="\d+">([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+
+describe('the language of the staff console and agency portal pages', () => {
+  /** The opening tags of the elements a page styles as its English words. */
+  const englishTags = (html: string) => html.match(/<[a-z]+\b[^>]*\bclass="en"[^>]*>/g) ?? [];
+
+  it('marks every English line as English, so a screen reader reads it with an English voice', async () => {
+    const staffPages = ['/staff', '/staff/audit', '/staff/staff', '/staff/agencies', '/staff/applications', '/staff/conditions'];
+    const agencyPortal = await signInToConsole(server, 'agency', await newCitizen(server));
+    const pages = [
+      ...(await Promise.all(staffPages.map(async (path) => [path, (await console.agent.get(path).expect(200)).text] as const))),
+      ['/agency', agencyPortal.page.text] as const,
+      ['/agency/applications/new', (await agencyPortal.agent.get('/agency/applications/new').expect(200)).text] as const,
+    ];
+    for (const [path, html] of pages) {
+      const tags = englishTags(html);
+      expect(tags.length, path).toBeGreaterThan(0);
+      // English, or (the one line that mixes a Thai note in) said which language it is.
+      expect(tags.filter((tag) => !/\blang="(en|th)"/.test(tag)), path).toEqual([]);
+      expect(tags.filter((tag) => /\blang="en"/.test(tag)).length, path).toBeGreaterThan(0);
+    }
+  });
+});
