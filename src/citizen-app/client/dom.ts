@@ -23,19 +23,21 @@ function append(parent: Node, children: Child[]): void {
   }
 }
 
-/** A message region that screen readers announce when it changes. */
+/**
+ * A message region that screen readers announce when it changes. It stays in the page, empty and taking no room,
+ * while it has nothing to say: a live region that appears together with its words is often not read out.
+ */
 export function messageBox(): { element: HTMLElement; show(text: string, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
-  const element = h('p', { class: 'message', role: 'status', 'aria-live': 'polite', hidden: true });
+  const element = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
   return {
     element,
     show(text, tone = 'error') {
       element.textContent = text;
       element.className = `message ${tone}`;
-      element.hidden = false;
     },
     clear() {
       element.textContent = '';
-      element.hidden = true;
+      element.className = 'message';
     },
   };
 }
