@@ -1,11 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /*
- * The ThaID app as a screen reader meets it: messages in live regions that are there before they speak.
+ * The ThaID app as a screen reader meets it: messages in live regions that are there before they speak, and a
+ * refused PIN tied to its field.
  */
+
+const citizen = demoPersonas[2]!;
+const pin = '40718263';
 
 let server: TestServer;
 let browser: Browser;
@@ -23,11 +28,54 @@ afterAll(async () => {
   await server?.dispose();
 });
 
+/** What a screen reader learns of the focused field: its id, whether it is invalid, and the text describing it. */
+const focusedField = (page: Page) =>
+  page.evaluate(`(() => {
+    const field = document.activeElement;
+    const described = (field.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    return {
+      id: field.id,
+      invalid: field.getAttribute('aria-invalid'),
+      description: described.map((id) => document.getElementById(id)?.textContent ?? '').join(' '),
+    };
+  })()`) as Promise<{ id: string; invalid: string | null; description: string }>;
+
+const invalidFields = (page: Page) => page.locator('[aria-invalid="true"]').evaluateAll((fields) => fields.map((field) => field.id));
+
 describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
   it('has its message region in the accessibility tree before anything is said in it', async () => {
     await app.goto(`${server.issuer}/app/`);
     await app.locator('#pid').waitFor();
     // A live region that appears with its words is often not read out; one that is there already is.
     expect(await app.getByRole('status').count()).toBe(1);
+  });
+
+  it('puts focus on the PIN field the enrolment refuses, marked invalid and described by the message', async () => {
+    await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
+    await app.click('form button[type=submit]');
+    expect(await focusedField(app)).toEqual({ id: 'new-pin', invalid: 'true', description: expect.stringContaining('PIN ต้องเป็นตัวเลข 8 หลัก') });
+    await app.fill('#new-pin', pin);
+    await app.fill('#confirm-pin', '40718264');
+    await app.click('form button[type=submit]');
+    expect(await focusedField(app)).toEqual({ id: 'confirm-pin', invalid: 'true', description: expect.stringContaining('PIN ทั้งสองช่องไม่ตรงกัน') });
+    // The field fixed before is no longer said to be wrong.
+    expect(await invalidFields(app)).toEqual(['confirm-pin']);
+    await app.fill('#confirm-pin', pin);
+    await app.click('form button[type=submit]');
+    await app.locator('.scan-start').waitFor();
+  });
+
+  it('does the same when the PIN is changed', async () => {
+    await app.goto(`${server.issuer}/app/#/device`);
+    await app.locator('#current-pin').waitFor();
+    await app.fill('#current-pin', pin);
+    await app.fill('#next-pin', '5937');
+    await app.click('form.pin-change button[type=submit]');
+    expect(await focusedField(app)).toEqual({ id: 'next-pin', invalid: 'true', description: expect.stringContaining('PIN ต้องเป็นตัวเลข 8 หลัก') });
+    await app.fill('#next-pin', '59370146');
+    await app.fill('#confirm-next-pin', '59370147');
+    await app.click('form.pin-change button[type=submit]');
+    expect(await focusedField(app)).toEqual({ id: 'confirm-next-pin', invalid: 'true', description: expect.stringContaining('ไม่ตรงกัน') });
+    expect(await invalidFields(app)).toEqual(['confirm-next-pin']);
   });
 });

@@ -25,10 +25,11 @@ function append(parent: Node, children: Child[]): void {
 
 /**
  * A message region that screen readers announce when it changes. It stays in the page, empty and taking no room,
- * while it has nothing to say: a live region that appears together with its words is often not read out.
+ * while it has nothing to say: a live region that appears together with its words is often not read out. `id`
+ * lets a field name it as its description.
  */
-export function messageBox(): { element: HTMLElement; show(text: string, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
-  const element = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
+export function messageBox(id?: string): { element: HTMLElement; show(text: string, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
+  const element = h('p', { id, class: 'message', role: 'status', 'aria-live': 'polite' });
   return {
     element,
     show(text, tone = 'error') {

@@ -1,9 +1,10 @@
 import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord } from '../api-types.ts';
+import { ApiError } from '../device-api.ts';
 import { forgetDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
-import { field, pinInput } from '../form-fields.ts';
+import { clearFlags, field, flagField, pinInput } from '../form-fields.ts';
 import { dateTime, w } from '../i18n.ts';
 
 
@@ -11,7 +12,7 @@ import { dateTime, w } from '../i18n.ts';
 export async function deviceScreen(app: App): Promise<Screen> {
   const me = await app.call<DeviceRecord>('GET', '/me');
   app.me = me;
-  const message = messageBox();
+  const message = messageBox('pin-change-message');
   const current = pinInput('current-pin');
   const next = pinInput('next-pin');
   const confirm = pinInput('confirm-next-pin');
@@ -31,15 +32,25 @@ export async function deviceScreen(app: App): Promise<Screen> {
     // One change at a time: a second tap while the first is on its way would send the emptied fields.
     if (submit.disabled) return;
     message.clear();
-    if (![current, next, confirm].every((input) => /^\d{8}$/.test(input.value))) return message.show(w('PIN ต้องเป็นตัวเลข 8 หลักทุกช่อง', 'Each PIN must be 8 digits.'));
-    if (next.value !== confirm.value) return message.show(w('PIN ใหม่ทั้งสองช่องไม่ตรงกัน', 'The two new PINs differ.'));
+    clearFlags(form, message.element);
+    // The message is tied to the field it is about.
+    const refuse = (input: HTMLElement, text: string) => {
+      message.show(text);
+      flagField(form, input, message.element);
+    };
+    const short = [current, next, confirm].find((input) => !/^\d{8}$/.test(input.value));
+    if (short) return refuse(short, w('PIN ต้องเป็นตัวเลข 8 หลักทุกช่อง', 'Each PIN must be 8 digits.'));
+    if (next.value !== confirm.value) return refuse(confirm, w('PIN ใหม่ทั้งสองช่องไม่ตรงกัน', 'The two new PINs differ.'));
     submit.disabled = true;
     try {
       await app.call('POST', '/pin', { currentPin: current.value, newPin: next.value });
       form.reset();
       message.show(w('เปลี่ยน PIN แล้ว', 'The PIN was changed.'), 'ok');
     } catch (error) {
-      message.show(errorText(error));
+      // A wrong current PIN, or a new one the server finds too easy to guess: the message is about that field.
+      if (error instanceof ApiError && error.code === 'pin_rejected') refuse(current, errorText(error));
+      else if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) refuse(next, errorText(error));
+      else message.show(errorText(error));
     } finally {
       submit.disabled = false;
     }

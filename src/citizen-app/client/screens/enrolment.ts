@@ -1,10 +1,10 @@
 import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord } from '../api-types.ts';
-import { call } from '../device-api.ts';
+import { ApiError, call } from '../device-api.ts';
 import { newDeviceKey, saveDevice } from '../device-key.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
-import { field, pinInput, textInput as input } from '../form-fields.ts';
+import { clearFlags, field, flagField, pinInput, textInput as input } from '../form-fields.ts';
 import { w } from '../i18n.ts';
 import { scanCode } from './scan.ts';
 
@@ -35,7 +35,7 @@ const pinRules = (): string[] => [
 
 /** Enrol this phone: self-service with the ID card and the (sandbox) camera, or with a registration-office code. */
 export function enrolScreen(app: App): Screen {
-  const message = messageBox();
+  const message = messageBox('enrol-message');
   const pid = input('pid', { inputmode: 'numeric', maxlength: '13', pattern: '\\d{13}', 'aria-describedby': 'pid-hint' });
   const laserCode = input('laser-code', { maxlength: '14', autocapitalize: 'characters', 'aria-describedby': 'laser-code-hint' });
   const birthdate = input('birthdate', { type: 'date' });
@@ -133,13 +133,20 @@ export function enrolScreen(app: App): Screen {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     message.clear();
-    if (!/^\d{8}$/.test(pin.value)) return message.show(w('PIN ต้องเป็นตัวเลข 8 หลัก', 'The PIN must be exactly 8 digits.'));
-    if (pin.value !== confirmPin.value) return message.show(w('PIN ทั้งสองช่องไม่ตรงกัน', 'The two PINs differ.'));
+    clearFlags(form, message.element);
+    if (!/^\d{8}$/.test(pin.value)) return refuse(pin, w('PIN ต้องเป็นตัวเลข 8 หลัก', 'The PIN must be exactly 8 digits.'));
+    if (pin.value !== confirmPin.value) return refuse(confirmPin, w('PIN ทั้งสองช่องไม่ตรงกัน', 'The two PINs differ.'));
     submit.disabled = true;
     void enrol().finally(() => {
       submit.disabled = false;
     });
   });
+
+  /** The message, tied to the field it is about. */
+  function refuse(field: HTMLElement, text: string) {
+    message.show(text);
+    flagField(form, field, message.element);
+  }
 
   async function enrol() {
     try {
@@ -170,7 +177,9 @@ export function enrolScreen(app: App): Screen {
       if (link) await scanCode(app, link, 'link');
       else app.go('scan');
     } catch (error) {
-      message.show(errorText(error));
+      // A PIN the server finds too easy to guess: the message is about the PIN field.
+      if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) refuse(pin, errorText(error));
+      else message.show(errorText(error));
     }
   }
 
