@@ -146,4 +146,28 @@ describe.skipIf(!chromiumPath)('the staff console’s work pages in Chromium', (
     await shot(page, 'staff-conditions');
     await context.close();
   });
+  it('fits 320 CSS pixels (a 1280-pixel window zoomed to 400%) on every page: nothing but a wide table scrolls sideways', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 }, locale: 'th-TH' });
+    const page = await context.newPage();
+    await signInToConsoleInChromium(page, server, 'staff', staff);
+    const pages = [
+      '/staff',
+      '/staff/applications',
+      `/staff/applications/${submitted.id}`,
+      `/staff/applications/${approved.id}`,
+      `/staff/letters/${approved.letterNumber}`,
+      '/staff/agencies',
+      `/staff/agencies/${approved.agencyId}`,
+      '/staff/audit',
+      '/staff/staff',
+      '/staff/conditions',
+    ];
+    const wide: string[] = [];
+    for (const path of pages) {
+      await page.goto(`${server.issuer}${path}`);
+      if (await overflows(page)) wide.push(`${path}: ${await page.evaluate('document.documentElement.scrollWidth')} px`);
+    }
+    expect(wide).toEqual([]);
+    await context.close();
+  });
 });
