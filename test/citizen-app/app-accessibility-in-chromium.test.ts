@@ -1,12 +1,15 @@
+import type * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
+import { startRelyingPartyLogin } from '../support/browser-login.ts';
+import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /*
- * The ThaID app as a screen reader meets it: messages in live regions that are there before they speak, and a
- * refused PIN tied to its field.
+ * The ThaID app as a screen reader meets it: messages in live regions that are there before they speak, a
+ * refused PIN tied to its field, and the approve button that keeps its place and its focus.
  */
 
 const citizen = demoPersonas[2]!;
@@ -15,11 +18,13 @@ const pin = '40718263';
 let server: TestServer;
 let browser: Browser;
 let app: Page;
+let config: oidc.Configuration;
 
 beforeAll(async () => {
   if (!chromiumPath) return;
   server = await startTestServer();
   browser = await launchChromium();
+  config = await discoverAsDemoClient(server);
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
   app = await phone.newPage();
 });
@@ -77,5 +82,33 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     await app.click('form.pin-change button[type=submit]');
     expect(await focusedField(app)).toEqual({ id: 'confirm-next-pin', invalid: 'true', description: expect.stringContaining('ไม่ตรงกัน') });
     expect(await invalidFields(app)).toEqual(['confirm-next-pin']);
+  });
+  it('keeps Approve in the tab order before it can approve, says what it still needs, and keeps focus on it after a wrong PIN', async () => {
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const desktop = await browser.newPage();
+    await desktop.goto(rp.url.href);
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await app.fill('#short-code', (await desktop.textContent('.short-code'))!);
+    await app.click('.typed-code button[type=submit]');
+    await app.locator('.consent').waitFor();
+
+    const approve = app.getByRole('button', { name: 'ยืนยัน', exact: true });
+    expect(await approve.getAttribute('aria-disabled')).toBe('true');
+    // Reached with Tab from the keypad's last key, as any button.
+    await app.locator('.keypad [data-key="back"]').focus();
+    await app.keyboard.press('Tab');
+    expect(await app.evaluate('document.activeElement.classList.contains("approve")')).toBe(true);
+    await app.keyboard.press('Enter');
+    expect(await app.getByRole('status').first().textContent()).toContain('เลือกตัวเลข');
+
+    await app.locator(`.number[data-number="${Number(await desktop.textContent('.match-number'))}"]`).tap();
+    for (const digit of '93016472') await app.locator(`.keypad [data-key="${digit}"]`).tap();
+    expect(await approve.getAttribute('aria-disabled')).toBe('false');
+    await approve.focus();
+    await app.keyboard.press('Enter');
+    await expect.poll(() => app.locator('.consent .message').textContent()).toContain('PIN ไม่ถูกต้อง');
+    // Focus stays where it was, on the button, not lost to the page.
+    expect(await app.evaluate('document.activeElement.classList.contains("approve")')).toBe(true);
+    await desktop.close();
   });
 });

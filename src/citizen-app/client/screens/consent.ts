@@ -31,10 +31,15 @@ export function consentScreen(app: App): Screen {
   }
   const message = messageBox();
   let chosen: number | undefined;
-  const approve = h('button', { type: 'button', class: 'primary approve', disabled: true }, w('ยืนยัน', 'Approve')) as HTMLButtonElement;
-  const keypad = pinKeypad('pin-question', (length) => {
-    approve.disabled = length !== 8 || chosen === undefined;
-  });
+  /*
+   * Approve is never disabled, only marked so: a disabled button leaves the tab order, and a screen reader would not
+   * find it, nor learn what it waits for; and focus on it would be lost when a wrong PIN empties the keypad.
+   */
+  const approve = h('button', { type: 'button', class: 'primary approve', 'aria-disabled': 'true' }, w('ยืนยัน', 'Approve')) as HTMLButtonElement;
+  const ready = () => chosen !== undefined && keypad.value().length === 8;
+  const keypad = pinKeypad('pin-question', (length) => approve.setAttribute('aria-disabled', String(chosen === undefined || length !== 8)));
+  /** An approval on its way: a second tap waits for its answer. */
+  let sending = false;
   const choices = h(
     'div',
     { class: 'number-choices', role: 'group', 'aria-labelledby': 'number-question' },
@@ -49,7 +54,7 @@ export function consentScreen(app: App): Screen {
           onclick: (event: Event) => {
             chosen = number;
             for (const button of choices.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button === event.currentTarget));
-            approve.disabled = keypad.value().length !== 8;
+            approve.setAttribute('aria-disabled', String(!ready()));
           },
         },
         String(number),
@@ -96,8 +101,16 @@ export function consentScreen(app: App): Screen {
   };
 
   approve.addEventListener('click', async () => {
-    if (chosen === undefined) return;
-    approve.disabled = true;
+    if (sending) return;
+    if (!ready()) {
+      return message.show(
+        chosen === undefined
+          ? w('เลือกตัวเลขที่แสดงบนอีกหน้าจอก่อน แล้วใส่ PIN 8 หลัก', 'First pick the number the other screen shows, then enter your 8-digit PIN.')
+          : w('ใส่ PIN 8 หลักก่อน', 'First enter your 8-digit PIN.'),
+      );
+    }
+    sending = true;
+    approve.setAttribute('aria-disabled', 'true');
     message.clear();
     try {
       await app.call('POST', `/logins/${encodeURIComponent(request.id)}/approve`, { number: chosen, pin: keypad.value(), integrity: 'intact' });
@@ -112,6 +125,8 @@ export function consentScreen(app: App): Screen {
         );
       }
       if (!endedRequest(error)) message.show(errorText(error));
+    } finally {
+      sending = false;
     }
   });
 
