@@ -170,4 +170,28 @@ describe.skipIf(!chromiumPath)('the staff console’s work pages in Chromium', (
     expect(wide).toEqual([]);
     await context.close();
   });
+  it('writes the English half of a notice as legibly as the Thai: contrast of at least 4.5:1 on its background', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'th-TH' });
+    const page = await context.newPage();
+    await signInToConsoleInChromium(page, server, 'staff', staff);
+    await page.goto(`${server.issuer}/staff/staff`);
+    await page.fill('input[name="pid"]', (await newCitizen(server)).pid);
+    await page.locator('form[action="/staff/staff/add"] button[type="submit"]').click();
+    await page.locator('.notice-done').waitFor();
+    // The text's colour, faded by any opacity up to the notice, over the notice's background (WCAG's formula).
+    const contrast = (await page.evaluate(`(() => {
+      const notice = document.querySelector('.notice-done');
+      const english = notice.querySelector('[lang="en"]');
+      const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+      let opacity = 1;
+      for (let element = english; element !== notice.parentElement; element = element.parentElement) opacity *= Number(getComputedStyle(element).opacity);
+      const background = rgb(getComputedStyle(notice).backgroundColor);
+      const text = rgb(getComputedStyle(english).color).map((value, i) => value * opacity + background[i] * (1 - opacity));
+      const luminance = (colour) => colour.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+      return (light + 0.05) / (dark + 0.05);
+    })()`)) as number;
+    expect(contrast).toBeGreaterThanOrEqual(4.5);
+    await context.close();
+  });
 });
