@@ -36,7 +36,7 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     .filter((item) => login.scopes.includes(item.scope))
     .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· <span lang="en">${escapeHtml(item.en)}</span></span></li>`)
     .join('');
-  return render('login', 'Sign in with ThaID', {
+  return render('login', 'เข้าสู่ระบบด้วย ThaID · Sign in with ThaID', {
     // Blank once the relying party may no longer act; the provider refuses it on its next request anyway.
     agency: login.agency_name_th ?? '',
     // An agency registered with one name only has it as its English name too: show it once.

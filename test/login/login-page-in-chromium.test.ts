@@ -139,6 +139,8 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
       'DOPA Digital ID',
     ];
     for (const phrase of phrases) expect(await languageOf(phrase), phrase).toBe('en');
+    // The page's title, the first thing a screen reader says of it, in the page's language first.
+    expect(await page.title()).toMatch(/^เข้าสู่ระบบด้วย ThaID/);
     expect(await languageOf('เข้าสู่ระบบด้วย')).toBe('th');
     await device.scan((await page.getAttribute('.app-link', 'href'))!);
     await page.locator('#login[data-status="scanned"]').waitFor();
