@@ -65,6 +65,13 @@ describe('an agency from its first draft to a working system, through the portal
     expect(portal.page.text).toContain(formatPid(citizen.pid));
   });
 
+  it('says which fields must be filled to submit, to a screen reader as well as with the asterisk', async () => {
+    const page = (await portal.agent.get('/agency/applications/new').expect(200)).text;
+    const openingTag = (name: string) => new RegExp(`<(?:input|textarea)\\b[^>]*\\bname="${name.replace('.', '\\.')}"[^>]*>`).exec(page)?.[0] ?? `no field ${name}`;
+    for (const name of ['agency.nameTh', 'agency.address', 'administrator.email', 'purpose', 'startDate']) expect(openingTag(name), name).toContain('aria-required="true"');
+    for (const name of ['agency.abbreviationTh', 'remarks']) expect(openingTag(name), name).not.toContain('aria-required');
+  });
+
   it('saves an incomplete draft, which the citizen comes back to with everything typed', async () => {
     const page = await portal.agent.get('/agency/applications/new').expect(200);
     expect(page.text).toContain('ส่วนที่ 1 หน่วยงานผู้ขอใช้บริการ');
