@@ -111,4 +111,9 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     expect(await app.evaluate('document.activeElement.classList.contains("approve")')).toBe(true);
     await desktop.close();
   });
+  it('marks the English title of the ID card as English, whichever language the app is in', async () => {
+    await app.goto(`${server.issuer}/app/#/card`);
+    await app.locator('.id-card.front').waitFor();
+    expect(await app.locator('.card-title [lang="en"]').textContent()).toBe('Thai National ID Card');
+  });
 });

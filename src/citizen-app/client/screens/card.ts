@@ -30,7 +30,7 @@ export async function cardScreen(app: App): Promise<Screen> {
   const front = h(
     'section',
     { class: 'id-card front', 'aria-label': w('ด้านหน้าบัตร', 'Front of the card') },
-    h('p', { class: 'card-title' }, 'บัตรประจำตัวประชาชน · Thai National ID Card'),
+    h('p', { class: 'card-title' }, 'บัตรประจำตัวประชาชน · ', h('span', { lang: 'en' }, 'Thai National ID Card')),
     row(w('เลขประจำตัวประชาชน', 'Identification number'), formatPid(citizen.pid, ' '), 'pid'),
     h('div', { class: 'card-body' },
       h('div', { class: 'card-names' },
