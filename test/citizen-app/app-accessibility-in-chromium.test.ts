@@ -116,4 +116,16 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     await app.locator('.id-card.front').waitFor();
     expect(await app.locator('.card-title [lang="en"]').textContent()).toBe('Thai National ID Card');
   });
+
+  it('leaves the history list as it is when a look again finds nothing new, so a screen reader keeps its place', async () => {
+    await app.goto(`${server.issuer}/app/#/history`);
+    await app.locator('.history .entry').first().waitFor();
+    await app.evaluate(`document.querySelector('.history .entry').setAttribute('data-read-here', 'yes')`);
+    const lookedAgain = app.waitForResponse((answer) => new URL(answer.url()).pathname === '/device/v1/history');
+    await app.evaluate(`window.dispatchEvent(new Event('thaid-notice'))`);
+    await lookedAgain;
+    // The answer is in; the list would have been redrawn by now.
+    await app.waitForTimeout(200);
+    expect(await app.locator('.history .entry[data-read-here="yes"]').count()).toBe(1);
+  });
 });

@@ -44,7 +44,8 @@ export function historyScreen(app: App): Screen {
   const list = h('ol', { class: 'history' });
   const more = h('button', { type: 'button', hidden: true }, w('ดูเพิ่ม', 'Show more')) as HTMLButtonElement;
   let cursor: string | null = null;
-  let shownCount = 0;
+  // The entries shown, by their place in the ledger, so a look again that finds nothing new leaves the list alone.
+  let shown: number[] = [];
   // Loads run one after another: a second tap on Show more, or a refresh, waits for the load before it.
   let loads = Promise.resolve();
 
@@ -54,19 +55,22 @@ export function historyScreen(app: App): Screen {
    */
   async function loadNow(reset: boolean) {
     try {
-      const limit = reset ? Math.min(200, Math.max(20, shownCount)) : 20;
+      const limit = reset ? Math.min(200, Math.max(20, shown.length)) : 20;
       const query = !reset && cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
       const page = await app.call<{ entries: HistoryEntry[]; nextCursor: string | null }>('GET', `/history?limit=${limit}${query}`);
       message.clear();
-      if (reset) {
-        list.replaceChildren();
-        shownCount = 0;
-      }
-      list.append(...page.entries.map(entryView));
-      shownCount += page.entries.length;
-      if (reset && !page.entries.length) list.append(h('li', { class: 'muted' }, w('ยังไม่มีประวัติ', 'Nothing yet.')));
+      const found = page.entries.map((entry) => entry.leafIndex);
       cursor = page.nextCursor;
       more.hidden = !cursor;
+      // Redrawn only when something changed: a screen reader reading the list would lose its place.
+      if (reset && list.childElementCount > 0 && found.length === shown.length && found.every((leaf, i) => leaf === shown[i])) return;
+      if (reset) {
+        list.replaceChildren();
+        shown = [];
+      }
+      list.append(...page.entries.map(entryView));
+      shown.push(...found);
+      if (reset && !page.entries.length) list.append(h('li', { class: 'muted' }, w('ยังไม่มีประวัติ', 'Nothing yet.')));
     } catch (error) {
       message.show(errorText(error));
     }
