@@ -21,11 +21,13 @@ import {
   faceTemplate,
   keyRotation,
   relyingPartyCredentials,
+  apiKeyIssue,
   rotateSecretBody,
   rotateSecretParams,
   secretRotation,
 } from './schemas.ts';
 import { citizenParams } from '../registry/citizen-schema.ts';
+import { issueApiKeyRecorded } from '../agencies/api-key-issue.ts';
 import { rotateSecretRecorded } from '../agencies/recorded-secret-rotation.ts';
 import { defaultGraceSeconds, parseGrace } from '../agencies/secret-rotation.ts';
 import { issueEnrolmentCode } from '../devices/enrolment.ts';
@@ -118,6 +120,18 @@ const rotateSecret = declareRoute(adminApi, {
   },
 });
 
+const issueApiKey = declareRoute(adminApi, {
+  method: 'post',
+  path: '/systems/:clientId/api-key',
+  summary: 'Give a system a new API key (x-imauth-apikey); the key it replaces stops at once, and a request may always send none',
+  request: { params: rotateSecretParams },
+  responses: {
+    200: { description: 'Issued: the new API key, shown this once', body: apiKeyIssue },
+    404: 'not_found: no system with this client_id',
+    409: 'cancelled: the system or its agency is cancelled, for good',
+  },
+});
+
 /** The admin API the CLI talks to while the server owns the database (as kcadm does with Keycloak). */
 export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; providers: ProviderHost }): Router {
   const { db } = deps;
@@ -174,6 +188,11 @@ export function adminRoutes(deps: { db: Kysely<Schema>; adminToken: string; prov
     const body = rotateSecret.request.body.parse(await readJsonBody(ctx));
     const graceSeconds = body.graceSeconds ?? (body.grace === undefined ? defaultGraceSeconds : parseGrace(body.grace)!);
     ctx.body = await rotateSecretRecorded(db, { clientId, graceSeconds, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
+  });
+
+  router.post(issueApiKey.path, async (ctx) => {
+    const { clientId } = issueApiKey.request.params.parse(ctx.params);
+    ctx.body = await issueApiKeyRecorded(db, { clientId, actor: { kind: 'admin_token' }, requestId: requestIdOf(ctx) });
   });
 
   router.post(rotateKeys.path, async (ctx) => {

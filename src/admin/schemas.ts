@@ -100,3 +100,9 @@ export const secretRotation = z.object({
   clientSecret: z.string().meta({ description: 'the new secret, shown once: only its hash is kept' }),
   previousSecretExpiresAt: z.iso.datetime().meta({ description: 'the previous secret is accepted until then' }),
 });
+
+export const apiKeyIssue = z.object({
+  clientId: z.string(),
+  apiKey: z.string().meta({ description: 'the new API key, shown once: only its hash is kept; send it as x-imauth-apikey' }),
+  replacedKey: z.boolean().meta({ description: 'whether the system had a key before; that key stopped working at once' }),
+});

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 import { withUsage, type SystemUsage } from '../enforcement/usage-queries.ts';
 import { systemRowsOfAgency } from './listing-queries.ts';
+import { apiKeyVersionOf } from './api-key-issue.ts';
 import { secretVersionOf } from './secret-rotation.ts';
 
 /** One system of an agency, as its administrator reads it in the agency portal: everything but its secrets. */
@@ -22,6 +23,8 @@ export interface AgencySystemDetail extends SystemUsage {
   secretVersion: string | null;
   /** Until when the secret replaced by the last rotation still works; null when none does. */
   previousSecretExpiresAt: Date | null;
+  /** Which API key it has now (apiKeyVersionOf, never the key): an issue names it. */
+  apiKeyVersion: string;
   createdAt: Date;
 }
 
@@ -45,6 +48,7 @@ export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Pro
         idTokenAlg: row.id_token_alg,
         secretVersion: row.client_secret_hash === null ? null : secretVersionOf(row.client_secret_hash),
         previousSecretExpiresAt: graceEnds !== null && graceEnds.getTime() > now ? graceEnds : null,
+        apiKeyVersion: apiKeyVersionOf(row.api_key_hash),
         createdAt: new Date(row.created_at),
       };
     }),

@@ -73,6 +73,7 @@ export async function systemRowsOfAgency(db: Kysely<Schema>, agencyId: string) {
       's.id_token_alg',
       's.previous_secret_expires_at',
       's.client_secret_hash',
+      's.api_key_hash',
       's.created_at',
     ])
     .select((eb) => eb.exists(eb.selectFrom('active_systems as v').select('v.client_id').whereRef('v.client_id', '=', 's.client_id')).as('active'))

@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent, type AuditActor } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
-import { lockSystemStatus, shareAgencyStatus } from './lock-queries.ts';
-import { agencyIdOfSystem } from './queries.ts';
+import { refuseIfCancelled } from './credential-guard.ts';
 import { rotateClientSecret, type SecretRotation } from './secret-rotation.ts';
 
 /**
@@ -16,7 +14,7 @@ export async function rotateSecretRecorded(
   rotation: { clientId: string; graceSeconds: number; replacing?: string | undefined; actor: AuditActor; requestId: string | null },
 ): Promise<SecretRotation> {
   return db.transaction().execute(async (trx) => {
-    await refuseIfCancelled(trx, rotation.clientId);
+    await refuseIfCancelled(trx, rotation.clientId, 'secret');
     const rotated = await rotateClientSecret(trx, rotation.clientId, rotation.graceSeconds, rotation.replacing);
     await recordAuditEvent(trx, {
       actor: rotation.actor,
@@ -27,18 +25,4 @@ export async function rotateSecretRecorded(
     });
     return rotated;
   });
-}
-
-/**
- * Holds the system's agency and then the system, in the order a status change locks them, so a cancellation of
- * either that is under way is waited for and seen, and none can start until the new secret is stored.
- */
-async function refuseIfCancelled(trx: Kysely<Schema>, clientId: string): Promise<void> {
-  const agencyId = await agencyIdOfSystem(trx, clientId);
-  if (!agencyId) throw new NotFoundError(`No system with client_id ${clientId}.`);
-  const agencyStatus = await shareAgencyStatus(trx, agencyId);
-  const systemStatus = await lockSystemStatus(trx, clientId);
-  if (systemStatus === 'cancelled' || agencyStatus === 'cancelled') {
-    throw new ConflictError('cancelled', `System ${clientId} is cancelled, and cancellation is final: it gets no new secret.`);
-  }
 }

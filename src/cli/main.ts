@@ -36,6 +36,8 @@ Talk to the running server's admin API (found through ISSUER):
   keys rotate [--json]
   system rotate-secret CLIENT_ID [--grace 1d] [--json]
                               a new client secret, shown once; the previous one works for the grace (0 to 7d)
+  system new-api-key CLIENT_ID [--json]
+                              a new API key, shown once; the previous one stops at once (sending none is fine)
   system list|show CLIENT_ID [--json]        agency list|show AGENCY_ID [--json]
   system|agency suspend|cancel ID --reason R --notice before|after [--effective-at ISO] [--json]
   system|agency reinstate ID --reason R [--json]

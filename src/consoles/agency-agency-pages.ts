@@ -5,7 +5,8 @@ import { assertAgencyAccess, assertSystemAccess } from '../applications/access.t
 import { agencyAdministrator } from '../applications/actors.ts';
 import { listLetters, showLetter } from '../applications/letters.ts';
 import { listApplications } from '../applications/reads.ts';
-import { systemsOfAgency } from '../agencies/agency-systems.ts';
+import { systemsOfAgency, type AgencySystemDetail } from '../agencies/agency-systems.ts';
+import { apiKeyVersionOf, issueApiKeyRecorded } from '../agencies/api-key-issue.ts';
 import { hashCredential } from '../agencies/client-credentials.ts';
 import { secretVersionOf } from '../agencies/secret-rotation.ts';
 import { findAgency } from '../agencies/listing-queries.ts';
@@ -17,7 +18,7 @@ import type { Schema } from '../db/schema.ts';
 import { ConflictError, InvalidRequestError } from '../errors.ts';
 import { agencyForm, agencyPage } from './agency-guards.ts';
 import { agencyApplicationKindLabels, agencyApplicationStatusLabels, dataItemLabel, noticeKindLabels, statusLabels } from './agency-labels.ts';
-import { leaveIssuedSecret, takeIssuedSecret } from './agency-secret-once.ts';
+import { leaveIssuedCredential, takeIssuedCredential, type IssuedCredential } from './agency-credential-once.ts';
 import { checkedFormOf, signedInSession } from './console-state.ts';
 import { consoles } from './consoles.ts';
 import { shownPid, thailandTime } from './formatting.ts';
@@ -32,6 +33,20 @@ const systemAnchor = (clientId: string) => `system-${clientId}`;
 /** Grace choices the page offers for the old secret: none, or 1 to 7 days. */
 const graceDays = [0, 1, 2, 3, 4, 5, 6, 7] as const;
 const rotationForm = z.object({ grace: z.enum(graceDays.map(String) as [string, ...string[]]).transform(Number), replacing: z.string().max(64).optional() });
+const apiKeyForm = z.object({ replacing: z.string().max(64).optional() });
+
+/**
+ * What the page shows of a credential issued by the POST just before it, this once, for `system`: the credential
+ * while it is still the system's, and null in its place when another has replaced it since.
+ */
+function shownOnce(issued: IssuedCredential | undefined, system: AgencySystemDetail) {
+  if (issued?.clientId !== system.clientId) return { issued: null, issuedApiKey: null };
+  if (issued.kind === 'api_key') {
+    return { issued: null, issuedApiKey: { key: system.apiKeyVersion === apiKeyVersionOf(hashCredential(issued.apiKey)) ? issued.apiKey : null } };
+  }
+  const stillCurrent = system.secretVersion === secretVersionOf(hashCredential(issued.clientSecret));
+  return { issued: { secret: stillCurrent ? issued.clientSecret : null, previousSecretExpiresAt: thailandTime(new Date(issued.previousSecretExpiresAt)) }, issuedApiKey: null };
+}
 
 /** The agency's page (status, systems with quota use and secrets, notices, letters), and a letter's page. */
 export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
@@ -48,11 +63,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       acceptancesOf(db, agencyId),
       listApplications(db, actor, { agencyId }),
     ]);
-    // A secret issued by the POST just before this page, shown this once and only while it is still the system's.
-    const issued = takeIssuedSecret(ctx);
-    const issuedTo = issued && systems.find((s) => s.clientId === issued.clientId);
-    const issuedHere = issuedTo ? issued : undefined;
-    const stillCurrent = !!issuedTo && issuedTo.secretVersion === secretVersionOf(hashCredential(issued!.clientSecret));
+    const issued = takeIssuedCredential(ctx);
     const systemNames = new Map(systems.map((s) => [s.clientId, s.name]));
     renderPage(ctx, 'agency-agency', {
       title: { th: agency!.nameTh, en: agency!.nameEn },
@@ -60,6 +71,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       changeHref: agency!.status === 'cancelled' ? null : `${agencyPath(agencyId)}/change`,
       acceptance: acceptances[0] ? { version: acceptances[0].version, at: thailandTime(acceptances[0].acceptedAt), by: shownPid(acceptances[0].acceptedBy) } : null,
       systems: systems.map((s) => ({
+        ...shownOnce(issued, s),
         anchor: systemAnchor(s.clientId),
         clientId: s.clientId,
         name: s.name,
@@ -78,12 +90,9 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
         canRotate: !s.publicClient && s.status !== 'cancelled' && agency!.status !== 'cancelled',
         rotateAction: `/agency/systems/${encodeURIComponent(s.clientId)}/secret`,
         secretVersion: s.secretVersion ?? '',
-        issued:
-          issuedHere?.clientId === s.clientId
-            ? stillCurrent
-              ? { secret: issuedHere.clientSecret, previousSecretExpiresAt: thailandTime(new Date(issuedHere.previousSecretExpiresAt)) }
-              : { secret: null, previousSecretExpiresAt: thailandTime(new Date(issuedHere.previousSecretExpiresAt)) }
-            : null,
+        canIssueApiKey: s.status !== 'cancelled' && agency!.status !== 'cancelled',
+        apiKeyAction: `/agency/systems/${encodeURIComponent(s.clientId)}/api-key`,
+        apiKeyVersion: s.apiKeyVersion,
       })),
       graceChoices: graceDays.map((days) => ({ days, th: days === 0 ? 'ไม่มี: รหัสเดิมใช้ไม่ได้ทันที' : `${days} วัน`, en: days === 0 ? 'none: the old one stops at once' : `${days} day${days === 1 ? '' : 's'}` })),
       notices: notices.map((n) => ({
@@ -120,7 +129,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
     const graceSeconds = parsed.data.grace * 86_400;
     try {
       const rotation = await rotateSecretRecorded(db, { clientId, graceSeconds, replacing: parsed.data.replacing, actor: { kind: 'agency', pid: session.pid, role: 'agency_admin' }, requestId: requestIdOf(ctx) });
-      leaveIssuedSecret(ctx, rotation);
+      leaveIssuedCredential(ctx, { kind: 'secret', ...rotation });
     } catch (error) {
       if (!(error instanceof ConflictError || error instanceof InvalidRequestError)) throw error;
       redirectWithNotice(ctx, site, back, { kind: 'problem', th: 'ไม่ได้ออกรหัสลับใหม่ (รายละเอียดภาษาอังกฤษด้านข้าง)', en: `No new secret was issued: ${error.message}` });
@@ -130,6 +139,28 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       kind: 'done',
       th: 'ออกรหัสลับใหม่แล้ว คัดลอกเก็บไว้ตอนนี้ จะแสดงเพียงครั้งเดียว',
       en: 'A new client secret is issued. Copy it now: it is shown this once.',
+    });
+  });
+
+  router.post('/agency/systems/:clientId/api-key', ...agencyForm(db), async (ctx) => {
+    const session = signedInSession(ctx);
+    const clientId = ctx.params.clientId!;
+    const { agencyId } = await assertSystemAccess(db, agencyAdministrator(session.pid), clientId);
+    const back = `${agencyPath(agencyId)}#${systemAnchor(clientId)}`;
+    const parsed = apiKeyForm.safeParse(Object.fromEntries(checkedFormOf(ctx)));
+    try {
+      if (!parsed.success) throw new InvalidRequestError('the form was not the page\'s: read the page again.');
+      const issued = await issueApiKeyRecorded(db, { clientId, replacing: parsed.data.replacing, actor: { kind: 'agency', pid: session.pid, role: 'agency_admin' }, requestId: requestIdOf(ctx) });
+      leaveIssuedCredential(ctx, { kind: 'api_key', clientId, apiKey: issued.apiKey });
+    } catch (error) {
+      if (!(error instanceof ConflictError || error instanceof InvalidRequestError)) throw error;
+      redirectWithNotice(ctx, site, back, { kind: 'problem', th: 'ไม่ได้ออก API key ใหม่ (รายละเอียดภาษาอังกฤษด้านข้าง)', en: `No new API key was issued: ${error.message}` });
+      return;
+    }
+    redirectWithNotice(ctx, site, back, {
+      kind: 'done',
+      th: 'ออก API key ใหม่แล้ว คัดลอกเก็บไว้ตอนนี้ จะแสดงเพียงครั้งเดียว',
+      en: 'A new API key is issued. Copy it now: it is shown this once.',
     });
   });
 

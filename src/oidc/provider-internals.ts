@@ -55,10 +55,10 @@ function checkApiKeys(provider: Provider): void {
     if (!header) return client;
     const stored = (client as unknown as ClientLike)['api_key_hash'];
     if (typeof stored !== 'string') {
-      throw apiKeyRefused(`No API key was issued to system ${client.clientId}: send the request without the ${header} header, or register the system again to get one.`);
+      throw apiKeyRefused(`No API key was issued to system ${client.clientId}: send the request without the ${header} header, or have one issued (the agency portal, or \`system new-api-key\`).`);
     }
     if (!credentialMatches(ctx.get(header), stored)) {
-      throw apiKeyRefused(`The API key in the ${header} header is not the one issued to system ${client.clientId}. Send the key shown when the system was registered, or no key.`);
+      throw apiKeyRefused(`The API key in the ${header} header is not the one issued to system ${client.clientId}. Send the key last issued to it (shown once, when issued), or no key.`);
     }
     return client;
   };

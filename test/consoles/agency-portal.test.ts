@@ -334,6 +334,47 @@ describe('an agency from its first draft to a working system, through the portal
     expect(await secretHashes()).toEqual(after);
   });
 
+  it('issues the API key of a system approved in the console, which no one was shown: once, and then the token endpoint takes it', async () => {
+    const redirectUri = form.systems![0]!.redirectUris![0]!;
+    const { clientSecret } = (await admin('post', `/systems/${clientId}/secret`).send({ grace: '7d' }).expect(200)).body as { clientSecret: string };
+    /** A token request carrying `key`: a key the system takes gets as far as invalid_grant, another invalid_client. */
+    const keyAccepted = async (key: string) => {
+      const response = await request(server.url)
+        .post('/api/v2/oauth2/token/')
+        .type('form')
+        .set('authorization', basicAuth(clientId, clientSecret))
+        .set('x-imauth-apikey', key)
+        .send({ grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: redirectUri });
+      return response.status === 400 && response.body.error === 'invalid_grant';
+    };
+    const page = (await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200)).text;
+    expect(page).toContain("issued; it was shown once, when issued");
+    expect(page).toContain(`action="/agency/systems/${clientId}/api-key"`);
+    const replacing = /action="\/agency\/systems\/[^"]+\/api-key">[\s\S]*?name="replacing" value="([^"]+)"/.exec(page)![1]!;
+
+    const issued = await postForm(portal, `/agency/systems/${clientId}/api-key`, { replacing }).expect(303);
+    expect(issued.headers.location).toBe(`/agency/agencies/${agencyId}#system-${clientId}`);
+    expect(issued.headers.location).not.toMatch(/key=/);
+    const shown = await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200);
+    const apiKey = /<code class="secret"[^>]*data-api-key>([^<]+)<\/code>/.exec(shown.text)?.[1];
+    expect(apiKey).toMatch(/^[\w-]{43}$/);
+    expect(shown.text).toContain("The system's new API key. Copy it now: it is shown this once");
+    expect((await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200)).text).not.toContain(apiKey!);
+    expect(await keyAccepted(apiKey!)).toBe(true);
+    expect(await keyAccepted('not-this-systems-key')).toBe(false);
+
+    const audited = (await auditOf(clientId)).filter((e) => e.action === 'system.api_key.issue');
+    expect(audited).toEqual([{ actor_kind: 'agency', actor_pid: citizen.pid, actor_role: 'agency_admin', action: 'system.api_key.issue', after: { replacedKey: true } }]);
+    expect(JSON.stringify(audited)).not.toContain(apiKey!);
+
+    // The page read before this key was issued, sent twice more at once, replaces nothing: the key stays the one shown.
+    const twice = await Promise.all([1, 2].map(() => postForm(portal, `/agency/systems/${clientId}/api-key`, { replacing })));
+    expect(twice.map((answer) => answer.status)).toEqual([303, 303]);
+    expect(noticeOf((await portal.agent.get(`/agency/agencies/${agencyId}`)).text)?.text).toContain('it was not replaced again');
+    expect(await keyAccepted(apiKey!)).toBe(true);
+    expect((await auditOf(clientId)).filter((e) => e.action === 'system.api_key.issue')).toHaveLength(1);
+  });
+
   it('requests a change of the agency: the form comes filled with its details, and an existing system asks for another redirect URI', async () => {
     const page = await portal.agent.get(`/agency/agencies/${agencyId}/change`).expect(200);
     expect(page.text).toContain('ขอเปลี่ยนแปลง <span class="en" lang="en">· Change</span>');

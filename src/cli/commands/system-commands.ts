@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { IssuedApiKey } from '../../agencies/api-key-issue.ts';
 import type { SecretRotation } from '../../agencies/secret-rotation.ts';
 import type { Config } from '../../config/config.ts';
 import { AdminClient } from '../admin-client.ts';
@@ -7,6 +8,7 @@ import { print } from '../output.ts';
 import { describeChange, describeNotice, statusChangeBody, statusVerbs, type Notice, type StatusChange, type StatusVerb } from './status-options.ts';
 
 const usage = `Usage: system rotate-secret CLIENT_ID [--grace 1d] [--json] (CLIENT_ID first)   (grace: 0, or a number with s, m, h or d; at most 7d)
+       system new-api-key CLIENT_ID [--json]   (the key it replaces stops at once)
        system list [--json]
        system show CLIENT_ID [--json]
        system suspend|cancel CLIENT_ID --reason R --notice before|after [--effective-at ISO] [--json]
@@ -30,7 +32,7 @@ interface System {
 const describeUse = (s: System) =>
   `  ${s.requestsToday} authorization requests today (Bangkok time) of ${s.dailyQuota === null ? 'no daily quota' : `a daily quota of ${s.dailyQuota}`}; ${s.violations} policy violation${s.violations === 1 ? '' : 's'}`;
 
-/** thaid-emulator system rotate-secret|list|show|suspend|reinstate|cancel */
+/** thaid-emulator system rotate-secret|new-api-key|list|show|suspend|reinstate|cancel */
 export async function systemCommand(config: Config, argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === 'list') {
@@ -64,6 +66,20 @@ export async function systemCommand(config: Config, argv: string[]): Promise<voi
     const { json, body } = statusChangeBody(sub as StatusVerb, options, usage);
     const change = await new AdminClient(config).request<StatusChange>('POST', `${path}/status`, body);
     print(json, change, () => describeChange(change));
+    return;
+  }
+  if (sub === 'new-api-key') {
+    const [clientId, ...options] = rest;
+    if (!clientId || /^--json(=|$)/.test(clientId)) throw new CliError(usage);
+    const { values } = parseArgs({ args: options, options: { json: { type: 'boolean' } } });
+    const issued = await new AdminClient(config).request<IssuedApiKey>('POST', `/systems/${encodeURIComponent(clientId)}/api-key`, {});
+    print(values.json, issued, () =>
+      [
+        `Issued a new API key to system ${issued.clientId}.`,
+        `  api_key       ${issued.apiKey}   (shown only now; send it as x-imauth-apikey, or send none)`,
+        issued.replacedKey ? '  the previous key stopped working now' : '  the system had no key before',
+      ].join('\n'),
+    );
     return;
   }
   if (sub !== 'rotate-secret') throw new CliError(usage);

@@ -4,32 +4,30 @@ import { consoles } from './consoles.ts';
 import { consoleCookieOptions, sessionCookieName } from './sessions.ts';
 
 /*
- * A new client secret is shown once, on the page the rotation's POST redirects to (post/redirect/get), and never
+ * A new client secret or API key is shown once, on the page the rotation's POST redirects to (post/redirect/get), and never
  * in a URL. It goes there in a cookie of the portal's path that lives five minutes and is cleared by the first
  * page that reads it. The cookie is encrypted (AES-256-GCM) with a key derived from the browser's session id,
  * which the server never stores in clear: only this browser's session can read it, and neither the database nor
- * the cookie alone reveals the secret. The page also shows it only while it is still the system's secret.
+ * the cookie alone reveals the credential. The page also shows it only while it is still the system's.
  */
 
-export interface IssuedSecret {
-  clientId: string;
-  clientSecret: string;
-  previousSecretExpiresAt: string;
-}
+export type IssuedCredential =
+  | { kind: 'secret'; clientId: string; clientSecret: string; previousSecretExpiresAt: string }
+  | { kind: 'api_key'; clientId: string; apiKey: string };
 
 const site = consoles.agency;
-const cookieName = 'thaid_agency_secret';
+const cookieName = 'thaid_agency_credential';
 const lifetimeMs = 5 * 60_000;
-const purpose = Buffer.from('thaid agency portal: a new client secret, shown once');
+const purpose = Buffer.from('thaid agency portal: a new client secret or API key, shown once');
 
 function keyOf(ctx: Context): Buffer | undefined {
   const sessionId = ctx.cookies.get(sessionCookieName(site), { signed: true });
   return sessionId ? Buffer.from(hkdfSync('sha256', sessionId, purpose, 'aes-256-gcm key', 32)) : undefined;
 }
 
-export function leaveIssuedSecret(ctx: Context, issued: IssuedSecret): void {
+export function leaveIssuedCredential(ctx: Context, issued: IssuedCredential): void {
   const key = keyOf(ctx);
-  if (!key) throw new Error('A secret can be left only for a signed-in session');
+  if (!key) throw new Error('A credential can be left only for a signed-in session');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(purpose);
@@ -38,8 +36,8 @@ export function leaveIssuedSecret(ctx: Context, issued: IssuedSecret): void {
   ctx.cookies.set(cookieName, value, consoleCookieOptions(ctx, site, lifetimeMs));
 }
 
-/** The secret left for this page, once: the cookie is cleared as it is read. */
-export function takeIssuedSecret(ctx: Context): IssuedSecret | undefined {
+/** The credential left for this page, once: the cookie is cleared as it is read. */
+export function takeIssuedCredential(ctx: Context): IssuedCredential | undefined {
   const value = ctx.cookies.get(cookieName, { signed: true });
   if (!value) return undefined;
   ctx.cookies.set(cookieName, null, { path: site.basePath, signed: true, overwrite: true });
@@ -50,9 +48,15 @@ export function takeIssuedSecret(ctx: Context): IssuedSecret | undefined {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAAD(purpose);
     decipher.setAuthTag(raw.subarray(12, 28));
-    const issued = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as IssuedSecret;
-    return typeof issued.clientId === 'string' && typeof issued.clientSecret === 'string' && typeof issued.previousSecretExpiresAt === 'string' ? issued : undefined;
+    const issued = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
+    return wellFormed(issued) ? issued : undefined;
   } catch {
     return undefined;
   }
+}
+
+function wellFormed(issued: Record<string, unknown>): issued is IssuedCredential {
+  if (typeof issued['clientId'] !== 'string') return false;
+  if (issued['kind'] === 'secret') return typeof issued['clientSecret'] === 'string' && typeof issued['previousSecretExpiresAt'] === 'string';
+  return issued['kind'] === 'api_key' && typeof issued['apiKey'] === 'string';
 }
