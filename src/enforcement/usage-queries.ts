@@ -6,8 +6,9 @@ import type { Schema } from '../db/schema.ts';
  * day in Asia/Bangkok in system_daily_usage (migration 0023). Neither the check nor the count is a statement of
  * its own: the check is a column of the provider's client lookup, and the count a part of the statement that
  * stores a new sign-in's interaction. One request is one sign-in the provider starts (the interaction it
- * stores); a refused request starts none and is not counted. Requests checked at the same moment all see the
- * count before any of them adds to it, so they may overshoot the quota by at most the number in flight at once.
+ * stores); a refused request starts none and is not counted. The check in the lookup refuses early, with no
+ * write. Requests checked at the same moment all pass it; the count then admits only as many as the quota has
+ * left, as the counter row is locked while it is raised and a raise that would pass the quota stores nothing.
  */
 
 /** Today in Thailand, by the database's clock (Thailand keeps no daylight saving time). */
@@ -26,15 +27,26 @@ export function quotaUsedUp(system: string) {
 }
 
 /**
- * Adds one to today's count of the system `clientId` when `isNew` holds: the body of a data-modifying CTE of the
- * statement that stores a new interaction (src/oidc/payload-statements.ts), so that counting costs no statement of its own.
+ * Adds one to today's count of the system `clientId` when `isNew` holds and its quota has room, returning a row
+ * when it did: the body of a data-modifying CTE of the statement that stores a new interaction
+ * (src/oidc/payload-statements.ts), which stores it only then, so that counting costs no statement of its own.
+ * The raise holds the counter row's lock and is checked against the count as it stands then.
  */
 export function countRequestToday(clientId: unknown, isNew: Expression<SqlBool>) {
+  const client = sql`cast(${clientId} as text)`;
   // Parenthesised, as a CTE's body is.
-  return sql<Record<string, never>>`(insert into system_daily_usage as u (client_id, day, requests)
-    select cast(${clientId} as text), ${bangkokToday}, 1 where cast(${clientId} as text) is not null and ${isNew}
-    on conflict (client_id, day) do update set requests = u.requests + 1)`;
+  return sql<{ counted: number }>`(insert into system_daily_usage as u (client_id, day, requests)
+    select ${client}, ${bangkokToday}, 1
+    where ${client} is not null and ${isNew}
+      and not exists (select 1 from agency_systems s where s.client_id = ${client} and s.daily_quota <= 0)
+    on conflict (client_id, day) do update set requests = u.requests + 1
+      where not exists (select 1 from agency_systems s where s.client_id = u.client_id and s.daily_quota <= u.requests)
+    returning 1 as counted)`;
 }
+
+/** A system's daily quota (null for none), for the words of a refusal. */
+export const dailyQuotaOf = (clientId: unknown) =>
+  sql<number | null>`(select s.daily_quota from agency_systems s where s.client_id = cast(${clientId} as text))`;
 
 export interface SystemUsage {
   dailyQuota: number | null;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { reading, writing } from '../db/request-transaction.ts';
 import type { Schema } from '../db/schema.ts';
+import { quotaUsedUpDescription } from '../enforcement/daily-quota.ts';
 import { clientMetadata } from './client-metadata.ts';
 import { credentialModels, findWithRelations, modelsReadWithRelations, statements, storedIdOf, type StoredRow, type Upsert } from './payload-statements.ts';
 import { forgetAll, recall, remember, rememberFirst } from './request-memo.ts';
@@ -99,6 +100,8 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
         expiresIn: expiresIn ?? null,
       });
       if (!stored) throw new GrantEndedError();
+      // A new interaction the daily quota had no room for is not stored: the authorization request is refused.
+      if ('quota' in stored && !stored.stored) throw new errors.TemporarilyUnavailable(quotaUsedUpDescription(stored.quota));
       this.#rememberStored(id, json, expiresIn);
     }
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type QueryCreator, type RawBuilder } from 'kysely';
+import { sql, type InsertObject, type Kysely, type QueryCreator, type RawBuilder } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Schema } from '../db/schema.ts';
 import { activeSystemAsJson } from '../agencies/queries.ts';
-import { countRequestToday } from '../enforcement/usage-queries.ts';
+import { countRequestToday, dailyQuotaOf } from '../enforcement/usage-queries.ts';
 import { lifetimes } from './lifetimes.ts';
 
 /*
@@ -119,34 +119,43 @@ export const modelsReadWithRelations = new Set(['AccessToken', 'RefreshToken', '
  */
 export const grantEnded = sql<boolean>`(oidc_payloads.model = 'Grant' and oidc_payloads.expires_at is not null and oidc_payloads.expires_at <= now())`;
 
-const upsertOf = (db: QueryCreator<Schema>, u: Upsert) =>
-  db
-    .insertInto('oidc_payloads')
-    .values({
-      model: u.model,
-      id: u.id,
-      payload: sql`cast(${u.payload} as json)`,
-      grant_id: u.grantId,
-      client_id: u.clientId,
-      account_id: u.accountId,
-      uid: u.uid,
-      user_code: u.userCode,
-      expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['model', 'id'])
-        .doUpdateSet((eb) => ({
-          payload: eb.ref('excluded.payload'),
-          grant_id: eb.ref('excluded.grant_id'),
-          client_id: eb.ref('excluded.client_id'),
-          account_id: eb.ref('excluded.account_id'),
-          uid: eb.ref('excluded.uid'),
-          user_code: eb.ref('excluded.user_code'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
-        .where(sql<boolean>`not ${grantEnded}`),
-    );
+/** The row of an upsert, as the columns and values to insert. */
+const rowOf = (u: Upsert): InsertObject<Schema, 'oidc_payloads'> => ({
+  model: u.model,
+  id: u.id,
+  payload: sql`cast(${u.payload} as json)`,
+  grant_id: u.grantId,
+  client_id: u.clientId,
+  account_id: u.accountId,
+  uid: u.uid,
+  user_code: u.userCode,
+  expires_at: sql`now() + make_interval(secs => cast(${u.expiresIn} as double precision))`,
+});
+
+/** Stores the row of `u`, or replaces the one with its key; with `onlyIf`, only when that holds. */
+const upsertOf = (db: QueryCreator<Schema>, u: Upsert, onlyIf?: RawBuilder<boolean>) => {
+  const row = rowOf(u);
+  const insert = onlyIf
+    ? db
+        .insertInto('oidc_payloads')
+        .columns(Object.keys(row) as (keyof typeof row & string)[])
+        .expression(sql`select ${sql.join(Object.values(row))} where ${onlyIf}`)
+    : db.insertInto('oidc_payloads').values(row);
+  return insert.onConflict((oc) =>
+    oc
+      .columns(['model', 'id'])
+      .doUpdateSet((eb) => ({
+        payload: eb.ref('excluded.payload'),
+        grant_id: eb.ref('excluded.grant_id'),
+        client_id: eb.ref('excluded.client_id'),
+        account_id: eb.ref('excluded.account_id'),
+        uid: eb.ref('excluded.uid'),
+        user_code: eb.ref('excluded.user_code'),
+        expires_at: eb.ref('excluded.expires_at'),
+      }))
+      .where(sql<boolean>`not ${grantEnded}`),
+  );
+};
 
 export const statements = {
   findById: findBy('id'),
@@ -156,15 +165,19 @@ export const statements = {
   /*
    * An interaction is stored when the provider starts a sign-in, and again as the sign-in goes on. Its first
    * storing counts one authorization request of its system today (the daily quota, src/enforcement), in this
-   * same statement. Every part of one statement reads the table as it was before it, so `earlier` does not see
-   * what `stored` writes: only the first storing counts.
+   * same statement, and happens only if the count had room: `stored` is false, with the quota, when it had none.
+   * Every part of one statement reads the table as it was before it, so `earlier` does not see what `stored`
+   * writes: only the first storing counts.
    */
   upsertInteraction: compiledOnce((db, u: Upsert) =>
     db
-      .with('stored', (qb) => upsertOf(qb, u))
       .with('earlier', (qb) => qb.selectFrom('oidc_payloads').select('id').where('model', '=', u.model).where('id', '=', u.id))
       .with('counted', () => countRequestToday(u.clientId, sql<boolean>`not exists (select 1 from earlier)`))
-      .selectNoFrom(sql<number>`1`.as('stored')),
+      // Built on `db`, as the CTEs before it are named only in its raw condition.
+      .with('stored', () =>
+        upsertOf(db, u, sql<boolean>`exists (select 1 from earlier) or exists (select 1 from counted) or cast(${u.clientId} as text) is null`).returning('id'),
+      )
+      .selectNoFrom([sql<boolean>`exists (select 1 from stored)`.as('stored'), dailyQuotaOf(u.clientId).as('quota')]),
   ),
   destroy: compiledOnce((db, k: Key) => db.deleteFrom('oidc_payloads').where('model', '=', k.model).where('id', '=', k.value)),
   /** Marks the row consumed only if no one has: the returned row says this call won. */

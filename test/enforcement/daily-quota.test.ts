@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { enrolledDevice, openLoginPage, testPin } from '../support/browser-login.ts';
 import { newCitizen } from '../support/citizens.ts';
+import { lockWaiters, postgresServerUrl } from '../support/database.ts';
 import { runCli } from '../support/cli.ts';
 import { authorizationUrl, createRelyingParty, type CreatedRelyingParty } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
@@ -67,14 +69,42 @@ describe('a daily quota of authorization requests', () => {
     expect(listed.find((s) => s.clientId === limited.clientId)).toMatchObject({ dailyQuota: 2, requestsToday: 2, violations: 0 });
   });
 
-  it('counts every request that started a sign-in exactly, even at once; at once they may pass the quota by those in flight', async () => {
+  it('never passes the quota, even for requests that all arrive at once, and counts exactly those it let start', async () => {
     const rp = await systemWithQuota(3);
-    const answers = await Promise.all(Array.from({ length: 8 }, () => authorize(rp)));
-    const started = answers.filter((a) => a.status === 200).length;
-    expect(answers.every((a) => a.status === 200 || a.status === 303)).toBe(true);
-    expect(started).toBeGreaterThanOrEqual(3);
-    expect(await requestsToday(rp.clientId)).toBe(started);
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => authorize(rp, `at-once-${i}`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, ...Array(9).fill(303)]);
+    for (const refused of answers.filter((a) => a.status === 303)) {
+      const location = new URL(refused.headers.location as string);
+      expect(location.searchParams.get('error')).toBe('temporarily_unavailable');
+      expect(location.searchParams.get('error_description')).toBe("the system's daily quota of 3 authorization requests is used up; it resets at midnight Bangkok time");
+      expect(location.searchParams.get('state')).toMatch(/^at-once-/);
+    }
+    expect(await requestsToday(rp.clientId)).toBe(3);
+    // No sign-in was stored for a refused request.
+    const interactions = await server.database.db.selectFrom('oidc_payloads').select('id').where('model', '=', 'Interaction').where('client_id', '=', rp.clientId).execute();
+    expect(interactions).toHaveLength(3);
     await authorize(rp).expect(303);
+  });
+
+  it.skipIf(!postgresServerUrl)('never passes the quota when requests that all passed the lookup wait to be counted at once', async () => {
+    const rp = await systemWithQuota(3);
+    await authorize(rp).expect(200);
+    // Today's counter row is held, so that each request reads the count in the lookup and then waits to raise it.
+    const holder = new pg.Client({ connectionString: server.testDatabase.databaseUrl });
+    await holder.connect();
+    let answers;
+    try {
+      await holder.query('begin');
+      await holder.query('select requests from system_daily_usage where client_id = $1 for update', [rp.clientId]);
+      const waiting = Promise.all(Array.from({ length: 4 }, (_, i) => authorize(rp, `held-${i}`).then((answer) => answer)));
+      await lockWaiters(holder, 4);
+      await holder.query('commit');
+      answers = await waiting;
+    } finally {
+      await holder.end();
+    }
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 303, 303]);
+    expect(await requestsToday(rp.clientId)).toBe(3);
   });
 
   it('counts a sign-in once, however often its login page is loaded again', async () => {
@@ -133,7 +163,7 @@ describe('what an authorization request costs the database', () => {
     expect(accepted).toEqual([
       rateLimitStatement,
       'select system_daily_usage,active_systems',
-      'with oidc_payloads,set,system_daily_usage,earlier',
+      'with oidc_payloads,system_daily_usage,earlier,agency_systems,set,counted,stored',
       'with login_transactions,opened,active_systems',
     ]);
 
