@@ -1,12 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type * as oidc from 'openid-client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { enrolledDevice, loginPageLocation, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
-import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
+import { enrolledDevice, loginPageLocation, testPin } from '../support/browser-login.ts';
+import { openSignIn } from '../support/login-in-chromium.ts';
+import { discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -26,24 +27,10 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-/** Opens a sign-in in a real browser; the relying party's callback is answered in the browser itself. */
-async function openSignIn(page: Page, scope: string) {
-  const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], scope);
-  let reached: (url: string) => void;
-  const callback = new Promise<string>((resolve) => (reached = resolve));
-  // In place before the first navigation, so the redirect to the relying party cannot slip past it.
-  await page.route('http://localhost:8080/**', async (route) => {
-    reached(route.request().url());
-    await route.fulfill({ contentType: 'text/plain', body: 'relying party' });
-  });
-  await page.goto(rp.url.href);
-  return { rp, callback };
-}
-
 describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
   it('draws a new QR code each time it changes, and a phone reads the new one', async () => {
     const page = await browser.newPage();
-    await openSignIn(page, 'openid pid');
+    await openSignIn(page, config, 'openid pid');
     const first = { link: (await page.getAttribute('.app-link', 'href'))!, svg: await page.innerHTML('.qr-image') };
     // The code changes every 10 seconds; the page redraws it a moment after.
     await expect.poll(() => page.getAttribute('.app-link', 'href'), { timeout: 15_000, interval: 250 }).not.toBe(first.link);
@@ -56,7 +43,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
   it('shows the QR code, the short code and the request, and continues by itself once the phone approves', async () => {
     const page = await browser.newPage();
-    const { rp, callback } = await openSignIn(page, 'openid pid address');
+    const { rp, callback } = await openSignIn(page, config, 'openid pid address');
     expect(await page.locator('.qr-image svg').count()).toBe(1);
     expect(await page.textContent('main')).toContain('Registered address');
     const shortCode = (await page.textContent('.short-code'))!;
@@ -80,7 +67,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
   it('gives the QR code a text alternative that points to the short code, kept when the code is redrawn', async () => {
     const page = await browser.newPage();
-    await openSignIn(page, 'openid pid');
+    await openSignIn(page, config, 'openid pid');
     const qr = page.getByRole('img', { name: /QR code/ });
     expect(await qr.count()).toBe(1);
     expect(await qr.getAttribute('aria-label')).toMatch(/รหัส.*short code/s);
@@ -94,7 +81,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
   it('once the code has expired, puts focus on the button for a new code, described by the status, so a screen reader says both', async () => {
     const page = await browser.newPage();
-    await openSignIn(page, 'openid pid');
+    await openSignIn(page, config, 'openid pid');
     const uid = new URL(page.url()).pathname.split('/').pop()!;
     await server.database.db
       .updateTable('login_transactions')
@@ -112,7 +99,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
   it('marks its English words as English, also in the status the page writes as it changes, and on an error page', async () => {
     const page = await browser.newPage();
-    const { rp } = await openSignIn(page, 'openid pid');
+    const { rp } = await openSignIn(page, config, 'openid pid');
     /** The language a screen reader reads a phrase in: that of the nearest element with a lang attribute. */
     const languageOf = (phrase: string) =>
       page.evaluate(`(() => {
@@ -157,7 +144,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
   it('without JavaScript, reloads itself and carries the browser on after approval', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const { rp, callback } = await openSignIn(page, 'openid pid');
+    const { rp, callback } = await openSignIn(page, config, 'openid pid');
     const appLink = (await page.getAttribute('.app-link', 'href'))!;
     await device.approve((await device.scan(appLink)).id, Number(await page.textContent('.match-number')), testPin);
     const tokens = await rp.finish(await callback);
@@ -167,7 +154,7 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
 
   it('shows the refusal to the relying party when the citizen denies', async () => {
     const page = await browser.newPage();
-    const { callback } = await openSignIn(page, 'openid');
+    const { callback } = await openSignIn(page, config, 'openid');
     const appLink = (await page.getAttribute('.app-link', 'href'))!;
     await device.deny((await device.scan(appLink)).id);
     expect(new URL(await callback).searchParams.get('error')).toBe('access_denied');
