@@ -4,6 +4,7 @@ import { shortCookieOptions } from '../oidc/provider.ts';
 import { browserContextOf } from './browser-context.ts';
 import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
 import { ConflictError } from '../errors.ts';
+import { endsSoon } from './expiry-warning.ts';
 import { loginPage, qrSvg } from './login-page.ts';
 import { currentAppLink, secondsToNextQr } from './qr-links.ts';
 import { loginPagePath } from './paths.ts';
@@ -92,14 +93,14 @@ export function pageHandlers(deps: LoginRouteDeps) {
     ctx.body = { appLink, svg: await qrSvg(appLink), changesInSeconds: Math.ceil(secondsToNextQr()) };
   }
 
-  /** A new QR code, when the last one expired or was cancelled. */
+  /** A new QR code, when the last one expired or was cancelled, or is about to expire (the page warns of it). */
   const renew = (from: 'page' | 'former address') => async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     refuseStoppedSystem(login);
-    if (!login || login.status === 'expired' || login.status === 'cancelled') {
+    if (!login || login.status === 'expired' || login.status === 'cancelled' || endsSoon(login)) {
       await deps.limits.take('loginsPerAddress', ctx.ip);
-      await renewLogin(deps.db, loginRequestOf(details, ctx));
+      await renewLogin(deps.db, loginRequestOf(details, ctx), login);
     }
     toPage(ctx, details, from);
   };

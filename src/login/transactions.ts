@@ -17,8 +17,8 @@ import { newShortCode } from './short-codes.ts';
 import { drawNumbers } from './number-matching.ts';
 
 /*
- * The browser's side of a sign-in: opening it for an interaction, a new QR code when the last one ran out, and
- * giving up. The citizen's side, on the device, is in device-answers.ts.
+ * The browser's side of a sign-in: opening it for an interaction, a new QR code when the last one ran out (or is
+ * about to), and giving up. The citizen's side, on the device, is in device-answers.ts.
  */
 
 /**
@@ -70,8 +70,14 @@ export async function loginForPage(db: Kysely<Schema>, request: LoginRequest): P
   return withNewTransaction(request, async (t) => (await latestOrInserted(db, t)) ?? latestForInteraction(db, request.interactionUid));
 }
 
-/** A new QR code for an interaction whose last one expired or was cancelled. */
-export async function renewLogin(db: Kysely<Schema>, request: LoginRequest): Promise<LoginTransaction> {
+/**
+ * A new QR code for an interaction whose code `last` expired or was cancelled, or is about to expire (the page
+ * offers a new one with its warning): an open one is cancelled first. An answer the phone gave meanwhile stands,
+ * and no new code replaces it.
+ */
+export async function renewLogin(db: Kysely<Schema>, request: LoginRequest, last?: LoginTransaction): Promise<LoginTransaction> {
+  const ended = await cancelOpen(db, last);
+  if (ended?.status === 'approved' || ended?.status === 'denied') return ended;
   // One that ran out of time may still be marked open, which would block the new one.
   await expireOverdue(db, request.interactionUid);
   return openLogin(db, request);
@@ -82,17 +88,21 @@ export async function currentLogin(db: Kysely<Schema>, interactionUid: string): 
   return latestForInteraction(db, interactionUid);
 }
 
-/**
- * The browser gives up: its open transaction is cancelled, unless the phone answered first, in which case
- * that answer stands. Returns the transaction's final state for the browser to finish with.
- */
-export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | { status: 'cancelled' }> {
-  let login: LoginTransaction | undefined = await currentLogin(db, interactionUid);
+/** Cancels `login` if it is still open, and returns its final state. */
+async function cancelOpen(db: Kysely<Schema>, login: LoginTransaction | undefined): Promise<LoginTransaction | undefined> {
   // A scan may land between the read and the update; then the update is tried again from 'scanned'.
   for (let attempt = 0; login && (login.status === 'pending' || login.status === 'scanned') && attempt < 3; attempt++) {
     const cancelled = await transition(db, login.id, login.status, 'cancelled', 'browser');
     if (cancelled) return cancelled;
     login = await findLoginTransaction(db, { id: login.id });
   }
-  return login ?? { status: 'cancelled' };
+  return login;
+}
+
+/**
+ * The browser gives up: its open transaction is cancelled, unless the phone answered first, in which case
+ * that answer stands. Returns the transaction's final state for the browser to finish with.
+ */
+export async function cancelFromBrowser(db: Kysely<Schema>, interactionUid: string): Promise<LoginTransaction | { status: 'cancelled' }> {
+  return (await cancelOpen(db, await currentLogin(db, interactionUid))) ?? { status: 'cancelled' };
 }

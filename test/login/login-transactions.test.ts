@@ -75,6 +75,28 @@ describe('a login transaction', () => {
     expect(newLink).not.toBe(login.appLink);
   });
 
+  it('in its last seconds, is replaced by a new QR code from the page, and the old code ends; a fresh one is not replaced', async () => {
+    const { login } = await newLogin();
+    const renew = () => login.browser.post(`${login.loginPath}/renew`).expect(303);
+    const shortCodeShown = async () => /class="short-code">([^<]+)</.exec((await login.browser.get(login.loginPath).expect(200)).text)?.[1];
+    await renew();
+    expect(await shortCodeShown()).toBe(login.shortCode);
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: sql`now() + interval '20 seconds'` })
+      .where('interaction_uid', '=', login.loginPath.split('/').pop()!)
+      .execute();
+    // Without JavaScript the page stays as it was: the button is the script's to show.
+    expect((await login.browser.get(login.loginPath).expect(200)).text).toMatch(/<form class="renew"[^>]* hidden>/);
+    await renew();
+    const renewed = await shortCodeShown();
+    expect(renewed).not.toBe(login.shortCode);
+    expect(await refusal(device.scan(login.shortCode))).toMatchObject({ status: 409, code: 'login_already_used' });
+    // A second press of the button finds the new code fresh.
+    await renew();
+    expect(await shortCodeShown()).toBe(renewed);
+  });
+
   it('never outlives the sign-in it belongs to', async () => {
     const interactionEndsAt = Math.floor(Date.now() / 1000) + 30;
     const login = await openLogin(server.database.db, {
