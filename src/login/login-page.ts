@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import { escapeHtml, html, render } from '../http/views.ts';
 import { allDataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
+import { EXPIRY_WARNING_SECONDS, secondsLeft } from './expiry-warning.ts';
 import { loginPagePath } from './paths.ts';
 import { QR_WINDOW_SECONDS } from './qr-links.ts';
 import { formatShortCode } from './short-codes.ts';
@@ -17,6 +18,12 @@ const statusText: Record<LoginTransaction['status'], [th: string, en: string]> =
   expired: ['QR code หมดอายุ', 'The QR code has expired'],
   cancelled: ['ยกเลิกแล้ว', 'Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled'],
 };
+
+/** What the page's script adds to the status near the code's end, naming the button it shows with it. */
+const expiryWarning: [th: string, en: string] = [
+  `QR code นี้จะหมดอายุภายใน ${EXPIRY_WARNING_SECONDS} วินาที หากต้องการเวลาเพิ่ม ให้ขอ QR code ใหม่`,
+  `This QR code expires within ${EXPIRY_WARNING_SECONDS} seconds; if you need more time, show a new QR code`,
+];
 
 /** The QR code of an app link, as SVG. */
 export function qrSvg(appLink: string): Promise<string> {
@@ -54,6 +61,10 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     // The page's script shows the same words when the status changes.
     statusTexts: JSON.stringify(statusText),
     expiresAt: login.expires_at.toISOString(),
+    // Counted from now rather than a time of day: the browser's clock may be wrong.
+    secondsLeft: String(Math.floor(secondsLeft(login))),
+    warningSeconds: String(EXPIRY_WARNING_SECONDS),
+    warningText: JSON.stringify(expiryWarning),
     expiresAtText: bangkokTime.format(login.expires_at),
     pagePath: loginPagePath(uid),
     hidden: open ? '' : 'hidden',

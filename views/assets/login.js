@@ -6,20 +6,39 @@
   // that reloading it shows this sign-in again rather than starting another.
   if (window.location.pathname !== section.dataset.page) window.history.replaceState(null, '', section.dataset.page);
   const statusLine = section.querySelector('.status');
+  const renewForm = section.querySelector('form.renew');
   const texts = JSON.parse(section.dataset.texts || '{}');
   let done = false;
+  let warned = false;
+  const isOpen = () => section.dataset.status === 'pending' || section.dataset.status === 'scanned';
+  // Thai, then the English marked as English, as the page draws it.
+  const phrase = ([th, en]) => {
+    if (!en) return [th];
+    const english = document.createElement('span');
+    english.lang = 'en';
+    english.textContent = en;
+    return [`${th} · `, english];
+  };
+  // The warning follows the status in the one live region, so that a scan meanwhile does not take it away.
+  const writeStatus = () => {
+    const words = phrase(texts[section.dataset.status] || [section.dataset.status, '']);
+    if (warned) {
+      const warning = document.createElement('span');
+      warning.className = 'expiry-warning';
+      warning.append(...phrase(JSON.parse(section.dataset.warning)));
+      words.push(' ', warning);
+    }
+    statusLine.replaceChildren(...words);
+  };
   const show = (status) => {
     if (done) return;
     // An answer always moves the browser on, even one the page was already drawn with.
     const answered = status === 'approved' || status === 'denied';
     if (!answered && status === section.dataset.status) return;
     section.dataset.status = status;
-    // Thai, then the English marked as English, as the page draws it.
-    const [th, en] = texts[status] || [status, ''];
-    const english = document.createElement('span');
-    english.lang = 'en';
-    english.textContent = en;
-    statusLine.replaceChildren(en ? `${th} · ` : th, ...(en ? [english] : []));
+    // An answer or the code's end replaces the warning.
+    if (!isOpen()) warned = false;
+    writeStatus();
     if (answered) {
       done = true;
       window.location.replace(section.dataset.page);
@@ -65,6 +84,19 @@
   const initial = section.dataset.status;
   if (initial === 'approved' || initial === 'denied') return show(initial);
   if (initial === 'expired' || initial === 'cancelled') return;
+  // The code's time is a security limit: a little before it ends the page says so and offers the new code it
+  // offers after, leaving focus where it is, as someone may be typing. The server says how long is left.
+  const warn = () => {
+    if (done || !isOpen()) return;
+    warned = true;
+    writeStatus();
+    renewForm.hidden = false;
+  };
+  setTimeout(warn, Math.max(0, Number(section.dataset.secondsLeft) - Number(section.dataset.warningSeconds)) * 1000);
+  // The new code's page is on its way: the old code's end, which the renewal causes, must not reload over it.
+  renewForm.addEventListener('submit', () => {
+    done = true;
+  });
   if (initial === 'pending') setTimeout(redrawQr, Number(section.dataset.qrSeconds) * 1000);
   if (!('EventSource' in window)) return poll();
   const events = new EventSource(section.dataset.events);
