@@ -32,7 +32,7 @@ export function quotaUsedUp(system: string) {
  * (src/oidc/payload-statements.ts), which stores it only then, so that counting costs no statement of its own.
  * The raise holds the counter row's lock and is checked against the count as it stands then.
  */
-export function countRequestToday(clientId: unknown, isNew: Expression<SqlBool>) {
+export function countRequestWithinQuota(clientId: unknown, isNew: Expression<SqlBool>) {
   const client = sql`cast(${clientId} as text)`;
   // Parenthesised, as a CTE's body is.
   return sql<{ counted: number }>`(insert into system_daily_usage as u (client_id, day, requests)

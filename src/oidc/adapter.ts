@@ -90,7 +90,7 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
       const statement = this.model === 'Interaction' ? statements.upsertInteraction : statements.upsert;
       const json = JSON.stringify(payload);
       const { jti: _value, ...kept } = payload;
-      const stored = await statement.first(await writing(db), {
+      const written = await statement.first(await writing(db), {
         model: this.model,
         id: storedIdOf(this.model, id),
         payload: credentialModels.has(this.model) ? JSON.stringify(kept) : json,
@@ -99,9 +99,11 @@ export function createAdapterClass(db: Kysely<Schema>, findClient: ClientSource)
         userCode: payload.userCode ?? null,
         expiresIn: expiresIn ?? null,
       });
-      if (!stored) throw new GrantEndedError();
+      if (!written) throw new GrantEndedError();
       // A new interaction the daily quota had no room for is not stored: the authorization request is refused.
-      if ('quota' in stored && !stored.stored) throw new errors.TemporarilyUnavailable(quotaUsedUpDescription(stored.quota));
+      // Only the authorization endpoint stores new interactions; a resume stores the one it resumes again,
+      // which is always admitted, so a sign-in started within the quota finishes.
+      if ('admitted' in written && !written.admitted) throw new errors.TemporarilyUnavailable(quotaUsedUpDescription(written.daily_quota));
       this.#rememberStored(id, json, expiresIn);
     }
 

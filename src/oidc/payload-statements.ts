@@ -4,7 +4,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import { compiledOnce } from '../db/compiled-once.ts';
 import type { Schema } from '../db/schema.ts';
 import { activeSystemAsJson } from '../agencies/queries.ts';
-import { countRequestToday, dailyQuotaOf } from '../enforcement/usage-queries.ts';
+import { countRequestWithinQuota, dailyQuotaOf } from '../enforcement/usage-queries.ts';
 import { lifetimes } from './lifetimes.ts';
 
 /*
@@ -135,11 +135,12 @@ const rowOf = (u: Upsert): InsertObject<Schema, 'oidc_payloads'> => ({
 /** Stores the row of `u`, or replaces the one with its key; with `onlyIf`, only when that holds. */
 const upsertOf = (db: QueryCreator<Schema>, u: Upsert, onlyIf?: RawBuilder<boolean>) => {
   const row = rowOf(u);
+  const columns = Object.entries(row);
   const insert = onlyIf
     ? db
         .insertInto('oidc_payloads')
-        .columns(Object.keys(row) as (keyof typeof row & string)[])
-        .expression(sql`select ${sql.join(Object.values(row))} where ${onlyIf}`)
+        .columns(columns.map(([column]) => column as keyof typeof row & string))
+        .expression(sql`select ${sql.join(columns.map(([, value]) => value))} where ${onlyIf}`)
     : db.insertInto('oidc_payloads').values(row);
   return insert.onConflict((oc) =>
     oc
@@ -165,19 +166,19 @@ export const statements = {
   /*
    * An interaction is stored when the provider starts a sign-in, and again as the sign-in goes on. Its first
    * storing counts one authorization request of its system today (the daily quota, src/enforcement), in this
-   * same statement, and happens only if the count had room: `stored` is false, with the quota, when it had none.
+   * same statement, and happens only if the count had room: `admitted` is false, with the quota, when it had none.
    * Every part of one statement reads the table as it was before it, so `earlier` does not see what `stored`
    * writes: only the first storing counts.
    */
   upsertInteraction: compiledOnce((db, u: Upsert) =>
     db
       .with('earlier', (qb) => qb.selectFrom('oidc_payloads').select('id').where('model', '=', u.model).where('id', '=', u.id))
-      .with('counted', () => countRequestToday(u.clientId, sql<boolean>`not exists (select 1 from earlier)`))
-      // Built on `db`, as the CTEs before it are named only in its raw condition.
+      .with('counted', () => countRequestWithinQuota(u.clientId, sql<boolean>`not exists (select 1 from earlier)`))
+      // Built on `db` rather than the CTE builder: its condition names the CTEs before it in raw SQL.
       .with('stored', () =>
         upsertOf(db, u, sql<boolean>`exists (select 1 from earlier) or exists (select 1 from counted) or cast(${u.clientId} as text) is null`).returning('id'),
       )
-      .selectNoFrom([sql<boolean>`exists (select 1 from stored)`.as('stored'), dailyQuotaOf(u.clientId).as('quota')]),
+      .selectNoFrom([sql<boolean>`exists (select 1 from stored)`.as('admitted'), dailyQuotaOf(u.clientId).as('daily_quota')]),
   ),
   destroy: compiledOnce((db, k: Key) => db.deleteFrom('oidc_payloads').where('model', '=', k.model).where('id', '=', k.value)),
   /** Marks the row consumed only if no one has: the returned row says this call won. */
