@@ -23,7 +23,7 @@ import {
   relyingPartyCredentials,
   apiKeyIssue,
   rotateSecretBody,
-  rotateSecretParams,
+  systemParams,
   secretRotation,
 } from './schemas.ts';
 import { citizenParams } from '../registry/citizen-schema.ts';
@@ -111,7 +111,7 @@ const rotateSecret = declareRoute(adminApi, {
   method: 'post',
   path: '/systems/:clientId/secret',
   summary: "Give a system a new client secret; the previous one keeps working for a grace window (1 day by default, at most 7)",
-  request: { params: rotateSecretParams, body: rotateSecretBody },
+  request: { params: systemParams, body: rotateSecretBody },
   responses: {
     200: { description: 'Rotated: the new secret, shown this once', body: secretRotation },
     400: 'invalid_request: the grace is not a duration of 0 to 7 days, or the system is a public client (it has no secret)',
@@ -124,7 +124,7 @@ const issueApiKey = declareRoute(adminApi, {
   method: 'post',
   path: '/systems/:clientId/api-key',
   summary: 'Give a system a new API key (x-imauth-apikey); the key it replaces stops at once, and a request may always send none',
-  request: { params: rotateSecretParams },
+  request: { params: systemParams },
   responses: {
     200: { description: 'Issued: the new API key, shown this once', body: apiKeyIssue },
     404: 'not_found: no system with this client_id',

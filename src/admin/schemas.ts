@@ -75,7 +75,7 @@ export const keyRotation = z.object({
 
 const tooLong = `is longer than 7 days (${maxGraceSeconds} seconds), the most a replaced secret may keep working: choose a shorter grace`;
 
-export const rotateSecretParams = z.object({ clientId: z.string().min(1).meta({ description: "the system's client_id" }) });
+export const systemParams = z.object({ clientId: z.string().min(1).meta({ description: "the system's client_id" }) });
 
 export const rotateSecretBody = z
   .object({

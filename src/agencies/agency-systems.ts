@@ -25,6 +25,7 @@ export interface AgencySystemDetail extends SystemUsage {
   previousSecretExpiresAt: Date | null;
   /** Which API key it has now (apiKeyVersionOf, never the key): an issue names it. */
   apiKeyVersion: string;
+  hasApiKey: boolean;
   createdAt: Date;
 }
 
@@ -49,6 +50,7 @@ export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Pro
         secretVersion: row.client_secret_hash === null ? null : secretVersionOf(row.client_secret_hash),
         previousSecretExpiresAt: graceEnds !== null && graceEnds.getTime() > now ? graceEnds : null,
         apiKeyVersion: apiKeyVersionOf(row.api_key_hash),
+        hasApiKey: row.api_key_hash !== null,
         createdAt: new Date(row.created_at),
       };
     }),

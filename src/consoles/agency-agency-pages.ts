@@ -40,12 +40,12 @@ const apiKeyForm = z.object({ replacing: z.string().max(64).optional() });
  * while it is still the system's, and null in its place when another has replaced it since.
  */
 function shownOnce(issued: IssuedCredential | undefined, system: AgencySystemDetail) {
-  if (issued?.clientId !== system.clientId) return { issued: null, issuedApiKey: null };
+  if (issued?.clientId !== system.clientId) return { issuedSecret: null, issuedApiKey: null };
   if (issued.kind === 'api_key') {
-    return { issued: null, issuedApiKey: { key: system.apiKeyVersion === apiKeyVersionOf(hashCredential(issued.apiKey)) ? issued.apiKey : null } };
+    return { issuedSecret: null, issuedApiKey: { key: system.apiKeyVersion === apiKeyVersionOf(hashCredential(issued.apiKey)) ? issued.apiKey : null } };
   }
   const stillCurrent = system.secretVersion === secretVersionOf(hashCredential(issued.clientSecret));
-  return { issued: { secret: stillCurrent ? issued.clientSecret : null, previousSecretExpiresAt: thailandTime(new Date(issued.previousSecretExpiresAt)) }, issuedApiKey: null };
+  return { issuedSecret: { secret: stillCurrent ? issued.clientSecret : null, previousSecretExpiresAt: thailandTime(new Date(issued.previousSecretExpiresAt)) }, issuedApiKey: null };
 }
 
 /** The agency's page (status, systems with quota use and secrets, notices, letters), and a letter's page. */
@@ -63,7 +63,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
       acceptancesOf(db, agencyId),
       listApplications(db, actor, { agencyId }),
     ]);
-    const issued = takeIssuedCredential(ctx);
+    const issued = takeIssuedCredential(ctx, (clientId) => systems.some((s) => s.clientId === clientId));
     const systemNames = new Map(systems.map((s) => [s.clientId, s.name]));
     renderPage(ctx, 'agency-agency', {
       title: { th: agency!.nameTh, en: agency!.nameEn },
@@ -93,6 +93,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
         canIssueApiKey: s.status !== 'cancelled' && agency!.status !== 'cancelled',
         apiKeyAction: `/agency/systems/${encodeURIComponent(s.clientId)}/api-key`,
         apiKeyVersion: s.apiKeyVersion,
+        hasApiKey: s.hasApiKey,
       })),
       graceChoices: graceDays.map((days) => ({ days, th: days === 0 ? 'ไม่มี: รหัสเดิมใช้ไม่ได้ทันที' : `${days} วัน`, en: days === 0 ? 'none: the old one stops at once' : `${days} day${days === 1 ? '' : 's'}` })),
       notices: notices.map((n) => ({

@@ -36,11 +36,22 @@ export function leaveIssuedCredential(ctx: Context, issued: IssuedCredential): v
   ctx.cookies.set(cookieName, value, consoleCookieOptions(ctx, site, lifetimeMs));
 }
 
-/** The credential left for this page, once: the cookie is cleared as it is read. */
-export function takeIssuedCredential(ctx: Context): IssuedCredential | undefined {
+/**
+ * The credential left for this page, once, if it is of a system the page shows (`shownHere`): the cookie is then
+ * cleared as it is read. Another page leaves it for the page it was meant for.
+ */
+export function takeIssuedCredential(ctx: Context, shownHere: (clientId: string) => boolean): IssuedCredential | undefined {
+  if (!ctx.cookies.get(cookieName, { signed: true })) return undefined;
+  const issued = readIssuedCredential(ctx);
+  const here = issued !== undefined && shownHere(issued.clientId);
+  // One that cannot be read is dropped; one for another agency's page stays for it.
+  if (here || !issued) ctx.cookies.set(cookieName, null, { path: site.basePath, signed: true, overwrite: true });
+  return here ? issued : undefined;
+}
+
+function readIssuedCredential(ctx: Context): IssuedCredential | undefined {
   const value = ctx.cookies.get(cookieName, { signed: true });
   if (!value) return undefined;
-  ctx.cookies.set(cookieName, null, { path: site.basePath, signed: true, overwrite: true });
   const key = keyOf(ctx);
   if (!key) return undefined;
   try {

@@ -476,11 +476,12 @@ describe('one agency’s administrator and another agency', () => {
   let ownerPortal: ConsoleBrowser;
   let otherPortal: ConsoleBrowser;
   let owner: { agencyId: string; applicationId: string; draftId: string; clientId: string; letter: string };
+  let ownerCitizen: Citizen;
 
   beforeAll(async () => {
     const reviewer = await newStaff(server, ['reviewer']);
     const approver = await newStaff(server, ['approver']);
-    const ownerCitizen = await newCitizen(server);
+    ownerCitizen = await newCitizen(server);
     const other = await newCitizen(server);
     ownerPortal = await signInToConsole(server, 'agency', ownerCitizen);
     otherPortal = await signInToConsole(server, 'agency', other);
@@ -528,6 +529,22 @@ describe('one agency’s administrator and another agency', () => {
     const home = await otherPortal.agent.get('/agency').expect(200);
     expect(home.text).not.toContain(owner.agencyId);
     expect(home.text).not.toContain(owner.applicationId);
+  });
+
+  it('keeps a credential just issued for its own agency’s page when the administrator opens another agency first', async () => {
+    const reviewer = await newStaff(server, ['reviewer']);
+    const approver = await newStaff(server, ['approver']);
+    const version = (await db().selectFrom('conditions_versions').select((eb) => eb.fn.max('version').as('v')).executeTakeFirstOrThrow()).v;
+    const second = await postForm(ownerPortal, '/agency/applications', [...fieldsOf(completeForm(ownerCitizen, { conditionsVersion: version })), ['kind', 'new'], ['action', 'submit']]).expect(303);
+    const secondId = applicationIdIn(second.headers.location as string)!;
+    await prepareApplication(db(), reviewer.actor, secondId, {});
+    const secondAgency = (await approveApplication(db(), approver.actor, secondId)).application.agencyId!;
+
+    await postForm(ownerPortal, `/agency/systems/${owner.clientId}/api-key`, {}).expect(303);
+    const other = await ownerPortal.agent.get(`/agency/agencies/${secondAgency}`).expect(200);
+    expect(other.text).not.toContain('data-api-key');
+    const own = await ownerPortal.agent.get(`/agency/agencies/${owner.agencyId}`).expect(200);
+    expect(/<code class="secret"[^>]*data-api-key>([^<]+)<\/code>/.exec(own.text)?.[1]).toMatch(/^[\w-]{43}$/);
   });
 
   it('refuses a form without the session’s CSRF token, doing nothing', async () => {
