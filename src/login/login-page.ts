@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { escapeHtml, html, render } from '../http/views.ts';
 import { allDataItems } from '../oidc/scopes.ts';
 import type { LoginTransaction } from './queries.ts';
-import { EXPIRY_WARNING_SECONDS, secondsLeft } from './expiry-warning.ts';
+import { adviceFor, EXPIRY_WARNING_SECONDS, type ExpiryAdvice } from './expiry-warning.ts';
 import { loginPagePath } from './paths.ts';
 import { QR_WINDOW_SECONDS } from './qr-links.ts';
 import { formatShortCode } from './short-codes.ts';
@@ -19,11 +19,23 @@ const statusText: Record<LoginTransaction['status'], [th: string, en: string]> =
   cancelled: ['ยกเลิกแล้ว', 'Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled'],
 };
 
-/** What the page's script adds to the status near the code's end, naming the button it shows with it. */
-const expiryWarning: [th: string, en: string] = [
-  `QR code นี้จะหมดอายุภายใน ${EXPIRY_WARNING_SECONDS} วินาที หากต้องการเวลาเพิ่ม ให้ขอ QR code ใหม่`,
-  `This QR code expires within ${EXPIRY_WARNING_SECONDS} seconds; if you need more time, show a new QR code`,
-];
+/** What the page adds to the status near the code's end: what to do, by the advice for it. */
+const expiryWarnings: Record<ExpiryAdvice, [th: string, en: string]> = {
+  renew: [
+    `QR code นี้จะหมดอายุภายใน ${EXPIRY_WARNING_SECONDS} วินาที หากต้องการเวลาเพิ่ม ให้ขอ QR code ใหม่`,
+    `This QR code expires within ${EXPIRY_WARNING_SECONDS} seconds; if you need more time, show a new QR code`,
+  ],
+  sign_in_ends: [
+    `การเข้าสู่ระบบครั้งนี้จะสิ้นสุดภายใน ${EXPIRY_WARNING_SECONDS} วินาที หากไม่ทัน ให้เริ่มใหม่จากบริการที่กำลังเข้าใช้`,
+    `This sign-in ends within ${EXPIRY_WARNING_SECONDS} seconds; if that is not enough, start again from the service you are signing in to`,
+  ],
+  answer_on_phone: [
+    `ยืนยันด้วย PIN บนโทรศัพท์ภายใน ${EXPIRY_WARNING_SECONDS} วินาที ก่อน QR code นี้หมดอายุ`,
+    `Approve with your PIN on the phone within ${EXPIRY_WARNING_SECONDS} seconds, before this code expires`,
+  ],
+};
+
+const phraseHtml = ([th, en]: [string, string]) => `${escapeHtml(th)} · <span lang="en">${escapeHtml(en)}</span>`;
 
 /** The QR code of an app link, as SVG. */
 export function qrSvg(appLink: string): Promise<string> {
@@ -35,10 +47,16 @@ export function qrSvg(appLink: string): Promise<string> {
 
 /**
  * The browser's login page: the request, the QR code (of `appLink`, its app link now) and short code while it is
- * open, and its status.
+ * open, and its status; near the code's end, a warning, which depends on when the sign-in ends
+ * (`interactionEndsAt`, epoch seconds). The page's script gives the same warning when its time comes.
  */
-export async function loginPage(uid: string, login: LoginTransaction, appLink: string): Promise<string> {
+export async function loginPage(uid: string, login: LoginTransaction, appLink: string, interactionEndsAt: number): Promise<string> {
   const open = login.status === 'pending' || login.status === 'scanned';
+  const pendingAdvice = adviceFor({ ...login, status: 'pending' }, interactionEndsAt);
+  const advice = adviceFor(login, interactionEndsAt);
+  // A page drawn in the warning's time (the reload without JavaScript) gives it at once.
+  const warnNow = open && login.seconds_left <= EXPIRY_WARNING_SECONDS;
+  const offerRenewal = !open || (warnNow && advice === 'renew');
   const items = allDataItems
     .filter((item) => login.scopes.includes(item.scope))
     .map((item) => `<li>${escapeHtml(item.th)} <span class="muted">· <span lang="en">${escapeHtml(item.en)}</span></span></li>`)
@@ -57,14 +75,16 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     shortCode: formatShortCode(login.short_code),
     matchNumber: login.match_number === null ? '' : String(login.match_number),
     status: login.status,
-    statusHtml: html(`${escapeHtml(statusText[login.status][0])} · <span lang="en">${escapeHtml(statusText[login.status][1])}</span>`),
+    statusHtml: html(phraseHtml(statusText[login.status]) + (warnNow ? ` <span class="expiry-warning">${phraseHtml(expiryWarnings[advice])}</span>` : '')),
     // The page's script shows the same words when the status changes.
     statusTexts: JSON.stringify(statusText),
     expiresAt: login.expires_at.toISOString(),
     // Counted from now rather than a time of day: the browser's clock may be wrong.
-    secondsLeft: String(Math.floor(secondsLeft(login))),
+    secondsLeft: String(Math.floor(login.seconds_left)),
     warningSeconds: String(EXPIRY_WARNING_SECONDS),
-    warningText: JSON.stringify(expiryWarning),
+    // By status, as a scan may come after the warning; a new code is offered only where it gains time.
+    warningTexts: JSON.stringify({ pending: expiryWarnings[pendingAdvice], scanned: expiryWarnings.answer_on_phone }),
+    renewable: String(pendingAdvice === 'renew'),
     expiresAtText: bangkokTime.format(login.expires_at),
     pagePath: loginPagePath(uid),
     hidden: open ? '' : 'hidden',
@@ -72,7 +92,7 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     // names its address: the first page is the authorization endpoint's answer, and reloading that would start
     // another sign-in.
     refresh: html(open ? `<meta http-equiv="refresh" content="5; url=${escapeHtml(loginPagePath(uid))}">` : ''),
-    renewHidden: open ? 'hidden' : '',
+    renewHidden: offerRenewal ? '' : 'hidden',
     renewFocus: open ? '' : 'autofocus',
   });
 }

@@ -4,7 +4,7 @@ import { shortCookieOptions } from '../oidc/provider.ts';
 import { browserContextOf } from './browser-context.ts';
 import { finishInteraction, type BrowserInteraction } from './interaction-results.ts';
 import { ConflictError } from '../errors.ts';
-import { endsSoon } from './expiry-warning.ts';
+import { mayRenewEarly } from './expiry-warning.ts';
 import { loginPage, qrSvg } from './login-page.ts';
 import { currentAppLink, secondsToNextQr } from './qr-links.ts';
 import { loginPagePath } from './paths.ts';
@@ -80,7 +80,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     // The page holds a live sign-in code; no cache may keep it.
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await loginPage(details.uid, login, await currentAppLink(deps.db, deps.issuer, login.id));
+    ctx.body = await loginPage(details.uid, login, await currentAppLink(deps.db, deps.issuer, login.id), details.exp);
   }
 
   /** The QR code of this moment, which the page's script draws anew each time it changes. */
@@ -93,12 +93,15 @@ export function pageHandlers(deps: LoginRouteDeps) {
     ctx.body = { appLink, svg: await qrSvg(appLink), changesInSeconds: Math.ceil(secondsToNextQr()) };
   }
 
-  /** A new QR code, when the last one expired or was cancelled, or is about to expire (the page warns of it). */
+  /**
+   * A new QR code, when the last one expired or was cancelled, or is about to expire and a new one would last
+   * longer (the page warns of it). A code being answered on the phone is not replaced.
+   */
   const renew = (from: 'page' | 'former address') => async (ctx: Context) => {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     refuseStoppedSystem(login);
-    if (!login || login.status === 'expired' || login.status === 'cancelled' || endsSoon(login)) {
+    if (!login || login.status === 'expired' || login.status === 'cancelled' || mayRenewEarly(login, details.exp)) {
       await deps.limits.take('loginsPerAddress', ctx.ip);
       await renewLogin(deps.db, loginRequestOf(details, ctx), login);
     }

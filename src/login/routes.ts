@@ -72,6 +72,6 @@ export function loginPageAtAuthorization(deps: Pick<LoginRouteDeps, 'db' | 'issu
     ctx.status = 200;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await loginPage(started.uid, login, await currentAppLink(deps.db, deps.issuer, login.id));
+    ctx.body = await loginPage(started.uid, login, await currentAppLink(deps.db, deps.issuer, login.id), started.exp);
   };
 }

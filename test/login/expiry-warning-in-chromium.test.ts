@@ -76,15 +76,19 @@ describe.skipIf(!chromiumPath)('the login page in Chromium, near the end of its 
     await page.close();
   });
 
-  it('keeps the warning when the phone scans meanwhile, and carries on when it approves', async () => {
+  it('turns the warning into "answer on the phone" when the phone scans meanwhile, no longer offering a new code, and carries on when it approves', async () => {
     const page = await browser.newPage();
     const { rp, callback } = await openSignIn(page, config, 'openid pid');
-    await leaveSeconds(page, 32);
+    await leaveSeconds(page, 36);
     await warning(page).waitFor({ timeout: 15_000 });
+    const renew = page.getByRole('button', { name: /Show a new QR code/ });
+    expect(await renew.isVisible()).toBe(true);
     const scanned = await device.scan((await page.getAttribute('.app-link', 'href'))!);
     await page.locator('#login[data-status="scanned"]').waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Scanned; waiting for approval with the PIN');
-    expect(await warning(page).locator('[lang="en"]').textContent()).toBe(english);
+    expect(await warning(page).locator('[lang="en"]').textContent()).toBe('Approve with your PIN on the phone within 30 seconds, before this code expires');
+    // A new code now would cancel the answer being typed on the phone.
+    expect(await renew.isVisible()).toBe(false);
 
     await device.approve(scanned.id, Number(await page.textContent('.match-number')), testPin);
     const tokens = await rp.finish(await callback);

@@ -86,8 +86,10 @@ describe('a login transaction', () => {
       .set({ expires_at: sql`now() + interval '20 seconds'` })
       .where('interaction_uid', '=', login.loginPath.split('/').pop()!)
       .execute();
-    // Without JavaScript the page stays as it was: the button is the script's to show.
-    expect((await login.browser.get(login.loginPath).expect(200)).text).toMatch(/<form class="renew"[^>]* hidden>/);
+    // A page drawn now, as the reload without JavaScript draws it, warns and offers the new code itself.
+    const warned = (await login.browser.get(login.loginPath).expect(200)).text;
+    expect(warned).toContain('<span class="expiry-warning">QR code นี้จะหมดอายุภายใน 30 วินาที');
+    expect(warned).toMatch(/<form class="renew" method="post" action="[^"]+" >/);
     await renew();
     const renewed = await shortCodeShown();
     expect(renewed).not.toBe(login.shortCode);
@@ -95,6 +97,38 @@ describe('a login transaction', () => {
     // A second press of the button finds the new code fresh.
     await renew();
     expect(await shortCodeShown()).toBe(renewed);
+  });
+
+  it('near the end of the whole sign-in, keeps its code, as a new one would end no later, and says the sign-in ends', async () => {
+    const { login } = await newLogin();
+    const uid = login.loginPath.split('/').pop()!;
+    await server.database.db.updateTable('login_transactions').set({ expires_at: sql`now() + interval '20 seconds'` }).where('interaction_uid', '=', uid).execute();
+    // The interaction, and so the sign-in, ends 25 seconds from now.
+    await sql`update oidc_payloads set payload = cast(jsonb_set(cast(payload as jsonb), '{exp}', to_jsonb(cast(extract(epoch from now()) as integer) + 25)) as json)
+      where model = 'Interaction' and id = ${uid}`.execute(server.database.db);
+    const page = (await login.browser.get(login.loginPath).expect(200)).text;
+    expect(page).toContain('This sign-in ends within 30 seconds; if that is not enough, start again from the service you are signing in to');
+    expect(page).toMatch(/<form class="renew"[^>]* hidden>/);
+    expect(page).toContain('data-renewable="false"');
+    await login.browser.post(`${login.loginPath}/renew`).expect(303);
+    expect(/class="short-code">([^<]+)</.exec((await login.browser.get(login.loginPath).expect(200)).text)?.[1]).toBe(login.shortCode);
+  });
+
+  it('in its last seconds after a scan, is not replaced, and the page says to answer on the phone', async () => {
+    const { login } = await newLogin();
+    const scanned = await device.scan(login.appLink);
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: sql`now() + interval '20 seconds'` })
+      .where('interaction_uid', '=', login.loginPath.split('/').pop()!)
+      .execute();
+    const page = (await login.browser.get(login.loginPath).expect(200)).text;
+    expect(page).toContain('Approve with your PIN on the phone within 30 seconds, before this code expires');
+    expect(page).toMatch(/<form class="renew"[^>]* hidden>/);
+    await login.browser.post(`${login.loginPath}/renew`).expect(303);
+    // The citizen's answer still lands on the code they scanned.
+    await device.approve(scanned.id, login.matchNumber, testPin);
+    await login.continueToRelyingParty();
   });
 
   it('never outlives the sign-in it belongs to', async () => {

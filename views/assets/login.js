@@ -8,6 +8,9 @@
   const statusLine = section.querySelector('.status');
   const renewForm = section.querySelector('form.renew');
   const texts = JSON.parse(section.dataset.texts || '{}');
+  // By status: a new code where it gains time, the sign-in's end where it does not; answer on the phone once scanned.
+  const warnings = JSON.parse(section.dataset.warnings || '{}');
+  const renewable = section.dataset.renewable === 'true';
   let done = false;
   let warned = false;
   const isOpen = () => section.dataset.status === 'pending' || section.dataset.status === 'scanned';
@@ -19,16 +22,19 @@
     english.textContent = en;
     return [`${th} · `, english];
   };
-  // The warning follows the status in the one live region, so that a scan meanwhile does not take it away.
+  // The warning follows the status in the one live region, so that a scan meanwhile changes it rather than
+  // taking it away; the button for a new code goes with the warning that offers one.
   const writeStatus = () => {
-    const words = phrase(texts[section.dataset.status] || [section.dataset.status, '']);
-    if (warned) {
+    const status = section.dataset.status;
+    const words = phrase(texts[status] || [status, '']);
+    if (warned && warnings[status]) {
       const warning = document.createElement('span');
       warning.className = 'expiry-warning';
-      warning.append(...phrase(JSON.parse(section.dataset.warning)));
+      warning.append(...phrase(warnings[status]));
       words.push(' ', warning);
     }
     statusLine.replaceChildren(...words);
+    if (isOpen()) renewForm.hidden = !(warned && status === 'pending' && renewable);
   };
   const show = (status) => {
     if (done) return;
@@ -84,13 +90,12 @@
   const initial = section.dataset.status;
   if (initial === 'approved' || initial === 'denied') return show(initial);
   if (initial === 'expired' || initial === 'cancelled') return;
-  // The code's time is a security limit: a little before it ends the page says so and offers the new code it
-  // offers after, leaving focus where it is, as someone may be typing. The server says how long is left.
+  // The code's time is a security limit: a little before it ends the page says so, and offers a new code where
+  // one would last longer, leaving focus where it is, as someone may be typing. The server says how long is left.
   const warn = () => {
     if (done || !isOpen()) return;
     warned = true;
     writeStatus();
-    renewForm.hidden = false;
   };
   setTimeout(warn, Math.max(0, Number(section.dataset.secondsLeft) - Number(section.dataset.warningSeconds)) * 1000);
   // The new code's page is on its way: the old code's end, which the renewal causes, must not reload over it.
