@@ -50,6 +50,12 @@ export const auditPageQuery = z.object({
 });
 export type AuditPageQuery = z.infer<typeof auditPageQuery>;
 
+/** A message above as the page shows it: its Thai, then its English, which the page marks as English. */
+export function bilingualMessage(message: string): { th: string; en: string } {
+  const [th, en = ''] = message.split(' · ');
+  return en ? { th: th!, en } : { th: '', en: th! };
+}
+
 /** How the page names each filter when it is wrong. */
 export const auditFilterLabels: Record<keyof AuditPageQuery, { th: string; en: string }> = {
   since: { th: 'ตั้งแต่', en: 'From' },

@@ -30,14 +30,17 @@ export function queueRow(application: ApplicationSummary) {
 
 interface Row {
   label: Bilingual;
-  value: string;
+  /** A value in both languages is shown Thai, then English marked as English. */
+  value: string | Bilingual;
   mono?: boolean;
+  /** The value is written in English (an English name), for a screen reader's voice. */
+  english?: boolean;
 }
 
-const row = (th: string, en: string, value: unknown, mono = false): Row[] =>
-  value === undefined || value === null || value === '' ? [] : [{ label: { th, en }, value: String(value), mono }];
+const row = (th: string, en: string, value: string | Bilingual | undefined | null, options: { mono?: boolean; english?: boolean } = {}): Row[] =>
+  value === undefined || value === null || value === '' ? [] : [{ label: { th, en }, value, ...options }];
 
-const yesNo = (value: boolean | undefined) => (value === undefined ? undefined : value ? 'ใช่ · yes' : 'ไม่ใช่ · no');
+const yesNo = (value: boolean | undefined): Bilingual | undefined => (value === undefined ? undefined : value ? { th: 'ใช่', en: 'yes' } : { th: 'ไม่ใช่', en: 'no' });
 
 /** Every field of the form, in the order of the request form, grouped as the form groups them. */
 function formSections(form: ApplicationForm) {
@@ -48,24 +51,24 @@ function formSections(form: ApplicationForm) {
     {
       title: { th: 'หน่วยงาน', en: 'Agency' },
       rows: [
-        ...row('ประเภทคำขอ', 'Kind', form.kind === 'new' ? 'หน่วยงานใหม่ · new agency' : 'ขอเปลี่ยนแปลง · change'),
-        ...row('หน่วยงานที่ขอเปลี่ยนแปลง', 'Agency changed', form.agencyId, true),
+        ...row('ประเภทคำขอ', 'Kind', form.kind === 'new' ? { th: 'หน่วยงานใหม่', en: 'new agency' } : { th: 'ขอเปลี่ยนแปลง', en: 'change' }),
+        ...row('หน่วยงานที่ขอเปลี่ยนแปลง', 'Agency changed', form.agencyId, { mono: true }),
         ...row('ชื่อ (ไทย)', 'Name (Thai)', agency.nameTh),
-        ...row('ชื่อ (อังกฤษ)', 'Name (English)', agency.nameEn),
+        ...row('ชื่อ (อังกฤษ)', 'Name (English)', agency.nameEn, { english: true }),
         ...row('ชื่อย่อ (ไทย)', 'Abbreviation (Thai)', agency.abbreviationTh),
-        ...row('ชื่อย่อ (อังกฤษ)', 'Abbreviation (English)', agency.abbreviationEn),
-        ...row('ประเภทหน่วยงาน', 'Type', agency.type === undefined ? undefined : agency.type === 'state' ? 'หน่วยงานของรัฐ · state' : 'เอกชน · private'),
+        ...row('ชื่อย่อ (อังกฤษ)', 'Abbreviation (English)', agency.abbreviationEn, { english: true }),
+        ...row('ประเภทหน่วยงาน', 'Type', agency.type === undefined ? undefined : agency.type === 'state' ? { th: 'หน่วยงานของรัฐ', en: 'state' } : { th: 'เอกชน', en: 'private' }),
         ...row('สังกัดกระทรวง/กรม', 'Ministry', agency.ministry),
-        ...row('โดเมน', 'Domain', agency.domain, true),
+        ...row('โดเมน', 'Domain', agency.domain, { mono: true }),
         ...row('ที่อยู่', 'Address', agency.address),
       ],
     },
     {
       title: { th: 'ผู้ดูแลของหน่วยงาน', en: "Agency's administrator" },
       rows: [
-        ...row('เลขประจำตัวประชาชน', 'Citizen ID', admin.pid === undefined ? undefined : shownPid(admin.pid), true),
+        ...row('เลขประจำตัวประชาชน', 'Citizen ID', admin.pid === undefined ? undefined : shownPid(admin.pid), { mono: true }),
         ...row('ชื่อ', 'Name', admin.name),
-        ...row('ชื่อ (อังกฤษ)', 'Name (English)', admin.nameEn),
+        ...row('ชื่อ (อังกฤษ)', 'Name (English)', admin.nameEn, { english: true }),
         ...row('ตำแหน่ง', 'Position', admin.position),
         ...row('โทรศัพท์', 'Phone', admin.phone),
         ...row('อีเมล', 'E-mail', admin.email),
@@ -87,7 +90,7 @@ function formSystems(form: ApplicationForm) {
     index,
     name: system.name ?? system.clientId ?? `#${index + 1}`,
     clientId: system.clientId ?? null,
-    use: system.use === undefined ? null : system.use === 'website' ? 'เว็บไซต์ · website' : 'API',
+    use: system.use === undefined ? null : system.use === 'website' ? { th: 'เว็บไซต์', en: 'website' } : { th: 'API', en: '' },
     redirectUris: system.redirectUris ?? [],
     dataItems: (system.dataItems ?? []).map((item) => ({ ...dataItemLabel(item.scope), reason: item.reason ?? '' })),
     estimatedDailyTransactions: system.estimatedDailyTransactions ?? null,

@@ -11,7 +11,7 @@ import { isValidPid } from '../registry/pid.ts';
 import { addStaffRole, removeStaffRole } from '../staff/changes.ts';
 import { listActiveStaff } from '../staff/queries.ts';
 import { staffRoles, type Role } from '../staff/roles.ts';
-import { auditFilterLabels, auditPageQuery, toInstant, type AuditPageQuery } from './audit-page-query.ts';
+import { auditFilterLabels, auditPageQuery, bilingualMessage, toInstant, type AuditPageQuery } from './audit-page-query.ts';
 import { checkedFormOf, consoleStateOf, signedInSession } from './console-state.ts';
 import { consoles } from './consoles.ts';
 import { shownPid, thailandTime, thaiFullName } from './formatting.ts';
@@ -19,6 +19,7 @@ import { consoleForm, consolePage, requireStaff } from './guards.ts';
 import { redirectWithNotice, type Notice } from './notices.ts';
 import { renderPage } from './pages.ts';
 import { roleDescriptions, roleLabels } from './role-labels.ts';
+import { actingRoleLabels } from './staff-labels.ts';
 
 const site = consoles.staff;
 const auditPageSize = 50;
@@ -46,7 +47,7 @@ export function addStaffPages(router: Router, db: Kysely<Schema>): void {
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => {
         const field = auditFilterLabels[issue.path[0] as keyof AuditPageQuery];
-        return { field, message: issue.message };
+        return { field, message: bilingualMessage(issue.message) };
       });
       renderPage(ctx, 'staff-audit', { title: auditTitle, filters, problems, events: [], nextPage: null, firstPage: null }, 400);
       return;
@@ -115,7 +116,7 @@ function shownEvent(event: AuditEvent) {
           th: event.actor.kind === 'staff' ? 'เจ้าหน้าที่' : 'หน่วยงาน',
           en: event.actor.kind === 'staff' ? 'Staff' : 'Agency',
           pid: event.actor.pid ? shownPid(event.actor.pid) : '',
-          role: event.actor.role === null ? null : Object.hasOwn(roleLabels, event.actor.role) ? roleLabels[event.actor.role as Role] : { th: event.actor.role, en: event.actor.role },
+          role: event.actor.role === null ? null : Object.hasOwn(roleLabels, event.actor.role) ? roleLabels[event.actor.role as Role] : (actingRoleLabels[event.actor.role] ?? { th: event.actor.role, en: event.actor.role }),
         };
   const details = (label: string, value: unknown) => (value === null || value === undefined ? [] : [`${label} ${JSON.stringify(value)}`]);
   return {

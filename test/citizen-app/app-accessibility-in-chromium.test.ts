@@ -83,6 +83,26 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     expect(await focusedField(app)).toEqual({ id: 'confirm-next-pin', invalid: 'true', description: expect.stringContaining('ไม่ตรงกัน') });
     expect(await invalidFields(app)).toEqual(['confirm-next-pin']);
   });
+
+  it("marks the server's English explanation as English on the Thai screen, so a screen reader reads it with an English voice", async () => {
+    expect(await app.evaluate('document.documentElement.lang')).toBe('th');
+    // A PIN too easy to guess: the server says in English which rule it breaks.
+    await app.fill('#current-pin', pin);
+    await app.fill('#next-pin', '12345678');
+    await app.fill('#confirm-next-pin', '12345678');
+    await app.click('form.pin-change button[type=submit]');
+    const refused = app.locator('form.pin-change .message');
+    await expect.poll(() => refused.textContent()).toContain('PIN นี้เดาง่ายเกินไป');
+    expect(await refused.locator('[lang="en"]').textContent()).toMatch(/^[A-Za-z][^\u0E00-\u0E7F]+$/);
+
+    // A code no sign-in has: the server's explanation, after the Thai words.
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await app.fill('#short-code', 'ABCD-EFGH');
+    await app.click('.typed-code button[type=submit]');
+    const message = app.locator('.message');
+    await expect.poll(() => message.textContent()).toContain('ทำรายการไม่สำเร็จ');
+    expect(await message.locator('[lang="en"]').textContent()).toBe('No sign-in has this code. Check the code, or scan the QR code again.');
+  });
   it('keeps Approve in the tab order before it can approve, says what it still needs, and keeps focus on it after a wrong PIN', async () => {
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
     const desktop = await browser.newPage();

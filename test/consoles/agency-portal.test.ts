@@ -114,7 +114,7 @@ describe('an agency from its first draft to a working system, through the portal
 
     const home = await portal.agent.get('/agency').expect(200);
     expect(home.text).toContain(`href="/agency/applications/${id}"`);
-    expect(home.text).toContain('ร่าง · Draft');
+    expect(home.text).toContain('ร่าง · <span lang="en">Draft</span>');
   });
 
   it('adds a redirect URI row with "add another" and removes one with "remove", without scripts', async () => {

@@ -40,9 +40,9 @@ describe('signing in to the staff console with ThaID', () => {
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain(nameOf(citizen));
     expect(page.text).toContain(formatPid(citizen.pid));
-    expect(page.text).toContain('ผู้ตรวจสอบ · Reviewer');
-    expect(page.text).toContain('ผู้ดูแลระบบ · Administrator');
-    expect(page.text).not.toContain('ผู้อนุมัติ · Approver');
+    expect(page.text).toContain('ผู้ตรวจสอบ · <span lang="en">Reviewer</span>');
+    expect(page.text).toContain('ผู้ดูแลระบบ · <span lang="en">Administrator</span>');
+    expect(page.text).not.toContain('ผู้อนุมัติ · <span lang="en">Approver</span>');
     expect(page.text).toContain('href="/staff/audit"');
     expect(page.text).toContain('href="/staff/staff"');
   });

@@ -174,9 +174,9 @@ describe('the audit page', () => {
 
   it('says which filter is wrong, with 400 and no events', async () => {
     const page = await console.agent.get('/staff/audit?since=yesterday&actor=123&action=DROP%20TABLE').expect(400);
-    expect(page.text).toContain('ตั้งแต่ · From: ต้องเป็นวันและเวลา');
+    expect(page.text).toContain('ตั้งแต่ · <span lang="en">From</span>: ต้องเป็นวันและเวลา');
     expect(page.text).toContain('must be a date and time such as 2026-01-31T09:00');
-    expect(page.text).toContain('Actor: ');
+    expect(page.text).toContain('Actor</span>: ');
     expect(page.text).toContain('must be admin_token or a valid 13-digit citizen ID');
     expect(page.text).toContain('must be an action name such as staff.add');
     expect(page.text).toContain('value="DROP TABLE"');

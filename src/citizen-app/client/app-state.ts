@@ -1,6 +1,7 @@
 import type { DeviceRecord, LoginRequest } from './api-types.ts';
 import { call } from './device-api.ts';
 import type { StoredDevice } from './device-key.ts';
+import type { Words } from './dom.ts';
 
 /** What every screen may read and do: this phone, its citizen, moving to another screen. */
 export interface App {
@@ -12,7 +13,7 @@ export interface App {
   /** An app link this phone opened before it was enrolled: scanned once enrolment is done. */
   pendingLink: string | undefined;
   /** A message for the next screen to show once (why a scan failed, say). */
-  flash: string | undefined;
+  flash: Words | undefined;
   go(route: string): void;
   /** Starts following the citizen's notices (once enrolled). */
   followNotices(): void;

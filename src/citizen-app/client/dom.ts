@@ -1,6 +1,9 @@
 /* A small way to build the screens: elements from tag, attributes and children, text always as text. */
 
 type Child = Node | string | number | false | null | undefined | Child[];
+
+/** What a message says: words, or words with a part in another language marked (see english in i18n.ts). */
+export type Words = string | Node;
 type Attributes = Record<string, string | number | boolean | EventListener | undefined>;
 
 export function h(tag: string, attributes: Attributes = {}, ...children: Child[]): HTMLElement {
@@ -28,12 +31,12 @@ function append(parent: Node, children: Child[]): void {
  * while it has nothing to say: a live region that appears together with its words is often not read out. `id`
  * lets a field name it as its description.
  */
-export function messageBox(id?: string): { element: HTMLElement; show(text: string, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
+export function messageBox(id?: string): { element: HTMLElement; show(text: Words, tone?: 'error' | 'ok' | 'info'): void; clear(): void } {
   const element = h('p', { id, class: 'message', role: 'status', 'aria-live': 'polite' });
   return {
     element,
     show(text, tone = 'error') {
-      element.textContent = text;
+      element.replaceChildren(text);
       element.className = `message ${tone}`;
     },
     clear() {

@@ -1,5 +1,6 @@
 import { ApiError } from './device-api.ts';
-import { w } from './i18n.ts';
+import { h, type Words } from './dom.ts';
+import { currentLanguage, english, w } from './i18n.ts';
 
 /*
  * What the citizen reads when the server refuses: in Thai for the codes a citizen meets, with the server's own
@@ -27,16 +28,20 @@ const explained: Record<string, [string, string]> = {
   temporarily_unavailable: ['ระบบไม่ว่างชั่วคราว โปรดลองอีกครั้ง', 'The service is busy. Try again in a moment.'],
 };
 
-export function errorText(error: unknown): string {
+/** The server's English explanation: on a Thai screen, after Thai words and marked as English. */
+const inEnglish = (thai: string, message: string): Words => (currentLanguage() === 'th' ? h('span', {}, `${thai} (`, english(message), ')') : message);
+
+export function errorText(error: unknown): Words {
   // A weak PIN: the server says in English which rule it breaks.
   if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) {
-    return w(`PIN นี้เดาง่ายเกินไป ตั้ง PIN ที่เดายากกว่านี้ (${error.message})`, error.message);
+    return inEnglish('PIN นี้เดาง่ายเกินไป ตั้ง PIN ที่เดายากกว่านี้', error.message);
   }
   if (error instanceof ApiError) {
     const known = explained[error.code];
     const wait = error.retryAfterSeconds ? w(` (รอ ${error.retryAfterSeconds} วินาที)`, ` (wait ${error.retryAfterSeconds} s)`) : '';
     // Otherwise the server's explanation, which is in English: on a Thai screen, introduced in Thai.
-    return (known ? w(...known) : w(`ทำรายการไม่สำเร็จ (${error.message})`, error.message)) + wait;
+    return h('span', {}, known ? w(...known) : inEnglish('ทำรายการไม่สำเร็จ', error.message), wait);
   }
-  return error instanceof Error ? error.message : String(error);
+  // The browser's or the app's own English.
+  return error instanceof Error ? english(error.message) : String(error);
 }

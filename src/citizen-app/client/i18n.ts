@@ -1,3 +1,5 @@
+import { h } from './dom.ts';
+
 /*
  * The app's words, Thai first and English on the switch. Data from the server comes in both languages already;
  * `pick` chooses.
@@ -19,6 +21,12 @@ export const pick = (labelled: { th: string; en: string }) => (language === 'th'
 
 /** A word in both languages. */
 export const w = (th: string, en: string) => pick({ th, en });
+
+/**
+ * English the app has in no other language (the server's explanation of a refusal): on a Thai screen marked as
+ * English, so that a screen reader reads it with an English voice rather than the page's Thai one.
+ */
+export const english = (text: string): Node => (language === 'th' ? h('span', { lang: 'en' }, text) : document.createTextNode(text));
 
 const locale = () => (language === 'th' ? 'th-TH' : 'en-GB');
 

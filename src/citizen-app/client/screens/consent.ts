@@ -1,7 +1,7 @@
 import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord, LoginRequest } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
-import { h, messageBox } from '../dom.ts';
+import { h, messageBox, type Words } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
 import { pinKeypad } from '../pin-keypad.ts';
@@ -15,7 +15,7 @@ const browserText = (browser: LoginRequest['browser']) => w(describeBrowser(brow
 const endedCodes = new Set(['login_already_used', 'login_expired', 'relying_party_inactive', 'not_found']);
 
 /** The outcome, in place of the request, once the citizen has answered. */
-function outcome(title: string, text: string, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
+function outcome(title: string, text: Words, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
   return { title, body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), next) };
 }
 

@@ -2,7 +2,7 @@ import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
 import { forgetDevice } from '../device-key.ts';
-import { h, messageBox } from '../dom.ts';
+import { h, messageBox, type Words } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { clearFlags, field, flagField, pinInput } from '../form-fields.ts';
 import { dateTime, w } from '../i18n.ts';
@@ -34,7 +34,7 @@ export async function deviceScreen(app: App): Promise<Screen> {
     message.clear();
     clearFlags(form, message.element);
     // The message is tied to the field it is about.
-    const refuse = (input: HTMLElement, text: string) => {
+    const refuse = (input: HTMLElement, text: Words) => {
       message.show(text);
       flagField(form, input, message.element);
     };

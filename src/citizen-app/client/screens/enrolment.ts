@@ -2,7 +2,7 @@ import type { App, Screen } from '../app-state.ts';
 import type { DeviceRecord } from '../api-types.ts';
 import { ApiError, call } from '../device-api.ts';
 import { newDeviceKey, saveDevice } from '../device-key.ts';
-import { h, messageBox } from '../dom.ts';
+import { h, messageBox, type Words } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { clearFlags, field, flagField, pinInput, textInput as input } from '../form-fields.ts';
 import { w } from '../i18n.ts';
@@ -143,7 +143,7 @@ export function enrolScreen(app: App): Screen {
   });
 
   /** The message, tied to the field it is about. */
-  function refuse(field: HTMLElement, text: string) {
+  function refuse(field: HTMLElement, text: Words) {
     message.show(text);
     flagField(form, field, message.element);
   }
