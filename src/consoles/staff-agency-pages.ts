@@ -25,7 +25,8 @@ import { checkedFormOf, consoleStateOf, signedInSession } from './console-state.
 import { thailandTime } from './formatting.ts';
 import { ConsolePageError } from './page-errors.ts';
 import { renderPage } from './pages.ts';
-import { shownLetter, shownNotice, shownReport, shownSystem, shownViolation, statusForms } from './staff-agency-view.ts';
+import { shownLetter, shownNotice, shownReport, shownSystem, shownViolation, statusForms, withdrawFormName } from './staff-agency-view.ts';
+import { refusedForm, takeRefusedForm } from './staff-form-state.ts';
 import { listReportedSignIns } from '../enforcement/reported-sign-in-queries.ts';
 import { queueRow } from './staff-application-view.ts';
 import { dataItemLabel, statusLabels } from './staff-labels.ts';
@@ -116,7 +117,8 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     if (!agency) throw notFound({ th: `ไม่พบหน่วยงานรหัส ${id}`, en: `No agency with id ${id}.` });
     const actor = await staffActor(db, signedInSession(ctx).pid);
     const systems = await withUsage(db, agency.systems);
-    const notices = agency.notices.map(shownNotice);
+    const refused = takeRefusedForm(ctx);
+    const notices = agency.notices.map((notice) => shownNotice(notice, refused));
     const range = rangeOf({});
     const [violations, letters, acceptances, applications, current, volume, ownAgency] = await Promise.all([
       listViolations(db, { agencyId: agency.id, limit: violationsShown }),
@@ -147,6 +149,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         pendingNotice: notices.find((n) => n.pending && n.clientId === null),
         mayAct: mayChangeStatus(ctx),
         ownAgency,
+        refused,
       }),
       mayWithdraw: mayChangeStatus(ctx) && !ownAgency,
       targetKind: 'agency',
@@ -159,7 +162,8 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     if (!found) throw notFound({ th: `ไม่พบระบบ client_id ${clientId}`, en: `No system with client_id ${clientId}.` });
     const [system] = await withUsage(db, [found]);
     const actor = await staffActor(db, signedInSession(ctx).pid);
-    const notices = found.notices.map(shownNotice);
+    const refused = takeRefusedForm(ctx);
+    const notices = found.notices.map((notice) => shownNotice(notice, refused));
     const [violations, reports, letters, ownAgency] = await Promise.all([
       listViolations(db, { clientId, limit: violationsShown }),
       listReportedSignIns(db, { clientId, limit: violationsShown }),
@@ -190,6 +194,7 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
         pendingNotice: notices.find((n) => n.pending && n.clientId === clientId),
         mayAct: mayChangeStatus(ctx),
         ownAgency,
+        refused,
       }),
       mayWithdraw: mayChangeStatus(ctx) && !ownAgency,
       targetKind: 'system',
@@ -210,9 +215,16 @@ export function addStaffAgencyPages(router: Router, db: Kysely<Schema>): void {
     const page = found.clientId ? `/staff/systems/${encodeURIComponent(found.clientId)}` : `/staff/agencies/${found.agencyId}`;
     const session = signedInSession(ctx);
     await actAndGoBack(ctx, page, async () => {
-      const reason = checkedFormOf(ctx).get('reason')?.trim() ?? '';
+      const form = checkedFormOf(ctx);
+      const reason = form.get('reason')?.trim() ?? '';
       if (reason === '' || reason.length > 2000) {
-        return { kind: 'problem', th: 'ไม่ได้ถอน: ระบุเหตุผลไม่เกิน 2000 ตัวอักษร หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'Nothing was withdrawn: say why, in at most 2000 characters; the agency reads it with the notice.' };
+        const why = { th: 'ระบุเหตุผลไม่เกิน 2000 ตัวอักษร หน่วยงานจะอ่านเหตุผลนี้พร้อมหนังสือแจ้ง', en: 'say why, in at most 2000 characters; the agency reads it with the notice.' };
+        return {
+          kind: 'problem',
+          th: `ไม่ได้ถอน: ${why.th}`,
+          en: `Nothing was withdrawn: ${why.en}`,
+          refused: refusedForm(withdrawFormName(found.id), form, [{ field: 'reason', th: why.th, en: `Say why, in at most 2000 characters; the agency reads it with the notice.` }]),
+        };
       }
       await withdrawScheduledChange(db, found.id, reason, requestIdOf(ctx), { kind: 'staff', pid: session.pid, role: actingRole(ctx) });
       return { kind: 'done', th: 'ถอนการเปลี่ยนแปลงที่แจ้งล่วงหน้าแล้ว หน่วยงานเห็นในกล่องหนังสือแจ้ง', en: 'The scheduled change is withdrawn; the agency sees it in its notices.' };

@@ -6,12 +6,17 @@ import { describeBrowser } from '../login/browser-description.ts';
 import type { PolicyViolation } from '../enforcement/violation-queries.ts';
 import type { SystemUsage } from '../enforcement/usage-queries.ts';
 import { thailandTime } from './formatting.ts';
+import type { RefusedForm } from './staff-form-state.ts';
+import { formView } from './staff-form-view.ts';
 import { dataItemLabel, noticeKindLabels, statusLabels } from './staff-labels.ts';
 import { defaultEffectiveAt } from './staff-status-form.ts';
 
 /* What the agency and system pages show, from the agencies, enforcement and applications domains. */
 
-export function shownNotice(notice: AgencyNotice) {
+/** The form that withdraws a scheduled change, one for each notice the page shows. */
+export const withdrawFormName = (noticeId: string) => `withdraw-${noticeId}`;
+
+export function shownNotice(notice: AgencyNotice, refused?: RefusedForm) {
   return {
     id: notice.id,
     kind: notice.kind,
@@ -24,6 +29,7 @@ export function shownNotice(notice: AgencyNotice) {
     pending: notice.appliedAt === null,
     withdrawn: notice.withdrawnAt ? { at: thailandTime(new Date(notice.withdrawnAt)), reason: notice.withdrawalReason ?? '' } : null,
     withdrawAction: `/staff/notices/${notice.id}/withdraw`,
+    withdrawForm: formView(withdrawFormName(notice.id), refused),
   };
 }
 
@@ -109,6 +115,8 @@ export function statusForms(target: {
   mayAct: boolean;
   /** The signed-in member of staff administers the agency: another member of staff changes its status. */
   ownAgency: boolean;
+  /** The form the last post refused, if it was one of these. */
+  refused: RefusedForm | undefined;
 }) {
   const { status } = target;
   const scheduled = target.pendingNotice !== undefined;
@@ -123,5 +131,6 @@ export function statusForms(target: {
     reinstate: status === 'suspended',
     cancel: status !== 'cancelled' && !scheduled,
     defaultEffectiveAt: defaultEffectiveAt(),
+    fields: { suspend: formView('suspend', target.refused), reinstate: formView('reinstate', target.refused), cancel: formView('cancel', target.refused) },
   };
 }

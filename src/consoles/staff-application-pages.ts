@@ -10,10 +10,10 @@ import { requestIdOf } from '../audit/record.ts';
 import type { Schema } from '../db/schema.ts';
 import { checkedFormOf, consoleStateOf, signedInSession } from './console-state.ts';
 import { consoles } from './consoles.ts';
-import type { Notice } from './notices.ts';
+import { takeRefusedForm, type FormOutcome } from './staff-form-state.ts';
 import { renderPage } from './pages.ts';
-import { formProblem, preparationForm, queueQuery, rejectForm, requestChangesForm, returnForm } from './staff-application-forms.ts';
-import { applicationPageValues, queueRow } from './staff-application-view.ts';
+import { formProblem, preparationForm, queueQuery, rejectFields, rejectForm, requestChangesFields, requestChangesForm, returnFields, returnForm } from './staff-application-forms.ts';
+import { applicationPageValues, queueRow, reviewForms } from './staff-application-view.ts';
 import { staffApplicationKindLabels, staffApplicationStatusLabels } from './staff-labels.ts';
 import { actAndGoBack } from './staff-outcomes.ts';
 import { staffForm, staffPage } from './staff-role-guard.ts';
@@ -62,13 +62,14 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
     renderPage(ctx, 'staff-application', {
       title: { th: `คำขอของ ${application.agencyNameTh ?? ''}`.trim(), en: `Application of ${application.agencyNameEn ?? ''}`.trim() },
       ...(await applicationPageValues(db, application, { pid: session.pid, roles })),
+      forms: reviewForms(takeRefusedForm(ctx)),
     });
   });
 
   router.post('/staff/applications/:id/request-changes', ...staffForm(db, ['reviewer']), async (ctx) => {
     await act(ctx, db, async (actor, id, form) => {
       const parsed = requestChangesForm(form);
-      if (!parsed.success) return formProblem(parsed.error);
+      if (!parsed.success) return formProblem(parsed.error, { name: 'request-changes', sent: form, fieldOf: requestChangesFields });
       await requestChanges(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ส่งคำขอกลับให้หน่วยงานแก้ไขแล้ว', en: 'Sent back to the agency for changes.' };
     });
@@ -77,7 +78,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
   router.post('/staff/applications/:id/reject', ...staffForm(db, ['reviewer', 'approver']), async (ctx) => {
     await act(ctx, db, async (actor, id, form) => {
       const parsed = rejectForm(form);
-      if (!parsed.success) return formProblem(parsed.error);
+      if (!parsed.success) return formProblem(parsed.error, { name: 'reject', sent: form, fieldOf: rejectFields });
       await rejectApplication(db, actor, id, parsed.data.reasons, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ไม่อนุมัติคำขอแล้ว (เป็นการถาวร)', en: 'The application is rejected, for good.' };
     });
@@ -86,7 +87,7 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
   router.post('/staff/applications/:id/return', ...staffForm(db, ['reviewer', 'approver']), async (ctx) => {
     await act(ctx, db, async (actor, id, form) => {
       const parsed = returnForm(form);
-      if (!parsed.success) return formProblem(parsed.error);
+      if (!parsed.success) return formProblem(parsed.error, { name: 'return', sent: form, fieldOf: returnFields });
       await returnApplication(db, actor, id, parsed.data.message, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return { kind: 'done', th: 'ส่งคำขอกลับไปเตรียมอนุมัติใหม่แล้ว', en: 'Sent back to be prepared again.' };
     });
@@ -95,8 +96,8 @@ export function addStaffApplicationPages(router: Router, db: Kysely<Schema>): vo
   router.post('/staff/applications/:id/prepare', ...staffForm(db, ['reviewer']), async (ctx) => {
     await act(ctx, db, async (actor, id, form) => {
       const application = await showApplication(db, actor, id);
-      const parsed = preparationForm(form, application.form);
-      if (!parsed.success) return formProblem(parsed.error);
+      const { result: parsed, fieldOf } = preparationForm(form, application.form);
+      if (!parsed.success) return formProblem(parsed.error, { name: 'prepare', sent: form, fieldOf });
       await prepareApplication(db, actor, id, parsed.data, { requestId: requestIdOf(ctx), seenEvent: seenEventOf(form) });
       return {
         kind: 'done',
@@ -128,7 +129,7 @@ const seenEventOf = (form: URLSearchParams) => form.get('seen') ?? undefined;
 async function act(
   ctx: Context,
   db: Kysely<Schema>,
-  action: (actor: ApplicationActor, id: string, form: URLSearchParams) => Promise<Notice>,
+  action: (actor: ApplicationActor, id: string, form: URLSearchParams) => Promise<FormOutcome>,
 ): Promise<void> {
   const id = ctx.params.id!;
   const actor = await staffActor(db, signedInSession(ctx).pid);

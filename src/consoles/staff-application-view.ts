@@ -8,6 +8,8 @@ import type { Role } from '../staff/roles.ts';
 import { shownPid, thailandTime, thaiFullName } from './formatting.ts';
 import type { Bilingual } from './page-errors.ts';
 import { preparationFieldNames } from './staff-application-forms.ts';
+import type { RefusedForm } from './staff-form-state.ts';
+import { formView } from './staff-form-view.ts';
 import { actingRoleLabels, staffApplicationKindLabels, staffApplicationStatusLabels, dataItemLabel, staffTransitionLabels } from './staff-labels.ts';
 
 /* What the application pages show, from the applications domain's reads: plain values for the templates. */
@@ -158,6 +160,14 @@ function timeline(events: ApplicationEvent[], names: Map<string, string>) {
     letterNumber: event.letterNumber,
   }));
 }
+
+/** The review forms, showing what was typed in the one the last post refused. */
+export const reviewForms = (refused: RefusedForm | undefined) => ({
+  requestChanges: formView('request-changes', refused),
+  return: formView('return', refused),
+  reject: formView('reject', refused),
+  prepare: formView('prepare', refused),
+});
 
 /** What the signed-in member of staff may do with the application now, by their roles and its status. */
 export function availableActions(application: ApplicationDetail, viewer: { pid: string; roles: readonly Role[] }) {

@@ -3,6 +3,7 @@ import { AppError, ForbiddenError } from '../errors.ts';
 import { consoles } from './consoles.ts';
 import { redirectWithNotice, type Notice } from './notices.ts';
 import { ConsolePageError, type PageAction } from './page-errors.ts';
+import { leaveRefusedForm, type FormOutcome } from './staff-form-state.ts';
 
 const site = consoles.staff;
 
@@ -29,14 +30,15 @@ export function problemNotice(error: AppError): Notice {
 }
 
 /**
- * Runs a form's action. Done: back to `location` with the notice `done` gives. Refused by the domain for a
- * reason the person can fix (bad input, a status changed meanwhile): back with the reason. Refused because the
- * person may not do it at all: a 403 page saying why, as a forged form would get.
+ * Runs a form's action. Done: back to `location` with the notice `done` gives. Refused for a reason the person
+ * can fix (bad input, a status changed meanwhile): back with the reason, and with the fields at fault and what was
+ * typed when the action names them. Refused because the person may not do it at all: a 403 page saying why, as a
+ * forged form would get.
  */
-export async function actAndGoBack(ctx: Context, location: string, action: () => Promise<Notice>, actions: PageAction[] = []): Promise<void> {
-  let notice: Notice;
+export async function actAndGoBack(ctx: Context, location: string, action: () => Promise<FormOutcome>, actions: PageAction[] = []): Promise<void> {
+  let outcome: FormOutcome;
   try {
-    notice = await action();
+    outcome = await action();
   } catch (error) {
     if (error instanceof ForbiddenError) {
       throw new ConsolePageError(
@@ -50,7 +52,9 @@ export async function actAndGoBack(ctx: Context, location: string, action: () =>
       );
     }
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    notice = problemNotice(error);
+    outcome = problemNotice(error);
   }
+  const { refused, ...notice } = outcome;
+  if (refused) leaveRefusedForm(ctx, location, refused);
   redirectWithNotice(ctx, site, location, notice);
 }

@@ -17,6 +17,8 @@ import { consoles } from './consoles.ts';
 import { shownPid, thailandTime, thaiFullName } from './formatting.ts';
 import { consoleForm, consolePage, requireStaff } from './guards.ts';
 import { redirectWithNotice, type Notice } from './notices.ts';
+import { leaveRefusedForm, refusedForm, takeRefusedForm, type FieldProblem } from './staff-form-state.ts';
+import { formView } from './staff-form-view.ts';
 import { renderPage } from './pages.ts';
 import { roleDescriptions, roleLabels } from './role-labels.ts';
 import { actingRoleLabels } from './staff-labels.ts';
@@ -92,6 +94,7 @@ export function addStaffPages(router: Router, db: Kysely<Schema>): void {
         grantedBy: shownPid(g.grantedBy),
       })),
       roleChoices: staffRoles.map((role) => ({ code: role, ...roleLabels[role] })),
+      grantForm: formView(grantFormName, takeRefusedForm(ctx)),
     });
   });
 
@@ -135,17 +138,32 @@ const roleForm = z.object({
   role: z.enum(staffRoles),
 });
 
+/** The form on the staff page that grants a role; a refused one shows its fields as typed, the wrong one marked. */
+const grantFormName = 'grant';
+const fieldProblems: Record<'pid' | 'role', FieldProblem> = {
+  pid: { field: 'pid', th: 'ต้องเป็นเลขประจำตัวประชาชน 13 หลักที่ถูกต้อง', en: 'Give a valid 13-digit citizen ID.' },
+  role: { field: 'role', th: 'เลือกบทบาท', en: 'Choose a role.' },
+};
+
 /** Adds or removes a role from the staff page's forms; every outcome goes back to the page with a notice. */
 async function changeRole(ctx: Context, db: Kysely<Schema>, change: 'add' | 'remove'): Promise<void> {
   const session = signedInSession(ctx);
-  const back = (notice: Notice) => redirectWithNotice(ctx, site, '/staff/staff', notice);
-  const parsed = roleForm.safeParse(Object.fromEntries(checkedFormOf(ctx)));
+  const form = checkedFormOf(ctx);
+  const back = (notice: Notice, problems: FieldProblem[] = []) => {
+    if (change === 'add' && problems.length > 0) leaveRefusedForm(ctx, '/staff/staff', refusedForm(grantFormName, form, problems));
+    redirectWithNotice(ctx, site, '/staff/staff', notice);
+  };
+  const parsed = roleForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
-    back({
-      kind: 'problem',
-      th: 'ไม่ได้ดำเนินการ: ต้องกรอกเลขประจำตัวประชาชน 13 หลักที่ถูกต้อง และเลือกบทบาท',
-      en: 'Nothing was changed: give a valid 13-digit citizen ID and choose a role.',
-    });
+    const wrong = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    back(
+      {
+        kind: 'problem',
+        th: 'ไม่ได้ดำเนินการ: ต้องกรอกเลขประจำตัวประชาชน 13 หลักที่ถูกต้อง และเลือกบทบาท',
+        en: 'Nothing was changed: give a valid 13-digit citizen ID and choose a role.',
+      },
+      (['pid', 'role'] as const).filter((field) => wrong.has(field)).map((field) => fieldProblems[field]),
+    );
     return;
   }
   const { pid, role } = parsed.data;
@@ -162,7 +180,9 @@ async function changeRole(ctx: Context, db: Kysely<Schema>, change: 'add' | 'rem
         : error instanceof ConflictError
           ? { th: `${shownPid(pid)} มีบทบาท${label.th}อยู่แล้ว`, en: `${shownPid(pid)} already holds the ${role} role.` }
           : { th: `ไม่มีประชาชนเลขประจำตัว ${shownPid(pid)} ในทะเบียน`, en: `No citizen with ID ${shownPid(pid)} in the registry.` };
-    back({ kind: 'problem', th: `ไม่ได้ดำเนินการ: ${why.th}`, en: `Nothing was changed: ${why.en}` });
+    // No such citizen: the ID typed is what to fix.
+    const unknown = change === 'add' && error instanceof NotFoundError;
+    back({ kind: 'problem', th: `ไม่ได้ดำเนินการ: ${why.th}`, en: `Nothing was changed: ${why.en}` }, unknown ? [{ field: 'pid', ...why }] : []);
     return;
   }
   back(
