@@ -5,7 +5,7 @@ import type { LoginTransaction } from './queries.ts';
 import { adviceFor, EXPIRY_WARNING_SECONDS, type ExpiryAdvice } from './expiry-warning.ts';
 import { loginPagePath } from './paths.ts';
 import { QR_WINDOW_SECONDS } from './qr-links.ts';
-import { formatShortCode } from './short-codes.ts';
+import { formatShortCode, spokenShortCode } from './short-codes.ts';
 
 const bangkokTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', timeStyle: 'medium' });
 
@@ -73,6 +73,7 @@ export async function loginPage(uid: string, login: LoginTransaction, appLink: s
     appLink,
     qrSeconds: String(QR_WINDOW_SECONDS),
     shortCode: formatShortCode(login.short_code),
+    shortCodeSpoken: spokenShortCode(login.short_code),
     matchNumber: login.match_number === null ? '' : String(login.match_number),
     status: login.status,
     statusHtml: html(phraseHtml(statusText[login.status]) + (warnNow ? ` <span class="expiry-warning">${phraseHtml(expiryWarnings[advice])}</span>` : '')),

@@ -79,6 +79,27 @@ describe.skipIf(!chromiumPath)('the login page in Chromium', () => {
     await page.close();
   });
 
+  it('gives a screen reader the short code a character at a time, and the new code a renewal brings as well, leaving the code shown as it is', async () => {
+    const page = await browser.newPage();
+    await openSignIn(page, config, 'openid pid');
+    /** The line as a screen reader has it: its text, with the code in the form it reads. */
+    const heard = async () => (await page.locator('.code-line').ariaSnapshot()).replace(/^- paragraph: /, '');
+    const first = (await page.textContent('.short-code'))!;
+    expect(first).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(await heard()).toBe(`หรือกรอกรหัส · or type the code ${[...first].join(' ')}`);
+
+    // A new code: the page the renewal draws reads it the same way.
+    const uid = new URL(page.url()).pathname.split('/').pop()!;
+    await server.database.db.updateTable('login_transactions').set({ expires_at: sql`now() - interval '1 second'` }).where('interaction_uid', '=', uid).execute();
+    await page.locator('#login[data-status="expired"] form.renew:not([hidden])').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: /Show a new QR code/ }).click();
+    await page.locator('#login[data-status="pending"]').waitFor({ timeout: 15_000 });
+    const renewed = (await page.textContent('.short-code'))!;
+    expect(renewed).not.toBe(first);
+    expect(await heard()).toBe(`หรือกรอกรหัส · or type the code ${[...renewed].join(' ')}`);
+    await page.close();
+  });
+
   it('once the code has expired, puts focus on the button for a new code, described by the status, so a screen reader says both', async () => {
     const page = await browser.newPage();
     await openSignIn(page, config, 'openid pid');
