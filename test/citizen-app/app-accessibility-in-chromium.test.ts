@@ -131,6 +131,40 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     expect(await app.evaluate('document.activeElement.classList.contains("approve")')).toBe(true);
     await desktop.close();
   });
+  it('offers the PIN keypad as a named group of buttons, not a focusable box, and says how many digits are in, never which', async () => {
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const desktop = await browser.newPage();
+    await desktop.goto(rp.url.href);
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await app.fill('#short-code', (await desktop.textContent('.short-code'))!);
+    await app.click('.typed-code button[type=submit]');
+    await app.locator('.consent').waitFor();
+
+    // As a screen reader lists it: the question names the group, each key is a button with a name, and nothing else.
+    const keypad = app.getByRole('group', { name: 'ใส่ PIN เพื่อยืนยัน' });
+    const keys = [...'1234567890'].map((digit) => `  - button "${digit}"`);
+    expect(await keypad.ariaSnapshot()).toBe(['- group "ใส่ PIN เพื่อยืนยัน":', ...keys, '  - button "ลบ"'].join('\n'));
+    // Tab goes from the numbers to the first key: no box of its own to stop at.
+    expect(await app.locator('.pin-entry[tabindex], .pin-entry [tabindex]').count()).toBe(0);
+    await app.locator('.number').last().focus();
+    await app.keyboard.press('Tab');
+    expect(await app.evaluate('document.activeElement.dataset.key')).toBe('1');
+
+    // Typed at a key, or pressed: what is said, and what describes the keypad, is the count.
+    await app.keyboard.type('93');
+    await app.locator('.keypad [data-key="0"]').tap();
+    const count = app.locator('.pin-entry [aria-live="polite"]');
+    expect(await count.textContent()).toBe('ใส่แล้ว 3 จาก 8 หลัก');
+    const description = await app.evaluate(`(() => {
+      const group = document.querySelector('.keypad[role="group"]');
+      return group.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' ');
+    })()`);
+    expect(description).toBe('PIN 8 หลัก กดปุ่มหรือพิมพ์ตัวเลขได้ ใส่แล้ว 3 จาก 8 หลัก');
+    await app.locator('.keypad [data-key="back"]').tap();
+    expect(await count.textContent()).toBe('ใส่แล้ว 2 จาก 8 หลัก');
+    await desktop.close();
+  });
+
   it('marks the English title of the ID card as English, whichever language the app is in', async () => {
     await app.goto(`${server.issuer}/app/#/card`);
     await app.locator('.id-card.front').waitFor();

@@ -162,8 +162,8 @@ describe.skipIf(!chromiumPath)('the ThaID app in a phone-sized Chromium', () => 
     await app.locator('.approve').tap();
     await expect.poll(() => app.textContent('.message')).toContain('เหลืออีก 4 ครั้ง');
     await screen(app, '05-wrong-pin');
-    // The keypad takes the keyboard's digits as well.
-    await app.locator('.pin-entry').focus();
+    // The keypad takes the keyboard's digits as well, at any of its keys.
+    await app.locator('.keypad [data-key="1"]').focus();
     await app.keyboard.type(pin);
     await app.locator('.approve').focus();
     await app.keyboard.press('Enter');

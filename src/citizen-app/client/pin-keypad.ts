@@ -12,11 +12,12 @@ export interface Keypad {
   clear(): void;
 }
 
-/** `labelledBy`: the id of the words that ask for the PIN. */
+/** `labelledBy`: the id of the words that ask for the PIN, which name the keypad. */
 export function pinKeypad(labelledBy: string, onChange: (length: number) => void): Keypad {
   let digits = '';
   const dots = h('div', { class: 'pin-dots', 'aria-hidden': 'true' });
-  const count = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  // How many digits are in, never which: a screen reader says it as it changes, and on reaching the keys.
+  const count = h('p', { id: `${labelledBy}-count`, class: 'visually-hidden', 'aria-live': 'polite' });
   const redraw = () => {
     dots.replaceChildren(...Array.from({ length: 8 }, (_, i) => h('span', { class: i < digits.length ? 'dot filled' : 'dot' })));
     count.textContent = w(`ใส่แล้ว ${digits.length} จาก 8 หลัก`, `${digits.length} of 8 digits entered`);
@@ -27,25 +28,29 @@ export function pinKeypad(labelledBy: string, onChange: (length: number) => void
     else if (digits.length < 8) digits += key;
     redraw();
   };
-  const key = (label: string, value: string, name = label) =>
+  const key = (label: string | HTMLElement, value: string, name?: string) =>
     h('button', { type: 'button', class: 'key', 'data-key': value, 'aria-label': name, onclick: () => press(value) }, label);
+  const hint = h('p', { id: `${labelledBy}-hint`, class: 'visually-hidden' }, w('PIN 8 หลัก กดปุ่มหรือพิมพ์ตัวเลขได้', '8-digit PIN: press the keys or type the digits'));
+  /*
+   * A group of buttons, named by the question, that a screen reader lists and reads in browse mode as any buttons.
+   * Nothing but the keys takes focus; at any of them the keyboard's digits type straight in.
+   */
   const keys = h(
     'div',
-    { class: 'keypad' },
+    { class: 'keypad', role: 'group', 'aria-labelledby': labelledBy, 'aria-describedby': `${hint.id} ${count.id}` },
     ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((digit) => key(digit, digit)),
     h('span', {}),
     key('0', '0'),
-    key('⌫', 'back', w('ลบ', 'Delete')),
+    // Named in words; the sign itself would be read out beside them.
+    key(h('span', { 'aria-hidden': 'true' }, '⌫'), 'back', w('ลบ', 'Delete')),
   );
-  const hint = h('p', { id: `${labelledBy}-hint`, class: 'visually-hidden' }, w('PIN 8 หลัก กดปุ่มหรือพิมพ์ตัวเลขได้', '8-digit PIN: press the keys or type the digits'));
-  // Focusable as a whole, so a keyboard types the PIN straight in.
-  const element = h('div', { class: 'pin-entry', role: 'group', tabindex: 0, 'aria-labelledby': labelledBy, 'aria-describedby': hint.id }, hint, dots, count, keys);
-  element.addEventListener('keydown', (event) => {
+  keys.addEventListener('keydown', (event) => {
     if (/^\d$/.test(event.key)) press(event.key);
     else if (event.key === 'Backspace') press('back');
     else return;
     event.preventDefault();
   });
+  const element = h('div', { class: 'pin-entry' }, hint, dots, count, keys);
   redraw();
   return {
     element,
