@@ -79,6 +79,9 @@ async function explainUnavailable(db: Kysely<Schema>, ref: { id: string } | { sh
     throw new GoneError('login_expired', 'This code has expired. Ask for a new QR code in the browser.');
   }
   if (deviceId && login.status === 'scanned' && login.device_id && login.pid && login.device_id !== deviceId) await warnOfSecondScan(db, login);
+  if (login.status === 'cancelled') {
+    throw new ConflictError('login_already_used', 'This code was cancelled, or replaced by a new QR code in the browser. Scan the QR code the screen shows now.');
+  }
   throw new ConflictError('login_already_used', 'This code was already scanned or answered. Each QR code works once.');
 }
 

@@ -93,7 +93,12 @@ describe('a login transaction', () => {
     await renew();
     const renewed = await shortCodeShown();
     expect(renewed).not.toBe(login.shortCode);
-    expect(await refusal(device.scan(login.shortCode))).toMatchObject({ status: 409, code: 'login_already_used' });
+    // The phone is told why, and where to look.
+    expect(await refusal(device.scan(login.shortCode))).toMatchObject({
+      status: 409,
+      code: 'login_already_used',
+      message: 'This code was cancelled, or replaced by a new QR code in the browser. Scan the QR code the screen shows now.',
+    });
     // A second press of the button finds the new code fresh.
     await renew();
     expect(await shortCodeShown()).toBe(renewed);
