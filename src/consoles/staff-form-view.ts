@@ -18,21 +18,27 @@ export interface FieldView {
 
 export interface FormView {
   field(name: string, fallback?: string): FieldView;
-  /** Whether the checkbox or radio button `name` of `value` is checked: as sent when this form was refused. */
+  /**
+   * Whether the checkbox or radio button `name` of `value` is checked: as sent when this form was refused (and its
+   * values were kept), otherwise `fallback`, the page's own.
+   */
   checked(name: string, value: string, fallback: boolean): boolean;
 }
 
 export function formView(form: string, refused: RefusedForm | undefined): FormView {
   const mine = refused?.form === form ? refused : undefined;
+  // A field whose values did not fit in what the refusal left shows the page's own, never a blank or an unticked box.
+  const sent = (name: string) => (mine && !mine.dropped?.includes(name) ? mine : undefined);
   return {
     field(name, fallback = '') {
       const id = `${form}-${name}`;
-      const value = mine ? (mine.values.find(([field]) => field === name)?.[1] ?? '') : fallback;
+      const value = sent(name) ? (sent(name)!.values.find(([field]) => field === name)?.[1] ?? '') : fallback;
       const problem = mine?.problems.find((p) => p.field === name);
       return { id, value, problem: problem && { th: problem.th, en: problem.en }, problemId: `${id}-problem` };
     },
     checked(name, value, fallback) {
-      return mine ? mine.values.some(([field, sent]) => field === name && sent === value) : fallback;
+      const kept = sent(name);
+      return kept ? kept.values.some(([field, typed]) => field === name && typed === value) : fallback;
     },
   };
 }

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareApplication } from '../../src/applications/actions.ts';
 import { newStaff } from '../applications/forms.ts';
@@ -92,6 +93,24 @@ describe("a system's status forms, refused", () => {
     expect(fieldOf(html, 'cancel-confirm')).toMatchObject({ invalid: true, english: 'Tick this box to confirm you understand cancellation is final.' });
     expect(textareaOf(html, 'cancel-reason')).toBe('สัญญาสิ้นสุด');
     expect(fieldOf(html, 'cancel-reason')).toEqual(unmarked);
+  });
+
+  it('answers at once a refused form padded with thousands of fields, and still marks its own', async () => {
+    const padding = Array.from({ length: 10_000 }, (_, i): [string, string] => [`padding-${i}`, '']);
+    await postForm(staff, `${page}/status`, [['change', 'suspend'], ['reason', ''], ['notice', 'after'], ...padding]).expect(303);
+    const html = (await staff.browser.agent.get(page).expect(200)).text;
+    expect(fieldOf(html, 'suspend-reason').invalid).toBe(true);
+  }, 20_000);
+
+  it('shows what a refused form left only to the session that sent it', async () => {
+    const refused = await postForm(staff, `${page}/status`, { change: 'suspend', reason: '', notice: 'after' }).expect(303);
+    const left = ([] as string[]).concat(refused.headers['set-cookie'] ?? []).filter((c) => c.startsWith('thaid_staff_form')).map((c) => c.split(';')[0]);
+    expect(left).toHaveLength(2);
+    const other = await signedInStaff(server, ['approver']);
+    const elsewhere = (await request(server.url).get(page).set('Cookie', [other.browser.sessionCookie, ...left].join('; ')).expect(200)).text;
+    expect(fieldOf(elsewhere, 'suspend-reason')).toEqual(unmarked);
+    const own = (await staff.browser.agent.get(page).expect(200)).text;
+    expect(fieldOf(own, 'suspend-reason').invalid).toBe(true);
   });
 
   it('marks a reinstatement without a reason at its field', async () => {
