@@ -90,6 +90,10 @@ describe('the language of the consoles, for a screen reader', () => {
     expect(Object.fromEntries(found)).toEqual({});
   });
 
+  it('titles every page in plain text, which a title must be: markup there would show as written', () => {
+    for (const [path, html] of pages) expect(/<title>([^]*?)<\/title>/.exec(html)?.[1], path).toMatch(/^[^<>]+ · [^<>]+$/);
+  });
+
   it('marks the header\'s "Sign out" as English', () => {
     for (const [path, html] of pages) expect(/<form class="sign-out"[\s\S]*?(<button[\s\S]*?<\/button>)/.exec(html)?.[1], path).toBe('<button type="submit">ออกจากระบบ · <span lang="en">Sign out</span></button>');
   });
