@@ -1,5 +1,6 @@
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import type * as oidc from 'openid-client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startRelyingPartyLogin } from '../support/browser-login.ts';
@@ -42,6 +43,20 @@ async function showLoginPage(options: BrowserContextOptions, scope: string): Pro
   await page.goto(rp.url.href);
   await page.locator('.qr-image svg').waitFor();
   return page;
+}
+
+/** Draws the page again with `seconds` left on its open code and waits out the rest until it warns. */
+async function showExpiryWarning(page: Page, seconds = 36) {
+  const uid = new URL(page.url()).pathname.split('/').pop()!;
+  await server.database.db
+    .updateTable('login_transactions')
+    .set({ expires_at: sql`now() + make_interval(secs => ${seconds})` })
+    .where('interaction_uid', '=', uid)
+    .where('status', 'in', ['pending', 'scanned'])
+    .execute();
+  await page.reload();
+  await page.locator('#login-status .expiry-warning').waitFor({ timeout: 15_000 });
+  await page.locator('form.renew button').waitFor();
 }
 
 async function boxOf(locator: Locator) {
@@ -93,6 +108,29 @@ describe.skipIf(!chromiumPath)('the login page layout in Chromium', () => {
       for (const selector of ['.qr-image svg', '.short-code', '#login .status', '#login time', 'form[action$="/cancel"] button']) {
         await expectOnFirstScreen(page, selector);
       }
+      await page.context().close();
+    });
+
+    it('on a 1280×800 computer, 30 seconds before the code expires: the warning and the button for a new code are visible without scrolling, as is the rest', async () => {
+      const page = await showLoginPage(computer, scope);
+      await showExpiryWarning(page);
+      const selectors = ['.qr-image svg', '.short-code', '#login .status', '#login .expiry-warning', 'form.renew button', '#login time', 'form[action$="/cancel"] button'];
+      for (const selector of selectors) {
+        await expectOnFirstScreen(page, selector);
+      }
+      await page.context().close();
+    });
+
+    it('on a 390×844 phone, 30 seconds before the code expires: the first screen is as before, and the button for a new code is in sight with the status', async () => {
+      const page = await showLoginPage(phone, scope);
+      await showExpiryWarning(page);
+      await expectOnFirstScreen(page, 'a.app-link');
+      await expectOnFirstScreen(page, '.qr-image svg');
+      // Scrolled to where the status begins, the button for a new code that its warning offers is on the screen too.
+      const status = await boxOf(page.locator('#login .status'));
+      const renew = await boxOf(page.locator('form.renew button'));
+      expect(renew.y, 'top of the button below the status').toBeGreaterThanOrEqual(status.y + status.height);
+      expect(renew.y + renew.height - status.y, 'from the top of the status to the bottom of the button').toBeLessThanOrEqual(page.viewportSize()!.height);
       await page.context().close();
     });
   });
