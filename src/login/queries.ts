@@ -28,7 +28,7 @@ export const loginColumns = [
   't.created_at',
   't.expires_at',
   // By the database's clock, which decides expiry: what the login page counts down from.
-  sql<number>`cast(greatest(0, extract(epoch from t.expires_at - now())) as double precision)`.as('seconds_left'),
+  sql<number>`greatest(0, date_part('epoch', t.expires_at - now()))`.as('seconds_left'),
   't.scanned_at',
   't.decided_at',
   't.browser',
