@@ -1,12 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import type * as oidc from 'openid-client';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import type { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { enrolledDevice, testPin } from '../support/browser-login.ts';
-import { openSignIn } from '../support/login-in-chromium.ts';
+import { leaveSecondsOnCode, openSignIn } from '../support/login-in-chromium.ts';
 import { discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -30,17 +29,7 @@ afterAll(async () => {
 const thai = 'QR code นี้จะหมดอายุภายใน 30 วินาที หากต้องการเวลาเพิ่ม ให้ขอ QR code ใหม่';
 const english = 'This QR code expires within 30 seconds; if you need more time, show a new QR code';
 
-/** Draws the page again with `seconds` left on its open code, as if it had waited out the rest. */
-async function leaveSeconds(page: Page, seconds: number) {
-  const uid = new URL(page.url()).pathname.split('/').pop()!;
-  await server.database.db
-    .updateTable('login_transactions')
-    .set({ expires_at: sql`now() + make_interval(secs => ${seconds})` })
-    .where('interaction_uid', '=', uid)
-    .where('status', 'in', ['pending', 'scanned'])
-    .execute();
-  await page.reload();
-}
+const leaveSeconds = (page: Page, seconds: number) => leaveSecondsOnCode(server.database.db, page, seconds);
 
 const warning = (page: Page) => page.locator('#login-status .expiry-warning');
 

@@ -1,11 +1,11 @@
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import type * as oidc from 'openid-client';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startRelyingPartyLogin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { leaveSecondsOnCode } from '../support/login-in-chromium.ts';
 
 // What the page callbacks below use in Chromium; the project's TypeScript settings leave out the DOM.
 declare const getComputedStyle: (element: unknown) => { lineHeight: string };
@@ -47,14 +47,7 @@ async function showLoginPage(options: BrowserContextOptions, scope: string): Pro
 
 /** Draws the page again with `seconds` left on its open code and waits out the rest until it warns. */
 async function showExpiryWarning(page: Page, seconds = 36) {
-  const uid = new URL(page.url()).pathname.split('/').pop()!;
-  await server.database.db
-    .updateTable('login_transactions')
-    .set({ expires_at: sql`now() + make_interval(secs => ${seconds})` })
-    .where('interaction_uid', '=', uid)
-    .where('status', 'in', ['pending', 'scanned'])
-    .execute();
-  await page.reload();
+  await leaveSecondsOnCode(server.database.db, page, seconds);
   await page.locator('#login-status .expiry-warning').waitFor({ timeout: 15_000 });
   await page.locator('form.renew button').waitFor();
 }

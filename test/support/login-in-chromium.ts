@@ -1,6 +1,8 @@
+import { sql, type Kysely } from 'kysely';
 import type { Page } from 'playwright-core';
 import type * as oidc from 'openid-client';
 import { startRelyingPartyLogin } from './browser-login.ts';
+import type { Schema } from '../../src/db/schema.ts';
 import { demo } from './relying-party.ts';
 
 /** Opens a sign-in in a real browser; the relying party's callback is answered in the browser itself. */
@@ -15,4 +17,16 @@ export async function openSignIn(page: Page, config: oidc.Configuration, scope: 
   });
   await page.goto(rp.url.href);
   return { rp, callback };
+}
+
+/** Draws the page again with `seconds` left on its open code, as if it had waited out the rest. */
+export async function leaveSecondsOnCode(db: Kysely<Schema>, page: Page, seconds: number): Promise<void> {
+  const uid = new URL(page.url()).pathname.split('/').pop()!;
+  await db
+    .updateTable('login_transactions')
+    .set({ expires_at: sql`now() + make_interval(secs => ${seconds})` })
+    .where('interaction_uid', '=', uid)
+    .where('status', 'in', ['pending', 'scanned'])
+    .execute();
+  await page.reload();
 }
