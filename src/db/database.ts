@@ -15,9 +15,10 @@ export interface Database {
   location: string;
   /**
    * Calls `onMessage` with the payload of every NOTIFY on `channel`, from any process on the same database.
-   * Delivery is best effort (a reconnect can miss messages), so listeners also check the state themselves.
+   * Delivery is best effort (a reconnect can miss messages), so listeners also check the state themselves, and
+   * `onResume` is called each time the subscription is back after a break, when messages may have been missed.
    */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onMessage: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -45,7 +46,8 @@ async function openPGlite(dataDir: string, command: string): Promise<Database> {
       db,
       kind: 'pglite',
       location: `embedded PGlite in ${dataDir}`,
-      // Runs outside the dialect's turn-taking; it is only called while the server starts.
+      // Runs outside the dialect's turn-taking; it is only called while the server starts. An in-process
+      // database never drops the subscription, so there is nothing to resume.
       listen: (channel, onMessage) => pglite.listen(channel, onMessage),
       close: async () => {
         await db.destroy();
@@ -96,7 +98,7 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
     db,
     kind: 'postgres',
     location,
-    listen: (channel, onMessage) => listeners.listen(channel, onMessage),
+    listen: (channel, onMessage, onResume) => listeners.listen(channel, onMessage, onResume),
     close: async () => {
       await listeners.close();
       await db.destroy();
@@ -108,14 +110,19 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
 class PostgresListeners {
   readonly #databaseUrl: string;
   readonly #handlers = new Map<string, Set<(payload: string) => void>>();
+  readonly #resumers = new Set<() => void>();
+  /** The current connection, or the attempt at one; undefined while waiting to try again. */
   #client: Promise<pg.Client> | undefined;
+  /** A connection was lost or could not be made: the next one tells the resumers that messages may be missed. */
+  #broken = false;
   #closed = false;
 
   constructor(databaseUrl: string) {
     this.#databaseUrl = databaseUrl;
   }
 
-  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+  async listen(channel: string, onMessage: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>> {
+    if (onResume) this.#resumers.add(onResume);
     let handlers = this.#handlers.get(channel);
     if (!handlers) {
       handlers = new Set();
@@ -126,17 +133,14 @@ class PostgresListeners {
     handlers.add(onMessage);
     return async () => {
       handlers.delete(onMessage);
+      if (onResume) this.#resumers.delete(onResume);
     };
   }
 
   #connection(): Promise<pg.Client> {
-    this.#client ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#databaseUrl });
-      client.on('notification', (message) => {
-        for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
-      });
-      client.on('error', () => this.#reconnectSoon());
-      client.on('end', () => this.#reconnectSoon());
+    if (this.#client) return this.#client;
+    const client = new pg.Client({ connectionString: this.#databaseUrl });
+    const attempt = (async () => {
       try {
         await client.connect();
         for (const channel of this.#handlers.keys()) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
@@ -144,17 +148,29 @@ class PostgresListeners {
         await client.end().catch(() => {});
         throw error;
       }
+      if (this.#broken) {
+        this.#broken = false;
+        for (const resume of this.#resumers) resume();
+      }
       return client;
     })();
-    this.#client.catch(() => this.#reconnectSoon());
-    return this.#client;
+    client.on('notification', (message) => {
+      for (const handler of this.#handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    // Only the current attempt's end schedules the next: a late event of an older one must not start a second.
+    client.on('error', () => this.#lost(attempt));
+    client.on('end', () => this.#lost(attempt));
+    attempt.catch(() => this.#lost(attempt));
+    this.#client = attempt;
+    return attempt;
   }
 
-  #reconnectSoon() {
-    if (this.#closed) return;
+  #lost(attempt: Promise<pg.Client>) {
+    if (this.#closed || this.#client !== attempt) return;
     this.#client = undefined;
+    this.#broken = true;
     setTimeout(() => {
-      if (!this.#closed && !this.#client) this.#connection().catch(() => {});
+      if (!this.#closed) this.#connection().catch(() => {});
     }, 1000).unref();
   }
 

@@ -15,9 +15,16 @@ export class LoginChanges {
 
   static async start(database: Database): Promise<LoginChanges> {
     const changes = new LoginChanges();
-    await database.listen(CHANNEL, (interactionUid) => {
-      for (const listener of changes.#listeners.get(interactionUid) ?? []) listener();
-    });
+    await database.listen(
+      CHANNEL,
+      (interactionUid) => {
+        for (const listener of changes.#listeners.get(interactionUid) ?? []) listener();
+      },
+      // Back after a break in which an answer may have gone unheard: every waiting browser looks again now.
+      () => {
+        for (const listeners of changes.#listeners.values()) for (const listener of listeners) listener();
+      },
+    );
     return changes;
   }
 

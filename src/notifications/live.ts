@@ -19,7 +19,10 @@ export class LiveNotifications {
 
   static async start(database: Database): Promise<LiveNotifications> {
     const live = new LiveNotifications();
-    await database.listen(CHANNEL, (pid) => live.announce(pid));
+    // Back after a break in which a notice may have gone unheard: every open stream looks again now.
+    await database.listen(CHANNEL, (pid) => live.announce(pid), () => {
+      for (const pid of live.#listeners.keys()) live.announce(pid);
+    });
     return live;
   }
 

@@ -31,7 +31,12 @@ export class SigningKeyFollower {
   }
 
   async follow(database: Database, providers: ProviderHost, onError: (error: unknown) => void): Promise<void> {
-    await database.listen(CHANNEL, () => void providers.reload().catch(onError));
+    await database.listen(
+      CHANNEL,
+      () => void providers.reload().catch(onError),
+      // A rotation announced during a break is found by comparing the keys.
+      () => void this.refreshIfDue(providers).catch(onError),
+    );
   }
 
   async refreshIfDue(providers: ProviderHost): Promise<void> {

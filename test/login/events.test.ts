@@ -69,4 +69,17 @@ describe('announcements of login status changes', () => {
     await afterEarlierNotices();
     expect(left.count).toBe(0);
   });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('wake every waiting browser to look again when they resume after a break, in which some may have been missed', async () => {
+    const waiting = listen('sign-in-during-break');
+    // Cuts the subscription's own connection, as a restart of the database server would.
+    const cut = await sql<{ cut: boolean }>`
+      select pg_terminate_backend(pid) as cut from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen %'`.execute(opened.database.db);
+    expect(cut.rows.map((row) => row.cut)).toEqual([true]);
+    await expect.poll(() => waiting.count, { timeout: 10_000 }).toBeGreaterThan(0);
+    // And announcements arrive again.
+    await afterEarlierNotices();
+    waiting.stop();
+  });
 });
