@@ -28,6 +28,7 @@ afterAll(async () => {
 
 const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 const computer: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+const smallScreen: BrowserContextOptions = { viewport: { width: 1024, height: 768 } };
 
 // A short request and the longest one: the data items listed must not push the way to sign in out of sight.
 const requests = [
@@ -96,22 +97,28 @@ describe.skipIf(!chromiumPath)('the login page layout in Chromium', () => {
       await page.context().close();
     });
 
-    it('on a 1280×800 computer: the QR code, short code, status, expiry and Cancel are all visible without scrolling', async () => {
-      const page = await showLoginPage(computer, scope);
-      for (const selector of ['.qr-image svg', '.short-code', '#login .status', '#login time', 'form[action$="/cancel"] button']) {
-        await expectOnFirstScreen(page, selector);
-      }
-      await page.context().close();
-    });
+    // A laptop, and a tablet held sideways or a small laptop, where the request's details go under the way to sign in.
+    describe.each([
+      ['a 1280×800 computer', computer],
+      ['a 1024×768 screen', smallScreen],
+    ] as const)('on %s', (_, screen) => {
+      it('the QR code, short code, status, expiry and Cancel are all visible without scrolling', async () => {
+        const page = await showLoginPage(screen, scope);
+        for (const selector of ['.qr-image svg', '.short-code', '#login .status', '#login time', 'form[action$="/cancel"] button']) {
+          await expectOnFirstScreen(page, selector);
+        }
+        await page.context().close();
+      });
 
-    it('on a 1280×800 computer, 30 seconds before the code expires: the warning and the button for a new code are visible without scrolling, as is the rest', async () => {
-      const page = await showLoginPage(computer, scope);
-      await showExpiryWarning(page);
-      const selectors = ['.qr-image svg', '.short-code', '#login .status', '#login .expiry-warning', 'form.renew button', '#login time', 'form[action$="/cancel"] button'];
-      for (const selector of selectors) {
-        await expectOnFirstScreen(page, selector);
-      }
-      await page.context().close();
+      it('30 seconds before the code expires: the warning and the button for a new code are visible without scrolling, as is the rest', async () => {
+        const page = await showLoginPage(screen, scope);
+        await showExpiryWarning(page);
+        const selectors = ['.qr-image svg', '.short-code', '#login .status', '#login .expiry-warning', 'form.renew button', '#login time', 'form[action$="/cancel"] button'];
+        for (const selector of selectors) {
+          await expectOnFirstScreen(page, selector);
+        }
+        await page.context().close();
+      });
     });
 
     it('on a 390×844 phone, 30 seconds before the code expires: the first screen is as before, and the button for a new code is in sight with the status', async () => {
