@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 
 /**
  * Where a test's data lives. By default an embedded PGlite database in a fresh temporary directory; with
@@ -16,10 +17,13 @@ export interface TestDatabase {
 }
 
 export const postgresServerUrl = process.env.TEST_DATABASE_URL || undefined;
+const pgliteTemplate = inject('pgliteTemplate');
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thaid-test-'));
   if (!postgresServerUrl) {
+    // Where the server opens its embedded database (src/db/database.ts), a copy of the run's empty one.
+    if (pgliteTemplate) fs.cpSync(pgliteTemplate, path.join(dataDir, 'pglite'), { recursive: true });
     return { kind: 'pglite', dataDir, databaseUrl: undefined, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `thaid_test_${randomBytes(6).toString('hex')}`;
