@@ -11,7 +11,7 @@ import { renderError } from './error-page.ts';
 import { createFindAccount } from './find-account.ts';
 import { lifetimes } from './lifetimes.ts';
 import { endpointPaths } from './paths.ts';
-import { claimsByScope, supportedScopes } from './scopes.ts';
+import { claimsByScope, releasableScopes, supportedScopes } from './scopes.ts';
 import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
 import { applyProviderHooks } from './provider-internals.ts';
@@ -49,8 +49,13 @@ function freshApprovalPolicy() {
   // runs before any interaction starts, so a refused request goes back to the relying party at once.
   policy.get('login')!.checks.add(
     new interactionPolicy.Check('openid_scope_required', 'The openid scope is required', (ctx) => {
-      if (!isThaidProfile(ctx.oidc.client) && !String(ctx.oidc.params?.scope ?? '').split(' ').includes('openid')) {
+      const scopes = String(ctx.oidc.params?.scope ?? '').split(' ');
+      if (!isThaidProfile(ctx.oidc.client) && !scopes.includes('openid')) {
         throw new errors.InvalidScope('a system of the strict profile must request the openid scope', 'openid');
+      }
+      // Without openid or a data item nothing would be released and no one signed in: the citizen is not asked.
+      if (!scopes.some((scope) => scope === 'openid' || releasableScopes.includes(scope))) {
+        throw new errors.InvalidScope('the scope requests neither openid nor a data item (pid, name, …); scopes are separated by spaces', 'openid');
       }
       return interactionPolicy.Check.NO_NEED_TO_PROMPT;
     }),

@@ -126,6 +126,21 @@ describe('a sign-in without openid', () => {
     expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
     expect(location.searchParams.get('error')).toBe('invalid_scope');
   });
+
+  // Nothing would be released and no one signed in: the citizen must not be asked to approve it.
+  it.each([
+    ['no scope at all', {}],
+    ['scopes joined by commas', { scope: 'pid,name' }],
+    ['only scopes the service does not know', { scope: 'email profile' }],
+  ])('nor data items, with %s, is refused with invalid_scope in either profile, before the citizen is asked anything', async (_, params) => {
+    for (const rp of [thaid, strict]) {
+      const response = await request(server.url).get(`/api/v2/oauth2/auth/?${query(rp, params)}`).expect(303);
+      const location = new URL(response.headers.location as string);
+      expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+      expect(location.searchParams.get('error')).toBe('invalid_scope');
+      if (rp === thaid) expect(location.searchParams.get('error_description')).toMatch(/openid.*data item.*separated by spaces/);
+    }
+  });
 });
 
 describe('expires_in', () => {
