@@ -375,3 +375,16 @@ describe('API keys', () => {
     expect(stored.api_key_hash).not.toContain(thaid.apiKey);
   });
 });
+
+describe('userinfo', () => {
+  it('takes the access token in the Authorization header or a form body, and refuses it in the query string or a JSON body', async () => {
+    const { access_token: token } = await tokensFor(thaid, 'openid pid');
+    const userinfo = '/api/v2/oauth2/userinfo/';
+    expect((await request(server.url).get(userinfo).set('authorization', `Bearer ${token}`).expect(200)).body.pid).toBe(citizen.pid);
+    expect((await request(server.url).post(userinfo).type('form').send({ access_token: token }).expect(200)).body.pid).toBe(citizen.pid);
+    const inQuery = await request(server.url).get(`${userinfo}?access_token=${token}`).expect(400);
+    expect(inQuery.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/query/) });
+    const asJson = await request(server.url).post(userinfo).set('authorization', `Bearer ${token}`).send({ any: 'thing' }).expect(400);
+    expect(asJson.body.error).toBe('invalid_request');
+  });
+});
