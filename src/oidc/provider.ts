@@ -16,6 +16,7 @@ import { subjectFor } from './subjects.ts';
 import { tokenResponseClaims } from './token-response-claims.ts';
 import { applyProviderHooks } from './provider-internals.ts';
 import { explainClientAuthFailures } from './client-auth-failures.ts';
+import { logRefusedGrants } from './refused-grants.ts';
 import { revocationResponse } from './revocation-response.ts';
 import { isThaidProfile } from './wire-profile.ts';
 import { dailyQuotaCheck } from '../enforcement/daily-quota.ts';
@@ -171,6 +172,7 @@ export function createProvider(options: ProviderOptions): Provider {
 
   applyProviderHooks(provider);
   recordUnapprovedScopeRequests(provider, db);
+  logRefusedGrants(provider);
   provider.use(tokenResponseClaims);
   provider.use(revocationResponse);
   provider.use(explainClientAuthFailures);
