@@ -26,6 +26,7 @@ import { keySealerFor, sealKeysWith } from './oidc/key-sealing.ts';
 import { CookieSigner } from './http/cookie-signer.ts';
 import { createProvider } from './oidc/provider.ts';
 import { ProviderHost } from './oidc/provider-host.ts';
+import { onBodyEndpointError } from './oidc/provider-internals.ts';
 import { SigningKeyFollower } from './oidc/signing-key-changes.ts';
 import { TreeHeadSigner } from './disclosures/tree-heads.ts';
 import { tlsCredentials, trustInThisProcess, type TlsCredentials } from './http/tls.ts';
@@ -89,10 +90,14 @@ async function serve(config: Config, logger: Logger, database: Database, tls: Tl
       trustProxy: config.trustProxy,
       loginPageUrl: loginPagePath,
     });
+    // The error handler answers a database outage or a transaction conflict with 503 instead of the provider's 500,
+    // and a body over the provider's limit with 413 instead of its 400.
     provider.on('server_error', (ctx, error) => {
-      // The error handler answers a database outage or a transaction conflict with 503 instead of the provider's 500.
       ctx.state.providerError = error;
       (ctx.state.log ?? logger).error({ err: error }, 'provider error');
+    });
+    onBodyEndpointError(provider, (ctx, error) => {
+      ctx.state.providerError = error;
     });
     return provider;
   });

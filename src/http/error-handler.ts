@@ -3,6 +3,8 @@ import { errors as oidcErrors } from 'oidc-provider';
 import { z } from 'zod';
 import { isDatabaseUnavailable, isTransactionConflict } from '../db/unavailable.ts';
 import { AppError, InvalidClientError, MethodNotAllowedError, RetryLaterError } from '../errors.ts';
+import { isBodyTooLargeForProvider, providerBodyLimitBytes } from '../oidc/provider-internals.ts';
+import { bodyTooLarge } from './json-body.ts';
 import { render } from './views.ts';
 
 interface ErrorResponse {
@@ -63,6 +65,8 @@ function toResponse(error: unknown): ErrorResponse {
         'This sign-in page has expired or was opened in a different browser. Go back to the application and sign in again.',
     };
   }
+  // The provider says only that it could not read the body; every other address says it is too large, and by how much.
+  if (isBodyTooLargeForProvider(error)) return toResponse(bodyTooLarge(providerBodyLimitBytes));
   if (error instanceof oidcErrors.OIDCProviderError) {
     return { status: error.statusCode, error: error.error, message: error.error_description ?? error.message };
   }
@@ -111,10 +115,11 @@ export const errorHandler: Middleware = async (ctx, next) => {
     send(ctx, response);
     return;
   }
-  // oidc-provider answers its own failures with a 500; when the cause was the database being out of reach or a
-  // transaction PostgreSQL ended for another's sake, say so with a 503 as every other route does.
-  const providerFailure = ctx.status >= 500 && ctx.state.providerError !== undefined ? toResponse(ctx.state.providerError) : undefined;
-  if (providerFailure?.status === 503) send(ctx, providerFailure);
+  // oidc-provider answers its own errors. Two of them are answered as every other route does instead: a 500 whose
+  // cause was the database being out of reach or a transaction PostgreSQL ended for another's sake (503), and a
+  // body over the provider's limit, which it answers with 400 (413).
+  const providerFailure = ctx.state.providerError !== undefined ? toResponse(ctx.state.providerError) : undefined;
+  if (providerFailure?.status === 503 || providerFailure?.status === 413) send(ctx, providerFailure);
   else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound);
   // A route asked with a method it does not take, or a method no route takes: the routers set the status (and
   // Allow), and say nothing more.

@@ -18,6 +18,10 @@ export const loneSurrogateRefused = () =>
 /** With the u flag a surrogate pair is one code point, so only a lone half is a surrogate code point (Cs). */
 const loneSurrogate = /\p{Cs}/u;
 
+/** A body over `limitBytes`, the most its address takes. */
+export const bodyTooLarge = (limitBytes: number) =>
+  new ContentTooLargeError(`The request body is larger than ${limitBytes / 1024} KiB, the most this address takes.`);
+
 /**
  * The raw request body, at most `limitBytes` (64 KiB unless a route needs more). Signed device requests need the
  * exact bytes to check their digest.
@@ -27,7 +31,7 @@ export async function readRawBody(ctx: Context, limitBytes = defaultLimitBytes):
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new ContentTooLargeError(`The request body is larger than ${limitBytes / 1024} KiB, the most this address takes.`);
+    if (size > limitBytes) throw bodyTooLarge(limitBytes);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { credentialMatches, systemSecretMatches } from '../agencies/client-credentials.ts';
 import { isThaidProfile, logDeparture } from './wire-profile.ts';
 
 /*
  * Every use of oidc-provider's internals, where the library offers no option: hashed client secrets, API keys,
- * at_hash, the thaid wire profile's quirks, and the interaction the authorization endpoint started. Each item
+ * at_hash, the thaid wire profile's quirks, the interaction the authorization endpoint started, and the size limit
+ * of request bodies. Each item
  * names the library behaviour it relies on and the test that fails if the library changes it. The wrappers read
  * the request through Provider.ctx (the library's AsyncLocalStorage of its context), which is set while the
  * provider handles a request and unset elsewhere (our own routes, the CLI). Everything else uses the library's
@@ -184,6 +185,30 @@ export function interactionStartedBy(ctx: object) {
   const { oidc } = ctx as { oidc?: { route?: string; entities?: { Interaction?: unknown } } };
   if (oidc?.route !== 'authorization') return undefined;
   return oidc.entities?.Interaction as InstanceType<Provider['Interaction']> | undefined;
+}
+
+/** The most a request body to the provider's endpoints may hold: the library's own limit, which it offers no option for. */
+export const providerBodyLimitBytes = 56 * 1024;
+
+/** Calls `listener` with each error of an endpoint whose body the library reads, as the library emits it. */
+export function onBodyEndpointError(provider: Provider, listener: (ctx: KoaContextWithOIDC, error: Error) => void): void {
+  provider.on('grant.error', listener);
+  provider.on('introspection.error', listener);
+  provider.on('revocation.error', listener);
+  provider.on('userinfo.error', listener);
+}
+
+/**
+ * Whether the provider refused a request for its body's size. Relies on: the library reads the bodies of the
+ * token, introspection, revocation and userinfo endpoints itself, up to 56 KiB, and refuses a larger one with
+ * invalid_request "failed to parse the request body", whose cause is an Error "request entity too large"; it
+ * emits the error as these endpoints' error events (onBodyEndpointError). Test: test/http/json-body.test.ts, "a
+ * body over the size an address takes".
+ */
+export function isBodyTooLargeForProvider(error: unknown): boolean {
+  if (!(error instanceof errors.InvalidRequest)) return false;
+  const { cause } = error as { cause?: unknown };
+  return cause instanceof Error && cause.message === 'request entity too large';
 }
 
 /*

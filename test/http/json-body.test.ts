@@ -2,6 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { parseJson } from '../../src/http/json-body.ts';
+import { basicAuth } from '../support/http.ts';
+import { demo } from '../support/relying-party.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
 
 /*
@@ -75,5 +77,28 @@ describe('a body over the size an address takes', () => {
     expect(admin.body).toEqual({ error: 'invalid_request', error_description: 'The request body is larger than 64 KiB, the most this address takes.' });
     const device = await request(server.url).post('/device/v1/enrolments').set('content-type', 'application/json').send(large).expect(413);
     expect(device.body.error_description).toContain('larger than 64 KiB');
+  });
+
+  it.each(['token', 'introspect', 'revoke', 'userinfo'])(
+    'is refused with 413 and an OAuth error naming the limit at the %s endpoint, which reads its own body',
+    async (endpoint) => {
+      const response = await request(server.url)
+        .post(`/api/v2/oauth2/${endpoint}/`)
+        .set('authorization', basicAuth(demo.clientId, demo.clientSecret))
+        .type('form')
+        .send({ grant_type: 'authorization_code', token: 'x', padding: 'x'.repeat(60 * 1024) })
+        .expect(413);
+      expect(response.body).toEqual({ error: 'invalid_request', error_description: 'The request body is larger than 56 KiB, the most this address takes.' });
+    },
+  );
+
+  it('is taken at the token endpoint just under that limit, and judged as any other request', async () => {
+    const response = await request(server.url)
+      .post('/api/v2/oauth2/token/')
+      .set('authorization', basicAuth(demo.clientId, demo.clientSecret))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: demo.redirectUris[0], padding: 'x'.repeat(50 * 1024) })
+      .expect(400);
+    expect(response.body.error).toBe('invalid_grant');
   });
 });
