@@ -52,12 +52,15 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** A known address asked with a method it does not answer; `allowed` are those it does. */
+/**
+ * A known address (`what`, such as "The token endpoint") asked with a method it does not answer; `allowed` are
+ * those it does, named in the message as in the Allow header.
+ */
 export class MethodNotAllowedError extends AppError {
   readonly allowed: readonly string[];
 
-  constructor(message: string, allowed: readonly string[]) {
-    super(405, 'invalid_request', message);
+  constructor(what: string, method: string, allowed: readonly string[]) {
+    super(405, 'invalid_request', `${what} answers ${allowed.join(', ')} requests only, not ${method}.`);
     this.allowed = allowed;
   }
 }

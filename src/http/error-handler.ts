@@ -124,8 +124,8 @@ export const errorHandler: Middleware = async (ctx, next) => {
   // A route asked with a method it does not take, or a method no route takes: the routers set the status (and
   // Allow), and say nothing more.
   else if (ctx.status === 405 && ctx.body == null) {
-    const allowed = ctx.response.get('Allow');
-    send(ctx, { status: 405, error: 'invalid_request', message: `This address answers ${allowed} requests only, not ${ctx.method}.` });
+    const allowed = String(ctx.response.get('Allow')).split(/,\s*/).filter(Boolean);
+    send(ctx, toResponse(new MethodNotAllowedError('This address', ctx.method, allowed)));
   } else if (ctx.status === 501 && ctx.body == null) {
     send(ctx, { status: 501, error: 'invalid_request', message: `This service does not answer ${ctx.method} requests.` });
   }

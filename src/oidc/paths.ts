@@ -88,5 +88,5 @@ export const endpointAliases: Middleware = async (ctx, next) => {
   if (!endpoint || ctx.status !== 404 || ctx.body != null) return;
   const methods = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
   if (methods.includes(ctx.method)) return;
-  throw new MethodNotAllowedError(`${endpoint.name} answers ${endpoint.methods.join(' and ')} requests only, not ${ctx.method}.`, methods);
+  throw new MethodNotAllowedError(endpoint.name, ctx.method, methods);
 };
