@@ -76,7 +76,9 @@ const endpointMethods = new Map<string, { name: string; methods: string[] }>([
 /**
  * Integrations write the endpoints with and without their trailing slash, configure either the host or the
  * authority https://HOST/api/v2/oauth2, and older ones call the v1 API: answer all of them from the same routes. An endpoint asked with a
- * method it does not answer (a GET to the token endpoint, say) gets 405 naming the methods it does.
+ * method it does not answer (a GET to the token endpoint, say) gets 405 naming the methods it does. Every OPTIONS
+ * gets 204 with them in Allow: a CORS preflight the provider answered keeps its Access-Control headers, and a plain
+ * OPTIONS, which the provider leaves unanswered, is answered alike rather than refused.
  */
 export const endpointAliases: Middleware = async (ctx, next) => {
   const v1Target = lookUp(foldedV1Aliases, ctx.path);
@@ -85,8 +87,14 @@ export const endpointAliases: Middleware = async (ctx, next) => {
   if (target && target !== ctx.path) ctx.path = target;
   await next();
   const endpoint = endpointMethods.get(ctx.path);
-  if (!endpoint || ctx.status !== 404 || ctx.body != null) return;
-  const methods = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
-  if (methods.includes(ctx.method)) return;
+  if (!endpoint) return;
+  const methods = [...endpoint.methods, ...(endpoint.methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+  const unanswered = ctx.status === 404 && ctx.body == null;
+  if (ctx.method === 'OPTIONS' && (unanswered || ctx.status === 204)) {
+    ctx.status = 204;
+    ctx.set('Allow', methods.join(', '));
+    return;
+  }
+  if (!unanswered || methods.includes(ctx.method)) return;
   throw new MethodNotAllowedError(endpoint.name, ctx.method, methods);
 };

@@ -126,19 +126,39 @@ describe.each([
   });
 
   it.each([
-    ['get', '/api/v2/oauth2/token/', 'POST', 'The token endpoint'],
-    ['get', '/api/v2/oauth2/token', 'POST', 'The token endpoint'],
-    ['get', '/api/v2/oauth2/revoke/', 'POST', 'The revocation endpoint'],
-    ['get', '/api/v2/oauth2/introspect/', 'POST', 'The introspection endpoint'],
-    ['delete', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD', 'The userinfo endpoint'],
-    ['put', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD', 'The userinfo endpoint'],
-    ['put', '/api/v2/oauth2/auth/', 'GET, POST, HEAD', 'The authorization endpoint'],
-    ['post', '/api/v2/oauth2/jwks/', 'GET, HEAD', 'The JWKS endpoint'],
-    ['post', '/.well-known/openid-configuration', 'GET, HEAD', 'The discovery document'],
+    ['get', '/api/v2/oauth2/token/', 'POST, OPTIONS', 'The token endpoint'],
+    ['get', '/api/v2/oauth2/token', 'POST, OPTIONS', 'The token endpoint'],
+    ['get', '/api/v2/oauth2/revoke/', 'POST, OPTIONS', 'The revocation endpoint'],
+    ['get', '/api/v2/oauth2/introspect/', 'POST, OPTIONS', 'The introspection endpoint'],
+    ['delete', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS', 'The userinfo endpoint'],
+    ['put', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS', 'The userinfo endpoint'],
+    ['put', '/api/v2/oauth2/auth/', 'GET, POST, HEAD, OPTIONS', 'The authorization endpoint'],
+    ['post', '/api/v2/oauth2/jwks/', 'GET, HEAD, OPTIONS', 'The JWKS endpoint'],
+    ['post', '/.well-known/openid-configuration', 'GET, HEAD, OPTIONS', 'The discovery document'],
   ] as const)('answers %s %s with 405, its message naming the methods its Allow header does (%s)', async (method, path, allow, name) => {
     const response = await request(server.url)[method](path).set('Accept', 'application/json').expect(405);
     expect(response.headers.allow).toBe(allow);
     expect(response.body).toEqual({ error: 'invalid_request', error_description: `${name} answers ${allow} requests only, not ${method.toUpperCase()}.` });
+  });
+
+  it.each([
+    ['/api/v2/oauth2/token/', 'POST, OPTIONS'],
+    ['/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS'],
+    ['/api/v2/oauth2/auth/', 'GET, POST, HEAD, OPTIONS'],
+  ])('answers a plain OPTIONS %s with 204 and the methods it takes, as it answers a CORS preflight', async (path, allow) => {
+    const plain = await request(server.url).options(path).expect(204);
+    expect(plain.headers.allow).toBe(allow);
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a CORS preflight at the token endpoint with 204, its Access-Control headers and the same Allow', async () => {
+    const preflight = await request(server.url)
+      .options('/api/v2/oauth2/token/')
+      .set('Origin', 'https://rp.example.test')
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-methods']).toBe('POST');
+    expect(preflight.headers.allow).toBe('POST, OPTIONS');
   });
 
   it.each([
