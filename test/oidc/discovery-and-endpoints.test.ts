@@ -207,6 +207,16 @@ describe('the token endpoint', () => {
     expect(response.body.error).toBe('invalid_client');
   });
 
+  it('refuses HTTP Basic with an empty secret, saying how a public client sends its client_id instead', async () => {
+    const response = await request(server.url)
+      .post('/api/v2/oauth2/token/')
+      .set('authorization', basicAuth(demo.clientId, ''))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: 'x', redirect_uri: demo.redirectUris[0] })
+      .expect(400);
+    expect(response.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/client_secret.*public client sends its client_id in the form body/) });
+  });
+
   it('refuses grant types other than the code flow and refresh', async () => {
     const response = await request(server.url)
       .post('/api/v2/oauth2/token/')
