@@ -62,9 +62,13 @@ export function apiVersionOf(ctx: { state?: { apiVersion?: unknown } }): 'v1' | 
   return ctx.state?.apiVersion === 'v1' ? 'v1' : 'v2';
 }
 
-/** What each endpoint is called in messages, and the methods it answers. */
-const endpointMethods = new Map<string, { name: string; methods: string[] }>([
-  [endpointPaths.authorization, { name: 'The authorization endpoint', methods: ['GET', 'POST'] }],
+/**
+ * What each endpoint is called in messages, and the methods it answers; one that answers GET also answers HEAD,
+ * but for the authorization endpoint, where a HEAD (a link checker's, say) would start a sign-in that no one
+ * finishes and count against the system's daily quota.
+ */
+const endpointMethods = new Map<string, { name: string; methods: string[]; head?: false }>([
+  [endpointPaths.authorization, { name: 'The authorization endpoint', methods: ['GET', 'POST'], head: false }],
   [endpointPaths.token, { name: 'The token endpoint', methods: ['POST'] }],
   [endpointPaths.introspection, { name: 'The introspection endpoint', methods: ['POST'] }],
   [endpointPaths.revocation, { name: 'The revocation endpoint', methods: ['POST'] }],
@@ -85,10 +89,11 @@ export const endpointAliases: Middleware = async (ctx, next) => {
   if (v1Target) ctx.state.apiVersion = 'v1';
   const target = v1Target ?? lookUp(foldedAliases, ctx.path);
   if (target && target !== ctx.path) ctx.path = target;
-  await next();
   const endpoint = endpointMethods.get(ctx.path);
-  if (!endpoint) return;
-  const methods = [...endpoint.methods, ...(endpoint.methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+  const methods = endpoint && [...endpoint.methods, ...(endpoint.methods.includes('GET') && endpoint.head !== false ? ['HEAD'] : []), 'OPTIONS'];
+  if (endpoint && methods && ctx.method === 'HEAD' && !methods.includes('HEAD')) throw new MethodNotAllowedError(endpoint.name, ctx.method, methods);
+  await next();
+  if (!endpoint || !methods) return;
   const unanswered = ctx.status === 404 && ctx.body == null;
   if (ctx.method === 'OPTIONS' && (unanswered || ctx.status === 204)) {
     ctx.status = 204;

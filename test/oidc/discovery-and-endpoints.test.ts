@@ -132,7 +132,7 @@ describe.each([
     ['get', '/api/v2/oauth2/introspect/', 'POST, OPTIONS', 'The introspection endpoint'],
     ['delete', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS', 'The userinfo endpoint'],
     ['put', '/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS', 'The userinfo endpoint'],
-    ['put', '/api/v2/oauth2/auth/', 'GET, POST, HEAD, OPTIONS', 'The authorization endpoint'],
+    ['put', '/api/v2/oauth2/auth/', 'GET, POST, OPTIONS', 'The authorization endpoint'],
     ['post', '/api/v2/oauth2/jwks/', 'GET, HEAD, OPTIONS', 'The JWKS endpoint'],
     ['post', '/.well-known/openid-configuration', 'GET, HEAD, OPTIONS', 'The discovery document'],
   ] as const)('answers %s %s with 405, its message naming the methods its Allow header does (%s)', async (method, path, allow, name) => {
@@ -141,10 +141,19 @@ describe.each([
     expect(response.body).toEqual({ error: 'invalid_request', error_description: `${name} answers ${allow} requests only, not ${method.toUpperCase()}.` });
   });
 
+  it('answers a HEAD of an authorization request with 405, starting no sign-in (a link checker must not use up a daily quota)', async () => {
+    const query = new URLSearchParams({ client_id: demo.clientId, response_type: 'code', redirect_uri: demo.redirectUris[0], scope: 'openid pid', state: 's' });
+    const response = await request(server.url).head(`/api/v2/oauth2/auth/?${query}`).expect(405);
+    expect(response.headers.allow).toBe('GET, POST, OPTIONS');
+    expect(response.headers['set-cookie']).toBeUndefined();
+    // The same request as a GET starts one.
+    await request(server.url).get(`/api/v2/oauth2/auth/?${query}`).expect(200);
+  });
+
   it.each([
     ['/api/v2/oauth2/token/', 'POST, OPTIONS'],
     ['/api/v2/oauth2/userinfo/', 'GET, POST, HEAD, OPTIONS'],
-    ['/api/v2/oauth2/auth/', 'GET, POST, HEAD, OPTIONS'],
+    ['/api/v2/oauth2/auth/', 'GET, POST, OPTIONS'],
   ])('answers a plain OPTIONS %s with 204 and the methods it takes, as it answers a CORS preflight', async (path, allow) => {
     const plain = await request(server.url).options(path).expect(204);
     expect(plain.headers.allow).toBe(allow);
