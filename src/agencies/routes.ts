@@ -10,6 +10,7 @@ import { declareRoute } from '../http/api-routes.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { findAgency, findSystem, listAgencies, listSystems } from './listing-queries.ts';
 import { changeStatus, withdrawScheduledChange, type StatusTarget } from './status-changes.ts';
+import { statusInForceOnReads } from './status-in-force.ts';
 import { systemUsageFields } from '../enforcement/schemas.ts';
 import { withUsage } from '../enforcement/usage-queries.ts';
 
@@ -192,6 +193,7 @@ export function agencyAdminRoutes(deps: { db: Kysely<Schema>; adminToken: string
   const { db } = deps;
   const router = new Router({ prefix: adminApi.info.prefix });
   router.use(requireAdminToken(deps.adminToken));
+  router.use(statusInForceOnReads(db));
 
   router.get(agencyList.path, async (ctx) => {
     ctx.body = { agencies: await listAgencies(db) };

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
+import { statusInForceOnReads } from '../agencies/status-in-force.ts';
 import type { Schema } from '../db/schema.ts';
 import { addAgencyPages } from './agency-pages.ts';
 import { consoles } from './consoles.ts';
@@ -11,6 +12,7 @@ import { addStaffWorkPages } from './staff-work-pages.ts';
 /** The staff console at /staff and the agency portal at /agency: their sign-in and their pages. */
 export function consoleRoutes(deps: { db: Kysely<Schema>; issuer: string }): Router {
   const router = new Router();
+  router.use(statusInForceOnReads(deps.db));
   const signIn = new ConsoleSignIn(deps.issuer);
   for (const site of Object.values(consoles)) addSignInRoutes(router, site, deps.db, signIn);
   addStaffPages(router, deps.db);

@@ -280,7 +280,7 @@ describe('an agency suspended with notice before', () => {
     // Due: refused at once, before the maintenance applies it.
     await server.database.db.updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('agency_id', '=', rp.agencyId).execute();
     expect((await token(rp, { grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri }).expect(401)).body.error).toBe('invalid_client');
-    await server.maintain();
+    // And read as in force at once: a read applies what is due, without waiting for the maintenance.
     agency = (await request(server.url).get(`/admin/api/agencies/${rp.agencyId}`).set(admin()).expect(200)).body;
     expect(agency.status).toBe('suspended');
     expect(agency.notices[0].appliedAt).not.toBeNull();

@@ -181,6 +181,20 @@ describe('an agency suspended through the console, with notice before', () => {
     expect(await agencyStatus(rp.agencyId)).toBe('suspended');
   });
 
+  it('shows the change on its page from the moment it takes effect, as the endpoints enforce it, before the maintenance applies it', async () => {
+    const rp = await newRp();
+    const staff = await signedInStaff(server, ['administrator']);
+    const page = `/staff/agencies/${rp.agencyId}`;
+    const inAnHour = new Date(Date.now() + 7 * 3600_000 + 3600_000).toISOString().slice(0, 19);
+    await postForm(staff, `${page}/status`, { change: 'suspend', reason: 'Audit findings', notice: 'before', effectiveAt: inAnHour }).expect(303);
+    await db().updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('agency_id', '=', rp.agencyId).execute();
+    // The system is refused already: the token endpoint reads the active systems as of now.
+    await request(server.url).post('/api/v2/oauth2/token/').auth(rp.clientId, rp.clientSecret!).type('form').send({ grant_type: 'authorization_code', code: 'x', redirect_uri: redirectUri }).expect(401);
+    const shown = await staff.browser.agent.get(page).expect(200);
+    expect(shown.text).toContain('data-status="suspended"');
+    expect(textOf(shown.text)).not.toContain('A suspension is scheduled for');
+  });
+
   it('withdraws the scheduled change, with a reason the agency reads, and nothing happens at the time given', async () => {
     const rp = await newRp();
     const staff = await signedInStaff(server, ['approver']);
