@@ -155,7 +155,7 @@ export function activeSystemAsJson(clientId: RawBuilder<unknown>) {
 export async function setSystemStatus(db: Kysely<Schema>, clientId: string, status: Status): Promise<boolean> {
   const current = await db.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).executeTakeFirst();
   if (!current) return false;
-  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`System ${clientId}`);
+  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`System ${clientId}`, 'system');
   const result = await db
     .updateTable('agency_systems')
     .set({ status, updated_at: new Date() })
@@ -168,7 +168,7 @@ export async function setSystemStatus(db: Kysely<Schema>, clientId: string, stat
 export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, status: Status): Promise<boolean> {
   const current = await db.selectFrom('agencies').select('status').where('id', '=', agencyId).executeTakeFirst();
   if (!current) return false;
-  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`Agency ${agencyId}`);
+  if (current.status === 'cancelled' && status !== 'cancelled') throw cancellationIsFinal(`Agency ${agencyId}`, 'agency');
   const result = await db
     .updateTable('agencies')
     .set({ status, updated_at: new Date() })
@@ -177,5 +177,11 @@ export async function setAgencyStatus(db: Kysely<Schema>, agencyId: string, stat
   return result.numUpdatedRows > 0n;
 }
 
-const cancellationIsFinal = (what: string) =>
-  new ConflictError('cancelled', `${what} is cancelled, and cancellation is final: register the agency again instead.`);
+/** Cancellation is final; what may take its place depends on what was cancelled. */
+export const cancellationIsFinal = (what: string, kind: 'agency' | 'system') =>
+  new ConflictError(
+    'cancelled',
+    kind === 'system'
+      ? `${what} is cancelled, and cancellation is final: its agency may ask for a new system in a change request instead.`
+      : `${what} is cancelled, and cancellation is final: the agency may apply again, as a new application, instead.`,
+  );

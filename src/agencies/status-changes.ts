@@ -17,7 +17,8 @@ import {
   markNoticeWithdrawn,
   type AgencyNoticeRow,
 } from './notice-queries.ts';
-import { agencyIdOfSystem, setAgencyStatus, setSystemStatus } from './queries.ts';
+import { thailandTime } from '../thailand-time.ts';
+import { agencyIdOfSystem, cancellationIsFinal, setAgencyStatus, setSystemStatus } from './queries.ts';
 import { isUuid } from '../db/uuid.ts';
 
 /*
@@ -101,7 +102,7 @@ export async function changeStatus(
     if (!current) throw new NotFoundError(`${describe(target)} does not exist.`);
     await refuseOwnAgency(trx, actor, current.agencyId);
     if (current.status === 'cancelled') {
-      throw new ConflictError('cancelled', `${describe(target)} is cancelled, and cancellation is final: register the agency again instead.`);
+      throw cancellationIsFinal(describe(target), target.kind);
     }
     // A cancelled agency's systems can never act again: a change of one of them would only send its agency notices.
     if (current.agencyStatus === 'cancelled') {
@@ -114,7 +115,7 @@ export async function changeStatus(
       if (pending) {
         throw new ConflictError(
           'change_scheduled',
-          `${describe(target)} already has a ${pending.kind} scheduled for ${pending.effective_at.toISOString()}; wait until it takes effect, or withdraw it first.`,
+          `${describe(target)} already has a ${pending.kind} scheduled for ${thailandTime(pending.effective_at)} (Thailand time); wait until it takes effect, or withdraw it first.`,
         );
       }
     } else {

@@ -22,6 +22,8 @@ const thaiReasons: Record<string, string> = {
   first_party: 'ระบบของกรมการปกครองเองระงับหรือยกเลิกไม่ได้',
   publication_conflict: 'มีการประกาศเงื่อนไขฉบับอื่นในเวลาเดียวกัน',
   no_such_system: 'ระบบนี้ไม่ใช่ของหน่วยงานแล้ว',
+  application_changed: 'คำขอเปลี่ยนไปหลังจากที่หน้านี้แสดง โปรดโหลดหน้านี้ใหม่ แล้วดำเนินการตามที่แสดงอยู่ในตอนนี้',
+  already_granted: 'ผู้นี้มีบทบาทนี้อยู่แล้ว',
 };
 
 /** A refusal of the domain as the notice on the page the browser goes back to. */

@@ -258,6 +258,8 @@ describe('suspending a system through the admin API', () => {
     await changeStatus('systems', rp.clientId, { status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
     const refused = await changeStatus('systems', rp.clientId, { status: 'active', reason: 'Oops' }).expect(409);
     expect(refused.body.error).toBe('cancelled');
+    // A system's agency goes on: what takes a cancelled system's place is a new one, asked for in a change request.
+    expect(refused.body.error_description).toMatch(/new system in a change request/);
     expect((await auditOf(rp.clientId)).map((e) => e.action)).toEqual(['system.cancel']);
   });
 });
@@ -287,6 +289,18 @@ describe('an agency suspended with notice before', () => {
     expect(await loginStatuses(rp.clientId)).toEqual(['cancelled']);
     await expect(device.scan(pending.appLink)).rejects.toMatchObject({ name: 'DeviceApiError' });
     expect((await auditOf(rp.agencyId)).map((e) => e.action)).toEqual(['agency.suspend.schedule', 'agency.suspend']);
+  });
+});
+
+describe('a second change scheduled for the same agency', () => {
+  it('is refused, naming the time of the first in Thailand time, as the forms take it', async () => {
+    const rp = await newRp();
+    const now = new Date();
+    // 02:00 UTC, a month on: 09:00 the same day in Thailand.
+    const effectiveAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 30, 2)).toISOString();
+    await changeStatus('agencies', rp.agencyId, { status: 'suspended', reason: 'Audit overdue', notice: 'before', effectiveAt }).expect(200);
+    const again = await changeStatus('agencies', rp.agencyId, { status: 'cancelled', reason: 'Contract ends', notice: 'before', effectiveAt }).expect(409);
+    expect(again.body).toMatchObject({ error: 'change_scheduled', error_description: expect.stringContaining(`scheduled for ${effectiveAt.slice(0, 10)} 09:00:00 (Thailand time)`) });
   });
 });
 

@@ -311,7 +311,10 @@ describe('a decision taken on a page the application has changed since', () => {
     await postForm(reviewerOnly, `${page}/prepare`, preparation('1200')).expect(303);
 
     await postForm(approver, `${page}/approve`, { seen: stale }).expect(303);
-    expect(noticeOf((await approver.browser.agent.get(page)).text)?.text).toContain('changed after the page you acted on was shown');
+    const refused = noticeOf((await approver.browser.agent.get(page)).text)?.text;
+    expect(refused).toContain('changed after the page you acted on was shown');
+    // Said in Thai too, with what to do: read the page again.
+    expect(refused).toContain('โหลดหน้านี้ใหม่');
     expect(await statusOf(filed.id)).toBe('prepared');
 
     const current = seenOn((await approver.browser.agent.get(page).expect(200)).text);
