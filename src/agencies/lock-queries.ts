@@ -3,8 +3,8 @@ import type { Schema, Status } from '../db/schema.ts';
 
 /*
  * The row locks that a status change, a secret rotation and an application's approval take on an agency and its
- * systems. Their callers take them in one order, the agency's row before any of its systems' rows (extendSystem,
- * in queries.ts, locks a system for an approval), because the other order could deadlock; the callers decide the
+ * systems. Their callers take them in one order, the agency's row before any of its systems' rows (an approval
+ * locks the systems it extends with lockSystemOfAgency), because the other order could deadlock; the callers decide the
  * order, these statements only lock.
  */
 
@@ -31,4 +31,15 @@ export async function lockAgencyWithNames(db: Kysely<Schema>, agencyId: string) 
 /** Locks a system's row for update, that must exist: its status. */
 export async function lockSystemStatus(db: Kysely<Schema>, clientId: string): Promise<Status> {
   return (await db.selectFrom('agency_systems').select('status').where('client_id', '=', clientId).forUpdate().executeTakeFirstOrThrow()).status;
+}
+
+/** Locks a system of an agency for update, as an approval extending it reads it; undefined when the agency has no such system. */
+export async function lockSystemOfAgency(db: Kysely<Schema>, agencyId: string, clientId: string) {
+  return db
+    .selectFrom('agency_systems')
+    .select(['name', 'status', 'redirect_uris', 'scopes', 'daily_quota'])
+    .where('client_id', '=', clientId)
+    .where('agency_id', '=', agencyId)
+    .forUpdate()
+    .executeTakeFirst();
 }

@@ -55,31 +55,19 @@ export async function insertSystem(db: Kysely<Schema>, agencyId: string, system:
 }
 
 /**
- * Permits an existing system more: redirect URIs and data items added to those it has (in order, without
- * repeats), and its daily quota. Returns what it has now, or undefined when the agency has no such system.
+ * Sets what an approval permits an existing system (its caller locked the row and merged the additions): its
+ * redirect URIs and data items, and its daily quota when the approval changes it (undefined keeps it).
  */
 export async function extendSystem(
   db: Kysely<Schema>,
-  agencyId: string,
   clientId: string,
-  more: { redirectUris: string[]; scopes: string[]; dailyQuota: number | null },
-): Promise<{ name: string; redirectUris: string[]; scopes: string[]; dailyQuota: number | null } | undefined> {
-  const current = await db
-    .selectFrom('agency_systems')
-    .select(['name', 'redirect_uris', 'scopes'])
-    .where('client_id', '=', clientId)
-    .where('agency_id', '=', agencyId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!current) return undefined;
-  const redirectUris = [...new Set([...current.redirect_uris, ...more.redirectUris])];
-  const scopes = [...new Set([...current.scopes, ...more.scopes])];
+  now: { redirectUris: string[]; scopes: string[]; dailyQuota: number | null | undefined },
+): Promise<void> {
   await db
     .updateTable('agency_systems')
-    .set({ redirect_uris: redirectUris, scopes, daily_quota: more.dailyQuota, updated_at: new Date() })
+    .set({ redirect_uris: now.redirectUris, scopes: now.scopes, ...(now.dailyQuota === undefined ? {} : { daily_quota: now.dailyQuota }), updated_at: new Date() })
     .where('client_id', '=', clientId)
     .execute();
-  return { name: current.name, redirectUris, scopes, dailyQuota: more.dailyQuota };
 }
 
 /** An agency's id and status, for areas that only need to know it exists and whether it acts. */
@@ -102,9 +90,9 @@ export async function agencyIdOfSystem(db: Kysely<Schema>, clientId: string): Pr
   return (await db.selectFrom('agency_systems').select('agency_id').where('client_id', '=', clientId).executeTakeFirst())?.agency_id;
 }
 
-/** An agency's systems, unordered: each one's client_id, name and daily quota. */
-export async function systemNamesAndQuotas(db: Kysely<Schema>, agencyId: string) {
-  return db.selectFrom('agency_systems').select(['client_id', 'name', 'daily_quota']).where('agency_id', '=', agencyId).execute();
+/** What each system of an agency is permitted now, and its status: what a change of the agency asks more of. */
+export async function systemPermissionsOfAgency(db: Kysely<Schema>, agencyId: string) {
+  return db.selectFrom('agency_systems').select(['client_id', 'name', 'status', 'redirect_uris', 'scopes', 'daily_quota']).where('agency_id', '=', agencyId).execute();
 }
 
 /** The hash of a system's current client secret: null for a public client, undefined for no such system. */

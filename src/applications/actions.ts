@@ -151,7 +151,7 @@ export async function approveApplication(db: Kysely<Schema>, actor: ApplicationA
         status: 'approved',
         agencyId: approved.agencyId,
         letterNumber: approved.letter.number,
-        systems: approved.letter.systems.map((s) => ({ clientId: s.clientId, change: s.change })),
+        systems: approved.systemChanges,
       },
       context,
     );

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import { hashCredential, newApiKey, newClientId, newClientSecret } from '../agencies/client-credentials.ts';
-import { lockAgencyWithNames } from '../agencies/lock-queries.ts';
+import { lockAgencyWithNames, lockSystemOfAgency } from '../agencies/lock-queries.ts';
 import { extendSystem, insertAgency, insertSystem } from '../agencies/queries.ts';
 import { insertAcceptanceOfCurrent } from '../conditions/acceptance-queries.ts';
 import type { IdTokenAlg, Schema, WireProfile } from '../db/schema.ts';
 import { ConflictError, ForbiddenError } from '../errors.ts';
 import { actorName, type ApplicationActor } from './actors.ts';
+import { UnchangeableSystemError } from './changed-systems.ts';
 import type { ApplicationForm } from './form.ts';
 import { issueLetter } from './letters.ts';
 import type { Preparation } from './preparation.ts';
@@ -30,10 +31,22 @@ export interface IssuedCredentials {
   idTokenAlg: IdTokenAlg;
 }
 
+/** What the approval changed of each system, for the audit log: an existing system's quota before and after, and what it gained. */
+export type SystemChange =
+  | { clientId: string; change: 'new_system'; dailyQuota: number | null }
+  | {
+      clientId: string;
+      change: 'extended';
+      dailyQuota: { before: number | null; after: number | null };
+      redirectUrisAdded: string[];
+      dataItemsAdded: string[];
+    };
+
 export interface ApprovalOutcome extends Begun {
   agencyId: string;
   letter: PermissionLetter;
   credentials: IssuedCredentials[];
+  systemChanges: SystemChange[];
 }
 
 /** Fixed credentials for a new system, by its index: for the documented demo relying party only. */
@@ -64,6 +77,7 @@ export async function approveStep(
 
   const credentials: IssuedCredentials[] = [];
   const letterSystems: LetterSystem[] = [];
+  const systemChanges: SystemChange[] = [];
   for (const system of preparation.systems) {
     if (system.clientId === null) {
       const fixed = options.fixedCredentials?.get(system.index);
@@ -86,16 +100,29 @@ export async function approveStep(
       });
       credentials.push({ index: system.index, clientId, name: system.name, clientSecret, apiKey, redirectUris: system.redirectUris, scopes, dailyQuota: system.dailyQuota, profile: system.profile, idTokenAlg: system.idTokenAlg });
       letterSystems.push({ clientId, name: system.name, change: 'new_system', redirectUris: system.redirectUris, dataItems: system.scopes, dailyQuota: system.dailyQuota });
+      systemChanges.push({ clientId, change: 'new_system', dailyQuota: system.dailyQuota });
     } else {
-      const now = await extendSystem(trx, agency.id, system.clientId, system);
-      if (!now) throw new ConflictError('no_such_system', `System ${system.clientId} is no longer a system of agency ${agency.id}: send the application back.`);
-      letterSystems.push({
+      const current = await lockSystemOfAgency(trx, agency.id, system.clientId);
+      if (!current) throw new ConflictError('no_such_system', `System ${system.clientId} is no longer a system of agency ${agency.id}: send the application back.`);
+      if (current.status === 'cancelled') {
+        throw new UnchangeableSystemError(
+          'system_cancelled',
+          `System ${system.clientId} (${current.name}) is cancelled, and cancellation is final: a change cannot extend it. Send the application back to be prepared without it, or reject it.`,
+        );
+      }
+      const redirectUris = [...new Set([...current.redirect_uris, ...system.redirectUris])];
+      const scopes = [...new Set([...current.scopes, ...system.scopes])];
+      // A preparation that left the quota as it found it changes nothing, even if it moved since.
+      const keepsQuota = system.currentDailyQuota !== undefined && system.dailyQuota === system.currentDailyQuota;
+      const dailyQuota = keepsQuota ? current.daily_quota : system.dailyQuota;
+      await extendSystem(trx, system.clientId, { redirectUris, scopes, dailyQuota: keepsQuota ? undefined : dailyQuota });
+      letterSystems.push({ clientId: system.clientId, name: current.name, change: 'extended', redirectUris, dataItems: scopes.filter((scope) => scope !== 'openid'), dailyQuota });
+      systemChanges.push({
         clientId: system.clientId,
-        name: now.name,
         change: 'extended',
-        redirectUris: now.redirectUris,
-        dataItems: now.scopes.filter((scope) => scope !== 'openid'),
-        dailyQuota: now.dailyQuota,
+        dailyQuota: { before: current.daily_quota, after: dailyQuota },
+        redirectUrisAdded: redirectUris.filter((uri) => !current.redirect_uris.includes(uri)),
+        dataItemsAdded: scopes.filter((scope) => !current.scopes.includes(scope)),
       });
     }
   }
@@ -118,7 +145,7 @@ export async function approveStep(
     await insertAcceptanceOfCurrent(trx, { agencyId: agency.id, version: form.conditionsVersion, pid: administratorPid });
   }
   await recordTransition(trx, begun, 'approve', actor, { letterNumber: letter.number });
-  return { ...begun, agencyId: agency.id, letter, credentials };
+  return { ...begun, agencyId: agency.id, letter, credentials, systemChanges };
 }
 
 /** The agency the approval permits: made now for a new application, the existing one (not cancelled) for a change. */

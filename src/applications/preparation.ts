@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { redirectUri } from '../agencies/system-fields.ts';
 import type { IdTokenAlg, WireProfile } from '../db/schema.ts';
 import { InvalidRequestError } from '../errors.ts';
+import type { ExistingSystems } from './changed-systems.ts';
 import { askedScopes, type ApplicationForm } from './form.ts';
 
 /*
  * A reviewer's preparation of a submitted application: exactly what the approval will permit. Each permitted
  * system is one the form asked for, with redirect URIs and data items among those it asked for (never more),
  * a daily quota, and the purpose. What is left out of the input is taken as asked: the redirect URIs and data
- * items asked, and the estimated transactions per day as the quota.
+ * items asked, and for a new system the estimated transactions per day as the quota. An existing system keeps its
+ * quota unless the input gives another: an estimate on a change form is no request to lower (or raise) it.
  */
 
 const quota = z
@@ -25,14 +27,16 @@ export const preparationInput = z
   .object({
     purpose: z.string().trim().min(1, 'must not be empty').max(1000).optional().meta({ description: "the permitted purpose; the form's purpose when absent" }),
     scopes: scopes.optional().meta({ description: 'narrows every system to these data items (openid is always given); as asked when absent' }),
-    dailyQuota: quota.optional().meta({ description: 'every system’s daily quota; each system’s estimated transactions per day when absent' }),
+    dailyQuota: quota
+      .optional()
+      .meta({ description: 'every system’s daily quota; when absent, a new system’s estimated transactions per day, and an existing system’s quota as it is' }),
     systems: z
       .array(
         z.object({
           index: z.number().int().min(0).meta({ description: 'the system’s place in the form’s systems, from 0' }),
           redirectUris: z.array(redirectUri).optional().meta({ description: 'the exact redirect URIs permitted, among those asked; as asked when absent' }),
           scopes: scopes.optional().meta({ description: 'the data items permitted, among those asked; as asked when absent' }),
-          dailyQuota: quota.optional(),
+          dailyQuota: quota.optional().meta({ description: 'the system’s daily quota; as for dailyQuota above when absent' }),
         }),
       )
       .min(1, 'must permit at least one system (to permit none, reject the application)')
@@ -54,7 +58,10 @@ export interface PreparedSystem {
   redirectUris: string[];
   /** The data items permitted (for an existing system, those added); openid is always given and not listed. */
   scopes: string[];
+  /** The quota after the approval: an existing system's changes only when this differs from currentDailyQuota. */
   dailyQuota: number | null;
+  /** For an existing system: its quota when prepared. Absent for a new system, and in preparations made before it was kept. */
+  currentDailyQuota?: number | null;
   publicClient: boolean;
   profile: WireProfile;
   idTokenAlg: IdTokenAlg;
@@ -65,9 +72,6 @@ export interface Preparation {
   systems: PreparedSystem[];
   note: string | null;
 }
-
-/** What the agency's existing systems have now, for a change: their names and daily quotas. */
-export type ExistingSystems = ReadonlyMap<string, { name: string; dailyQuota: number | null }>;
 
 /**
  * The preparation the input describes for a submitted form. Throws InvalidRequestError listing every problem:
@@ -91,7 +95,8 @@ export function resolvePreparation(form: ApplicationForm, input: PreparationInpu
       continue;
     }
     seen.add(choice.index);
-    const label = `system ${choice.index} (${system.name ?? system.clientId})`;
+    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
+    const label = `system ${choice.index} (${current?.name ?? system.name ?? system.clientId})`;
     const askedUris = system.redirectUris ?? [];
     const askedItems = askedScopes(system);
     const redirectUris = [...new Set(choice.redirectUris ?? askedUris)];
@@ -103,7 +108,6 @@ export function resolvePreparation(form: ApplicationForm, input: PreparationInpu
     for (const scope of scopes) {
       if (!askedItems.includes(scope)) problems.push(`systems.${at}.scopes: cannot permit ${scope}: ${label} did not ask for it`);
     }
-    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
     if (system.clientId !== undefined && !current) {
       problems.push(`systems.${at}: ${system.clientId} is not a system of the agency`);
       continue;
@@ -117,14 +121,17 @@ export function resolvePreparation(form: ApplicationForm, input: PreparationInpu
         ? choice.dailyQuota
         : input.dailyQuota !== undefined
           ? input.dailyQuota
-          : (system.estimatedDailyTransactions ?? current?.dailyQuota ?? null);
+          : current
+            ? current.dailyQuota
+            : (system.estimatedDailyTransactions ?? null);
     systems.push({
       index: choice.index,
       clientId: system.clientId ?? null,
-      name: system.name ?? current?.name ?? system.clientId!,
+      name: current?.name ?? system.name ?? system.clientId!,
       redirectUris,
       scopes,
       dailyQuota,
+      ...(current ? { currentDailyQuota: current.dailyQuota } : {}),
       publicClient: system.publicClient ?? false,
       profile: system.profile ?? 'thaid',
       idTokenAlg: system.idTokenAlg ?? 'RS256',

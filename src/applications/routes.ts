@@ -68,9 +68,9 @@ const create = declareRoute(adminApi, {
   request: { body: applicationForm },
   responses: {
     201: { description: 'The draft', body: applicationDetail },
-    400: 'invalid_request: a field is wrong (an e-mail off the agency domain, say), or administrator.pid or, for a change, agencyId is missing',
+    400: 'invalid_request: a field is wrong (an e-mail off the agency domain, say), or administrator.pid or, for a change, agencyId is missing; not_agency_system: a change names a system its agency does not have',
     404: 'not_found: no citizen with administrator.pid in the registry, or no agency with agencyId',
-    409: 'cancelled: the agency of a change is cancelled',
+    409: 'cancelled: the agency of a change is cancelled; system_cancelled: the change names a cancelled system',
   },
 });
 
@@ -81,9 +81,9 @@ const update = declareRoute(adminApi, {
   request: { params: applicationParams, body: applicationForm },
   responses: {
     200: { description: 'The application', body: applicationDetail },
-    400: 'invalid_request: a field is wrong, or kind differs from the application’s',
+    400: 'invalid_request: a field is wrong, or kind differs from the application’s; not_agency_system: a change names a system its agency does not have',
     404: notFound,
-    409: 'read_only: the application is submitted (or decided): its form is read-only',
+    409: 'read_only: the application is submitted (or decided): its form is read-only; system_cancelled: a change names a cancelled system',
   },
 });
 
@@ -94,10 +94,10 @@ const submit = declareRoute(adminApi, {
   request: { params: applicationParams },
   responses: {
     200: { description: 'Submitted', body: applicationDetail },
-    400: 'invalid_request: the form is not complete (details.missing lists what it lacks), or a change names a system its agency does not have',
+    400: 'invalid_request: the form is not complete (details.missing lists what it lacks); not_agency_system: a change names a system its agency does not have',
     403: forbidden,
     404: notFound,
-    409: `${wrongStatus}; conditions_not_current: the form accepts a version of the conditions that is no longer in force`,
+    409: `${wrongStatus}; conditions_not_current: the form accepts a version of the conditions that is no longer in force; system_cancelled: a change names a system cancelled since`,
   },
 });
 
@@ -121,14 +121,16 @@ const prepare = declareRoute(adminApi, {
   method: 'post',
   path: '/applications/:id/prepare',
   summary: 'Prepare what the approval will permit: systems, exact redirect URIs, data items among those asked, daily quotas, purpose',
-  description: 'Anything left out is as asked: every system, the redirect URIs and data items it asked for, its estimated transactions a day as quota.',
+  description:
+    'Anything left out is as asked: every system, the redirect URIs and data items it asked for, and a new system’s estimated transactions a day as its quota. ' +
+    'An existing system keeps its quota unless dailyQuota gives another.',
   request: { params: applicationParams, body: preparationInput },
   responses: {
     200: { description: 'Prepared', body: applicationDetail },
     400: 'invalid_request: the preparation permits a redirect URI or data item that was not asked for, or a system the form does not have',
     403: forbidden,
     404: notFound,
-    409: wrongStatus,
+    409: `${wrongStatus}; system_cancelled: it permits more to a system cancelled since the submission`,
   },
 });
 
@@ -150,7 +152,7 @@ const approve = declareRoute(adminApi, {
     200: { description: 'Approved', body: approvalAnswer },
     403: forbidden,
     404: notFound,
-    409: `${wrongStatus}; cancelled: the agency of a change was cancelled meanwhile`,
+    409: `${wrongStatus}; cancelled: the agency of a change was cancelled meanwhile; system_cancelled: a system it extends was cancelled meanwhile; no_such_system: a system it extends is no longer the agency’s`,
   },
 });
 

@@ -56,7 +56,13 @@ const preparedSystem = z.object({
   name: z.string(),
   redirectUris: z.array(z.string()).meta({ description: 'exactly the redirect URIs permitted (for an existing system, those added)' }),
   scopes: z.array(z.string()).meta({ description: 'the data items permitted (for an existing system, those added); openid is always given' }),
-  dailyQuota: z.number().int().nullable().meta({ description: 'sign-ins a day; null for no limit' }),
+  dailyQuota: z.number().int().nullable().meta({ description: 'sign-ins a day after the approval; null for no limit' }),
+  currentDailyQuota: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .meta({ description: 'for an existing system: its quota when prepared, which the approval changes only if dailyQuota differs' }),
   publicClient: z.boolean(),
   profile: wireProfile,
   idTokenAlg,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findAgencyStatus, systemNamesAndQuotas } from '../agencies/queries.ts';
+import { findAgencyStatus } from '../agencies/queries.ts';
 import { currentConditions } from '../conditions/queries.ts';
 import type { ApplicationTransition, Schema } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.ts';
@@ -8,8 +8,8 @@ import { rolesOf } from '../staff/roles.ts';
 import { assertApplicationAccess, mayActForAgency, noSuchAgency, noSuchApplication } from './access.ts';
 import { eventActorOf, type ActingRole, type ApplicationActor } from './actors.ts';
 import { missingForSubmission, type ApplicationForm, type ApplicationOrigin } from './form.ts';
-import { isUuid } from '../db/uuid.ts';
-import { resolvePreparation, type ExistingSystems, type Preparation, type PreparationInput } from './preparation.ts';
+import { existingSystems, refuseUnchangeableSystems, systemsNamedBy } from './changed-systems.ts';
+import { resolvePreparation, type Preparation, type PreparationInput } from './preparation.ts';
 import {
   administers,
   findApplication,
@@ -72,7 +72,8 @@ export async function recordTransition(
 /**
  * The columns the form decides, once checked against the database: the administrator (the acting citizen in the
  * portal; otherwise the citizen the form names, who must be in the registry) and, for a change, the agency,
- * which the acting citizen must administer.
+ * which the acting citizen must administer, and the existing systems it names, which must be the agency's and
+ * not cancelled: a draft that could never be approved is refused as it is saved.
  */
 async function formColumns(trx: Kysely<Schema>, actor: ApplicationActor, form: ApplicationForm, origin: ApplicationOrigin): Promise<FormColumns> {
   let administratorPid = form.administrator?.pid ?? null;
@@ -98,6 +99,7 @@ async function formColumns(trx: Kysely<Schema>, actor: ApplicationActor, form: A
       throw new ConflictError('cancelled', `Agency ${agency.id} is cancelled, and cancellation is final: apply as a new agency instead.`);
     }
     agencyId = agency.id;
+    refuseUnchangeableSystems(await existingSystems(trx, agencyId), systemsNamedBy(form.systems));
   }
   return { kind: form.kind, agencyId, administratorPid, form };
 }
@@ -144,22 +146,10 @@ export async function submitStep(trx: Kysely<Schema>, actor: ApplicationActor, i
       `The application accepts version ${form.conditionsVersion} of the conditions of use, but version ${current.version} is in force: read it, and accept version ${current.version}.`,
     );
   }
-  if (form.kind === 'change') await checkChangedSystems(trx, begun.application.agency_id!, form);
+  // Checked again: a system may have been cancelled since the draft was saved.
+  if (form.kind === 'change') refuseUnchangeableSystems(await existingSystems(trx, begun.application.agency_id), systemsNamedBy(form.systems));
   await recordTransition(trx, begun, 'submit', actor, { form });
   return begun;
-}
-
-/** A change may extend only systems of its agency. */
-async function checkChangedSystems(trx: Kysely<Schema>, agencyId: string, form: ApplicationForm): Promise<void> {
-  const existing = await existingSystems(trx, agencyId);
-  const unknown = (form.systems ?? []).flatMap((s, i) => (s.clientId !== undefined && !existing.has(s.clientId) ? [`systems.${i}.clientId: ${s.clientId} is not a system of the agency`] : []));
-  if (unknown.length > 0) throw new InvalidRequestError(`The change names systems its agency does not have: ${unknown.join('; ')}.`);
-}
-
-async function existingSystems(trx: Kysely<Schema>, agencyId: string | null): Promise<ExistingSystems> {
-  if (agencyId === null || !isUuid(agencyId)) return new Map();
-  const rows = await systemNamesAndQuotas(trx, agencyId);
-  return new Map(rows.map((r) => [r.client_id, { name: r.name, dailyQuota: r.daily_quota }]));
 }
 
 export async function requestChangesStep(trx: Kysely<Schema>, actor: ApplicationActor, id: string, message: string): Promise<Begun> {
@@ -185,7 +175,10 @@ export async function returnStep(trx: Kysely<Schema>, actor: ApplicationActor, i
 export async function prepareStep(trx: Kysely<Schema>, actor: ApplicationActor, id: string, input: PreparationInput): Promise<Begun & { preparation: Preparation }> {
   const begun = await beginTransition(trx, actor, id, 'prepare');
   const form = begun.application.form as ApplicationForm;
-  const preparation = resolvePreparation(form, input, await existingSystems(trx, begun.application.agency_id));
+  const existing = await existingSystems(trx, begun.application.agency_id);
+  const preparation = resolvePreparation(form, input, existing);
+  // A system cancelled since the submission may be left out of the preparation, but not permitted more.
+  refuseUnchangeableSystems(existing, preparation.systems.flatMap((s) => (s.clientId === null ? [] : [{ at: `systems.${s.index}.clientId`, clientId: s.clientId }])));
   await recordTransition(trx, begun, 'prepare', actor, { preparation, message: preparation.note ?? undefined });
   return { ...begun, preparation };
 }

@@ -174,7 +174,16 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
   });
 }
 
-const generalProblem = (error: AppError): Bilingual => ({ th: 'ไม่ได้บันทึก: คำขอนี้แก้ไขไม่ได้ในขณะนี้ หรือข้อมูลขัดแย้งกัน (รายละเอียดภาษาอังกฤษด้านข้าง)', en: `Nothing was saved: ${error.message}` });
+/** Why a change names a system it may not extend, in Thai; the domain's English, naming each system, goes beside it. */
+const systemRefusals: Partial<Record<string, string>> = {
+  not_agency_system: 'คำขอระบุระบบที่ไม่ใช่ระบบของหน่วยงานนี้ เลือกระบบเดิมจากรายการ หรือขอเป็นระบบใหม่',
+  system_cancelled: 'คำขอระบุระบบที่ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด จึงขอเพิ่มสิทธิ์ให้ระบบนั้นไม่ได้ ให้นำออก หรือขอเป็นระบบใหม่แทน',
+};
+
+const generalProblem = (error: AppError): Bilingual => ({
+  th: `ไม่ได้บันทึก: ${systemRefusals[error.code] ?? 'คำขอนี้แก้ไขไม่ได้ในขณะนี้ หรือข้อมูลขัดแย้งกัน'} (รายละเอียดภาษาอังกฤษด้านข้าง)`,
+  en: `Nothing was saved: ${error.message}`,
+});
 
 /**
  * Saves a posted form (creating the draft first when there is none), then does what its button asked: save, add
@@ -257,7 +266,7 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
     leaveFormState(ctx, state(true, conditions ? [{ key: 'conditionsVersion', en: error.message }] : []));
     redirectWithNotice(ctx, site, target, conditions
       ? { kind: 'problem', th: 'ยังไม่ได้ยื่นคำขอ: มีเงื่อนไขการใช้บริการฉบับใหม่ โปรดอ่านและยอมรับฉบับปัจจุบัน', en: `Not submitted: ${error.message}` }
-      : { kind: 'problem', th: 'ยังไม่ได้ยื่นคำขอ (รายละเอียดภาษาอังกฤษด้านข้าง)', en: `Not submitted: ${error.message}` });
+      : { kind: 'problem', th: `ยังไม่ได้ยื่นคำขอ${systemRefusals[error.code] ? `: ${systemRefusals[error.code]}` : ''} (รายละเอียดภาษาอังกฤษด้านข้าง)`, en: `Not submitted: ${error.message}` });
     return;
   }
   redirectWithNotice(ctx, site, applicationPath(saved.id), {

@@ -24,6 +24,8 @@ const thaiReasons: Record<string, string> = {
   no_such_system: 'ระบบนี้ไม่ใช่ของหน่วยงานแล้ว',
   application_changed: 'คำขอเปลี่ยนไปหลังจากที่หน้านี้แสดง โปรดโหลดหน้านี้ใหม่ แล้วดำเนินการตามที่แสดงอยู่ในตอนนี้',
   already_granted: 'ผู้นี้มีบทบาทนี้อยู่แล้ว',
+  not_agency_system: 'คำขอระบุระบบที่ไม่ใช่ระบบของหน่วยงานนี้',
+  system_cancelled: 'ระบบที่คำขอขอเพิ่มสิทธิ์ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด จึงเพิ่มสิทธิ์ให้ไม่ได้ ให้เตรียมอนุมัติโดยไม่รวมระบบนั้น หรือไม่อนุมัติคำขอ',
 };
 
 /** A refusal of the domain as the notice on the page the browser goes back to. */

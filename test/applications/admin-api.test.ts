@@ -190,12 +190,13 @@ describe('preparing and approving through the admin API', () => {
     const system = await db().selectFrom('agency_systems').selectAll().where('client_id', '=', existing.clientId).executeTakeFirstOrThrow();
     expect(system.redirect_uris).toEqual([...existing.redirectUris, 'https://new.example.go.th/cb']);
     expect(system.scopes).toEqual(['openid', 'pid', 'name', 'birthdate', 'gender']);
-    expect(system.daily_quota).toBe(2000);
+    // The estimate on the change form is no request to change the quota: it stays until a preparation sets another.
+    expect(system.daily_quota).toBe(1200);
 
     const letter = approval.letter;
     expect(letter.sequence).toBe(first.approval.letter.sequence + 1);
     expect(letter.systems).toEqual([
-      { clientId: existing.clientId, name: existing.name, change: 'extended', redirectUris: system.redirect_uris, dataItems: ['pid', 'name', 'birthdate', 'gender'], dailyQuota: 2000 },
+      { clientId: existing.clientId, name: existing.name, change: 'extended', redirectUris: system.redirect_uris, dataItems: ['pid', 'name', 'birthdate', 'gender'], dailyQuota: 1200 },
       { clientId: approval.credentials[0].clientId, name: 'Mobile app', change: 'new_system', redirectUris: ['https://app.example.go.th/cb'], dataItems: ['pid'], dailyQuota: 300 },
     ]);
     expect(letter.dataItems).toEqual(['pid', 'name', 'birthdate', 'gender']);
@@ -215,9 +216,59 @@ describe('preparing and approving through the admin API', () => {
       agencyId: mine.approval.application.agencyId,
       systems: [{ clientId: other.approval.credentials[0].clientId, redirectUris: ['https://x.example/cb'], estimatedDailyTransactions: 1 }],
     });
-    const draft = await admin('post', '/applications').send(change).expect(201);
-    const refused = await admin('post', `/applications/${draft.body.id}/submit`).expect(400);
-    expect(refused.body.error_description).toContain('is not a system of the agency');
+    const refused = await admin('post', '/applications').send(change).expect(400);
+    expect(refused.body.error).toBe('not_agency_system');
+    expect(refused.body.error_description).toContain(`systems.0.clientId: ${other.approval.credentials[0].clientId} is not a system of the agency`);
+  });
+
+  it('changes an existing system’s quota only when the preparation gives one', async () => {
+    const administrator = await newCitizen(server);
+    const first = await approved(completeForm(administrator));
+    const existing = first.approval.credentials[0];
+    const { id } = await submitted(
+      completeForm(administrator, {
+        kind: 'change',
+        agencyId: first.approval.application.agencyId,
+        systems: [{ clientId: existing.clientId, redirectUris: ['https://more.example.go.th/cb'], estimatedDailyTransactions: 100 }],
+      }),
+    );
+    const asIs = await admin('post', `/applications/${id}/prepare`).send({}).expect(200);
+    expect(asIs.body.preparation.systems[0]).toMatchObject({ dailyQuota: 1200, currentDailyQuota: 1200 });
+    await admin('post', `/applications/${id}/return`).send({ message: 'Raise the quota.' }).expect(200);
+    const raised = await admin('post', `/applications/${id}/prepare`).send({ systems: [{ index: 0, dailyQuota: 5000 }] }).expect(200);
+    expect(raised.body.preparation.systems[0]).toMatchObject({ dailyQuota: 5000, currentDailyQuota: 1200 });
+    const approval = await admin('post', `/applications/${id}/approve`).expect(200);
+    expect(approval.body.letter.systems[0]).toMatchObject({ change: 'extended', dailyQuota: 5000 });
+    const audit = await db().selectFrom('audit_events').select('after').where('target_id', '=', id).where('action', '=', 'application.approve').executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({
+      systems: [{ clientId: existing.clientId, change: 'extended', dailyQuota: { before: 1200, after: 5000 }, redirectUrisAdded: ['https://more.example.go.th/cb'], dataItemsAdded: [] }],
+    });
+  });
+
+  it('refuses to submit, prepare or approve more for a system cancelled meanwhile, changing nothing', async () => {
+    const administrator = await newCitizen(server);
+    const first = await approved(completeForm(administrator));
+    const { clientId } = first.approval.credentials[0];
+    const change = completeForm(administrator, {
+      kind: 'change',
+      agencyId: first.approval.application.agencyId,
+      systems: [{ clientId, redirectUris: ['https://late.example.go.th/cb'], estimatedDailyTransactions: 100 }],
+    });
+    const draft = (await admin('post', '/applications').send(change).expect(201)).body.id;
+    const unprepared = (await submitted(change)).id;
+    const prepared = (await submitted(change)).id;
+    await admin('post', `/applications/${prepared}/prepare`).send({}).expect(200);
+    await admin('post', `/systems/${clientId}/status`).send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+
+    for (const [path, body] of [[`/applications/${draft}/submit`, undefined], [`/applications/${unprepared}/prepare`, {}], [`/applications/${prepared}/approve`, undefined]] as const) {
+      const refused = await admin('post', path).send(body).expect(409);
+      expect(refused.body.error, path).toBe('system_cancelled');
+      expect(refused.body.error_description, path).toContain(`${clientId} (${first.approval.credentials[0].name}) is cancelled`);
+    }
+    const statuses = await db().selectFrom('applications').select(['id', 'status']).where('id', 'in', [draft, unprepared, prepared]).execute();
+    expect(Object.fromEntries(statuses.map((a) => [a.id, a.status]))).toEqual({ [draft]: 'draft', [unprepared]: 'submitted', [prepared]: 'prepared' });
+    const system = await db().selectFrom('agency_systems').select(['redirect_uris', 'daily_quota']).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    expect(system).toEqual({ redirect_uris: first.approval.credentials[0].redirectUris, daily_quota: 1200 });
   });
 });
 

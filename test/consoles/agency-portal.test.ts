@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveApplication, prepareApplication, rejectApplication, requestChanges } from '../../src/applications/actions.ts';
+import { approveApplication, createApplication, prepareApplication, rejectApplication, requestChanges, submitApplication } from '../../src/applications/actions.ts';
+import { adminTokenActor, agencyAdministrator } from '../../src/applications/actors.ts';
 import type { ApplicationForm } from '../../src/applications/form.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { formatPid } from '../../src/registry/pid.ts';
@@ -552,5 +553,76 @@ describe('one agency’s administrator and another agency', () => {
     const refused = await postForm(otherPortal, '/agency/applications', [['kind', 'new'], ['purpose', 'x'], ['action', 'save']], { csrf: false }).expect(403);
     expect(refused.text).toContain('The form was refused');
     expect(await db().selectFrom('applications').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(before);
+  });
+});
+
+describe('a change naming a system the agency may not extend', () => {
+  let citizen: Citizen;
+  let portal: ConsoleBrowser;
+  let agencyId: string;
+  let active: string;
+  let cancelled: string;
+  let othersSystem: string;
+  let version: number;
+
+  /** An agency approved as its administrator filed it, with the conditions in force. */
+  async function approvedAgency(administrator: Citizen, systems: ApplicationForm['systems']) {
+    const applicant = agencyAdministrator(administrator.pid);
+    const draft = await createApplication(db(), applicant, completeForm(administrator, { conditionsVersion: version, systems }));
+    await submitApplication(db(), applicant, draft.id);
+    await prepareApplication(db(), adminTokenActor, draft.id, {});
+    return approveApplication(db(), adminTokenActor, draft.id);
+  }
+
+  beforeAll(async () => {
+    version = (await db().selectFrom('conditions_versions').select((eb) => eb.fn.max('version').as('v')).executeTakeFirstOrThrow()).v!;
+    citizen = await newCitizen(server);
+    const system = (name: string, uri: string) => ({ name, use: 'website' as const, redirectUris: [uri], dataItems: [{ scope: 'pid', reason: 'to find the record' }], estimatedDailyTransactions: 100 });
+    const approval = await approvedAgency(citizen, [system('e-Service', 'https://eservice.refused.example.go.th/cb'), system('Mobile API', 'https://api.refused.example.go.th/cb')]);
+    agencyId = approval.application.agencyId!;
+    [active, cancelled] = approval.credentials.map((c) => c.clientId) as [string, string];
+    othersSystem = (await approvedAgency(await newCitizen(server), [system('Elsewhere', 'https://elsewhere.example.go.th/cb')])).credentials[0]!.clientId;
+    portal = await signInToConsole(server, 'agency', citizen);
+  });
+
+  const changeNaming = (clientId: string): ApplicationForm => ({
+    ...completeForm(citizen, { conditionsVersion: version }),
+    kind: 'change',
+    agencyId,
+    systems: [{ clientId, redirectUris: ['https://added.refused.example.go.th/cb'], estimatedDailyTransactions: 100 }],
+  });
+  const changesOfAgency = async () => (await db().selectFrom('applications').select('id').where('agency_id', '=', agencyId).where('kind', '=', 'change').execute()).length;
+
+  it('refuses a draft naming a cancelled system or another agency’s when it is saved or submitted, saying why in Thai and English', async () => {
+    await admin('post', `/systems/${cancelled}/status`).send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+    const page = await portal.agent.get(`/agency/agencies/${agencyId}/change`).expect(200);
+    expect(page.text).toContain(`<option value="${active}">`);
+    expect(page.text).not.toContain(`<option value="${cancelled}">`);
+
+    for (const action of ['save', 'submit']) {
+      const refused = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(cancelled)), ['action', action]]).expect(303);
+      expect(refused.headers.location).toBe(`/agency/agencies/${agencyId}/change`);
+      const notice = noticeOf((await portal.agent.get(refused.headers.location as string)).text)!;
+      expect(notice.kind).toBe('problem');
+      expect(notice.text).toContain('คำขอระบุระบบที่ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด');
+      expect(notice.text).toContain(`systems.0.clientId: ${cancelled} (Mobile API) is cancelled`);
+    }
+    const elsewhere = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(othersSystem)), ['action', 'save']]).expect(303);
+    const notice = noticeOf((await portal.agent.get(elsewhere.headers.location as string)).text)!;
+    expect(notice.text).toContain('คำขอระบุระบบที่ไม่ใช่ระบบของหน่วยงานนี้');
+    expect(notice.text).toContain(`systems.0.clientId: ${othersSystem} is not a system of the agency`);
+    expect(await changesOfAgency()).toBe(0);
+  });
+
+  it('refuses to submit a draft whose system was cancelled after it was saved', async () => {
+    const saved = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(active)), ['action', 'save']]).expect(303);
+    const id = applicationIdIn(saved.headers.location as string)!;
+    await admin('post', `/systems/${active}/status`).send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
+
+    const refused = await postForm(portal, `/agency/applications/${id}/form`, [...fieldsOf(changeNaming(active)), ['action', 'submit']]).expect(303);
+    const notice = noticeOf((await portal.agent.get(refused.headers.location as string)).text)!;
+    expect(notice.text).toContain('คำขอระบุระบบที่ถูกยกเลิกแล้ว');
+    expect(notice.text).toContain(`${active} (e-Service) is cancelled`);
+    expect((await statusOf(id)).status).toBe('draft');
   });
 });
