@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { existingSystems, type ExistingSystem, type ExistingSystems } from '../applications/changed-systems.ts';
 import type { ApplicationForm } from '../applications/form.ts';
 import type { Preparation } from '../applications/preparation.ts';
 import type { ApplicationDetail, ApplicationEvent, ApplicationSummary } from '../applications/views.ts';
@@ -10,7 +11,7 @@ import type { Bilingual } from './page-errors.ts';
 import { preparationFieldNames } from './staff-application-forms.ts';
 import type { RefusedForm } from './staff-form-state.ts';
 import { formView } from './staff-form-view.ts';
-import { actingRoleLabels, staffApplicationKindLabels, staffApplicationStatusLabels, dataItemLabel, staffTransitionLabels } from './staff-labels.ts';
+import { actingRoleLabels, staffApplicationKindLabels, staffApplicationStatusLabels, dataItemLabel, staffTransitionLabels, statusLabels } from './staff-labels.ts';
 
 /* What the application pages show, from the applications domain's reads: plain values for the templates. */
 
@@ -87,32 +88,61 @@ function formSections(form: ApplicationForm) {
   ].map((section) => ({ ...section, empty: section.rows.length === 0 }));
 }
 
-function formSystems(form: ApplicationForm) {
-  return (form.systems ?? []).map((system, index) => ({
-    index,
-    name: system.name ?? system.clientId ?? `#${index + 1}`,
-    clientId: system.clientId ?? null,
-    use: system.use === undefined ? null : system.use === 'website' ? { th: 'เว็บไซต์', en: 'website' } : { th: 'API', en: '' },
-    redirectUris: system.redirectUris ?? [],
-    dataItems: (system.dataItems ?? []).map((item) => ({ ...dataItemLabel(item.scope), reason: item.reason ?? '' })),
-    estimatedDailyTransactions: system.estimatedDailyTransactions ?? null,
-    publicClient: yesNo(system.publicClient) ?? null,
-    profile: system.profile ?? null,
-    idTokenAlg: system.idTokenAlg ?? null,
-  }));
+/** What an existing system a change names is permitted now, and its status, for the reviewer to read beside what is asked. */
+function shownExisting(system: ExistingSystem | undefined) {
+  if (!system) return null;
+  return {
+    name: system.name,
+    status: system.status,
+    statusLabel: statusLabels[system.status],
+    cancelled: system.status === 'cancelled',
+    redirectUris: system.redirectUris,
+    dataItems: system.dataItems.map(dataItemLabel),
+    dailyQuota: system.dailyQuota,
+  };
 }
 
-/** The preparation form's systems: each with the redirect URIs and data items asked, all offered as checked. */
-function preparationChoices(form: ApplicationForm) {
-  return (form.systems ?? []).map((system, index) => ({
-    index,
-    name: system.name ?? system.clientId ?? `#${index + 1}`,
-    clientId: system.clientId ?? null,
-    fields: preparationFieldNames(index),
-    redirectUris: system.redirectUris ?? [],
-    dataItems: (system.dataItems ?? []).map((item) => dataItemLabel(item.scope)),
-    dailyQuota: system.estimatedDailyTransactions ?? '',
-  }));
+function formSystems(form: ApplicationForm, existing: ExistingSystems) {
+  return (form.systems ?? []).map((system, index) => {
+    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
+    return {
+      index,
+      name: current?.name ?? system.name ?? system.clientId ?? `#${index + 1}`,
+      clientId: system.clientId ?? null,
+      existing: shownExisting(current),
+      /** It names a system the agency does not have (the form was filed before that was refused). */
+      notAgencySystem: system.clientId !== undefined && !current,
+      use: system.use === undefined ? null : system.use === 'website' ? { th: 'เว็บไซต์', en: 'website' } : { th: 'API', en: '' },
+      redirectUris: system.redirectUris ?? [],
+      dataItems: (system.dataItems ?? []).map((item) => ({ ...dataItemLabel(item.scope), reason: item.reason ?? '' })),
+      estimatedDailyTransactions: system.estimatedDailyTransactions ?? null,
+      publicClient: yesNo(system.publicClient) ?? null,
+      profile: system.profile ?? null,
+      idTokenAlg: system.idTokenAlg ?? null,
+    };
+  });
+}
+
+/**
+ * The preparation form's systems: each with the redirect URIs and data items asked, all offered as checked. An
+ * existing system's quota starts at its quota now, shown with the estimate asked: changing it is the reviewer's
+ * choice, never a default. A cancelled system starts unchecked, as it cannot be permitted more.
+ */
+function preparationChoices(form: ApplicationForm, existing: ExistingSystems) {
+  return (form.systems ?? []).map((system, index) => {
+    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
+    return {
+      index,
+      name: current?.name ?? system.name ?? system.clientId ?? `#${index + 1}`,
+      clientId: system.clientId ?? null,
+      existing: shownExisting(current),
+      fields: preparationFieldNames(index),
+      redirectUris: system.redirectUris ?? [],
+      dataItems: (system.dataItems ?? []).map((item) => dataItemLabel(item.scope)),
+      dailyQuota: current ? (current.dailyQuota ?? '') : (system.estimatedDailyTransactions ?? ''),
+      estimatedDailyTransactions: system.estimatedDailyTransactions ?? null,
+    };
+  });
 }
 
 function shownPreparation(preparation: Preparation) {
@@ -125,6 +155,8 @@ function shownPreparation(preparation: Preparation) {
       redirectUris: system.redirectUris,
       dataItems: system.scopes.map(dataItemLabel),
       dailyQuota: system.dailyQuota,
+      /** For an existing system: its quota when prepared (null for no limit); undefined for a new system. */
+      currentDailyQuota: system.currentDailyQuota,
       publicClient: system.publicClient,
       profile: system.profile,
       idTokenAlg: system.idTokenAlg,
@@ -193,6 +225,8 @@ export async function applicationPageValues(db: Kysely<Schema>, application: App
   const filed = application.events.findLast((e) => e.transition === 'submit')?.form ?? application.form;
   const preparedBy = application.preparation ? application.events.findLast((e) => e.transition === 'prepare') : undefined;
   const names = await actorNames(db, application.events);
+  // What the agency's systems are permitted now, beside what a change asks more of.
+  const existing = application.kind === 'change' ? await existingSystems(db, application.agencyId) : new Map<string, ExistingSystem>();
   return {
     application: {
       ...queueRow(application),
@@ -202,7 +236,7 @@ export async function applicationPageValues(db: Kysely<Schema>, application: App
       beingEdited: application.status === 'draft' || application.status === 'changes_requested',
     },
     sections: formSections(filed),
-    systems: formSystems(filed),
+    systems: formSystems(filed, existing),
     accessControllers: filed.accessControllers ?? [],
     conditionsVersion: filed.conditionsVersion ?? null,
     preparation: application.preparation
@@ -212,7 +246,7 @@ export async function applicationPageValues(db: Kysely<Schema>, application: App
           at: preparedBy ? thailandTime(preparedBy.at) : '',
         }
       : null,
-    preparationChoices: preparationChoices(application.form),
+    preparationChoices: preparationChoices(application.form, existing),
     purpose: application.form.purpose ?? '',
     letters: application.letters.map((letter) => ({ number: letter.number, href: `/staff/letters/${letter.number}`, issuedOn: letter.issuedOn })),
     events: timeline(application.events, names),

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateApplication, submitApplication } from '../../src/applications/actions.ts';
 import type { ApplicationForm } from '../../src/applications/form.ts';
@@ -9,8 +10,8 @@ import { formatPid } from '../../src/registry/pid.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { signInToConsole } from '../support/consoles.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { filedApplication, noticeOf, postForm, signedInStaff, textOf, type SignedInStaff } from './staff-fixtures.ts';
+import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
+import { approvedAgency, filedApplication, filedChange, noticeOf, postForm, signedInStaff, textOf, type SignedInStaff } from './staff-fixtures.ts';
 
 let server: TestServer;
 /** A reviewer who also holds the approver role: the two-person rule must still hold for them. */
@@ -266,6 +267,139 @@ describe('an application through the staff console, from the queue to a working 
     expect(answer.text).toContain('class="letter-tools no-print"');
 
     await reviewerOnly.browser.agent.get('/staff/letters/DOPA-DID-2500-9999').expect(404);
+  });
+});
+
+describe('a change of systems the agency already has, through the console', () => {
+  let agency: Awaited<ReturnType<typeof approvedAgency>>;
+  let eService: string;
+  let mobileApi: string;
+  const eServiceUri = 'https://eservice.change.example.go.th/callback';
+
+  beforeAll(async () => {
+    agency = await approvedAgency(server, {
+      systems: [
+        { name: 'e-Service', use: 'website', redirectUris: [eServiceUri], dataItems: [{ scope: 'pid', reason: 'to find the record' }], estimatedDailyTransactions: 800 },
+        { name: 'Mobile API', use: 'api', redirectUris: ['https://api.change.example.go.th/cb'], dataItems: [{ scope: 'pid', reason: 'to find the record' }], estimatedDailyTransactions: 50 },
+      ],
+    });
+    [eService, mobileApi] = agency.systems.map((s) => s.clientId) as [string, string];
+  });
+
+  const systemRow = (clientId: string) => db().selectFrom('agency_systems').select(['status', 'redirect_uris', 'scopes', 'daily_quota']).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  const askMore = (uri: string) => [{ clientId: eService, redirectUris: [uri], dataItems: [{ scope: 'address', reason: 'to send documents' }], estimatedDailyTransactions: 100 }];
+  const quotaField = (html: string) => /name="system-0-daily-quota" value="([^"]*)"/.exec(html)?.[1];
+  const preparedQuota = (html: string) => textOf(/<dd data-part="daily-quota">([\s\S]*?)<\/dd>/.exec(html)?.[1] ?? '').trim();
+  const approveAudit = async (id: string) =>
+    (await db().selectFrom('audit_events').select('after').where('target_id', '=', id).where('action', '=', 'application.approve').executeTakeFirstOrThrow()).after as { systems: unknown[] };
+
+  it('shows each existing system’s name, status and what it is permitted now beside what is asked, and starts its quota at the quota it has', async () => {
+    const change = await filedChange(server, agency, askMore('https://eservice.change.example.go.th/second'));
+    const answer = await reviewer.browser.agent.get(`/staff/applications/${change.id}`).expect(200);
+    const card = answer.text.slice(answer.text.indexOf('<section class="card" data-system-index="0">'), answer.text.indexOf('<h2>ผู้ควบคุมการเข้าถึงข้อมูล'));
+    const now = textOf(/<section class="current-permissions" data-part="current">([\s\S]*?)<\/section>/.exec(card)![1]!);
+    expect(textOf(card)).toContain(`ระบบ 1: e-Service · existing system ${eService}`);
+    for (const shown of ['ใช้งานได้ · Active', eServiceUri, 'pid', 'Daily quota 800']) expect(now).toContain(shown);
+    expect(now).not.toContain('second');
+    expect(textOf(card)).toContain('https://eservice.change.example.go.th/second');
+    expect(textOf(card)).toContain('address');
+
+    // The quota to permit starts at the one the system has, not at the estimate on the change form.
+    expect(quotaField(answer.text)).toBe('800');
+    expect(textOf(answer.text)).toContain('Daily quota now : 800 · ประมาณการที่หน่วยงานระบุ · estimated sign-ins a day asked : 100');
+  });
+
+  it('keeps the quota when the reviewer leaves it as it is, and audits the approval with the quota before and after and what was added', async () => {
+    const added = 'https://eservice.change.example.go.th/third';
+    const change = await filedChange(server, agency, askMore(added));
+    const page = `/staff/applications/${change.id}`;
+    const form = (await reviewerOnly.browser.agent.get(page).expect(200)).text;
+    await postForm(reviewerOnly, `${page}/prepare`, [
+      ['system-0', 'on'],
+      ['system-0-redirect-uri', added],
+      ['system-0-scope', 'address'],
+      ['system-0-daily-quota', quotaField(form)!],
+      ['purpose', change.form.purpose!],
+    ]).expect(303);
+    expect(preparedQuota((await approver.browser.agent.get(page)).text)).toBe('800 (ไม่เปลี่ยน · unchanged )');
+
+    await postForm(approver, `${page}/approve`, {}).expect(303);
+    const system = await systemRow(eService);
+    expect(system.daily_quota).toBe(800);
+    expect(system.redirect_uris).toContain(added);
+    expect(system.scopes).toContain('address');
+    const letter = (await showApplication(db(), adminTokenActor, change.id)).letters[0]!;
+    expect(letter.systems[0]).toMatchObject({ clientId: eService, change: 'extended', dailyQuota: 800 });
+    expect((await approveAudit(change.id)).systems).toEqual([
+      { clientId: eService, change: 'extended', dailyQuota: { before: 800, after: 800 }, redirectUrisAdded: [added], dataItemsAdded: ['address'] },
+    ]);
+  });
+
+  it('changes the quota only when the reviewer sets another, and shows the approver the quota before and after', async () => {
+    const added = 'https://eservice.change.example.go.th/fourth';
+    const change = await filedChange(server, agency, askMore(added));
+    const page = `/staff/applications/${change.id}`;
+    await postForm(reviewerOnly, `${page}/prepare`, [
+      ['system-0', 'on'],
+      ['system-0-redirect-uri', added],
+      ['system-0-daily-quota', '1,500'],
+      ['purpose', change.form.purpose!],
+    ]).expect(303);
+    expect(preparedQuota((await approver.browser.agent.get(page)).text)).toBe('800 → 1,500 (เปลี่ยน · changed )');
+
+    await postForm(approver, `${page}/approve`, {}).expect(303);
+    expect((await systemRow(eService)).daily_quota).toBe(1500);
+    // Only the redirect URI is permitted this time: no data item is added.
+    expect((await approveAudit(change.id)).systems).toEqual([
+      { clientId: eService, change: 'extended', dailyQuota: { before: 800, after: 1500 }, redirectUrisAdded: [added], dataItemsAdded: [] },
+    ]);
+  });
+
+  it('shows a system cancelled since the change was filed as cancelled, and refuses to prepare or approve more for it, saying why', async () => {
+    const asked = [{ clientId: mobileApi, redirectUris: ['https://api.change.example.go.th/v2/cb'], estimatedDailyTransactions: 10 }];
+    const prepared = await filedChange(server, agency, asked);
+    const submitted = await filedChange(server, agency, asked);
+    await postForm(reviewerOnly, `/staff/applications/${prepared.id}/prepare`, [
+      ['system-0', 'on'],
+      ['system-0-redirect-uri', asked[0]!.redirectUris[0]!],
+      ['system-0-daily-quota', '50'],
+      ['purpose', prepared.form.purpose!],
+    ]).expect(303);
+    expect(await statusOf(prepared.id)).toBe('prepared');
+    await request(server.url)
+      .post(`/admin/api/systems/${mobileApi}/status`)
+      .set('authorization', `Bearer ${testAdminToken}`)
+      .send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' })
+      .expect(200);
+
+    const page = `/staff/applications/${submitted.id}`;
+    const answer = await reviewerOnly.browser.agent.get(page).expect(200);
+    const text = textOf(answer.text);
+    expect(text).toContain('ระบบ 1: Mobile API');
+    expect(answer.text).toContain('data-system-status="cancelled"');
+    expect(text).toContain('This system is cancelled, and cancellation is final: it cannot be permitted more.');
+    expect(answer.text).not.toMatch(/name="system-0" checked/);
+
+    await postForm(reviewerOnly, `${page}/prepare`, [
+      ['system-0', 'on'],
+      ['system-0-redirect-uri', asked[0]!.redirectUris[0]!],
+      ['system-0-daily-quota', '50'],
+      ['purpose', submitted.form.purpose!],
+    ]).expect(303);
+    const refusedPreparation = noticeOf((await reviewerOnly.browser.agent.get(page)).text)!;
+    expect(refusedPreparation.kind).toBe('problem');
+    expect(refusedPreparation.text).toContain('ระบบที่คำขอขอเพิ่มสิทธิ์ถูกยกเลิกแล้ว');
+    expect(refusedPreparation.text).toContain(`${mobileApi} (Mobile API) is cancelled`);
+    expect(await statusOf(submitted.id)).toBe('submitted');
+
+    await postForm(approver, `/staff/applications/${prepared.id}/approve`, {}).expect(303);
+    const refusedApproval = noticeOf((await approver.browser.agent.get(`/staff/applications/${prepared.id}`)).text)!;
+    expect(refusedApproval.text).toContain('ถูกยกเลิกแล้ว');
+    expect(refusedApproval.text).toContain('cancellation is final: a change cannot extend it');
+    expect(await statusOf(prepared.id)).toBe('prepared');
+    const system = await systemRow(mobileApi);
+    expect(system).toMatchObject({ status: 'cancelled', redirect_uris: ['https://api.change.example.go.th/cb'], daily_quota: 50 });
+    expect((await showApplication(db(), adminTokenActor, prepared.id)).letters).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { createApplication, submitApplication } from '../../src/applications/actions.ts';
-import { agencyAdministrator } from '../../src/applications/actors.ts';
+import { approveApplication, createApplication, prepareApplication, submitApplication } from '../../src/applications/actions.ts';
+import { adminTokenActor, agencyAdministrator } from '../../src/applications/actors.ts';
 import type { ApplicationForm } from '../../src/applications/form.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
 import { grantStaffRole } from '../../src/staff/queries.ts';
@@ -59,4 +59,20 @@ export async function filedApplication(server: TestServer, overrides: Partial<Ap
   const draft = await createApplication(server.database.db, applicant, form);
   await submitApplication(server.database.db, applicant, draft.id);
   return { administrator, applicant, form, id: draft.id };
+}
+
+/** An agency already permitted: its application filed, then prepared as asked and approved by the admin token. */
+export async function approvedAgency(server: TestServer, overrides: Partial<ApplicationForm> = {}) {
+  const filed = await filedApplication(server, overrides);
+  await prepareApplication(server.database.db, adminTokenActor, filed.id, {});
+  const approval = await approveApplication(server.database.db, adminTokenActor, filed.id);
+  return { ...filed, agencyId: approval.application.agencyId!, systems: approval.credentials };
+}
+
+/** A change of an approved agency, filed and submitted by its administrator: `systems` as the change form asks them. */
+export async function filedChange(server: TestServer, agency: Awaited<ReturnType<typeof approvedAgency>>, systems: ApplicationForm['systems']) {
+  const form = completeForm(agency.administrator, { kind: 'change', agencyId: agency.agencyId, systems });
+  const draft = await createApplication(server.database.db, agency.applicant, form);
+  await submitApplication(server.database.db, agency.applicant, draft.id);
+  return { form, id: draft.id };
 }
