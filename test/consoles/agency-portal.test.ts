@@ -175,7 +175,8 @@ describe('an agency from its first draft to a working system, through the portal
     expect(problemsAt(page.text, 'f-accessControllers-0-position')).toEqual(['ต้องไม่เว้นว่าง · must not be empty']);
     // What the saved form still lacks, by its field too.
     expect(problemsAt(page.text, 'f-startDate')).toEqual(['ต้องกรอก · is required']);
-    expect(problemsAt(page.text, 'f-accessControllers')[0]).toContain('(clause 9)');
+    // A list whose only row was refused is not said to be empty as well: the row's own problem says what to fix.
+    expect(problemsAt(page.text, 'f-accessControllers')).toEqual([]);
     // The valid fields were saved, the refused ones were not.
     const stored = (await statusOf(id)).form as ApplicationForm;
     expect(stored.agency?.address).toBe(form.agency!.address);
@@ -184,6 +185,17 @@ describe('an agency from its first draft to a working system, through the portal
     // Shown once: a reload shows the saved form without the problems.
     const reload = await portal.agent.get(`/agency/applications/${id}/form`).expect(200);
     expect(reload.text).not.toContain('id="form-problems"');
+  });
+
+  it('does not say a system lacks a redirect URI when the one given was refused: the refusal says what to fix', async () => {
+    const answer = await postForm(portal, `/agency/applications/${id}/form`, [
+      ...fieldsOf({ ...form, systems: [{ ...form.systems![0]!, redirectUris: ['http://rp.example.test/cb#fragment'] }] }),
+      ['action', 'submit'],
+    ]).expect(303);
+    const page = await portal.agent.get(answer.headers.location as string).expect(200);
+    expect(problemsAt(page.text, 'f-systems-0-redirectUris-0').length).toBeGreaterThan(0);
+    expect(problemsAt(page.text, 'f-systems-0-redirectUris')).toEqual([]);
+    expect((await statusOf(id)).status).toBe('draft');
   });
 
   it('submits the completed form; the application is read-only after', async () => {
