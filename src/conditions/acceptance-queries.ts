@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dopaAgencyId } from '../agencies/first-party-systems.ts';
 import type { Schema } from '../db/schema.ts';
 
 /** An agency's acceptance of one version of the conditions of use. */
@@ -85,13 +86,17 @@ export async function listAcceptances(db: Kysely<Schema>): Promise<AcceptanceWit
   return rows.map((r) => ({ ...toAcceptance(r), agencyNameTh: r.name_th, agencyNameEn: r.name_en }));
 }
 
-/** The active agencies without an acceptance of `version`, oldest first. */
+/**
+ * The active agencies without an acceptance of `version`, oldest first. DOPA itself is left out: it publishes the
+ * conditions, and only owns the consoles' own sign-in; it never accepts them.
+ */
 export async function activeAgenciesNotAccepting(db: Kysely<Schema>, version: number): Promise<AgencyPendingAcceptance[]> {
   const rows = await db
     .selectFrom('agencies as a')
     .select(['a.id', 'a.name_th', 'a.name_en', 'a.created_at'])
     .select((eb) => eb.selectFrom('conditions_acceptances as c').select((e) => e.fn.max('c.version').as('v')).whereRef('c.agency_id', '=', 'a.id').as('last_version'))
     .where('a.status', '=', 'active')
+    .where('a.id', '!=', dopaAgencyId)
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('conditions_acceptances as c').select('c.version').whereRef('c.agency_id', '=', 'a.id').where('c.version', '=', version))),
     )

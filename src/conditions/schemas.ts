@@ -52,6 +52,6 @@ export const pendingAgencyBody = z.object({
 export const conditionsOverviewBody = z.object({
   current: conditionsVersionBody.meta({ description: 'the version in force' }),
   acceptances: z.array(acceptanceBody).meta({ description: 'who accepted which version when, every version, newest first' }),
-  pending: z.array(pendingAgencyBody).meta({ description: 'active agencies that have not accepted the current version, oldest first' }),
+  pending: z.array(pendingAgencyBody).meta({ description: 'active agencies that have not accepted the current version, oldest first; DOPA itself, which publishes them, is never listed' }),
 });
 export type ConditionsOverviewBody = z.infer<typeof conditionsOverviewBody>;

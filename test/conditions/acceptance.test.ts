@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dopaAgencyId } from '../../src/agencies/first-party-systems.ts';
 import { acceptConditions, acceptancesOf, agenciesNotAcceptingCurrent, conditionsToAcceptFor } from '../../src/conditions/acceptance.ts';
 import { currentConditions } from '../../src/conditions/queries.ts';
 import { conditionsOverviewBody, conditionsVersionBody } from '../../src/conditions/schemas.ts';
@@ -65,6 +66,8 @@ describe('agencies accepting the conditions of use', () => {
     const pending = await pendingIds();
     expect(pending).toContain(agencyId);
     expect(pending).toContain(demoAgency.agency_id);
+    // DOPA, which publishes the conditions, is not an agency that owes an acceptance of them.
+    expect(pending).not.toContain(dopaAgencyId);
     expect((await overview()).pending.find((p: { agencyId: string }) => p.agencyId === agencyId)).toMatchObject({
       nameEn: 'Agency of the conditions test',
       lastAcceptedVersion: null,

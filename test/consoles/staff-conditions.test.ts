@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dopaAgencyId } from '../../src/agencies/first-party-systems.ts';
 import { acceptConditions } from '../../src/conditions/acceptance.ts';
 import { currentConditions } from '../../src/conditions/queries.ts';
 import { formatPid } from '../../src/registry/pid.ts';
@@ -80,6 +81,9 @@ describe('the conditions of use in the staff console', () => {
     const pending = /<table class="pending">[\s\S]*?<\/table>/.exec(page.text)![0];
     expect(pending).toContain(`/staff/agencies/${waiting.agencyId}`);
     expect(pending).not.toContain(`/staff/agencies/${accepting.agencyId}`);
+    // DOPA publishes the conditions; its own agency, which owns the consoles' sign-in, is not waiting to accept them.
+    expect(pending).not.toContain(`/staff/agencies/${dopaAgencyId}`);
+    expect(textOf(pending)).not.toContain('กรมการปกครอง');
     const acceptances = textOf(/<table class="acceptances">[\s\S]*?<\/table>/.exec(page.text)![0]);
     expect(acceptances).toContain('หน่วยงานที่ยอมรับแล้ว');
     expect(acceptances).toContain(formatPid(agencyAdmin.pid));
