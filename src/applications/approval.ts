@@ -139,10 +139,12 @@ export async function approveStep(
     approvedBy: actorName(actor),
   });
   // The administrator accepted the conditions on the form they submitted; that acceptance becomes the agency's
-  // once it exists, unless a newer version has been published since (then the portal asks them again).
+  // once it exists, unless a newer version has been published since (then the portal asks them again). It is
+  // dated when they submitted it, not now.
   const administratorPid = begun.application.administrator_pid;
   if (administratorPid && form.conditionsVersion !== undefined) {
-    await insertAcceptanceOfCurrent(trx, { agencyId: agency.id, version: form.conditionsVersion, pid: administratorPid });
+    const submitted = await latestEvent(trx, id, 'submit');
+    await insertAcceptanceOfCurrent(trx, { agencyId: agency.id, version: form.conditionsVersion, pid: administratorPid, at: submitted?.at });
   }
   await recordTransition(trx, begun, 'approve', actor, { letterNumber: letter.number });
   return { ...begun, agencyId: agency.id, letter, credentials, systemChanges };

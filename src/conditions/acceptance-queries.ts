@@ -39,21 +39,23 @@ const toAcceptance = (row: { agency_id: string; version: number; accepted_by: st
 /**
  * Records an acceptance of `version` only if it is the newest published version as the statement runs, so a
  * publication made meanwhile is not accepted unread. Undefined when the version is not the current one, or when
- * the agency has already accepted it.
+ * the agency has already accepted it. `at` is when the administrator accepted, when that was earlier than now
+ * (on the application they submitted); now by default.
  */
 export async function insertAcceptanceOfCurrent(
   db: Kysely<Schema>,
-  acceptance: { agencyId: string; version: number; pid: string },
+  acceptance: { agencyId: string; version: number; pid: string; at?: Date | undefined },
 ): Promise<ConditionsAcceptance | undefined> {
   const row = await db
     .insertInto('conditions_acceptances')
-    .columns(['agency_id', 'version', 'accepted_by'])
+    .columns(['agency_id', 'version', 'accepted_by', 'accepted_at'])
     .expression(
       db
         .selectNoFrom([
           sql<string>`cast(${acceptance.agencyId} as uuid)`.as('agency_id'),
           sql<number>`cast(${acceptance.version} as integer)`.as('version'),
           sql<string>`cast(${acceptance.pid} as char(13))`.as('accepted_by'),
+          sql<Date>`coalesce(cast(${acceptance.at?.toISOString() ?? null} as timestamptz), now())`.as('accepted_at'),
         ])
         .where(sql<boolean>`cast(${acceptance.version} as integer) = (select max(version) from conditions_versions)`),
     )

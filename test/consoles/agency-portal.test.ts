@@ -5,6 +5,7 @@ import { approveApplication, createApplication, prepareApplication, rejectApplic
 import { adminTokenActor, agencyAdministrator } from '../../src/applications/actors.ts';
 import type { ApplicationForm } from '../../src/applications/form.ts';
 import type { Citizen } from '../../src/registry/citizen.ts';
+import { thailandTime } from '../../src/consoles/formatting.ts';
 import { formatPid } from '../../src/registry/pid.ts';
 import { completeForm, newStaff } from '../applications/forms.ts';
 import { enrolledDevice, openLoginPage, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
@@ -261,8 +262,13 @@ describe('an agency from its first draft to a working system, through the portal
     expect(page.text).toContain('วันเดือนปีเกิด');
     expect(page.text).toContain('0 of 500 sign-ins today');
     expect(page.text).toContain(`href="/agency/letters/${letterNumber}"`);
-    // The acceptance the submitted form made became the agency's at approval: no conditions page first.
-    expect(page.text).toContain(`version 1 accepted`);
+    // The acceptance the submitted form made became the agency's at approval: no conditions page first. It is
+    // dated when the administrator submitted the form that accepted it, not when DOPA approved.
+    const submitted = await db().selectFrom('application_events').select('at').where('application_id', '=', id).where('transition', '=', 'submit').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const accepted = await db().selectFrom('conditions_acceptances').select('accepted_at').where('agency_id', '=', agencyId).executeTakeFirstOrThrow();
+    expect(accepted.accepted_at.getTime()).toBe(submitted.at.getTime());
+    expect(accepted.accepted_at.getTime()).toBeLessThan(approval.application.updatedAt.getTime());
+    expect(page.text).toContain(`version 1 accepted ${thailandTime(submitted.at)}`);
     expect(page.text).toContain(formatPid(citizen.pid));
 
     const home = await portal.agent.get('/agency').expect(200);
