@@ -3,6 +3,7 @@ import type { IdTokenAlg, Schema, Status, WireProfile } from '../db/schema.ts';
 import { withUsage, type SystemUsage } from '../enforcement/usage-queries.ts';
 import { systemRowsOfAgency } from './listing-queries.ts';
 import { apiKeyVersionOf } from './api-key-issue.ts';
+import { systemsWithUnseenApiKey } from './api-key-queries.ts';
 import { secretVersionOf } from './secret-rotation.ts';
 
 /** One system of an agency, as its administrator reads it in the agency portal: everything but its secrets. */
@@ -26,12 +27,14 @@ export interface AgencySystemDetail extends SystemUsage {
   /** Which API key it has now (apiKeyVersionOf, never the key): an issue names it. */
   apiKeyVersion: string;
   hasApiKey: boolean;
+  /** Whether its API key is one no one was shown (made at an approval in the staff console, not issued since). */
+  apiKeyUnseen: boolean;
   createdAt: Date;
 }
 
 /** The agency's systems, oldest first, with their quota and today's requests. */
 export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Promise<AgencySystemDetail[]> {
-  const rows = await systemRowsOfAgency(db, agencyId);
+  const [rows, unseen] = await Promise.all([systemRowsOfAgency(db, agencyId), systemsWithUnseenApiKey(db, agencyId)]);
   const now = Date.now();
   return withUsage(
     db,
@@ -51,6 +54,7 @@ export async function systemsOfAgency(db: Kysely<Schema>, agencyId: string): Pro
         previousSecretExpiresAt: graceEnds !== null && graceEnds.getTime() > now ? graceEnds : null,
         apiKeyVersion: apiKeyVersionOf(row.api_key_hash),
         hasApiKey: row.api_key_hash !== null,
+        apiKeyUnseen: unseen.has(row.client_id),
         createdAt: new Date(row.created_at),
       };
     }),

@@ -25,3 +25,37 @@ export async function replaceApiKey(db: Kysely<Schema>, clientId: string, replac
     .executeTakeFirst();
   return updated !== undefined;
 }
+
+/**
+ * The systems of an agency that have an API key no one was shown: made by an approval in the staff console, which
+ * shows staff no credential, and not issued a key since. An approval by the admin token (the CLI, `rp create`, the
+ * demo) prints the key, and an issue shows it, so those are not among them.
+ */
+export async function systemsWithUnseenApiKey(db: Kysely<Schema>, agencyId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('agency_systems as s')
+    .select('s.client_id')
+    .where('s.agency_id', '=', agencyId)
+    .where('s.api_key_hash', 'is not', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('audit_events as a').select('a.id').where('a.target_kind', '=', 'system').whereRef('a.target_id', '=', 's.client_id').where('a.action', '=', 'system.api_key.issue'),
+        ),
+      ),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('permission_letters as l')
+          .innerJoin('application_events as e', 'e.application_id', 'l.application_id')
+          .select('l.number')
+          .whereRef('l.agency_id', '=', 's.agency_id')
+          .where('e.transition', '=', 'approve')
+          .where('e.actor_kind', '=', 'staff')
+          .where(sql<boolean>`l.systems @> jsonb_build_array(jsonb_build_object('clientId', s.client_id, 'change', 'new_system'))`),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.client_id));
+}

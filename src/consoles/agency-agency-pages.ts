@@ -94,6 +94,7 @@ export function addAgencyDetailPages(router: Router, db: Kysely<Schema>): void {
         apiKeyAction: `/agency/systems/${encodeURIComponent(s.clientId)}/api-key`,
         apiKeyVersion: s.apiKeyVersion,
         hasApiKey: s.hasApiKey,
+        apiKeyUnseen: s.apiKeyUnseen,
       })),
       graceChoices: graceDays.map((days) => ({ days, th: days === 0 ? 'ไม่มี: รหัสเดิมใช้ไม่ได้ทันที' : `${days} วัน`, en: days === 0 ? 'none: the old one stops at once' : `${days} day${days === 1 ? '' : 's'}` })),
       notices: notices.map((n) => ({

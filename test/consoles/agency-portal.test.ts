@@ -270,6 +270,9 @@ describe('an agency from its first draft to a working system, through the portal
     expect(accepted.accepted_at.getTime()).toBeLessThan(approval.application.updatedAt.getTime());
     expect(page.text).toContain(`version 1 accepted ${thailandTime(submitted.at)}`);
     expect(page.text).toContain(formatPid(citizen.pid));
+    // Approved in the staff console, which shows no one the API key it made: the page does not say it was shown.
+    expect(page.text).not.toContain('it was shown once');
+    expect(page.text).toContain('none shown yet: the key made at approval was shown to no one; press "Issue a new API key" below');
 
     const home = await portal.agent.get('/agency').expect(200);
     expect(home.text).toContain(`data-agency="${agencyId}"`);
@@ -367,7 +370,8 @@ describe('an agency from its first draft to a working system, through the portal
       return response.status === 400 && response.body.error === 'invalid_grant';
     };
     const page = (await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200)).text;
-    expect(page).toContain("issued; it was shown once, when issued");
+    expect(page).toContain('none shown yet: the key made at approval was shown to no one');
+    expect(page).not.toContain('it was shown once, when issued');
     expect(page).toContain(`action="/agency/systems/${clientId}/api-key"`);
     const replacing = /action="\/agency\/systems\/[^"]+\/api-key">[\s\S]*?name="replacing" value="([^"]+)"/.exec(page)![1]!;
 
@@ -378,7 +382,10 @@ describe('an agency from its first draft to a working system, through the portal
     const apiKey = /<code class="secret"[^>]*data-api-key>([^<]+)<\/code>/.exec(shown.text)?.[1];
     expect(apiKey).toMatch(/^[\w-]{43}$/);
     expect(shown.text).toContain("The system's new API key. Copy it now: it is shown this once");
-    expect((await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200)).text).not.toContain(apiKey!);
+    const after = (await portal.agent.get(`/agency/agencies/${agencyId}`).expect(200)).text;
+    expect(after).not.toContain(apiKey!);
+    expect(after).toContain('issued; it was shown once, when issued');
+    expect(after).not.toContain('none shown yet');
     expect(await keyAccepted(apiKey!)).toBe(true);
     expect(await keyAccepted('not-this-systems-key')).toBe(false);
 
