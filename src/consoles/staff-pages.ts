@@ -175,11 +175,16 @@ async function changeRole(ctx: Context, db: Kysely<Schema>, change: 'add' | 'rem
   } catch (error) {
     if (!(error instanceof NotFoundError || error instanceof ConflictError)) throw error;
     const why =
-      change === 'remove'
-        ? { th: `${shownPid(pid)} ไม่มีบทบาท${label.th}`, en: `${shownPid(pid)} does not hold the ${role} role.` }
-        : error instanceof ConflictError
-          ? { th: `${shownPid(pid)} มีบทบาท${label.th}อยู่แล้ว`, en: `${shownPid(pid)} already holds the ${role} role.` }
-          : { th: `ไม่มีประชาชนเลขประจำตัว ${shownPid(pid)} ในทะเบียน`, en: `No citizen with ID ${shownPid(pid)} in the registry.` };
+      error instanceof ConflictError && error.code === 'last_administrator'
+        ? {
+            th: `${shownPid(pid)} เป็นผู้ดูแลระบบคนเดียวที่เหลืออยู่ ต้องมีผู้ดูแลระบบอย่างน้อยหนึ่งคนเพื่อเพิ่มและถอนบทบาท ให้เพิ่มบทบาทผู้ดูแลระบบแก่ผู้อื่นก่อน`,
+            en: `${shownPid(pid)} is the only administrator, and someone must remain to grant and remove roles: grant the administrator role to someone else first.`,
+          }
+        : change === 'remove'
+          ? { th: `${shownPid(pid)} ไม่มีบทบาท${label.th}`, en: `${shownPid(pid)} does not hold the ${role} role.` }
+          : error instanceof ConflictError
+            ? { th: `${shownPid(pid)} มีบทบาท${label.th}อยู่แล้ว`, en: `${shownPid(pid)} already holds the ${role} role.` }
+            : { th: `ไม่มีประชาชนเลขประจำตัว ${shownPid(pid)} ในทะเบียน`, en: `No citizen with ID ${shownPid(pid)} in the registry.` };
     // No such citizen: the ID typed is what to fix.
     const unknown = change === 'add' && error instanceof NotFoundError;
     back({ kind: 'problem', th: `ไม่ได้ดำเนินการ: ${why.th}`, en: `Nothing was changed: ${why.en}` }, unknown ? [{ field: 'pid', ...why }] : []);

@@ -63,3 +63,12 @@ export async function activeRolesOf(db: Kysely<Schema>, pid: string): Promise<St
   const rows = await db.selectFrom('staff_roles').select('role').where('pid', '=', pid).where('revoked_at', 'is', null).execute();
   return rows.map((r) => r.role);
 }
+
+/**
+ * Locks the active administrator grants for update, in citizen ID order, and returns whose they are. Two removals
+ * at once take the locks in the same order, so the second waits for the first and then sees what it left.
+ */
+export async function lockActiveAdministrators(db: Kysely<Schema>): Promise<string[]> {
+  const rows = await db.selectFrom('staff_roles').select('pid').where('role', '=', 'administrator').where('revoked_at', 'is', null).orderBy('pid').forUpdate().execute();
+  return rows.map((r) => r.pid);
+}

@@ -43,6 +43,7 @@ const removeStaff = declareRoute(adminApi, {
     200: { description: 'Removed: the revoked grant', body: staffGrant },
     400: 'invalid_request: the citizen ID is not valid, or role is not reviewer, approver or administrator',
     404: 'not_found: the citizen does not hold this role',
+    409: 'last_administrator: the citizen is the only administrator; grant the role to someone else first',
   },
 });
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidCheckDigit } from '../../src/registry/pid.ts';
+import { grantStaffRole } from '../../src/staff/queries.ts';
 import { hasRole, rolesOf } from '../../src/staff/roles.ts';
 import { newCitizen } from '../support/citizens.ts';
 import { runCli } from '../support/cli.ts';
@@ -10,6 +11,9 @@ import { startTestServer, testAdminToken, type TestServer } from '../support/ser
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
+  // An administrator who stays, so that the tests below may remove the role from others (the last one is kept).
+  const standing = await newCitizen(server);
+  await grantStaffRole(server.database.db, standing.pid, 'administrator', 'admin_token');
 });
 afterAll(() => server?.dispose());
 
