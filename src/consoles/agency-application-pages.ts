@@ -239,22 +239,22 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
   const target = formPath(saved.id);
 
   if (action.kind !== 'save' && action.kind !== 'submit') {
-    if (refused > 0) leaveFormState(ctx, state(false));
-    redirectWithNotice(ctx, site, `${target}${rowTarget(action, checked.rows)}`, refused > 0 ? notSavedFields(refused) : undefined);
+    const shortened = refused > 0 ? leaveFormState(ctx, state(false)).shortened : 0;
+    redirectWithNotice(ctx, site, `${target}${rowTarget(action, checked.rows)}`, refused > 0 ? notSavedFields(refused, shortened) : undefined);
     return;
   }
   if (action.kind === 'save') {
-    if (refused > 0) leaveFormState(ctx, state(false));
-    redirectWithNotice(ctx, site, target, refused > 0 ? notSavedFields(refused) : { kind: 'done', th: 'บันทึกร่างแล้ว', en: 'The draft is saved.' });
+    const shortened = refused > 0 ? leaveFormState(ctx, state(false)).shortened : 0;
+    redirectWithNotice(ctx, site, target, refused > 0 ? notSavedFields(refused, shortened) : { kind: 'done', th: 'บันทึกร่างแล้ว', en: 'The draft is saved.' });
     return;
   }
   const problemsBeforeSubmitting = problemsToShow(state(true), saved.missing, saved.form, new Set()).all.length;
   if (problemsBeforeSubmitting > 0) {
-    leaveFormState(ctx, state(true));
+    const cut = cutShort(leaveFormState(ctx, state(true)).shortened);
     redirectWithNotice(ctx, site, target, {
       kind: 'problem',
-      th: `ยังไม่ได้ยื่นคำขอ: มี ${problemsBeforeSubmitting} รายการที่ต้องแก้ไขหรือกรอกเพิ่ม ดูรายการด้านล่างและที่แต่ละช่อง (บันทึกร่างไว้แล้ว)`,
-      en: `Not submitted: ${problemsBeforeSubmitting} ${problemsBeforeSubmitting === 1 ? 'thing needs' : 'things need'} fixing or filling in; see the list below and each field. The draft is saved.`,
+      th: `ยังไม่ได้ยื่นคำขอ: มี ${problemsBeforeSubmitting} รายการที่ต้องแก้ไขหรือกรอกเพิ่ม ดูรายการด้านล่างและที่แต่ละช่อง (บันทึกร่างไว้แล้ว)${cut.th}`,
+      en: `Not submitted: ${problemsBeforeSubmitting} ${problemsBeforeSubmitting === 1 ? 'thing needs' : 'things need'} fixing or filling in; see the list below and each field. The draft is saved.${cut.en}`,
     });
     return;
   }
@@ -263,10 +263,10 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
   } catch (error) {
     if (!(error instanceof AppError) || error instanceof NotFoundError || error.status >= 500) throw error;
     const conditions = error.code === 'conditions_not_current';
-    leaveFormState(ctx, state(true, conditions ? [{ key: 'conditionsVersion', en: error.message }] : []));
+    const cut = cutShort(leaveFormState(ctx, state(true, conditions ? [{ key: 'conditionsVersion', en: error.message }] : [])).shortened);
     redirectWithNotice(ctx, site, target, conditions
-      ? { kind: 'problem', th: 'ยังไม่ได้ยื่นคำขอ: มีเงื่อนไขการใช้บริการฉบับใหม่ โปรดอ่านและยอมรับฉบับปัจจุบัน', en: `Not submitted: ${error.message}` }
-      : { kind: 'problem', th: `ยังไม่ได้ยื่นคำขอ${systemRefusals[error.code] ? `: ${systemRefusals[error.code]}` : ''} (รายละเอียดภาษาอังกฤษด้านข้าง)`, en: `Not submitted: ${error.message}` });
+      ? { kind: 'problem', th: `ยังไม่ได้ยื่นคำขอ: มีเงื่อนไขการใช้บริการฉบับใหม่ โปรดอ่านและยอมรับฉบับปัจจุบัน${cut.th}`, en: `Not submitted: ${error.message}${cut.en}` }
+      : { kind: 'problem', th: `ยังไม่ได้ยื่นคำขอ${systemRefusals[error.code] ? `: ${systemRefusals[error.code]}` : ''} (รายละเอียดภาษาอังกฤษด้านข้าง)${cut.th}`, en: `Not submitted: ${error.message}${cut.en}` });
     return;
   }
   redirectWithNotice(ctx, site, applicationPath(saved.id), {
@@ -276,11 +276,31 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
   });
 }
 
-const notSavedFields = (count: number) => ({
-  kind: 'problem' as const,
-  th: `บันทึกร่างแล้ว ยกเว้น ${count} ช่องที่ข้อมูลไม่ถูกต้อง ซึ่งแสดงไว้ด้านล่างตามที่กรอก`,
-  en: `The draft is saved, except ${count} ${count === 1 ? 'field that is' : 'fields that are'} not valid, shown below as typed.`,
-});
+/** What the notice adds when values typed were too long to bring back whole: they are not shown "as typed". */
+const cutShort = (shortened: number) =>
+  shortened === 0
+    ? { th: '', en: '' }
+    : {
+        th: ` มี ${shortened} ช่องที่ข้อความยาวเกินกว่าจะนำกลับมาแสดงได้ทั้งหมด จึงแสดงเฉพาะส่วนต้น ตรวจสอบช่องที่มีหมายเหตุก่อนบันทึกอีกครั้ง`,
+        en: ` ${shortened} ${shortened === 1 ? 'field was' : 'fields were'} too long to bring back whole and ${shortened === 1 ? 'shows' : 'show'} only the beginning of what was typed: check the fields marked so before saving again.`,
+      };
+
+const notSavedFields = (count: number, shortened: number) => {
+  const fields = `${count} ${count === 1 ? 'field that is' : 'fields that are'} not valid`;
+  if (shortened === 0) {
+    return {
+      kind: 'problem' as const,
+      th: `บันทึกร่างแล้ว ยกเว้น ${count} ช่องที่ข้อมูลไม่ถูกต้อง ซึ่งแสดงไว้ด้านล่างตามที่กรอก`,
+      en: `The draft is saved, except ${fields}, shown below as typed.`,
+    };
+  }
+  const cut = cutShort(shortened);
+  return {
+    kind: 'problem' as const,
+    th: `บันทึกร่างแล้ว ยกเว้น ${count} ช่องที่ข้อมูลไม่ถูกต้อง ซึ่งแสดงไว้ด้านล่าง${cut.th}`,
+    en: `The draft is saved, except ${fields}, shown below.${cut.en}`,
+  };
+};
 
 /** Where the page comes back to after "add another" or "remove": the extra row asked for, and the place in the page. */
 function rowTarget(action: RowAction, rows: FormRows): string {

@@ -114,6 +114,7 @@ const thaiMessages: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^needs at least one redirect URI$/, () => 'ต้องมี Redirect URI อย่างน้อยหนึ่งรายการ'],
   [/^needs at least one person appointed/, () => 'ต้องแต่งตั้งเจ้าหน้าที่ควบคุมและตรวจสอบการเข้าถึงข้อมูลอย่างน้อยหนึ่งคน (ข้อ 9)'],
   [/^asks for nothing/, () => 'ยังไม่ได้ขอสิ่งใดเพิ่ม: ระบุ Redirect URI หรือรายการข้อมูลที่ต้องการเพิ่มให้ระบบนี้'],
+  [/^was too long to bring back whole/, () => 'ข้อความที่กรอกยาวเกินกว่าจะนำกลับมาแสดงได้ทั้งหมด จึงแสดงเฉพาะส่วนต้น หรือไม่แสดงเลย'],
   [/^has a reason, but its data item is not ticked/, () => 'มีเหตุผลแต่ไม่ได้เลือกรายการข้อมูลนี้: เลือกรายการ หรือลบเหตุผลออก'],
   [/^names an existing system/, () => 'ระบุระบบเดิมได้เฉพาะคำขอเปลี่ยนแปลง'],
   [/^must be one of the data items/, () => 'ไม่ใช่รายการข้อมูลที่ให้บริการ'],

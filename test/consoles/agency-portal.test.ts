@@ -13,7 +13,7 @@ import { newCitizen } from '../support/citizens.ts';
 import { signInToConsole, type ConsoleBrowser } from '../support/consoles.ts';
 import { basicAuth } from '../support/http.ts';
 import { startTestServer, testAdminToken, type TestServer } from '../support/server.ts';
-import { applicationIdIn, fieldsOf, inputValue, noticeOf, postForm, problemsAt } from './agency-support.ts';
+import { applicationIdIn, decoded, fieldsOf, inputValue, noticeOf, postForm, problemsAt, textareaValue } from './agency-support.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -473,6 +473,41 @@ describe('an agency from its first draft to a working system, through the portal
     expect(row).toContain('withdrawn, no effect');
     expect(row).toContain('The contract was renewed');
     expect(row).not.toContain('scheduled');
+  });
+});
+
+describe('a value typed too long for its field', () => {
+  let browser: ConsoleBrowser;
+  beforeAll(async () => {
+    browser = await signInToConsole(server, 'agency', await newCitizen(server));
+  });
+  const saveDraft = async (purpose: string) => {
+    const saved = await postForm(browser, '/agency/applications', [['kind', 'new'], ['agency.nameTh', 'หน่วยงานทดสอบความยาว'], ['purpose', purpose], ['action', 'save']]).expect(303);
+    const page = (await browser.agent.get(saved.headers.location as string).expect(200)).text;
+    return { page, notice: decoded(noticeOf(page)!.text), shown: decoded(textareaValue(page, 'purpose') ?? '') };
+  };
+
+  it('comes back whole when it fits, and the notice says it is shown as typed', async () => {
+    const purpose = `${'ตรวจสอบสิทธิ์ผู้รับบริการ '.repeat(20)}${'a'.repeat(1200)}`.slice(0, 1400);
+    const { page, notice, shown } = await saveDraft(purpose);
+    expect(shown).toBe(purpose);
+    expect(notice).toContain('The draft is saved, except 1 field that is not valid, shown below as typed.');
+    expect(problemsAt(page, 'f-purpose')).toEqual([expect.stringContaining('must be at most 1000 characters')]);
+  });
+
+  it('too long even for the page to bring back, says so at the field and in the notice instead of "as typed"', async () => {
+    // 3000 Thai characters are 9 kB of UTF-8: more than the cookie that carries what was typed may hold.
+    const purpose = 'บริการออนไลน์ของหน่วยงาน'.repeat(125);
+    const { page, notice, shown } = await saveDraft(purpose);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(purpose.length);
+    expect(purpose.startsWith(shown)).toBe(true);
+    expect(notice).not.toContain('shown below as typed');
+    expect(notice).toContain('1 field was too long to bring back whole and shows only the beginning of what was typed');
+    expect(notice).toContain('จึงแสดงเฉพาะส่วนต้น');
+    expect(problemsAt(page, 'f-purpose')).toContain(
+      'ข้อความที่กรอกยาวเกินกว่าจะนำกลับมาแสดงได้ทั้งหมด จึงแสดงเฉพาะส่วนต้น หรือไม่แสดงเลย · was too long to bring back whole: only its beginning is shown, or none of it',
+    );
   });
 });
 
