@@ -77,6 +77,8 @@ export function addStaffPages(router: Router, db: Kysely<Schema>): void {
 
   router.get('/staff/staff', ...page('administrator'), async (ctx) => {
     const grants = await listActiveStaff(db);
+    // The last administrator's role cannot be removed: no button offers it.
+    const administrators = grants.filter((g) => g.role === 'administrator').length;
     const names = new Map<string, string>();
     for (const pid of new Set(grants.map((g) => g.pid))) {
       const citizen = await findCitizen(db, pid);
@@ -92,6 +94,7 @@ export function addStaffPages(router: Router, db: Kysely<Schema>): void {
         roleLabel: roleLabels[g.role],
         grantedAt: thailandTime(g.grantedAt),
         grantedBy: shownPid(g.grantedBy),
+        removable: g.role !== 'administrator' || administrators > 1,
       })),
       roleChoices: staffRoles.map((role) => ({ code: role, ...roleLabels[role] })),
       grantForm: formView(grantFormName, takeRefusedForm(ctx)),

@@ -75,6 +75,18 @@ describe('the last administrator', () => {
     expect(await rolesOf(db(), only.pid)).toEqual(['administrator']);
   });
 
+  it('is offered no Remove button for that role on the staff page, while their other roles and others’ keep theirs', async () => {
+    const only = await signedInStaff(server, ['administrator', 'reviewer']);
+    const page = (await only.browser.agent.get('/staff/staff').expect(200)).text;
+    const row = (role: string) => new RegExp(`<tr data-pid="${only.citizen.pid}" data-role="${role}">([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? '';
+    expect(row('administrator')).toContain('the only administrator: cannot be removed');
+    expect(row('administrator')).not.toContain('action="/staff/staff/remove"');
+    expect(row('reviewer')).toContain('action="/staff/staff/remove"');
+    // With a second administrator, both may be removed.
+    await newAdministrator();
+    expect((await only.browser.agent.get('/staff/staff').expect(200)).text).not.toContain('the only administrator: cannot be removed');
+  });
+
   it('cannot remove their own role in the staff console, and the page says why in Thai and English', async () => {
     const only = await signedInStaff(server, ['administrator']);
     const answer = await postForm(only, '/staff/staff/remove', { pid: only.citizen.pid, role: 'administrator' }).expect(303);
