@@ -54,12 +54,9 @@ export function leaveFormState(ctx: Context, state: FormState): { shortened: num
     kept.set(key, [...value].slice(0, maxValue).join(''));
     shortened.add(key);
   }
-  const encode = () =>
-    JSON.stringify({
-      ...state,
-      problems: [...state.problems.slice(0, 60), ...[...shortened].map((key) => ({ key, en: shortenedProblem }))],
-      kept: Object.fromEntries(kept),
-    });
+  // The cut fields travel as their keys alone (takeFormState adds the note): a note each would cost more than
+  // leaving out a short value frees, and a cookie over the browser's limit is dropped whole.
+  const encode = () => JSON.stringify({ ...state, problems: state.problems.slice(0, 60), kept: Object.fromEntries(kept), shortened: [...shortened] });
   let json = encode();
   while (Buffer.byteLength(json) > maxBytes && kept.size > 0) {
     const [key, value] = [...kept].reduce((a, b) => (Buffer.byteLength(b[1]) > Buffer.byteLength(a[1]) ? b : a));
@@ -82,16 +79,21 @@ export function takeFormState(ctx: Context, applicationId: string): FormState | 
   const value = ctx.cookies.get(cookieName, { signed: true });
   if (!value) return undefined;
   try {
-    const state = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as FormState;
+    const state = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as FormState & { shortened?: unknown };
     if (state.applicationId !== applicationId) return undefined;
     ctx.cookies.set(cookieName, null, { path: site.basePath, signed: true, overwrite: true });
+    const shortened = state.shortened;
     const valid =
       typeof state.submitted === 'boolean' &&
       Array.isArray(state.problems) &&
       state.problems.every((p) => typeof p.key === 'string' && typeof p.en === 'string') &&
       typeof state.kept === 'object' &&
-      Array.isArray(state.removedRows);
-    return valid ? state : undefined;
+      Array.isArray(state.removedRows) &&
+      Array.isArray(shortened) &&
+      shortened.every((key) => typeof key === 'string');
+    if (!valid) return undefined;
+    const { shortened: _keys, ...rest } = state;
+    return { ...rest, problems: [...state.problems, ...(shortened as string[]).map((key) => ({ key, en: shortenedProblem }))] };
   } catch {
     return undefined;
   }

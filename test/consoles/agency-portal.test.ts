@@ -511,6 +511,20 @@ describe('a value typed too long for its field', () => {
   });
 });
 
+describe('many refused values', () => {
+  it('travel in a cookie the browser keeps (at most 4 kB), each value shown again or marked as cut', async () => {
+    const browser = await signInToConsole(server, 'agency', await newCitizen(server));
+    // Twenty redirect URIs of about 60 characters, each refused for its fragment.
+    const uris = Array.from({ length: 20 }, (_, i): [string, string] => [`systems.0.redirectUris.${i}`, `https://rp${i}.example.test/callback/path/to/page#fragment-${i}`]);
+    const saved = await postForm(browser, '/agency/applications', [['kind', 'new'], ['agency.nameTh', 'หน่วยงานทดสอบหลายค่า'], ['systems.0.name', 'ระบบ'], ...uris, ['action', 'save']]).expect(303);
+    const cookie = ([] as string[]).concat(saved.headers['set-cookie'] ?? []).find((c) => c.startsWith('thaid_agency_form='));
+    expect(cookie).toBeDefined();
+    expect(Buffer.byteLength(cookie!.split(';')[0]!)).toBeLessThanOrEqual(4096);
+    const page = (await browser.agent.get(saved.headers.location as string).expect(200)).text;
+    for (let i = 0; i < 20; i++) expect(problemsAt(page, `f-systems-0-redirectUris-${i}`).length, `row ${i}`).toBeGreaterThan(0);
+  });
+});
+
 describe('a rejected application', () => {
   it('shows the rejection and its reasons on the application page, and the timeline, read-only', async () => {
     const applicant = await newCitizen(server);
