@@ -10,7 +10,8 @@ import { applyDueStatusChanges } from './status-changes.ts';
  */
 export function statusInForceOnReads(db: Kysely<Schema>): Middleware {
   return async (ctx, next) => {
-    if (ctx.method === 'GET') await applyDueStatusChanges(db);
+    // The maintenance tries again; a read never fails for it.
+    if (ctx.method === 'GET') await applyDueStatusChanges(db).catch((error: unknown) => ctx.state['log']?.warn({ err: error }, 'applying due status changes before a read failed'));
     await next();
   };
 }

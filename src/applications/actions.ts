@@ -1,3 +1,4 @@
+import { applyDueStatusChanges } from '../agencies/status-changes.ts';
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../audit/record.ts';
 import type { ApplicationTransition, Schema } from '../db/schema.ts';
@@ -58,10 +59,17 @@ async function audit(
   });
 }
 
+/**
+ * A cancellation that fell due acts at once (the active_systems view) but reaches a system's status only when
+ * applied: the steps that check which systems a change may name read the status, so what is due is applied first.
+ */
+const applyDueCancellations = (db: Kysely<Schema>) => applyDueStatusChanges(db);
+
 const roleOf = (actor: ApplicationActor): ActingRole => (actor.kind === 'agency' ? 'agency_admin' : actor.kind === 'staff' ? 'reviewer' : actor.kind);
 
 /** Starts an application as a draft: by a citizen in the agency portal, who becomes its administrator, or by the admin token. */
 export async function createApplication(db: Kysely<Schema>, actor: ApplicationActor, form: ApplicationForm, context: ActionContext = {}): Promise<ApplicationDetail> {
+  await applyDueCancellations(db);
   const id = await inTransaction(db, async (trx) => {
     const application = await createStep(trx, actor, form, 'form');
     await audit(trx, actor, roleOf(actor), 'create', application, { status: 'draft', kind: application.kind, agencyId: application.agency_id, administratorPid: application.administrator_pid }, context);
@@ -72,6 +80,7 @@ export async function createApplication(db: Kysely<Schema>, actor: ApplicationAc
 
 /** Replaces the form of a draft (or of an application sent back for changes). */
 export async function updateApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, form: ApplicationForm, context: ActionContext = {}): Promise<ApplicationDetail> {
+  await applyDueCancellations(db);
   await inTransaction(db, async (trx) => {
     const { before, after } = await updateStep(trx, actor, id, form);
     await audit(trx, actor, roleOf(actor), 'update', before, { status: after.status, administratorPid: after.administrator_pid }, context);
@@ -81,6 +90,7 @@ export async function updateApplication(db: Kysely<Schema>, actor: ApplicationAc
 
 /** Submits the application: its form must be complete and accept the conditions of use in force. */
 export async function submitApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, context: ActionContext = {}): Promise<ApplicationDetail> {
+  await applyDueCancellations(db);
   await inTransaction(db, async (trx) => {
     const begun = await submitStep(trx, actor, id);
     const form = begun.application.form as ApplicationForm;
@@ -111,6 +121,7 @@ export async function rejectApplication(db: Kysely<Schema>, actor: ApplicationAc
 
 /** A reviewer prepares what the approval will permit. */
 export async function prepareApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, input: PreparationInput, context: ActionContext = {}): Promise<ApplicationDetail> {
+  await applyDueCancellations(db);
   await inTransaction(db, async (trx) => {
     await refuseIfChangedSince(trx, id, context);
     const begun = await prepareStep(trx, actor, id, input);
@@ -138,6 +149,7 @@ export interface Approval {
 
 /** An approver (not the one who prepared it) approves a prepared application: the agency, its systems and the letter. */
 export async function approveApplication(db: Kysely<Schema>, actor: ApplicationActor, id: string, context: ActionContext = {}): Promise<Approval> {
+  await applyDueCancellations(db);
   const outcome = await inTransaction(db, async (trx) => {
     await refuseIfChangedSince(trx, id, context);
     const approved = await approveStep(trx, actor, id);

@@ -82,7 +82,7 @@ export function problemsToShow(state: FormState | undefined, missing: MissingFie
   const refused = (state?.problems ?? []).map((p) => ({ key: p.key, message: problemMessage(p.en) }));
   // A field whose value was refused is missing from the saved form for that reason alone: its refusal says it all.
   // So is a list whose rows were refused (a redirect URI, a person): it was not left empty.
-  const explainedByRefusal = (key: string) => refused.some((r) => r.key === key || r.key.startsWith(`${key}.`));
+  const explainedByRefusal = (key: string) => refused.some((r) => r.key === key || (/(^|\.)(redirectUris|accessControllers)$/.test(key) && r.key.startsWith(`${key}.`)));
   const lacking = state?.submitted ? missing.map((m) => ({ key: keyOfMissing(m, form), message: problemMessage(m.message) })).filter((m) => !explainedByRefusal(m.key)) : [];
   const entries = [...refused, ...lacking];
   const byKey = new Map<string, Bilingual[]>();

@@ -150,7 +150,13 @@ class PostgresListeners {
       }
       if (this.#broken) {
         this.#broken = false;
-        for (const resume of this.#resumers) resume();
+        for (const resume of this.#resumers) {
+          try {
+            resume();
+          } catch {
+            // One listener's failure to look again must not cost the others, or the connection.
+          }
+        }
       }
       return client;
     })();

@@ -270,6 +270,26 @@ describe('preparing and approving through the admin API', () => {
     const system = await db().selectFrom('agency_systems').select(['redirect_uris', 'daily_quota']).where('client_id', '=', clientId).executeTakeFirstOrThrow();
     expect(system).toEqual({ redirect_uris: first.approval.credentials[0].redirectUris, daily_quota: 1200 });
   });
+
+  it('refuses to approve more for a system whose scheduled cancellation has fallen due, before the maintenance applies it', async () => {
+    const administrator = await newCitizen(server);
+    const first = await approved(completeForm(administrator));
+    const { clientId } = first.approval.credentials[0];
+    const change = completeForm(administrator, {
+      kind: 'change',
+      agencyId: first.approval.application.agencyId,
+      systems: [{ clientId, redirectUris: ['https://due.example.go.th/cb'], estimatedDailyTransactions: 100 }],
+    });
+    const prepared = (await submitted(change)).id;
+    await admin('post', `/applications/${prepared}/prepare`).send({}).expect(200);
+    const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
+    await admin('post', `/systems/${clientId}/status`).send({ status: 'cancelled', reason: 'Contract ends', notice: 'before', effectiveAt }).expect(200);
+    await db().updateTable('agency_notices').set({ effective_at: sql`now() - interval '1 second'` } as never).where('client_id', '=', clientId).execute();
+
+    expect((await admin('post', `/applications/${prepared}/approve`).expect(409)).body.error).toBe('system_cancelled');
+    const system = await db().selectFrom('agency_systems').select(['status', 'redirect_uris']).where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    expect(system).toEqual({ status: 'cancelled', redirect_uris: first.approval.credentials[0].redirectUris });
+  });
 });
 
 describe('listing applications and letters', () => {
