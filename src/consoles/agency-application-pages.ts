@@ -17,6 +17,7 @@ import { agencyForm, agencyPage } from './agency-guards.ts';
 import { checkForm, UnusableForm } from './agency-form-check.ts';
 import { fieldLabel } from './agency-form-labels.ts';
 import { compactRows, rowActionOf, rowsFromPost, rowsOf, withoutRemovedRow, type FormRows, type RowAction } from './agency-form-rows.ts';
+import { cutShort, generalProblem, notSavedFields, systemRefusals } from './agency-form-notices.ts';
 import { leaveFormState, takeFormState, type FormState } from './agency-form-state.ts';
 import { formView, keyOfMissing, moreRowsOf, problemsToShow, rowsWithState } from './agency-form-view.ts';
 import { actorLabel, agencyApplicationKindLabels, agencyApplicationStatusLabels, agencyTransitionLabels } from './agency-labels.ts';
@@ -174,17 +175,6 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
   });
 }
 
-/** Why a change names a system it may not extend, in Thai; the domain's English, naming each system, goes beside it. */
-const systemRefusals: Partial<Record<string, string>> = {
-  not_agency_system: 'คำขอระบุระบบที่ไม่ใช่ระบบของหน่วยงานนี้ เลือกระบบเดิมจากรายการ หรือขอเป็นระบบใหม่',
-  system_cancelled: 'คำขอระบุระบบที่ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด จึงขอเพิ่มสิทธิ์ให้ระบบนั้นไม่ได้ ให้นำออก หรือขอเป็นระบบใหม่แทน',
-};
-
-const generalProblem = (error: AppError): Bilingual => ({
-  th: `ไม่ได้บันทึก: ${systemRefusals[error.code] ?? 'คำขอนี้แก้ไขไม่ได้ในขณะนี้ หรือข้อมูลขัดแย้งกัน'} (รายละเอียดภาษาอังกฤษด้านข้าง)`,
-  en: `Nothing was saved: ${error.message}`,
-});
-
 /**
  * Saves a posted form (creating the draft first when there is none), then does what its button asked: save, add
  * or remove a row, or submit. Fields the schema refuses are not saved; the page shows them again as typed, each
@@ -275,32 +265,6 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
     en: 'The application is submitted. DOPA will review it; meanwhile its form is read-only.',
   });
 }
-
-/** What the notice adds when values typed were too long to bring back whole: they are not shown "as typed". */
-const cutShort = (shortened: number) =>
-  shortened === 0
-    ? { th: '', en: '' }
-    : {
-        th: ` มี ${shortened} ช่องที่ข้อความยาวเกินกว่าจะนำกลับมาแสดงได้ทั้งหมด จึงแสดงเฉพาะส่วนต้น ตรวจสอบช่องที่มีหมายเหตุก่อนบันทึกอีกครั้ง`,
-        en: ` ${shortened} ${shortened === 1 ? 'field was' : 'fields were'} too long to bring back whole and ${shortened === 1 ? 'shows' : 'show'} only the beginning of what was typed: check the fields marked so before saving again.`,
-      };
-
-const notSavedFields = (count: number, shortened: number) => {
-  const fields = `${count} ${count === 1 ? 'field that is' : 'fields that are'} not valid`;
-  if (shortened === 0) {
-    return {
-      kind: 'problem' as const,
-      th: `บันทึกร่างแล้ว ยกเว้น ${count} ช่องที่ข้อมูลไม่ถูกต้อง ซึ่งแสดงไว้ด้านล่างตามที่กรอก`,
-      en: `The draft is saved, except ${fields}, shown below as typed.`,
-    };
-  }
-  const cut = cutShort(shortened);
-  return {
-    kind: 'problem' as const,
-    th: `บันทึกร่างแล้ว ยกเว้น ${count} ช่องที่ข้อมูลไม่ถูกต้อง ซึ่งแสดงไว้ด้านล่าง${cut.th}`,
-    en: `The draft is saved, except ${fields}, shown below.${cut.en}`,
-  };
-};
 
 /** Where the page comes back to after "add another" or "remove": the extra row asked for, and the place in the page. */
 function rowTarget(action: RowAction, rows: FormRows): string {

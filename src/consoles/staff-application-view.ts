@@ -102,14 +102,27 @@ function shownExisting(system: ExistingSystem | undefined) {
   };
 }
 
-function formSystems(form: ApplicationForm, existing: ExistingSystems) {
-  return (form.systems ?? []).map((system, index) => {
-    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
-    return {
+type FormSystem = NonNullable<ApplicationForm['systems']>[number];
+
+/** What both lists show first of a system the form asks for: the system it names now, if any, and its name. */
+function systemHeading(system: FormSystem, index: number, existing: ExistingSystems) {
+  const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
+  return {
+    current,
+    heading: {
       index,
       name: current?.name ?? system.name ?? system.clientId ?? `#${index + 1}`,
       clientId: system.clientId ?? null,
       existing: shownExisting(current),
+    },
+  };
+}
+
+function formSystems(form: ApplicationForm, existing: ExistingSystems) {
+  return (form.systems ?? []).map((system, index) => {
+    const { current, heading } = systemHeading(system, index, existing);
+    return {
+      ...heading,
       /** It names a system the agency does not have (the form was filed before that was refused). */
       notAgencySystem: system.clientId !== undefined && !current,
       use: system.use === undefined ? null : system.use === 'website' ? { th: 'เว็บไซต์', en: 'website' } : { th: 'API', en: '' },
@@ -130,12 +143,9 @@ function formSystems(form: ApplicationForm, existing: ExistingSystems) {
  */
 function preparationChoices(form: ApplicationForm, existing: ExistingSystems) {
   return (form.systems ?? []).map((system, index) => {
-    const current = system.clientId === undefined ? undefined : existing.get(system.clientId);
+    const { current, heading } = systemHeading(system, index, existing);
     return {
-      index,
-      name: current?.name ?? system.name ?? system.clientId ?? `#${index + 1}`,
-      clientId: system.clientId ?? null,
-      existing: shownExisting(current),
+      ...heading,
       fields: preparationFieldNames(index),
       redirectUris: system.redirectUris ?? [],
       dataItems: (system.dataItems ?? []).map((item) => dataItemLabel(item.scope)),

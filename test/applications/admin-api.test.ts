@@ -245,15 +245,21 @@ describe('preparing and approving through the admin API', () => {
     });
   });
 
-  it('refuses to submit, prepare or approve more for a system cancelled meanwhile, changing nothing', async () => {
+  /** An approved agency's system, and a change form (not filed yet) asking to add `redirectUri` to it. */
+  async function approvedSystemAndChange(redirectUri: string) {
     const administrator = await newCitizen(server);
     const first = await approved(completeForm(administrator));
     const { clientId } = first.approval.credentials[0];
     const change = completeForm(administrator, {
       kind: 'change',
       agencyId: first.approval.application.agencyId,
-      systems: [{ clientId, redirectUris: ['https://late.example.go.th/cb'], estimatedDailyTransactions: 100 }],
+      systems: [{ clientId, redirectUris: [redirectUri], estimatedDailyTransactions: 100 }],
     });
+    return { first, clientId, change };
+  }
+
+  it('refuses to submit, prepare or approve more for a system cancelled meanwhile, changing nothing', async () => {
+    const { first, clientId, change } = await approvedSystemAndChange('https://late.example.go.th/cb');
     const draft = (await admin('post', '/applications').send(change).expect(201)).body.id;
     const unprepared = (await submitted(change)).id;
     const prepared = (await submitted(change)).id;
@@ -272,14 +278,7 @@ describe('preparing and approving through the admin API', () => {
   });
 
   it('refuses to approve more for a system whose scheduled cancellation has fallen due, before the maintenance applies it', async () => {
-    const administrator = await newCitizen(server);
-    const first = await approved(completeForm(administrator));
-    const { clientId } = first.approval.credentials[0];
-    const change = completeForm(administrator, {
-      kind: 'change',
-      agencyId: first.approval.application.agencyId,
-      systems: [{ clientId, redirectUris: ['https://due.example.go.th/cb'], estimatedDailyTransactions: 100 }],
-    });
+    const { first, clientId, change } = await approvedSystemAndChange('https://due.example.go.th/cb');
     const prepared = (await submitted(change)).id;
     await admin('post', `/applications/${prepared}/prepare`).send({}).expect(200);
     const effectiveAt = new Date(Date.now() + 3_600_000).toISOString();
