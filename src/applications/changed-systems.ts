@@ -50,20 +50,33 @@ export interface NamedSystem {
   clientId: string;
 }
 
+/** A named system a change may not extend, with why, in the words its field shows. */
+export interface UnchangeableSystem extends NamedSystem {
+  code: 'not_agency_system' | 'system_cancelled';
+  problem: string;
+}
+
+/** The named systems a change may not extend: another agency's or unknown, and cancelled ones. */
+export function unchangeableSystems(existing: ExistingSystems, named: readonly NamedSystem[]): UnchangeableSystem[] {
+  return named.flatMap((s): UnchangeableSystem[] => {
+    const system = existing.get(s.clientId);
+    if (!system) return [{ ...s, code: 'not_agency_system', problem: `${s.clientId} is not a system of the agency` }];
+    if (system.status === 'cancelled') return [{ ...s, code: 'system_cancelled', problem: `${s.clientId} (${system.name}) is cancelled` }];
+    return [];
+  });
+}
+
 /** Refuses systems of another agency, unknown ones, and cancelled ones, naming every one. */
 export function refuseUnchangeableSystems(existing: ExistingSystems, named: readonly NamedSystem[]): void {
-  const unknown = named.filter((s) => !existing.has(s.clientId));
-  if (unknown.length > 0) {
-    throw new UnchangeableSystemError(
-      'not_agency_system',
-      `The change names systems its agency does not have: ${unknown.map((s) => `${s.at}: ${s.clientId} is not a system of the agency`).join('; ')}.`,
-    );
+  const refused = unchangeableSystems(existing, named);
+  const listed = (code: UnchangeableSystem['code']) => refused.filter((s) => s.code === code).map((s) => `${s.at}: ${s.problem}`).join('; ');
+  if (refused.some((s) => s.code === 'not_agency_system')) {
+    throw new UnchangeableSystemError('not_agency_system', `The change names systems its agency does not have: ${listed('not_agency_system')}.`);
   }
-  const cancelled = named.filter((s) => existing.get(s.clientId)!.status === 'cancelled');
-  if (cancelled.length > 0) {
+  if (refused.length > 0) {
     throw new UnchangeableSystemError(
       'system_cancelled',
-      `The change names cancelled systems, and cancellation is final: ${cancelled.map((s) => `${s.at}: ${s.clientId} (${existing.get(s.clientId)!.name}) is cancelled`).join('; ')}. ` +
+      `The change names cancelled systems, and cancellation is final: ${listed('system_cancelled')}. ` +
         'A change cannot extend a cancelled system: leave it out, or ask for a new system instead.',
     );
   }

@@ -15,6 +15,7 @@ import type { Schema } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { agencyForm, agencyPage } from './agency-guards.ts';
 import { checkForm, UnusableForm } from './agency-form-check.ts';
+import { unchangeableSystemFields } from './agency-form-system-check.ts';
 import { fieldLabel } from './agency-form-labels.ts';
 import { compactRows, rowActionOf, rowsFromPost, rowsOf, withoutRemovedRow, type FormRows, type RowAction } from './agency-form-rows.ts';
 import { cutShort, generalProblem, notSavedFields, systemRefusals } from './agency-form-notices.ts';
@@ -138,7 +139,7 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
   const session = signedInSession(ctx);
   const { application } = target;
   const editable = application === undefined || (editableStatuses.includes(application.status) && application.administratorPid === session.pid);
-  const state = application && editable ? takeFormState(ctx, application.id) : undefined;
+  const state = application && editable ? (takeFormState(ctx, application.id) ?? (await savedSystemProblems(db, application))) : undefined;
   const rows = rowsWithState(target.rows, state);
   const view = formView(rows, {
     more: editable ? moreRowsOf(ctx.query.more) : undefined,
@@ -150,6 +151,9 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
   const conditions = await currentConditions(db);
   const agency = target.agencyId === undefined ? undefined : await findAgency(db, target.agencyId);
   const existingSystems = target.kind === 'change' && target.agencyId !== undefined ? (await systemsOfAgency(db, target.agencyId)).filter((s) => s.status !== 'cancelled') : [];
+  // A system a row names that the agency may not extend (cancelled since, say) stays shown as chosen, beside its problem.
+  const offered = new Set(existingSystems.map((s) => s.clientId));
+  const notOffered = [...new Set(view.systems.map((s) => s.fields.clientId.value).filter((id) => id !== '' && !offered.has(id)))];
   const lastRequest = application?.events.findLast((e) => e.transition === 'request_changes');
   const title: Bilingual =
     application !== undefined
@@ -169,6 +173,7 @@ async function renderForm(ctx: Context, db: Kysely<Schema>, target: FormTarget):
     administratorPid: shownPid(application?.administratorPid ?? session.pid),
     changesRequested: application?.status === 'changes_requested' ? (lastRequest?.message ?? null) : null,
     existingSystems: existingSystems.map((s) => ({ clientId: s.clientId, name: s.name })),
+    notOffered,
     conditions: { version: conditions.version, textTh: conditions.text_th, textEn: conditions.text_en },
     acceptedVersion: rows.scalars.conditionsVersion,
     view,
@@ -199,7 +204,10 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
 
   let checked: ReturnType<typeof checkForm>;
   try {
-    checked = checkForm(withoutRemovedRow(rowsFromPost(posted), action), fixed);
+    const rows = withoutRemovedRow(rowsFromPost(posted), action);
+    checked = checkForm(rows, fixed);
+    const unchangeable = await unchangeableSystemFields(db, fixed.agencyId, checked.form);
+    if (unchangeable.length > 0) checked = checkForm(rows, fixed, unchangeable);
   } catch (error) {
     if (!(error instanceof UnusableForm)) throw error;
     throw new ConsolePageError(400, { th: 'อ่านแบบฟอร์มไม่ได้', en: 'The form could not be read' }, [
@@ -264,6 +272,15 @@ async function saveForm(ctx: Context, db: Kysely<Schema>, fixed: { kind: 'new' |
     th: 'ยื่นคำขอแล้ว เจ้าหน้าที่กรมการปกครองจะพิจารณา ระหว่างนี้แบบคำขอจะแก้ไขไม่ได้',
     en: 'The application is submitted. DOPA will review it; meanwhile its form is read-only.',
   });
+}
+
+/**
+ * A saved change's systems that the agency may no longer extend (cancelled after the draft was saved), as the
+ * problems of their fields, for the page to show without a post.
+ */
+async function savedSystemProblems(db: Kysely<Schema>, application: ApplicationDetail): Promise<FormState | undefined> {
+  const problems = await unchangeableSystemFields(db, application.agencyId ?? undefined, application.form);
+  return problems.length === 0 ? undefined : { applicationId: application.id, submitted: false, problems, kept: {}, removedRows: [] };
 }
 
 /** Where the page comes back to after "add another" or "remove": the extra row asked for, and the place in the page. */

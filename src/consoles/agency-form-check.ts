@@ -80,12 +80,17 @@ function typedValues(rows: FormRows, exclude: string): Record<string, string> {
 
 /**
  * Checks posted rows (blank rows are dropped first) against the draft schema, leaving out each field the schema
- * refuses, until what remains passes. A problem the page could not have caused throws UnusableForm.
+ * refuses, until what remains passes. A problem the page could not have caused throws UnusableForm. `refused` are
+ * fields already refused by a check the schema cannot make (one that reads the database), left out the same way.
  */
-export function checkForm(posted: FormRows, fixed: { kind: 'new' | 'change'; agencyId: string | undefined }): CheckedForm & { rows: FormRows } {
+export function checkForm(
+  posted: FormRows,
+  fixed: { kind: 'new' | 'change'; agencyId: string | undefined },
+  refused: readonly FieldProblem[] = [],
+): CheckedForm & { rows: FormRows } {
   const rows = compactRows(posted);
-  const excluded = new Set<string>();
-  const problems: FieldProblem[] = [];
+  const excluded = new Set(refused.map((p) => p.key));
+  const problems: FieldProblem[] = [...refused];
   rows.systems.forEach((system, i) => {
     for (const [scope, item] of Object.entries(system.items)) {
       if (!item.asked && item.reason.trim() !== '') {

@@ -116,6 +116,8 @@ const thaiMessages: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^asks for nothing/, () => 'ยังไม่ได้ขอสิ่งใดเพิ่ม: ระบุ Redirect URI หรือรายการข้อมูลที่ต้องการเพิ่มให้ระบบนี้'],
   [/^was too long to bring back whole/, () => 'ข้อความที่กรอกยาวเกินกว่าจะนำกลับมาแสดงได้ทั้งหมด จึงแสดงเฉพาะส่วนต้น หรือไม่แสดงเลย'],
   [/^has a reason, but its data item is not ticked/, () => 'มีเหตุผลแต่ไม่ได้เลือกรายการข้อมูลนี้: เลือกรายการ หรือลบเหตุผลออก'],
+  [/is not a system of the agency: choose/, () => 'ไม่ใช่ระบบของหน่วยงานนี้ เลือกระบบเดิมจากรายการ หรือขอเป็นระบบใหม่'],
+  [/is cancelled, and cancellation is final/, () => 'ระบบนี้ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด ให้นำออกจากคำขอ หรือขอเป็นระบบใหม่แทน'],
   [/^names an existing system/, () => 'ระบุระบบเดิมได้เฉพาะคำขอเปลี่ยนแปลง'],
   [/^must be one of the data items/, () => 'ไม่ใช่รายการข้อมูลที่ให้บริการ'],
   [/^is not a valid 13-digit citizen ID/, () => 'เลขประจำตัวประชาชนไม่ถูกต้อง'],

@@ -665,38 +665,50 @@ describe('a change naming a system the agency may not extend', () => {
     agencyId,
     systems: [{ clientId, redirectUris: ['https://added.refused.example.go.th/cb'], estimatedDailyTransactions: 100 }],
   });
-  const changesOfAgency = async () => (await db().selectFrom('applications').select('id').where('agency_id', '=', agencyId).where('kind', '=', 'change').execute()).length;
 
-  it('refuses a draft naming a cancelled system or another agency’s when it is saved or submitted, saying why in Thai and English', async () => {
+  it('saves the rest of a change naming a cancelled system or another agency’s, and shows that system again with why it cannot be extended, in Thai and English', async () => {
     await admin('post', `/systems/${cancelled}/status`).send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
     const page = await portal.agent.get(`/agency/agencies/${agencyId}/change`).expect(200);
     expect(page.text).toContain(`<option value="${active}">`);
-    expect(page.text).not.toContain(`<option value="${cancelled}">`);
+    expect(page.text).not.toContain(`<option value="${cancelled}"`);
 
     for (const action of ['save', 'submit']) {
-      const refused = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(cancelled)), ['action', action]]).expect(303);
-      expect(refused.headers.location).toBe(`/agency/agencies/${agencyId}/change`);
-      const notice = noticeOf((await portal.agent.get(refused.headers.location as string)).text)!;
-      expect(notice.kind).toBe('problem');
-      expect(notice.text).toContain('คำขอระบุระบบที่ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด');
-      expect(notice.text).toContain(`systems.0.clientId: ${cancelled} (Mobile API) is cancelled`);
+      const answer = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(cancelled)), ['action', action]]).expect(303);
+      const id = applicationIdIn(answer.headers.location as string)!;
+      expect(answer.headers.location).toBe(`/agency/applications/${id}/form`);
+      const shown = await portal.agent.get(answer.headers.location as string).expect(200);
+      expect(noticeOf(shown.text)!.kind).toBe('problem');
+      expect(shown.text).toContain(`<option value="${cancelled}" selected>`);
+      expect(problemsAt(shown.text, 'f-systems-0-clientId')).toEqual([
+        `ระบบนี้ถูกยกเลิกแล้ว การยกเลิกเป็นที่สุด ให้นำออกจากคำขอ หรือขอเป็นระบบใหม่แทน · ${cancelled} (Mobile API) is cancelled, and cancellation is final: take it out of the change, or ask for a new system instead`,
+      ]);
+      // What else was typed is kept: the redirect URI asked for, and the rest of the form; the system is not.
+      const stored = await statusOf(id);
+      expect(stored.status).toBe('draft');
+      expect((stored.form as ApplicationForm).systems).toEqual([{ redirectUris: ['https://added.refused.example.go.th/cb'], estimatedDailyTransactions: 100 }]);
+      expect(inputValue(shown.text, 'systems.0.redirectUris.0')).toBe('https://added.refused.example.go.th/cb');
     }
+
     const elsewhere = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(othersSystem)), ['action', 'save']]).expect(303);
-    const notice = noticeOf((await portal.agent.get(elsewhere.headers.location as string)).text)!;
-    expect(notice.text).toContain('คำขอระบุระบบที่ไม่ใช่ระบบของหน่วยงานนี้');
-    expect(notice.text).toContain(`systems.0.clientId: ${othersSystem} is not a system of the agency`);
-    expect(await changesOfAgency()).toBe(0);
+    const shown = await portal.agent.get(elsewhere.headers.location as string).expect(200);
+    expect(problemsAt(shown.text, 'f-systems-0-clientId')).toEqual([
+      `ไม่ใช่ระบบของหน่วยงานนี้ เลือกระบบเดิมจากรายการ หรือขอเป็นระบบใหม่ · ${othersSystem} is not a system of the agency: choose one of its systems, or ask for a new system`,
+    ]);
+    expect(((await statusOf(applicationIdIn(elsewhere.headers.location as string)!)).form as ApplicationForm).systems![0]!.clientId).toBeUndefined();
   });
 
-  it('refuses to submit a draft whose system was cancelled after it was saved', async () => {
+  it('shows a saved draft’s system cancelled since as it is, with its problem, and does not submit it', async () => {
     const saved = await postForm(portal, '/agency/applications', [['kind', 'change'], ['agencyId', agencyId], ...fieldsOf(changeNaming(active)), ['action', 'save']]).expect(303);
     const id = applicationIdIn(saved.headers.location as string)!;
     await admin('post', `/systems/${active}/status`).send({ status: 'cancelled', reason: 'Contract ended', notice: 'after' }).expect(200);
 
+    const page = await portal.agent.get(`/agency/applications/${id}/form`).expect(200);
+    expect(page.text).toContain(`<option value="${active}" selected>`);
+    expect(problemsAt(page.text, 'f-systems-0-clientId')[0]).toContain(`${active} (e-Service) is cancelled`);
+
     const refused = await postForm(portal, `/agency/applications/${id}/form`, [...fieldsOf(changeNaming(active)), ['action', 'submit']]).expect(303);
     const notice = noticeOf((await portal.agent.get(refused.headers.location as string)).text)!;
-    expect(notice.text).toContain('คำขอระบุระบบที่ถูกยกเลิกแล้ว');
-    expect(notice.text).toContain(`${active} (e-Service) is cancelled`);
+    expect(notice.text).toContain('Not submitted:');
     expect((await statusOf(id)).status).toBe('draft');
   });
 });
