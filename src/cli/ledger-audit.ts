@@ -266,10 +266,14 @@ export async function auditCitizen(client: AdminClient, pid: string, witness?: K
     else if (
       !verifyInclusion({ leafIndex, treeSize: newest.tree_size, leafHash: hash, inclusionPath: proof.inclusion_path.map(fromBase64), rootHash: fromBase64(newest.root_hash) })
     ) {
+      // Every leaf's path covers the rest of the tree, so a change to any entry fails every proof: which entry
+      // changed, only the whole log's check can tell (a text changed without its stored hash is named above).
       problems.push({
         leaf_index: leafIndex,
         tree_size: newest.tree_size,
-        problem: `leaf ${leafIndex}, as its text is now, is not in the tree of the newest signed head (size ${newest.tree_size}): its inclusion proof does not lead to the signed root`,
+        problem:
+          `leaf ${leafIndex}'s inclusion proof does not lead to the root of the newest signed head (size ${newest.tree_size}): an entry that head ` +
+          'covers, this one or another, was changed or removed after it was signed; "ledger verify" without --pid names which',
       });
     }
     const covering = firstHeadCovering(heads, leafIndex)!;

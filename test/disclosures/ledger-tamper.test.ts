@@ -238,6 +238,32 @@ describe('the disclosure ledger’s tamper evidence', () => {
     expect((await verify()).status).toBe(0);
   });
 
+  it("does not say a citizen's unchanged entries were changed when another citizen's entry was, and points to the whole-log check", async () => {
+    await signHeadNow();
+    await appendSome(2);
+    await signHeadNow();
+    const [intact, other] = citizens;
+    const leafIndex = await newestLeafOf(other!.pid);
+    const original = await entryText(leafIndex);
+    const forged = JSON.stringify({ ...JSON.parse(original), items: ['openid', 'birthdate'] });
+    await bypassingTheTrigger(
+      `update ledger_entries set entry = ${quoted(forged)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(forged)}, 'UTF8')), items = ${itemsColumnOf(forged)} where leaf_index = ${leafIndex}`,
+    );
+    try {
+      const { status, stderr, report } = await verifyAsJson('--pid', intact!.pid);
+      expect(status).toBe(65);
+      expect(report.problems.length).toBeGreaterThan(0);
+      for (const { problem } of report.problems) expect(problem).not.toContain('as its text is now');
+      expect(report.problems[0]!.problem).toMatch(/this one or another.*ledger verify" without --pid names which/);
+      expect(stderr).toContain('without --pid');
+    } finally {
+      await bypassingTheTrigger(
+        `update ledger_entries set entry = ${quoted(original)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(original)}, 'UTF8')), items = ${itemsColumnOf(original)} where leaf_index = ${leafIndex}`,
+      );
+    }
+    expect((await verify('--pid', intact!.pid)).status).toBe(0);
+  });
+
   it('publishes every signing key it ever had at /ledger/keys, public members only', async () => {
     const { body } = await request(server.url).get('/ledger/keys').expect(200);
     const kids = (await server.database.db.selectFrom('signing_keys').select('kid').execute()).map((k) => k.kid);
