@@ -471,6 +471,20 @@ describe('the history for staff: the admin API and the CLI', () => {
     expect(result.stdout).not.toContain(citizen.familyNameTh);
   });
 
+  it('thaid-emulator history PID prints an agency’s control characters as escapes, so a name cannot drive the terminal or forge a line', async () => {
+    const { citizen } = await citizenWithDevice();
+    const forger = { agencyId: randomUUID(), th: 'กรม\u001b[2J\u001b]0;title\u0007', en: 'Agency\n2026-01-01T00:00:00.000Z  disclosure', system: 'App\r\u202eppa' };
+    await event(citizen.pid, new Date().toISOString(), forger, ['pid'], 'denied');
+    const result = await terminal()(['history', citizen.pid]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    // The enrolment, and the refusal: each on its one line.
+    expect(lines).toHaveLength(2);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    expect(lines[0]).toContain('agency กรม\\u001b[2J\\u001b]0;title\\u0007 (Agency\\n2026-01-01T00:00:00.000Z  disclosure)');
+    expect(lines[0]).toContain('system App\\r\\u202eppa [');
+  });
+
   it('explains a bad citizen ID, a bad limit and an unknown citizen', async () => {
     const cli = terminal();
     const badPid = await cli(['history', '1234567890123']);

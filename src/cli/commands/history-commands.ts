@@ -4,7 +4,7 @@ import type { HistoryEntry } from '../../disclosures/history-entry.ts';
 import { isValidPid } from '../../registry/pid.ts';
 import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../cli-error.ts';
-import { print } from '../output.ts';
+import { print, printable } from '../output.ts';
 
 const usage = 'Usage: history PID [--limit N] [--json]   (N from 1 to 1000, 50 when not given)';
 const maxLimit = 1000;
@@ -15,17 +15,22 @@ function agencyName(entry: HistoryEntry): string {
   return !en || en === th ? th : `${th} (${en})`;
 }
 
-/** One entry on one line: when, what kind, how (endpoint) or what the citizen did (event), who, which data items. */
+/**
+ * One entry on one line: when, what kind, how (endpoint) or what the citizen did (event), who, which data items.
+ * Names are the agency's own words, kept as written in the ledger: printable() keeps them to the line.
+ */
 export function historyLine(entry: HistoryEntry): string {
   const what = entry.kind === 'disclosure' ? `endpoint ${entry.endpoint}` : `event ${entry.event}`;
-  return [
-    entry.at,
-    entry.kind.padEnd(10),
-    what.padEnd(19),
-    `agency ${agencyName(entry)}`,
-    `system ${entry.system.name} [${entry.system.clientId}]`,
-    `items ${entry.items.map((item) => item.scope).join(', ') || '-'}`,
-  ].join('  ');
+  return printable(
+    [
+      entry.at,
+      entry.kind.padEnd(10),
+      what.padEnd(19),
+      `agency ${agencyName(entry)}`,
+      `system ${entry.system.name} [${entry.system.clientId}]`,
+      `items ${entry.items.map((item) => item.scope).join(', ') || '-'}`,
+    ].join('  '),
+  );
 }
 
 /** thaid-emulator history PID [--limit N] [--json] */
