@@ -31,6 +31,8 @@ export const historyQuery = strictQuery({
   cursor,
   agency: z
     .guid({ error: "must be an agency ID (a UUID), as entries name it in agency.id" })
+    // Entries name agencies as the database writes a UUID, in small letters; a UUID in capitals is the same one.
+    .transform((id) => id.toLowerCase())
     .optional()
     .meta({ description: "only this agency's entries: its ID, as entries give it in agency.id" }),
   item: z

@@ -244,6 +244,8 @@ describe("the citizen's history on their device", () => {
     expect(await found({ agency: a.agencyId })).toEqual([feb2, feb1, jan10]);
     expect(await found({ agency: b.agencyId })).toEqual([mar5, feb1Early]);
     expect(await found({ agency: randomUUID() })).toEqual([]);
+    // A UUID is the same whatever the case of its letters.
+    expect(await found({ agency: a.agencyId.toUpperCase() })).toEqual([feb2, feb1, jan10]);
     expect(await found({ item: 'pid' })).toEqual([mar5, feb1, jan10]);
     expect(await found({ item: 'birthdate' })).toEqual([feb2, feb1]);
     expect(await found({ item: 'gender' })).toEqual([]);
