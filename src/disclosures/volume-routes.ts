@@ -32,7 +32,7 @@ const isRealDate = (value: string) => {
  * refused unless it lies in the years any filter takes.
  */
 const day = z
-  .string()
+  .string({ error: 'must be given once' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD, such as 2025-03-01', abort: true })
   .refine(isRealDate, { message: 'is not a day of the calendar (check the month and the day)', abort: true })
   .refine(inFilterYears, { message: `must be a day ${filterYearsText}`, abort: true });

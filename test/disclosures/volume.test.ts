@@ -203,6 +203,8 @@ describe("an agency's counts of its own disclosures", () => {
     await invalid('?from=2024-01-01&to=2025-01-01', /367 days; ask for at most 366 days.*to=2024-12-31/);
     // A misspelt parameter is refused, not ignored in favour of the default range.
     await invalid('?form=2025-01-01', /unknown parameter form: the parameters here are from, to/);
+    // Given twice, a day is not guessed at.
+    await invalid('?from=2025-03-01&to=2025-03-02&to=2025-03-03', /^to: must be given once$/);
     await agencyGet('/api/agency/disclosures?from=2024-01-01&to=2024-12-31', a.clientId, a.clientSecret).expect(200);
     await adminGet('/admin/api/disclosures/volume?from=2025-03-05&to=2025-03-01').expect(400);
     await adminGet('/admin/api/disclosures/volume.svg?to=nonsense').expect(400);
