@@ -10,7 +10,7 @@ import { signedRoute } from '../devices/signed-route.ts';
 import { InvalidRequestError, NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import { findCitizen } from '../registry/queries.ts';
-import { beforeOf, citizenHistory, cursorOf, historyCsv, periodEnd, periodStart, wholeHistory } from './history.ts';
+import { beforeOf, citizenHistory, cursorOf, historyCsv, historyFileName, periodEnd, periodStart, wholeHistory } from './history.ts';
 import { adminHistoryQuery, historyExport, historyExportQuery, historyPage, historyQuery } from './history-schemas.ts';
 
 const deviceHistory = declareRoute(deviceApi, {
@@ -84,10 +84,11 @@ function addDeviceRoutes(router: Router, db: Kysely<Schema>): Router {
     deviceApi.info.prefix + deviceHistoryExport.path,
     signedRoute(db, async (ctx, device) => {
       const { format } = deviceHistoryExport.request.query.parse(ctx.query);
-      const exportedAt = new Date().toISOString();
+      const now = new Date();
+      const exportedAt = now.toISOString();
       const entries = await wholeHistory(db, device.pid);
       private_(ctx);
-      ctx.attachment(`thaid-history-${exportedAt.slice(0, 10)}.${format}`);
+      ctx.attachment(historyFileName(format, now));
       if (format === 'csv') {
         ctx.type = 'text/csv; charset=utf-8; header=present';
         return historyCsv(entries);

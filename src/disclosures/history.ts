@@ -1,4 +1,5 @@
 import type { HistoryEntry } from './history-entry.ts';
+import { thailandTime } from '../thailand-time.ts';
 
 /*
  * A citizen's history: the entries of the disclosure ledger that name them, newest first: every release of their
@@ -33,6 +34,9 @@ export function periodEnd(value: string): Date {
   const start = new Date(`${value}T00:00:00${thailand}`);
   return new Date(start.getTime() + 24 * 60 * 60 * 1000);
 }
+
+/** The export's file name, dated with the day it was made in Thailand, where the citizen saves it. */
+export const historyFileName = (format: 'json' | 'csv', exportedAt: Date): string => `thaid-history-${thailandTime(exportedAt).slice(0, 10)}.${format}`;
 
 /** The export's columns, in order, and how each is read from an entry. */
 const csvColumns: [string, (entry: HistoryEntry) => string][] = [

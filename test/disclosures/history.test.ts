@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceApiError, type HistoryQuery, type VirtualDevice } from '../../src/devices/virtual-device.ts';
 import type { HistoryEntry } from '../../src/disclosures/history-entry.ts';
+import { historyFileName } from '../../src/disclosures/history.ts';
 import { historyExport, historyPage } from '../../src/disclosures/history-schemas.ts';
 import type { DisclosureEntry, EventEntry } from '../../src/disclosures/ledger-entry.ts';
 import { appendEntry } from '../../src/disclosures/ledger-queries.ts';
@@ -343,6 +344,11 @@ describe("the citizen's history on their device", () => {
     expect(historyExport.parse(exported)).toEqual(exported);
     expect(exported.entries).toEqual(history);
     expect((await device.exportHistory()).body).toContain('"entries"');
+  });
+
+  it('names the download after the day it was made in Thailand, which is the next day from 17:00 UTC on', () => {
+    expect(historyFileName('csv', new Date('2026-01-31T16:59:59.999Z'))).toBe('thaid-history-2026-01-31.csv');
+    expect(historyFileName('json', new Date('2026-01-31T17:00:00.000Z'))).toBe('thaid-history-2026-02-01.json');
   });
 
   it('belongs to the citizen: a newly enrolled phone sees what came before it, the replaced one can no longer read it', async () => {
