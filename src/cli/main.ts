@@ -44,7 +44,8 @@ Talk to the running server's admin API (found through ISSUER):
                               with a written notice to the agency; cancellation is final; notice before
                               delivers it now and makes the change at --effective-at (a future time)
   enrolment-code --pid PID [--json]   a one-time code for enrolment at a registration office
-  history PID [--limit N] [--json]    the citizen's history, newest first: disclosures and events
+  history PID [--limit N] [--cursor C] [--json]   the citizen's history, newest first: disclosures and events;
+                              when older entries follow, stderr gives the --cursor that reads them
   ledger verify [--pid PID] [--witness FILE] [--json]   check the disclosure ledger (or one citizen's entries)
                               against its signed heads and the head the last passing run kept in FILE
                               (default DATA_DIR/ledger-witness.json)

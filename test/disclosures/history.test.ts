@@ -432,7 +432,7 @@ describe('the history for staff: the admin API and the CLI', () => {
     const { citizen, refusedAt, other } = await citizenWithHistory();
     const cli = terminal();
     const result = await cli(['history', citizen.pid, '--limit', '2', '--json']);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(/^Older entries follow: run again with --cursor \d+ to read them\.\n$/);
     expect(result.status).toBe(0);
     const entries = JSON.parse(result.stdout) as HistoryEntry[];
     expect(entries).toHaveLength(2);
@@ -460,7 +460,7 @@ describe('the history for staff: the admin API and the CLI', () => {
     const cli = terminal();
     const history = JSON.parse((await cli(['history', citizen.pid, '--json'])).stdout) as HistoryEntry[];
     const result = await cli(['history', citizen.pid.replace(/^(\d)(\d{4})(\d{5})(\d{2})(\d)$/, '$1-$2-$3-$4-$5'), '--limit', '3']);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toContain('Older entries follow');
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
@@ -477,6 +477,33 @@ describe('the history for staff: the admin API and the CLI', () => {
     expect(lines[0]).toMatch(/event denied .*agency กรมทดสอบ \(Testing Department\)/);
     expect(lines[1]).toMatch(/disclosure +endpoint userinfo .*items openid, pid, name/);
     expect(result.stdout).not.toContain(citizen.familyNameTh);
+  });
+
+  it('thaid-emulator history PID says when older entries follow, and --cursor reads them, each entry once', async () => {
+    const { citizen } = await citizenWithHistory();
+    const cli = terminal();
+    const all = JSON.parse((await cli(['history', citizen.pid, '--json'])).stdout) as HistoryEntry[];
+    expect(all.length).toBeGreaterThan(3);
+
+    const seen: number[] = [];
+    let args = ['history', citizen.pid, '--limit', '3', '--json'];
+    for (;;) {
+      const result = await cli(args);
+      expect(result.status).toBe(0);
+      seen.push(...leafIndexes(JSON.parse(result.stdout) as HistoryEntry[]));
+      const cursor = /--cursor (\d+)/.exec(result.stderr)?.[1];
+      if (!cursor) break;
+      args = ['history', citizen.pid, '--limit', '3', '--cursor', cursor, '--json'];
+    }
+    expect(seen).toEqual(leafIndexes(all));
+
+    const whole = await cli(['history', citizen.pid]);
+    expect(whole.stderr).toBe('');
+    const past = await cli(['history', citizen.pid, '--cursor', String(Math.min(...seen))]);
+    expect([past.status, past.stdout]).toEqual([0, `No entries in the history of citizen ${citizen.pid} older than that.\n`]);
+    const bad = await cli(['history', citizen.pid, '--cursor', 'next']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toContain('--cursor must be the one an earlier run of history printed');
   });
 
   it('thaid-emulator history PID prints an agency’s control characters as escapes, so a name cannot drive the terminal or forge a line', async () => {
