@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageSize, strictQuery } from '../http/query-schemas.ts';
+import { controlCharactersRefused, isLinesOfText, isOneLine } from '../http/typed-text.ts';
 import { idTokenAlg, redirectUri, wireProfile } from '../agencies/system-fields.ts';
 import { citizenRecord, pidParam } from '../registry/citizen-schema.ts';
 import { claimScopes } from '../oidc/scopes.ts';
@@ -18,10 +19,10 @@ const scopeList = z
   .meta({ description: `data items the system is approved for: openid (always granted) and ${claimScopes.join(', ')}` });
 
 export const createRelyingPartyBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(200).meta({ description: "the agency's name in Thai, or its only name" }),
-  nameEn: z.string().trim().min(1).max(200).optional().meta({ description: "the agency's name in English; name when absent" }),
-  systemName: z.string().trim().min(1).max(200).optional(),
-  purpose: z.string().trim().min(1).max(500).optional().meta({ description: 'what the sign-in is for, shown to the citizen' }),
+  name: z.string().trim().min(1, 'must not be empty').max(200).refine(isOneLine, controlCharactersRefused).meta({ description: "the agency's name in Thai, or its only name" }),
+  nameEn: z.string().trim().min(1).max(200).refine(isOneLine, controlCharactersRefused).optional().meta({ description: "the agency's name in English; name when absent" }),
+  systemName: z.string().trim().min(1).max(200).refine(isOneLine, controlCharactersRefused).optional(),
+  purpose: z.string().trim().min(1).max(500).refine(isLinesOfText, controlCharactersRefused).optional().meta({ description: 'what the sign-in is for, shown to the citizen' }),
   redirectUris: z.array(redirectUri).min(1, 'at least one redirect URI is needed').refine(listsEachOnce, { message: 'names a redirect URI twice: list each once' }),
   scopes: scopeList,
   publicClient: z.boolean().optional().meta({ description: 'a single-page or native app: no secret, PKCE required' }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idTokenAlg, redirectUri, wireProfile } from '../agencies/system-fields.ts';
 import { pidParam } from '../registry/citizen-schema.ts';
 import { claimScopes } from '../oidc/scopes.ts';
+import { controlCharactersRefused, isLinesOfText, isOneLine } from '../http/typed-text.ts';
 
 /*
  * The request form an agency fills in to use the service (the data-exchange request form, and clause 4 of the
@@ -10,7 +11,11 @@ import { claimScopes } from '../oidc/scopes.ts';
  * contradict itself. missingForSubmission lists what a submission still lacks.
  */
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(isOneLine, controlCharactersRefused);
+/** A text of several lines (a textarea of the form): line breaks are kept. */
+const lines = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(isLinesOfText, controlCharactersRefused);
 
 /** A host name such as dopa.go.th: the agency's own domain, on which its people's e-mail addresses must be. */
 export const domainName = z
@@ -67,7 +72,7 @@ const agency = z.object({
     }),
   ministry: text(200).optional().meta({ description: 'for a state agency: the ministry or department it is under' }),
   domain: domainName.optional(),
-  address: text(500).optional(),
+  address: lines(500).optional(),
 });
 
 const dataItemRequest = z.object({
@@ -75,7 +80,7 @@ const dataItemRequest = z.object({
     .string()
     .refine((scope) => claimScopes.includes(scope), `must be one of the data items: ${claimScopes.join(', ')}`)
     .meta({ description: 'a data item of the profile (openid is always given and is not asked for)' }),
-  reason: text(1000).optional().meta({ description: 'why the system needs it' }),
+  reason: lines(1000).optional().meta({ description: 'why the system needs it' }),
 });
 
 export const systemUses = ['api', 'website'] as const;
@@ -125,7 +130,7 @@ export const applicationForm = z
     agency: agency.optional(),
     administrator: administrator.optional(),
     contact: person.optional().meta({ description: 'who to contact about the application' }),
-    purpose: text(1000).optional().meta({ description: 'what the agency uses sign-in with ThaID for: its service or system' }),
+    purpose: lines(1000).optional().meta({ description: 'what the agency uses sign-in with ThaID for: its service or system' }),
     systems: z.array(systemRequest).max(10, 'must be at most 10 systems in one application').optional(),
     startDate: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'when the agency wants to start' }),
     accessControllers: z
@@ -139,7 +144,7 @@ export const applicationForm = z
       .positive()
       .optional()
       .meta({ description: 'the version of the conditions of use the administrator accepts: the current one when submitted' }),
-    remarks: text(2000).optional(),
+    remarks: lines(2000).optional(),
   })
   .superRefine((form, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

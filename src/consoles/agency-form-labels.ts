@@ -85,6 +85,7 @@ export function fieldLabel(key: string): Bilingual {
 const thaiMessages: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must not be empty$/, () => 'ต้องไม่เว้นว่าง'],
   [/^must be at most (\d+) characters$/, (m) => `ต้องยาวไม่เกิน ${m[1]} ตัวอักษร`],
+  [/^must not contain control characters$/, () => 'ต้องไม่มีอักขระควบคุม (ตัวอักษรที่มองไม่เห็น เช่น ESC)'],
   [/^must be at most (\d+)/, (m) => `ต้องไม่เกิน ${m[1]} รายการ`],
   [/^must be a domain name/, () => 'ต้องเป็นชื่อโดเมน เช่น dopa.go.th โดยไม่มี @ http:// หรือพาธ'],
   [/^must be a phone number/, () => 'ต้องเป็นหมายเลขโทรศัพท์ที่มีแต่ตัวเลข ช่องว่าง และขีด เช่น 02-791-7000 หรือ 081-234-5678'],

@@ -56,6 +56,20 @@ describe('the admin API', () => {
     expect(twiceItem.body.error_description).toContain('names a data item twice');
   });
 
+  it('refuses control characters in a name, which the ledger would keep and a terminal would act on; a purpose keeps its line breaks', async () => {
+    const base = { redirectUris: ['https://a.example/cb'], scopes: ['pid'] };
+    for (const [field, value] of [
+      ['name', 'Agency\u001b[2J'],
+      ['nameEn', 'Agency\nOn two lines'],
+      ['systemName', 'App\u0007'],
+      ['purpose', 'Sign-in\u001b]0;title\u0007'],
+    ] as const) {
+      const refused = await admin('post', '/relying-parties').send({ name: 'A', ...base, [field]: value }).expect(400);
+      expect(refused.body.error_description, field).toContain(`${field}: must not contain control characters`);
+    }
+    await admin('post', '/relying-parties').send({ name: 'กรมทดสอบ', ...base, purpose: 'Sign-in\r\nfor the\tcounter' }).expect(201);
+  });
+
   it('refuses an unknown parameter of the citizen list, and a limit out of range, saying what it takes', async () => {
     const unknown = await request(server.url).get('/admin/api/citizens?limt=5').set('authorization', `Bearer ${testAdminToken}`).expect(400);
     expect(unknown.body.error_description).toContain('unknown parameter limt: the parameters here are limit, after');
