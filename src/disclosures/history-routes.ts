@@ -33,9 +33,10 @@ const deviceHistoryExport = declareRoute(deviceApi, {
   path: '/history/export',
   summary: "The citizen's whole history as a download (JSON or CSV)",
   description: `An attachment (\`Content-Disposition: attachment\`). \`format=json\` (the default) answers with the body below;
-\`format=csv\` with \`text/csv; charset=utf-8\`: a header row (leaf_index, at, kind, event, endpoint, agency_id,
-agency_th, agency_en, client_id, system, purpose, items, items_th, items_en), CRLF line ends, RFC 4180 quoting, and a
-leading apostrophe on any cell that starts with = + - @ (so a spreadsheet runs no formula from it).`,
+\`format=csv\` with \`text/csv; charset=utf-8\`: a byte order mark (so a spreadsheet reads the Thai as UTF-8), a header
+row (leaf_index, at, kind, event, endpoint, agency_id, agency_th, agency_en, client_id, system, purpose, items,
+items_th, items_en), CRLF line ends, RFC 4180 quoting, and a leading apostrophe on any cell that starts with = + - @
+(so a spreadsheet runs no formula from it).`,
   request: { query: historyExportQuery },
   responses: {
     200: { description: 'The whole history, newest first (JSON shown; CSV with format=csv)', body: historyExport },

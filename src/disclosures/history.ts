@@ -66,8 +66,12 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** The history as CSV (RFC 4180: a header row, CRLF line ends), to be sent as UTF-8. */
+/**
+ * The history as CSV (RFC 4180: a header row, CRLF line ends), to be sent as UTF-8. It starts with a byte order
+ * mark: a spreadsheet opening the saved file otherwise reads it in the computer's own code page, and the Thai
+ * names come out as gibberish.
+ */
 export function historyCsv(entries: HistoryEntry[]): string {
   const rows = [csvColumns.map(([name]) => name), ...entries.map((entry) => csvColumns.map(([, read]) => read(entry)))];
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return '\uFEFF' + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

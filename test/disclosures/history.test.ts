@@ -336,6 +336,12 @@ describe("the citizen's history on their device", () => {
     expect(signInRow!['items_th']).toBe('openid; เลขประจำตัวประชาชน; ที่อยู่ตามทะเบียนบ้าน');
     expect(csv.body).not.toContain(citizen.pid);
 
+    // As saved to disk: a byte order mark first, so a spreadsheet reads the Thai as UTF-8.
+    const { url, init } = await device.signedRequest('GET', '/history/export?format=csv', undefined);
+    const saved = Buffer.from(await (await fetch(url, init)).arrayBuffer());
+    expect([...saved.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(saved.subarray(3).toString('utf8')).toBe(csv.body);
+
     const json = await device.exportHistory('json');
     expect(json.contentType).toMatch(/^application\/json; charset=utf-8/);
     expect(json.disposition).toMatch(/^attachment; filename="thaid-history-\d{4}-\d{2}-\d{2}\.json"$/);
