@@ -264,6 +264,38 @@ describe('the disclosure ledger’s tamper evidence', () => {
     expect((await verify('--pid', intact!.pid)).status).toBe(0);
   });
 
+  it('names a head no key of the server signed as such, without blaming entries for it or hiding a change behind it', async () => {
+    await signHeadNow();
+    await appendSome(3);
+    await signHeadNow();
+    const sizes = (await server.database.db.selectFrom('ledger_tree_heads').select('tree_size').orderBy('tree_size').execute()).map((h) => Number(h.tree_size));
+    const forgedSize = [...Array(sizes.at(-1)).keys()].find((size) => size > 0 && !sizes.includes(size))!;
+    // A head nobody signed: another head's signature over a made-up root, early in the log.
+    await sql`insert into ledger_tree_heads (tree_size, root_hash, signed_at, signature)
+      values (${forgedSize}, sha256('made up'), now(), ${await headSignature(sizes.at(-1)!)})`.execute(server.database.db);
+    const leafIndex = sizes.at(-1)! - 1;
+    const original = await entryText(leafIndex);
+    const rewritten = JSON.stringify({ ...JSON.parse(original), items: ['openid', 'birthdate'] });
+    await bypassingTheTrigger(
+      `update ledger_entries set entry = ${quoted(rewritten)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(rewritten)}, 'UTF8')), items = ${itemsColumnOf(rewritten)} where leaf_index = ${leafIndex}`,
+    );
+    try {
+      const { status, report } = await verifyAsJson();
+      expect(status).toBe(65);
+      const aboutForged = report.problems.filter((p) => p.tree_size === forgedSize);
+      expect(aboutForged).toEqual([{ tree_size: forgedSize, problem: expect.stringContaining('has a bad signature: the signature was made over a different tree_size') }]);
+      // The change is named by the first signed head that covers it.
+      const covering = sizes.find((size) => size > leafIndex)!;
+      expect(report.problems[0]).toMatchObject({ tree_size: covering, problem: expect.stringContaining('does not match the entries') });
+    } finally {
+      await bypassingTheTrigger(
+        `update ledger_entries set entry = ${quoted(original)}, leaf_hash = sha256('\\x00'::bytea || convert_to(${quoted(original)}, 'UTF8')), items = ${itemsColumnOf(original)} where leaf_index = ${leafIndex}`,
+      );
+      await bypassingTheHeadsTrigger(`delete from ledger_tree_heads where tree_size = ${forgedSize}`);
+    }
+    expect((await verify()).status).toBe(0);
+  });
+
   it('publishes every signing key it ever had at /ledger/keys, public members only', async () => {
     const { body } = await request(server.url).get('/ledger/keys').expect(200);
     const kids = (await server.database.db.selectFrom('signing_keys').select('kid').execute()).map((k) => k.kid);
