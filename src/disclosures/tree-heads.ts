@@ -5,7 +5,7 @@ import { ledgerSize } from './ledger-queries.ts';
 import { ledgerSubtrees } from './ledger-subtrees.ts';
 import { rootHash } from './merkle.ts';
 import { signTreeHeadStatement, treeHeadStatement } from './tree-head-signature.ts';
-import { insertTreeHead, newestTreeHead, treeHeadOfSize, type StoredTreeHead } from './tree-queries.ts';
+import { insertTreeHead, treeHeadOfSize, type StoredTreeHead } from './tree-queries.ts';
 
 /*
  * Signed tree heads: the server's signed word that the log had this many entries with this root at this time.
@@ -33,10 +33,14 @@ export async function signTreeHead(db: Kysely<Schema>, options: { signal?: Abort
   return (await treeHeadOfSize(db, treeSize))!;
 }
 
-/** Signs a head when the log has grown past the newest one; an empty log has nothing to sign. */
+/**
+ * Signs a head when the log has grown since its size was signed; an empty log has nothing to sign. Looks for a head
+ * of the log's own size, not at the largest stored: a row of a size the log never had (which only someone writing
+ * to the table could insert, and ledger verify names) must not stop the signing.
+ */
 export async function signTreeHeadIfGrown(db: Kysely<Schema>, options: { signal?: AbortSignal } = {}): Promise<void> {
-  const [size, newest] = [await ledgerSize(db), await newestTreeHead(db)];
-  if (size > (newest?.treeSize ?? 0)) await signTreeHead(db, options);
+  const size = await ledgerSize(db);
+  if (size > 0 && !(await treeHeadOfSize(db, size))) await signTreeHead(db, options);
 }
 
 /**

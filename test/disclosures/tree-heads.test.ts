@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import type { EventEntry } from '../../src/disclosures/ledger-entry.ts';
 import { appendEntry } from '../../src/disclosures/ledger-queries.ts';
-import { signTreeHead, TreeHeadSigner } from '../../src/disclosures/tree-heads.ts';
+import { signTreeHead, signTreeHeadIfGrown, TreeHeadSigner } from '../../src/disclosures/tree-heads.ts';
 import { ensureKeys } from '../../src/oidc/keys.ts';
 import { KeySealer, sealKeysWith } from '../../src/oidc/key-sealing.ts';
 import { openTestDatabase } from '../support/open-database.ts';
@@ -79,5 +80,14 @@ describe('the tree head signer', () => {
     expect((await headSizes()).filter((size) => size === 6)).toHaveLength(1);
     // Asked again with no new entries: the same head.
     expect((await signTreeHead(database.db)).signature).toBe(heads[0]!.signature);
+  });
+
+  it('keeps signing the log as it grows when a head of a size the log never had was put in the table', async () => {
+    // Rows of the table are only ever inserted, by anyone who may write to it: a made-up head past the log's end.
+    await sql`insert into ledger_tree_heads (tree_size, root_hash, signed_at, signature)
+      values (1000000, sha256('made up'), now(), 'not a signature')`.execute(database.db);
+    await append(2);
+    await signTreeHeadIfGrown(database.db);
+    expect(await headSizes()).toContain(8);
   });
 });
