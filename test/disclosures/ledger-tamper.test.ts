@@ -175,6 +175,13 @@ describe('the disclosure ledger’s tamper evidence', () => {
     expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ tree_size: head.tree_size, root_hash: head.root_hash, timestamp: head.timestamp });
   });
 
+  it('says a citizen with no entries has none, rather than that their 0 entries check out', async () => {
+    const stranger = await newCitizen(server);
+    const result = await verify('--pid', stranger.pid);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Citizen ${stranger.pid} has no entries in the ledger: nothing of theirs to check`));
+  });
+
   it('verifies one citizen’s entries with inclusion proofs against the newest head', async () => {
     const [citizen] = citizens;
     const theirs = await server.database.db.selectFrom('ledger_entries').select('leaf_index').where('pid', '=', citizen!.pid).execute();

@@ -20,6 +20,12 @@ const describeWitness = (report: LedgerReport): string =>
   report.witness ? ` It extends the head verified on ${report.witness.verified_at} (${count(report.witness.tree_size, 'entry', 'entries')}).` : '';
 
 function describeSuccess(report: LedgerReport): string {
+  if (report.checked === 'citizen' && report.entries_checked === 0) {
+    return (
+      `Citizen ${report.pid} has no entries in the ledger: nothing of theirs to check in the tree of the newest signed head ` +
+      `(${count(report.tree_size, 'entry', 'entries')}). ${describeSignatures(report)}.${describeWitness(report)}`
+    );
+  }
   if (report.checked === 'citizen') {
     return (
       `Citizen ${report.pid}'s ${count(report.entries_checked, 'ledger entry', 'ledger entries')} check out: each is, with the text it was ` +
