@@ -355,4 +355,17 @@ describe('the CLI', () => {
     expect(reinstated.status).toBe(0);
     expect(reinstated.stdout).toContain('suspended -> active');
   });
+
+  it('prints a name’s control characters as escapes, so a name stored before they were refused cannot drive the terminal', async () => {
+    const rp = await newRp();
+    await server.database.db.updateTable('agencies').set({ name_en: 'Agency\u001b]0;owned\u0007\u001b[2J' }).where('id', '=', rp.agencyId).execute();
+    for (const args of [['agency', 'show', rp.agencyId], ['agency', 'list'], ['system', 'show', rp.clientId]]) {
+      const printed = await cli(args);
+      expect(printed.status, args.join(' ')).toBe(0);
+      expect(printed.stdout, args.join(' ')).not.toMatch(/\u001b|\u0007/);
+      expect(printed.stdout, args.join(' ')).toContain('Agency\\u001b]0;owned\\u0007\\u001b[2J');
+    }
+    // --json is for programs: the name is as stored, escaped as JSON escapes it.
+    expect(JSON.parse((await cli(['agency', 'show', rp.agencyId, '--json'])).stdout).nameEn).toBe('Agency\u001b]0;owned\u0007\u001b[2J');
+  });
 });
