@@ -49,7 +49,11 @@ let unknownToServer = false;
 
 const app = createApp(
   (route) => {
-    if (location.hash === `#/${route}`) void show();
+    // The screen already shown, drawn again (a refused scan, say): what the citizen typed on it stays, to correct.
+    if (route === shownRoute) {
+      if (location.hash !== `#/${route}`) history.replaceState(null, '', `#/${route}`);
+      void showKeepingTyped();
+    } else if (location.hash === `#/${route}`) void show();
     else location.hash = `#/${route}`;
   },
   () => followNoticesOf(),
@@ -85,10 +89,8 @@ function header(): HTMLElement {
         lang: other,
         'aria-label': other === 'en' ? 'Switch to English' : 'เปลี่ยนเป็นภาษาไทย',
         onclick: async () => {
-          const typed = typedInputs(root);
           setLanguage(other);
-          await show();
-          restoreTypedInputs(root, typed);
+          await showKeepingTyped();
         },
       },
       other === 'en' ? 'English' : 'ไทย',
@@ -110,6 +112,8 @@ function nav(active: string): HTMLElement | false {
 
 /** Counts screens asked for: a slow screen that finishes after a newer one was asked for is dropped. */
 let shown = 0;
+/** The route of the screen on display, which the address may not name (the home screen at /app/). */
+let shownRoute: string | undefined;
 
 async function show(): Promise<void> {
   const ticket = ++shown;
@@ -129,11 +133,19 @@ async function show(): Promise<void> {
     return;
   }
   current = screen;
+  shownRoute = name;
   const heading = h('h1', { tabindex: -1 }, screen.title);
   root.replaceChildren(header(), h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
   document.title = `${screen.title} · ThaID`;
   // Focus follows the screen, so a screen reader starts at its title.
   heading.focus();
+}
+
+/** The current screen drawn again with what was typed or chosen on it. */
+async function showKeepingTyped(): Promise<void> {
+  const typed = typedInputs(root);
+  await show();
+  restoreTypedInputs(root, typed);
 }
 
 /** One stream of notices while the app is open: screens that show them refresh, a replaced phone stops. */
