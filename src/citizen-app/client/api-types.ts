@@ -53,3 +53,11 @@ export interface ConnectedService {
   firstGrantedAt: string;
   lastGrantedAt: string;
 }
+
+/** A notice of the citizen's inbox, as the inbox and the live stream give it. */
+export interface Notice extends Labelled {
+  id: string;
+  kind: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+}

@@ -1,5 +1,5 @@
 import { createApp, type App, type Screen } from './app-state.ts';
-import type { DeviceRecord } from './api-types.ts';
+import type { DeviceRecord, Notice } from './api-types.ts';
 import { ApiError, whenRevoked } from './device-api.ts';
 import { loadDevice } from './device-key.ts';
 import { followNotices } from './notice-stream.ts';
@@ -15,6 +15,7 @@ import { replacedScreen, unknownDeviceScreen } from './screens/replaced.ts';
 import { scanScreen, scanCode } from './screens/scan.ts';
 import { restoreTypedInputs, typedInputs } from './typed-inputs.ts';
 import { servicesScreen } from './screens/services.ts';
+import { warningRegion } from './warnings.ts';
 
 /*
  * The ThaID app: one page, its screens chosen by the address's fragment (#/scan, #/card, …). An app link
@@ -42,6 +43,7 @@ const navigation = [
 ] as const;
 
 const root = document.getElementById('app')!;
+const warnings = warningRegion();
 let current: Screen | undefined;
 let revoked = false;
 /** The server does not know this phone's key: every call would fail until it enrols again. */
@@ -90,6 +92,7 @@ function header(): HTMLElement {
         'aria-label': other === 'en' ? 'Switch to English' : 'เปลี่ยนเป็นภาษาไทย',
         onclick: async () => {
           setLanguage(other);
+          warnings.redraw();
           await showKeepingTyped();
         },
       },
@@ -135,7 +138,7 @@ async function show(): Promise<void> {
   current = screen;
   shownRoute = name;
   const heading = h('h1', { tabindex: -1 }, screen.title);
-  root.replaceChildren(header(), h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
+  root.replaceChildren(header(), warnings.element, h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
   document.title = `${screen.title} · ThaID`;
   // Focus follows the screen, so a screen reader starts at its title.
   heading.focus();
@@ -157,7 +160,10 @@ function followNoticesOf(): void {
   streamTakenByAnotherTab = false;
   if (!app.device) return;
   stopNotices = followNotices(app.device, (event, data) => {
-    if (event === 'notification') window.dispatchEvent(new CustomEvent('thaid-notice'));
+    if (event === 'notification') {
+      window.dispatchEvent(new CustomEvent('thaid-notice'));
+      warnings.offer(data as Notice);
+    }
     if (event === 'closed' && (data as { reason?: string }).reason === 'stream_limit') streamTakenByAnotherTab = true;
   });
 }
