@@ -11,6 +11,8 @@ import { consentScreen } from './screens/consent.ts';
 import { deviceScreen } from './screens/device.ts';
 import { enrolScreen } from './screens/enrolment.ts';
 import { historyScreen } from './screens/history.ts';
+import { noticesScreen } from './screens/notices.ts';
+import { markSeen, unseenIds } from './notice-inbox.ts';
 import { replacedScreen, unknownDeviceScreen } from './screens/replaced.ts';
 import { scanScreen, scanCode } from './screens/scan.ts';
 import { restoreTypedInputs, typedInputs } from './typed-inputs.ts';
@@ -30,6 +32,12 @@ const screens: Record<string, (app: App) => Screen | Promise<Screen>> = {
   history: historyScreen,
   services: servicesScreen,
   device: deviceScreen,
+  notices: (app) =>
+    noticesScreen(app, (notices) => {
+      if (app.device?.pid) markSeen(app.device.pid, notices);
+      unseen.clear();
+      noticeCount.refresh();
+    }),
   replaced: replacedScreen,
   unknown: unknownDeviceScreen,
 };
@@ -45,6 +53,8 @@ const navigation = [
 const root = document.getElementById('app')!;
 const warnings = warningRegion();
 let current: Screen | undefined;
+/** The citizen's notices the inbox has not shown yet, which the header counts. */
+const unseen = new Set<string>();
 let revoked = false;
 /** The server does not know this phone's key: every call would fail until it enrols again. */
 let unknownToServer = false;
@@ -58,7 +68,10 @@ const app = createApp(
     } else if (location.hash === `#/${route}`) void show();
     else location.hash = `#/${route}`;
   },
-  () => followNoticesOf(),
+  () => {
+    followNoticesOf();
+    void countUnseen();
+  },
 );
 
 whenRevoked(() => {
@@ -77,12 +90,31 @@ function routeName(): string {
   return name in screens && !['enrol', 'replaced', 'unknown'].includes(name) ? name : 'scan';
 }
 
-function header(): HTMLElement {
+/** How many notices are new, beside the inbox's link in the header; redrawn in place as notices arrive. */
+const noticeCount = (() => {
+  const element = h('span', { class: 'count' });
+  return {
+    element,
+    refresh() {
+      element.textContent = unseen.size ? w(`ใหม่ ${unseen.size}`, `${unseen.size} new`) : '';
+    },
+  };
+})();
+
+/** The inbox's link, on the screens that show the menu (see nav). */
+function noticesLink(active: string): HTMLElement | false {
+  if (!app.device?.deviceId || revoked || unknownToServer || active === 'consent') return false;
+  noticeCount.refresh();
+  return h('a', { href: '#/notices', class: 'notices-link', ...(active === 'notices' ? { 'aria-current': 'page' } : {}) }, w('การแจ้งเตือน', 'Notices'), ' ', noticeCount.element);
+}
+
+function header(active: string): HTMLElement {
   const other = currentLanguage() === 'th' ? 'en' : 'th';
   return h(
     'header',
     { class: 'top' },
     h('span', { class: 'brand' }, 'ThaID'),
+    noticesLink(active),
     h(
       'button',
       {
@@ -138,7 +170,7 @@ async function show(): Promise<void> {
   current = screen;
   shownRoute = name;
   const heading = h('h1', { tabindex: -1 }, screen.title);
-  root.replaceChildren(header(), warnings.element, h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
+  root.replaceChildren(header(name), warnings.element, h('main', { id: 'content' }, heading, screen.body), nav(name) || '');
   document.title = `${screen.title} · ThaID`;
   // Focus follows the screen, so a screen reader starts at its title.
   heading.focus();
@@ -161,11 +193,27 @@ function followNoticesOf(): void {
   if (!app.device) return;
   stopNotices = followNotices(app.device, (event, data) => {
     if (event === 'notification') {
+      const notice = data as Notice;
       window.dispatchEvent(new CustomEvent('thaid-notice'));
-      warnings.offer(data as Notice);
+      warnings.offer(notice);
+      // The inbox, if open, shows it at once; elsewhere the header counts it.
+      if (shownRoute !== 'notices') {
+        unseen.add(notice.id);
+        noticeCount.refresh();
+      }
     }
     if (event === 'closed' && (data as { reason?: string }).reason === 'stream_limit') streamTakenByAnotherTab = true;
   });
+}
+
+/** The notices that came while the app was closed, for the header to count. */
+async function countUnseen(): Promise<void> {
+  const pid = app.device?.pid;
+  if (!pid) return;
+  const { notifications } = await app.call<{ notifications: Notice[] }>('GET', '/notifications').catch(() => ({ notifications: [] }));
+  if (shownRoute === 'notices') return;
+  for (const id of unseenIds(pid, notifications)) unseen.add(id);
+  noticeCount.refresh();
 }
 
 async function start(): Promise<void> {
@@ -180,6 +228,7 @@ async function start(): Promise<void> {
     try {
       app.me = await app.call<DeviceRecord>('GET', '/me');
       followNoticesOf();
+      void countUnseen();
     } catch (error) {
       // Replaced: the replaced screen is on its way. Unknown to the server: it says so and offers to enrol again.
       // Anything else (offline, a clock that is off): the app still opens, and the screens say what they cannot do.
