@@ -6,6 +6,7 @@ import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
 import { pinKeypad } from '../pin-keypad.ts';
 import { describeBrowser } from '../../../login/browser-description.ts';
+import { reportApprovedButton } from '../report-approved.ts';
 import { enrolAgainButton } from './enrol-again.ts';
 
 /** The browser that started the sign-in, in the app's language. */
@@ -115,7 +116,10 @@ export function consentScreen(app: App): Screen {
     try {
       await app.call('POST', `/logins/${encodeURIComponent(request.id)}/approve`, { number: chosen, pin: keypad.value(), integrity: 'intact' });
       app.scanned = undefined;
-      show(outcome(w('ยืนยันแล้ว', 'Approved'), w('หน้าจอที่ขอเข้าสู่ระบบจะดำเนินการต่อเอง', 'The screen that asked will carry on by itself.'), 'ok'));
+      const approved = outcome(w('ยืนยันแล้ว', 'Approved'), w('หน้าจอที่ขอเข้าสู่ระบบจะดำเนินการต่อเอง', 'The screen that asked will carry on by itself.'), 'ok');
+      // Seen too late to refuse: it can still be reported, here or later from the inbox.
+      approved.body.append(reportApprovedButton(app, request.id));
+      show(approved);
     } catch (error) {
       keypad.clear();
       if (error instanceof ApiError && error.code === 'pin_rejected') return wrongPin();

@@ -1,18 +1,25 @@
 import type { App, Screen } from '../app-state.ts';
+import { reportApprovedButton } from '../report-approved.ts';
 import type { Notice } from '../api-types.ts';
 import { h, messageBox } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { dateTime, pick, w } from '../i18n.ts';
 import { warningKinds } from '../warnings.ts';
 
-const noticeView = (notice: Notice) =>
-  h(
+/** The sign-in an approval's notice is about, which the citizen may report as not theirs. */
+const approvedLogin = (notice: Notice) => (notice.kind === 'login_approved' && typeof notice.details.loginId === 'string' ? notice.details.loginId : undefined);
+
+const noticeView = (app: App, notice: Notice) => {
+  const loginId = approvedLogin(notice);
+  return h(
     'li',
     // Those that ask the citizen to act stand out, as they do when they arrive.
     { class: `notice${warningKinds.has(notice.kind) ? ' warning' : ''}`, 'data-kind': notice.kind },
     h('p', {}, pick(notice)),
     h('time', { datetime: notice.createdAt }, dateTime(notice.createdAt)),
+    loginId ? reportApprovedButton(app, loginId) : false,
   );
+};
 
 /**
  * The citizen's inbox, newest first: what was asked of their data, what they approved, phones enrolled or tried
@@ -32,7 +39,7 @@ export function noticesScreen(app: App, seen: (notices: Notice[]) => void): Scre
       // Redrawn only when something changed: a screen reader reading the list would lose its place.
       if (ids === shownIds && list.childElementCount > 0) return;
       shownIds = ids;
-      list.replaceChildren(...(notifications.length ? notifications.map(noticeView) : [h('li', { class: 'muted' }, w('ยังไม่มีการแจ้งเตือน', 'No notices yet.'))]));
+      list.replaceChildren(...(notifications.length ? notifications.map((notice) => noticeView(app, notice)) : [h('li', { class: 'muted' }, w('ยังไม่มีการแจ้งเตือน', 'No notices yet.'))]));
     } catch (error) {
       message.show(errorText(error));
     }
