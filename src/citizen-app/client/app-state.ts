@@ -1,5 +1,5 @@
 import type { DeviceRecord, LoginRequest } from './api-types.ts';
-import { call } from './device-api.ts';
+import { call, download } from './device-api.ts';
 import type { StoredDevice } from './device-key.ts';
 import type { Words } from './dom.ts';
 
@@ -19,6 +19,8 @@ export interface App {
   followNotices(): void;
   /** A signed request by this phone. */
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A signed download by this phone: the file and its name. */
+  download(path: string): Promise<{ file: Blob; name: string }>;
 }
 
 export interface Screen {
@@ -40,6 +42,10 @@ export function createApp(go: (route: string) => void, followNotices: () => void
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
       if (!app.device) throw new Error('This phone is not enrolled');
       return call<T>(app.device, method, path, body);
+    },
+    async download(path: string) {
+      if (!app.device) throw new Error('This phone is not enrolled');
+      return download(app.device, path);
     },
   };
   return app;

@@ -62,8 +62,8 @@ export const whenRevoked = (handler: () => void) => {
 /** The notice stream's word that this phone was replaced. */
 export const revokedNow = () => onRevoked();
 
-/** Sends a signed request and answers its JSON, or throws the server's refusal as ApiError. */
-export async function call<T>(device: StoredDevice, method: string, path: string, body?: unknown): Promise<T> {
+/** Sends a signed request and answers the server's answer, or throws its refusal as ApiError. */
+async function send(device: StoredDevice, method: string, path: string, body?: unknown): Promise<Response> {
   const raw = body === undefined ? '' : JSON.stringify(body);
   const headers: Record<string, string> = { authorization: await signature(device, method, API + path, raw) };
   if (raw) headers['content-type'] = 'application/json';
@@ -73,8 +73,8 @@ export async function call<T>(device: StoredDevice, method: string, path: string
   } catch {
     throw new ApiError(0, 'network', 'offline');
   }
+  if (response.ok) return response;
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.ok) return json as T;
   const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
   const error = new ApiError(
     response.status,
@@ -85,4 +85,17 @@ export async function call<T>(device: StoredDevice, method: string, path: string
   );
   if (error.code === 'device_revoked') onRevoked();
   throw error;
+}
+
+/** Sends a signed request and answers its JSON, or throws the server's refusal as ApiError. */
+export async function call<T>(device: StoredDevice, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(device, method, path, body);
+  return (await response.json().catch(() => ({}))) as T;
+}
+
+/** A signed GET of a file to save: its content and the name the server gives it (Content-Disposition). */
+export async function download(device: StoredDevice, path: string): Promise<{ file: Blob; name: string }> {
+  const response = await send(device, 'GET', path);
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'thaid-download';
+  return { file: await response.blob(), name };
 }

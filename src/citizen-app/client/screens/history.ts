@@ -82,6 +82,36 @@ export function historyScreen(app: App): Screen {
     more.disabled = false;
   });
   void load(true);
+
+  /** The whole history saved on the phone as a file: the download the server signs its answer to. */
+  const exportButton = (format: 'csv' | 'json', label: string) => {
+    const button = h('button', { type: 'button', class: 'small', 'data-format': format }, label) as HTMLButtonElement;
+    button.addEventListener('click', async () => {
+      if (button.disabled) return;
+      button.disabled = true;
+      try {
+        const { file, name } = await app.download(`/history/export?format=${format}`);
+        const link = h('a', { href: URL.createObjectURL(file), download: name, hidden: true }) as HTMLAnchorElement;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        // Kept a while: the browser may still be reading it when click() returns.
+        setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      } catch (error) {
+        message.show(errorText(error));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  };
+  const exports = h(
+    'div',
+    { class: 'history-export', role: 'group', 'aria-labelledby': 'history-export-label' },
+    h('p', { id: 'history-export-label', class: 'label' }, w('บันทึกประวัติทั้งหมดเป็นไฟล์', 'Save the whole history as a file')),
+    exportButton('csv', w('CSV (เปิดในโปรแกรมตาราง)', 'CSV (for a spreadsheet)')),
+    exportButton('json', 'JSON'),
+  );
   // Requests and answers arrive as notices; releases (a relying party reading the data) do not, so the screen
   // also looks again now and then while it is open.
   const reload = () => void load(true);
@@ -89,7 +119,15 @@ export function historyScreen(app: App): Screen {
   const poll = setInterval(reload, POLL_MS);
   return {
     title: w('ประวัติการใช้ข้อมูล', 'History'),
-    body: h('div', {}, h('p', { class: 'muted' }, w('ทุกครั้งที่ข้อมูลของคุณถูกส่ง และทุกคำขอ ล่าสุดก่อน', 'Every time your data was given, and every request, newest first.')), message.element, list, more),
+    body: h(
+      'div',
+      {},
+      h('p', { class: 'muted' }, w('ทุกครั้งที่ข้อมูลของคุณถูกส่ง และทุกคำขอ ล่าสุดก่อน', 'Every time your data was given, and every request, newest first.')),
+      exports,
+      message.element,
+      list,
+      more,
+    ),
     leave: () => {
       window.removeEventListener('thaid-notice', reload);
       clearInterval(poll);
