@@ -6,6 +6,7 @@ import { h, messageBox, type Words } from '../dom.ts';
 import { errorText } from '../errors.ts';
 import { clearFlags, field, flagField, pinInput, textInput as input } from '../form-fields.ts';
 import { w } from '../i18n.ts';
+import { isValidPid } from '../../../registry/pid.ts';
 import { scanCode } from './scan.ts';
 
 interface DemoPersona {
@@ -36,7 +37,8 @@ const pinRules = (): string[] => [
 /** Enrol this phone: self-service with the ID card and the (sandbox) camera, or with a registration-office code. */
 export function enrolScreen(app: App): Screen {
   const message = messageBox('enrol-message');
-  const pid = input('pid', { inputmode: 'numeric', maxlength: '13', pattern: '\\d{13}', 'aria-describedby': 'pid-hint' });
+  // As the card prints it too, 1 1030 00123 45 5: 13 digits and 4 separators.
+  const pid = input('pid', { inputmode: 'numeric', maxlength: '17', 'aria-describedby': 'pid-hint' });
   const laserCode = input('laser-code', { maxlength: '14', autocapitalize: 'characters', 'aria-describedby': 'laser-code-hint' });
   const birthdate = input('birthdate', { type: 'date' });
   const officeCode = input('office-code', { autocapitalize: 'characters', 'aria-describedby': 'office-code-hint' });
@@ -134,6 +136,8 @@ export function enrolScreen(app: App): Screen {
     event.preventDefault();
     message.clear();
     clearFlags(form, message.element);
+    const wrongField = methodSelf.checked ? wrongCardField() : !officeCode.value.trim() && ([officeCode, w('ใส่รหัสจากเจ้าหน้าที่', 'Enter the code the officer gave you.')] as const);
+    if (wrongField) return refuse(...wrongField);
     if (!/^\d{8}$/.test(pin.value)) return refuse(pin, w('PIN ต้องเป็นตัวเลข 8 หลัก', 'The PIN must be exactly 8 digits.'));
     if (pin.value !== confirmPin.value) return refuse(confirmPin, w('PIN ทั้งสองช่องไม่ตรงกัน', 'The two PINs differ.'));
     submit.disabled = true;
@@ -141,6 +145,23 @@ export function enrolScreen(app: App): Screen {
       submit.disabled = false;
     });
   });
+
+  /**
+   * The card field that cannot be right, with what it must be, before anything is sent: the device API's refusal
+   * would be in English and name no field.
+   */
+  function wrongCardField(): readonly [HTMLInputElement, string] | undefined {
+    const digits = pid.value.replace(/[\s-]/g, '');
+    if (!/^\d{13}$/.test(digits)) return [pid, w('เลขประจำตัวประชาชนมี 13 หลัก', 'The citizen ID has 13 digits.')];
+    if (!isValidPid(digits)) return [pid, w('เลขประจำตัวประชาชนนี้ไม่ถูกต้อง ตรวจกับบัตรอีกครั้ง', 'This is not a valid citizen ID: check it against the card.')];
+    // The device API's pattern for it.
+    if (!/^[A-Za-z]{2}\d-?\d{7}-?\d{2}$/.test(laserCodeOf())) {
+      return [laserCode, w('เลขหลังบัตรมีตัวอักษร 2 ตัวและตัวเลข 10 หลัก เช่น JC1-2345678-90', 'The laser code is 2 letters and 10 digits, such as JC1-2345678-90.')];
+    }
+    if (!birthdate.value) return [birthdate, w('ใส่วันเกิดตามบัตร', 'Enter the date of birth on the card.')];
+    return undefined;
+  }
+  const laserCodeOf = () => laserCode.value.replace(/\s/g, '').toUpperCase();
 
   /** The message, tied to the field it is about. */
   function refuse(field: HTMLElement, text: Words) {
@@ -153,10 +174,10 @@ export function enrolScreen(app: App): Screen {
       const device = await newDeviceKey(name.value.trim() || 'ThaID');
       let proof: Record<string, string>;
       if (methodSelf.checked) {
-        const pidValue = pid.value.replace(/\D/g, '');
+        const pidValue = pid.value.replace(/[\s-]/g, '');
         message.show(w('กำลังตรวจใบหน้า…', 'Checking the face…'), 'info');
         const { faceSample } = await call<{ faceSample: string }>(device, 'POST', '/sandbox-camera', { pid: pidValue, face: faceFail.checked ? 'fail' : 'pass' });
-        proof = { method: 'self', pid: pidValue, laserCode: laserCode.value.trim().toUpperCase(), birthdate: birthdate.value, faceSample };
+        proof = { method: 'self', pid: pidValue, laserCode: laserCodeOf(), birthdate: birthdate.value, faceSample };
       } else {
         proof = { method: 'office', enrolmentCode: officeCode.value.trim() };
       }
