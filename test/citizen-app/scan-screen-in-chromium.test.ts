@@ -1,6 +1,7 @@
 import type * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spokenShortCode } from '../../src/login/short-codes.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startRelyingPartyLogin } from '../support/browser-login.ts';
@@ -9,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /*
  * The ThaID app's home screen as a citizen typing the code under the QR code meets it: a code refused is kept to
- * correct, not emptied.
+ * correct, not emptied; spaces between its characters are no part of it.
  */
 
 const citizen = demoPersonas[3]!;
@@ -72,6 +73,19 @@ describe.skipIf(!chromiumPath)('typing the code under the QR code', () => {
     await typeCode(`${code.slice(0, -1)}${code.endsWith('Z') ? 'Y' : 'Z'}`);
     await expect.poll(() => app.textContent('.message')).toContain('No sign-in has this code');
     await typeCode(code);
+    await app.locator('.consent').waitFor();
+    await desktop.close();
+  });
+
+  it('takes the code as a screen reader spells it, a character at a time, without cutting it short', async () => {
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const desktop = await browser.newPage();
+    await desktop.goto(rp.url.href);
+    const spelt = spokenShortCode((await desktop.textContent('.short-code'))!.replace('-', ''));
+    await app.goto(`${server.issuer}/app/#/scan`);
+    await app.fill('#short-code', spelt);
+    expect(await app.inputValue('#short-code')).toBe(spelt);
+    await app.click('.typed-code button[type=submit]');
     await app.locator('.consent').waitFor();
     await desktop.close();
   });

@@ -60,7 +60,12 @@ export function scanScreen(app: App): Screen {
     }
   });
 
-  const code = h('input', { id: 'short-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', maxlength: '9', placeholder: 'ABCD-2345', 'aria-describedby': 'short-code-hint' }) as HTMLInputElement;
+  /*
+   * Not cut at the code's 9 characters: the server drops spaces and dashes, so the code typed a character at a time
+   * as a screen reader spells it (A B C D - 2 3 4 5), or pasted with spaces, is the same code; so is an app link
+   * pasted whole, up to the device API's 500 characters.
+   */
+  const code = h('input', { id: 'short-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', maxlength: '500', placeholder: 'ABCD-2345', 'aria-describedby': 'short-code-hint' }) as HTMLInputElement;
   const typed = h(
     'form',
     { class: 'typed-code' },
