@@ -12,16 +12,19 @@ export interface Keypad {
   clear(): void;
 }
 
-/** `labelledBy`: the id of the words that ask for the PIN, which name the keypad. */
-export function pinKeypad(labelledBy: string, onChange: (length: number) => void): Keypad {
-  let digits = '';
+/**
+ * `labelledBy`: the id of the words that ask for the PIN, which name the keypad; `typed`: the digits already in, when
+ * the screen is drawn again.
+ */
+export function pinKeypad(labelledBy: string, onChange: (length: number, digits: string) => void, typed = ''): Keypad {
+  let digits = typed;
   const dots = h('div', { class: 'pin-dots', 'aria-hidden': 'true' });
   // How many digits are in, never which: a screen reader says it as it changes, and on reaching the keys.
   const count = h('p', { id: `${labelledBy}-count`, class: 'visually-hidden', 'aria-live': 'polite' });
   const redraw = () => {
     dots.replaceChildren(...Array.from({ length: 8 }, (_, i) => h('span', { class: i < digits.length ? 'dot filled' : 'dot' })));
     count.textContent = w(`ใส่แล้ว ${digits.length} จาก 8 หลัก`, `${digits.length} of 8 digits entered`);
-    onChange(digits.length);
+    onChange(digits.length, digits);
   };
   const press = (key: string) => {
     if (key === 'back') digits = digits.slice(0, -1);

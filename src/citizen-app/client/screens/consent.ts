@@ -15,6 +15,12 @@ const browserText = (browser: LoginRequest['browser']) => w(describeBrowser(brow
 /** Answers that end the request for good (answered, cancelled, expired, its agency stopped): the way back is offered. */
 const endedCodes = new Set(['login_already_used', 'login_expired', 'relying_party_inactive', 'not_found']);
 
+/**
+ * The number picked and the digits typed for a request, kept while its screen is drawn again (in the other
+ * language): switching must not undo them. They go with the request once it is answered.
+ */
+const drafts = new WeakMap<LoginRequest, { chosen?: number; digits: string }>();
+
 /** The outcome, in place of the request, once the citizen has answered. */
 function outcome(title: string, text: Words, tone: 'ok' | 'error', next: HTMLElement = h('a', { href: '#/scan', class: 'button' }, w('กลับหน้าหลัก', 'Back to the start'))): Screen {
   return { title, body: h('div', { class: `outcome ${tone}` }, h('p', { role: 'status' }, text), next) };
@@ -31,14 +37,23 @@ export function consentScreen(app: App): Screen {
     return { title: 'ThaID', body: h('p', {}, '…') };
   }
   const message = messageBox();
-  let chosen: number | undefined;
+  const draft = drafts.get(request) ?? { digits: '' };
+  drafts.set(request, draft);
+  let chosen = draft.chosen;
   /*
    * Approve is never disabled, only marked so: a disabled button leaves the tab order, and a screen reader would not
    * find it, nor learn what it waits for; and focus on it would be lost when a wrong PIN empties the keypad.
    */
   const approve = h('button', { type: 'button', class: 'primary approve', 'aria-disabled': 'true' }, w('ยืนยัน', 'Approve')) as HTMLButtonElement;
   const ready = () => chosen !== undefined && keypad.value().length === 8;
-  const keypad = pinKeypad('pin-question', (length) => approve.setAttribute('aria-disabled', String(chosen === undefined || length !== 8)));
+  const keypad = pinKeypad(
+    'pin-question',
+    (length, digits) => {
+      draft.digits = digits;
+      approve.setAttribute('aria-disabled', String(chosen === undefined || length !== 8));
+    },
+    draft.digits,
+  );
   /** An approval on its way: a second tap waits for its answer. */
   let sending = false;
   const choices = h(
@@ -49,11 +64,12 @@ export function consentScreen(app: App): Screen {
         'button',
         {
           type: 'button',
-          'aria-pressed': 'false',
+          'aria-pressed': String(number === chosen),
           class: 'number',
           'data-number': number,
           onclick: (event: Event) => {
             chosen = number;
+            draft.chosen = number;
             for (const button of choices.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button === event.currentTarget));
             approve.setAttribute('aria-disabled', String(!ready()));
           },
