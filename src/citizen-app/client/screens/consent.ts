@@ -1,5 +1,5 @@
 import type { App, Screen } from '../app-state.ts';
-import type { DeviceRecord, LoginRequest } from '../api-types.ts';
+import type { LoginRequest } from '../api-types.ts';
 import { ApiError } from '../device-api.ts';
 import { h, messageBox, type Words } from '../dom.ts';
 import { errorText } from '../errors.ts';
@@ -7,6 +7,7 @@ import { dateTime, pick, w } from '../i18n.ts';
 import { pinKeypad } from '../pin-keypad.ts';
 import { describeBrowser } from '../../../login/browser-description.ts';
 import { reportApprovedButton } from '../report-approved.ts';
+import { afterWrongPin } from '../wrong-pin.ts';
 import { enrolAgainButton } from './enrol-again.ts';
 
 /** The browser that started the sign-in, in the app's language. */
@@ -158,21 +159,11 @@ export function consentScreen(app: App): Screen {
     return true;
   }
 
-  /** The server tells only this phone how many tries are left; at none, the phone is locked until enrolled again. */
+  /** How many tries are left; at none, the phone is locked until enrolled again. */
   async function wrongPin() {
-    const me = await app.call<DeviceRecord>('GET', '/me').catch(() => undefined);
-    const left = me?.pinAttemptsLeft;
-    if (left === 0) {
-      return show(
-        outcome(
-          w('โทรศัพท์ถูกล็อก', 'This phone is locked'),
-          w('ใส่ PIN ผิด 5 ครั้งติดกัน ลงทะเบียนโทรศัพท์นี้ใหม่เพื่อใช้งาน', 'Five wrong PINs in a row. Enrol this phone again to use it.'),
-          'error',
-          enrolAgainButton(),
-        ),
-      );
-    }
-    message.show(left === undefined ? w('PIN ไม่ถูกต้อง', 'The PIN is not correct.') : w(`PIN ไม่ถูกต้อง เหลืออีก ${left} ครั้ง`, `The PIN is not correct. ${left} attempts left.`));
+    const { left, text } = await afterWrongPin(app);
+    if (left === 0) return show(outcome(w('โทรศัพท์ถูกล็อก', 'This phone is locked'), text, 'error', enrolAgainButton()));
+    message.show(text);
   }
 
   /** Refusing and reporting need no PIN: one tap sends the answer, and the outcome replaces the request. */
