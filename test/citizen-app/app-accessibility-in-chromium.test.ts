@@ -165,6 +165,17 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     await desktop.close();
   });
 
+  it('draws no focus ring around a screen’s title, which takes focus only for a screen reader to start there', async () => {
+    await app.goto(`${server.issuer}/app/#/card`);
+    await app.reload();
+    await app.locator('.id-card.front').waitFor();
+    const title = (await app.evaluate(`(() => {
+      const h1 = document.querySelector('main h1');
+      return { focused: document.activeElement === h1, outline: getComputedStyle(h1).outlineStyle };
+    })()`)) as { focused: boolean; outline: string };
+    expect(title).toEqual({ focused: true, outline: 'none' });
+  });
+
   it('marks the English title of the ID card as English, whichever language the app is in', async () => {
     await app.goto(`${server.issuer}/app/#/card`);
     await app.locator('.id-card.front').waitFor();
