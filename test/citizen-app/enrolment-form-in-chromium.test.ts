@@ -58,6 +58,7 @@ describe.skipIf(!chromiumPath)('the enrolment form of the ThaID app', () => {
     ['a citizen ID whose check digit is wrong', { pid: `${citizen.pid.slice(0, 12)}${(Number(citizen.pid[12]) + 1) % 10}` }, 'pid', 'เลขประจำตัวประชาชนนี้ไม่ถูกต้อง'],
     ['a laser code too short', { laserCode: 'JC12345' }, 'laser-code', 'เลขหลังบัตรมีตัวอักษร 2 ตัวและตัวเลข 10 หลัก'],
     ['no date of birth', { birthdate: '' }, 'birthdate', 'ใส่วันเกิดตามบัตร'],
+    ['a date of birth in the Buddhist era, as the card prints it', { birthdate: `${Number(citizen.birthdate.slice(0, 4)) + 543}${citizen.birthdate.slice(4)}` }, 'birthdate', `ช่องนี้ใช้ปี ค.ศ.: ปี พ.ศ. ${Number(citizen.birthdate.slice(0, 4)) + 543} คือ ค.ศ. ${citizen.birthdate.slice(0, 4)}`],
   ])('refuses %s at that field, in Thai, sending nothing', async (_, wrong, field, words) => {
     await fillCard({ pid: citizen.pid, laserCode: citizen.laserCode, birthdate: citizen.birthdate, ...wrong });
     sent.length = 0;

@@ -159,6 +159,16 @@ export function enrolScreen(app: App): Screen {
       return [laserCode, w('เลขหลังบัตรมีตัวอักษร 2 ตัวและตัวเลข 10 หลัก เช่น JC1-2345678-90', 'The laser code is 2 letters and 10 digits, such as JC1-2345678-90.')];
     }
     if (!birthdate.value) return [birthdate, w('ใส่วันเกิดตามบัตร', 'Enter the date of birth on the card.')];
+    // The card prints the Buddhist-era year (พ.ศ.), 543 ahead; the registry would refuse it as a failed attempt.
+    const year = Number(birthdate.value.slice(0, 4));
+    if (year > new Date().getFullYear()) {
+      return [
+        birthdate,
+        year - 543 <= new Date().getFullYear()
+          ? w(`ช่องนี้ใช้ปี ค.ศ.: ปี พ.ศ. ${year} คือ ค.ศ. ${year - 543}`, `This field takes the Gregorian year: ${year} of the Buddhist era (on the card) is ${year - 543}.`)
+          : w('วันเกิดต้องไม่เป็นวันในอนาคต', 'The date of birth cannot be in the future.'),
+      ];
+    }
     return undefined;
   }
   const laserCodeOf = () => laserCode.value.replace(/\s/g, '').toUpperCase();
