@@ -9,6 +9,8 @@ import { setPinHash, type Device } from './queries.ts';
 
 /** A new PIN needs the current one (which counts as an attempt) and must pass the same rules as at enrolment. */
 export async function changePin(db: Kysely<Schema>, device: Device, currentPin: string, newPin: string): Promise<void> {
+  // Said before the current PIN is checked: the two PINs typed being equal tells the one typing nothing new.
+  if (newPin === currentPin) throw new InvalidRequestError('The new PIN is the same as the current one: choose a different PIN.', { newPin: ['same_as_current'] });
   await withHashingSlot(async (slot) => {
     await checkPin(db, device.id, currentPin, slot);
     const citizen = await findCitizen(db, device.pid);

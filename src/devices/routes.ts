@@ -67,7 +67,7 @@ const pinChange = declareRoute(deviceApi, {
   request: { body: changePinBody },
   responses: {
     200: { description: 'Changed', body: pinChanged },
-    400: 'invalid_request: a PIN is not 8 digits, or the new one is weak',
+    400: 'invalid_request: a PIN is not 8 digits, or the new one is weak or the same as the current one',
     403: 'pin_rejected',
     429: 'too_many_requests: more than 10 PIN entries a minute from this device',
     503: 'temporarily_unavailable: too many PINs are being checked right now; try again after Retry-After',

@@ -63,6 +63,12 @@ describe.skipIf(!chromiumPath)('changing the PIN in the ThaID app', () => {
     await expect.poll(attemptsLeft).toBe('5');
   });
 
+  it('refuses a new PIN the same as the current one, in Thai, without counting it as a wrong PIN', async () => {
+    await changePin('59370146', '59370146');
+    await expect.poll(() => app.locator('form.pin-change .message').textContent()).toBe('PIN ใหม่ซ้ำกับ PIN เดิม ตั้ง PIN ใหม่ที่ต่างจากเดิม');
+    expect(await attemptsLeft()).toBe('5');
+  });
+
   it('says the phone is locked after the fifth wrong PIN in a row, and offers to enrol it again', async () => {
     for (let attempt = 1; attempt <= 4; attempt++) {
       await changePin(wrongPin);

@@ -197,6 +197,7 @@ describe('the PIN', () => {
     const device = await enrolledDevice(server, await newCitizen());
     expect(await refusal(device.changePin('11112222', '52049183'))).toMatchObject({ code: 'pin_rejected' });
     expect(await refusal(device.changePin(testPin, '11111111'))).toMatchObject({ code: 'invalid_request' });
+    expect(await refusal(device.changePin(testPin, testPin))).toMatchObject({ status: 400, code: 'invalid_request', message: 'The new PIN is the same as the current one: choose a different PIN.' });
     await device.changePin(testPin, '52049183');
     const { scanned, number } = await scannedLogin(device);
     expect(await refusal(device.approve(scanned.id, number, testPin))).toMatchObject({ code: 'pin_rejected' });

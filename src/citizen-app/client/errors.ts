@@ -36,6 +36,9 @@ export function errorText(error: unknown): Words {
   if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { pin?: unknown } | undefined)?.pin) {
     return inEnglish('PIN นี้เดาง่ายเกินไป ตั้ง PIN ที่เดายากกว่านี้', error.message);
   }
+  if (error instanceof ApiError && error.code === 'invalid_request' && (error.details as { newPin?: unknown } | undefined)?.newPin) {
+    return w('PIN ใหม่ซ้ำกับ PIN เดิม ตั้ง PIN ใหม่ที่ต่างจากเดิม', 'The new PIN is the same as the current one. Choose a different PIN.');
+  }
   if (error instanceof ApiError) {
     const known = explained[error.code];
     const wait = error.retryAfterSeconds ? w(` (รอ ${error.retryAfterSeconds} วินาที)`, ` (wait ${error.retryAfterSeconds} s)`) : '';
