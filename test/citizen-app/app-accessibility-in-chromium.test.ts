@@ -95,13 +95,13 @@ describe.skipIf(!chromiumPath)('the ThaID app with a screen reader', () => {
     await expect.poll(() => refused.textContent()).toContain('PIN นี้เดาง่ายเกินไป');
     expect(await refused.locator('[lang="en"]').textContent()).toMatch(/^[A-Za-z][^\u0E00-\u0E7F]+$/);
 
-    // A code no sign-in has: the server's explanation, after the Thai words.
+    // A code no sign-in has, the commonest refusal of a scan: said in Thai, with no English left in it.
     await app.goto(`${server.issuer}/app/#/scan`);
     await app.fill('#short-code', 'ABCD-EFGH');
     await app.click('.typed-code button[type=submit]');
     const message = app.locator('.message');
-    await expect.poll(() => message.textContent()).toContain('ทำรายการไม่สำเร็จ');
-    expect(await message.locator('[lang="en"]').textContent()).toBe('No sign-in has this code. Check the code, or scan the QR code again.');
+    await expect.poll(() => message.textContent()).toBe('ไม่มีคำขอเข้าสู่ระบบที่ใช้รหัสนี้ ตรวจรหัสอีกครั้ง หรือสแกน QR code ใหม่');
+    expect(await message.locator('[lang="en"]').count()).toBe(0);
   });
   it('keeps Approve in the tab order before it can approve, says what it still needs, and keeps focus on it after a wrong PIN', async () => {
     const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');

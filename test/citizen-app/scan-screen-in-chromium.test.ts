@@ -53,7 +53,7 @@ describe.skipIf(!chromiumPath)('typing the code under the QR code', () => {
     await app.goto(`${server.issuer}/app/`);
     await app.locator('#short-code').waitFor();
     await typeCode('ABCD-EFGH');
-    await expect.poll(() => app.textContent('.message')).toContain('No sign-in has this code');
+    await expect.poll(() => app.textContent('.message')).toContain('ไม่มีคำขอเข้าสู่ระบบที่ใช้รหัสนี้');
     expect(await app.inputValue('#short-code')).toBe('ABCD-EFGH');
   });
 
@@ -61,7 +61,7 @@ describe.skipIf(!chromiumPath)('typing the code under the QR code', () => {
     await app.goto(`${server.issuer}/app/#/scan`);
     await app.locator('#short-code').waitFor();
     await typeCode('ABCD-EFGX');
-    await expect.poll(() => app.textContent('.message')).toContain('No sign-in has this code');
+    await expect.poll(() => app.textContent('.message')).toContain('ไม่มีคำขอเข้าสู่ระบบที่ใช้รหัสนี้');
     expect(await app.inputValue('#short-code')).toBe('ABCD-EFGX');
   });
 
@@ -71,7 +71,7 @@ describe.skipIf(!chromiumPath)('typing the code under the QR code', () => {
     await desktop.goto(rp.url.href);
     const code = (await desktop.textContent('.short-code'))!;
     await typeCode(`${code.slice(0, -1)}${code.endsWith('Z') ? 'Y' : 'Z'}`);
-    await expect.poll(() => app.textContent('.message')).toContain('No sign-in has this code');
+    await expect.poll(() => app.textContent('.message')).toContain('ไม่มีคำขอเข้าสู่ระบบที่ใช้รหัสนี้');
     await typeCode(code);
     await app.locator('.consent').waitFor();
     await desktop.close();

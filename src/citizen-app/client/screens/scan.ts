@@ -23,7 +23,9 @@ export async function scanCode(app: App, code: string, from: 'screen' | 'link' =
     app.flash =
       from === 'link' && error instanceof ApiError && error.code === 'qr_code_expired'
         ? w('ลิงก์นี้หมดอายุแล้ว กลับไปที่หน้าเข้าสู่ระบบแล้วแตะปุ่มเปิดแอป ThaID อีกครั้ง', 'This link has expired. Go back to the sign-in page and tap its ThaID button again.')
-        : errorText(error);
+        : error instanceof ApiError && error.code === 'not_found'
+          ? w('ไม่มีคำขอเข้าสู่ระบบที่ใช้รหัสนี้ ตรวจรหัสอีกครั้ง หรือสแกน QR code ใหม่', 'No sign-in has this code. Check the code, or scan the QR code again.')
+          : errorText(error);
     app.go('scan');
   } finally {
     scanning = false;
