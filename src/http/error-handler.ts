@@ -28,11 +28,15 @@ const conflicted: ErrorResponse = {
   headers: { 'Retry-After': '1' },
 };
 
-const notFound: ErrorResponse = {
-  status: 404,
-  error: 'not_found',
-  message: 'There is nothing at this address. The OpenID Connect endpoints are listed at /.well-known/openid-configuration.',
-};
+/** Nothing at the address: the message points to where the addresses of its part of the service are listed. */
+function notFound(path: string): ErrorResponse {
+  const listed = path.startsWith('/device/')
+    ? 'The device API is described in docs/device-api.openapi.yaml.'
+    : path.startsWith('/admin/api/')
+      ? 'The admin API is described in docs/admin-api.openapi.yaml.'
+      : 'The OpenID Connect endpoints are listed at /.well-known/openid-configuration.';
+  return { status: 404, error: 'not_found', message: `There is nothing at this address. ${listed}` };
+}
 
 /** A schema's complaint, named by the field it is about; an unknown parameter names itself (in a query or a body). */
 const issueText = (issue: z.core.$ZodIssue) =>
@@ -120,7 +124,7 @@ export const errorHandler: Middleware = async (ctx, next) => {
   // body over the provider's limit, which it answers with 400 (413).
   const providerFailure = ctx.state.providerError !== undefined ? toResponse(ctx.state.providerError) : undefined;
   if (providerFailure?.status === 503 || providerFailure?.status === 413) send(ctx, providerFailure);
-  else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound);
+  else if (ctx.status === 404 && ctx.body == null) send(ctx, notFound(ctx.path));
   // A route asked with a method it does not take, or a method no route takes: the routers set the status (and
   // Allow), and say nothing more.
   else if (ctx.status === 405 && ctx.body == null) {
