@@ -10,6 +10,7 @@ import { lifetimes } from '../oidc/lifetimes.ts';
 import { findCitizen } from '../registry/queries.ts';
 import { connectedServices, withdrawConsent } from './connected-services.ts';
 import { deviceApi } from './device-api.ts';
+import { removeDevice } from './device-removal.ts';
 import { enrolDevice } from './enrolment.ts';
 import { deviceApiPrefix } from './paths.ts';
 import { changePin } from './pin-change.ts';
@@ -20,6 +21,7 @@ import {
   connectedServiceList,
   connectedServiceParams,
   deviceRecord,
+  deviceRemoved,
   enrolmentBody,
   enrolmentResult,
   notificationList,
@@ -72,6 +74,17 @@ const pinChange = declareRoute(deviceApi, {
     429: 'too_many_requests: more than 10 PIN entries a minute from this device',
     503: 'temporarily_unavailable: too many PINs are being checked right now; try again after Retry-After',
   },
+});
+
+const removal = declareRoute(deviceApi, {
+  method: 'delete',
+  path: '/me',
+  summary: 'Remove ThaID from this phone: it stops being the citizen\'s device at once',
+  description: `As when a new enrolment replaces it, in one transaction: the device's requests are refused from this answer on
+(401 device_revoked), the sign-ins it scanned and has not answered are cancelled, and every grant it approved ends
+with its codes and tokens. The removal is an event of the citizen's history (\`device_removed\`), which the phone
+they enrol next shows. The phone forgets its key itself.`,
+  responses: { 200: { description: 'Removed', body: deviceRemoved } },
 });
 
 const notifications = declareRoute(deviceApi, {
@@ -161,6 +174,11 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
       await changePin(db, device, currentPin, newPin);
       return { changed: true };
     }),
+  );
+
+  router.delete(
+    removal.path,
+    signedRoute(db, async (_ctx, device) => removeDevice(db, device)),
   );
 
   router.get(

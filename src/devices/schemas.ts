@@ -59,6 +59,8 @@ export const enrolmentBody = z.object({
 
 export const changePinBody = z.object({ currentPin: pin, newPin: pin });
 
+export const deviceRemoved = z.object({ removed: z.literal(true) });
+
 const deviceId = z.string().meta({ description: "the device's id: the kid of its signed requests" });
 
 export const enrolmentResult = z.object({

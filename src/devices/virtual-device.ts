@@ -124,6 +124,11 @@ export class VirtualDevice {
   }
 
   /** Withdraws the citizen's consent from a system: its grants, codes and tokens end at once. */
+  /** Removes ThaID from this device (DELETE /me): it stops being the citizen's device at once. */
+  remove(): Promise<{ removed: true }> {
+    return this.#send('DELETE', '/me');
+  }
+
   withdrawService(clientId: string): Promise<{ clientId: string; withdrawn: true; grantsEnded: number }> {
     return this.#send('DELETE', `/connected-services/${encodeURIComponent(clientId)}`);
   }

@@ -89,10 +89,10 @@ export const historyEntry = z
       kind: z.literal('event').meta({ description: "the citizen's answer to a request, on their device" }),
       ...entryFields,
       event: z
-        .enum(['approved', 'denied', 'wrong_pin', 'pin_locked', 'reported', 'wrong_number', 'device_enrolled', 'enrolment_failed', 'consent_withdrawn'])
+        .enum(['approved', 'denied', 'wrong_pin', 'pin_locked', 'reported', 'wrong_number', 'device_enrolled', 'enrolment_failed', 'device_removed', 'consent_withdrawn'])
         .meta({
           description:
-            "what the citizen did; reported: they said the sign-in was not theirs (\"this wasn't me\"); wrong_number: they picked a number the sign-in screen did not show, which refused it; device_enrolled: a phone was enrolled for them (by DOPA's ThaID); enrolment_failed: someone tried to enrol a phone with their card data and failed; consent_withdrawn: they withdrew, on their phone, what they had granted the system (items: the data items it may no longer receive)",
+            "what the citizen did; reported: they said the sign-in was not theirs (\"this wasn't me\"); wrong_number: they picked a number the sign-in screen did not show, which refused it; device_enrolled: a phone was enrolled for them (by DOPA's ThaID); enrolment_failed: someone tried to enrol a phone with their card data and failed; device_removed: they removed ThaID from a phone, which stopped being their device; consent_withdrawn: they withdrew, on their phone, what they had granted the system (items: the data items it may no longer receive)",
         }),
     }),
   ])

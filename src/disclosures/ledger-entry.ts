@@ -28,8 +28,11 @@ export interface DisclosureEntry extends Requester {
 /** What a citizen did with a request on their device. */
 export type CitizenAnswer = 'approved' | 'denied' | 'wrong_pin' | 'pin_locked' | 'reported' | 'wrong_number';
 
-/** What happened to the citizen's ThaID itself: a phone enrolled for them, or an attempt with their card data that failed. */
-export type DeviceEvent = 'device_enrolled' | 'enrolment_failed';
+/**
+ * What happened to the citizen's ThaID itself: a phone enrolled for them, an attempt with their card data that
+ * failed, or ThaID removed from a phone by the citizen.
+ */
+export type DeviceEvent = 'device_enrolled' | 'enrolment_failed' | 'device_removed';
 
 /** What the citizen did, on their own phone, with a consent they had given: withdrew it from a system. */
 export type ConsentEvent = 'consent_withdrawn';

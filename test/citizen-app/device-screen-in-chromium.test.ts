@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 /*
  * The ThaID app's device screen: a wrong current PIN in the PIN change is one of the five wrong PINs in a row that
- * lock the phone, and the citizen is told how many are left, and when the phone is locked.
+ * lock the phone, and the citizen is told how many are left, and when the phone is locked. Removing ThaID from the
+ * phone ends it as the citizen's device on the server too.
  */
 
 const citizen = demoPersonas[1]!;
@@ -47,7 +48,7 @@ async function changePin(current: string, next = '59370146') {
 
 const attemptsLeft = () => app.locator('.detail', { hasText: 'ใส่ PIN ผิดได้อีก' }).locator('dd').textContent();
 
-describe.skipIf(!chromiumPath)('changing the PIN in the ThaID app', () => {
+describe.skipIf(!chromiumPath)('the ThaID app’s device screen: changing the PIN, and removing ThaID', () => {
   it('says after a wrong current PIN how many wrong PINs are left, at that field', async () => {
     expect(await attemptsLeft()).toBe('5');
     await changePin(wrongPin);
@@ -79,5 +80,16 @@ describe.skipIf(!chromiumPath)('changing the PIN in the ThaID app', () => {
     await expect.poll(() => locked.count()).toBe(1);
     expect(await app.getByRole('button', { name: 'ลงทะเบียนโทรศัพท์นี้ใหม่' }).count()).toBe(1);
     expect(await attemptsLeft()).toBe('0');
+  });
+
+  it('removes ThaID from the phone on the second tap: the server no longer takes it as the citizen’s device, and the app starts again', async () => {
+    await app.getByRole('button', { name: 'ลบ ThaID ออกจากโทรศัพท์นี้' }).tap();
+    expect(await server.database.db.selectFrom('devices').select('status').where('pid', '=', citizen.pid).executeTakeFirstOrThrow()).toEqual({ status: 'active' });
+    await app.getByRole('button', { name: 'แตะอีกครั้งเพื่อลบ (ต้องลงทะเบียนใหม่)' }).tap();
+    await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).waitFor();
+    expect(await server.database.db.selectFrom('devices').select(['status', 'revoked_reason']).where('pid', '=', citizen.pid).executeTakeFirstOrThrow()).toEqual({
+      status: 'revoked',
+      revoked_reason: 'removed from the phone by the citizen',
+    });
   });
 });

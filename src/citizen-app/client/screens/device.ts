@@ -66,7 +66,8 @@ export async function deviceScreen(app: App): Promise<Screen> {
     if (left !== 0) return refuse(current, text);
     form.replaceWith(h('div', { class: 'outcome error' }, h('p', { role: 'alert' }, text), enrolAgainButton()));
   }
-  const leave = h('button', { type: 'button', class: 'link' }, w('ลบ ThaID ออกจากโทรศัพท์นี้', 'Remove ThaID from this phone'));
+  const leave = h('button', { type: 'button', class: 'link' }, w('ลบ ThaID ออกจากโทรศัพท์นี้', 'Remove ThaID from this phone')) as HTMLButtonElement;
+  const removalMessage = messageBox('removal-message');
   // The first tap asks, the second removes: the key cannot come back, only a new enrolment.
   let asked = false;
   leave.addEventListener('click', async () => {
@@ -74,6 +75,17 @@ export async function deviceScreen(app: App): Promise<Screen> {
       asked = true;
       leave.textContent = w('แตะอีกครั้งเพื่อลบ (ต้องลงทะเบียนใหม่)', 'Tap again to remove (you will enrol again)');
       return;
+    }
+    leave.disabled = true;
+    try {
+      // The server first, so that the phone is no longer the citizen's device; one it already refuses is not.
+      await app.call('DELETE', '/me');
+    } catch (error) {
+      if (!(error instanceof ApiError && (error.code === 'device_revoked' || error.code === 'invalid_signature'))) {
+        leave.disabled = false;
+        removalMessage.show(errorText(error));
+        return;
+      }
     }
     await forgetDevice();
     location.replace('/app/');
@@ -97,6 +109,7 @@ export async function deviceScreen(app: App): Promise<Screen> {
       h('p', { class: 'muted' }, w('ThaID ใช้ได้บนโทรศัพท์เครื่องเดียว การลงทะเบียนเครื่องใหม่จะยกเลิกเครื่องนี้ทันที', 'ThaID works on one phone at a time: enrolling another cancels this one at once.')),
       form,
       leave,
+      removalMessage.element,
     ),
   };
 }

@@ -13,6 +13,7 @@ const eventNames: Record<string, [string, string]> = {
   wrong_number: ['เลือกตัวเลขไม่ตรง คำขอถูกปฏิเสธ', 'A wrong number was picked; refused'],
   device_enrolled: ['ลงทะเบียนโทรศัพท์', 'A phone was enrolled'],
   enrolment_failed: ['การลงทะเบียนไม่สำเร็จ', 'An enrolment failed'],
+  device_removed: ['คุณลบ ThaID ออกจากโทรศัพท์', 'You removed ThaID from a phone'],
   consent_withdrawn: ['คุณถอนความยินยอม', 'You withdrew your consent'],
 };
 
