@@ -38,6 +38,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { requestMemo } from './oidc/request-memo.ts';
 import type { CookieSigner } from './http/cookie-signer.ts';
 import type { RateLimiter } from './http/rate-limits.ts';
+import { useReadableSchemaMessages } from './http/schema-messages.ts';
 
 export interface AppDependencies {
   logger: Logger;
@@ -61,6 +62,7 @@ export function createApp(deps: AppDependencies): Koa {
   // any before it are the client's own words, and would let it choose the address its rate limits count.
   const app = new Koa({ keys: deps.cookieSigner as unknown as string[], proxy: deps.trustProxy, maxIpsCount: 1 });
   app.silent = true; // errors are logged by the error handler, with the request id
+  useReadableSchemaMessages();
   const routers = [
     healthRoutes(deps.db),
     adminRoutes({ db: deps.db, adminToken: deps.adminToken, providers: deps.providers }),
