@@ -7,7 +7,10 @@ import { startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-/* The ThaID app's consent screen keeps the citizen's answer in progress when it is drawn in the other language. */
+/*
+ * The ThaID app's consent screen keeps the citizen's answer in progress when it is drawn in the other language, says
+ * by when to answer, and says when that time is over.
+ */
 
 const citizen = demoPersonas[2]!;
 
@@ -59,6 +62,28 @@ describe.skipIf(!chromiumPath)('the consent screen of the ThaID app', () => {
     await app.locator('.approve').tap();
     await app.locator('.outcome.ok').waitFor();
     await app.getByRole('button', { name: 'เปลี่ยนเป็นภาษาไทย' }).tap();
+    await desktop.close();
+  });
+
+  it('says by when to answer, and that the time is over once it is, without waiting for an answer', async () => {
+    const rp = await startRelyingPartyLogin(config, demo.redirectUris[0], 'openid pid');
+    const desktop = await browser.newPage();
+    await desktop.goto(rp.url.href);
+    const shortCode = (await desktop.textContent('.short-code'))!;
+    // A sign-in whose time is nearly over.
+    await server.database.db
+      .updateTable('login_transactions')
+      .set({ expires_at: new Date(Date.now() + 4000) })
+      .where('short_code', '=', shortCode.replace('-', ''))
+      .execute();
+    await app.fill('#short-code', shortCode);
+    await app.click('.typed-code button[type=submit]');
+    await app.locator('.consent').waitFor();
+    expect(await app.locator('.expires').textContent()).toMatch(/^ตอบได้ถึง /);
+
+    await app.getByRole('heading', { name: 'หมดเวลาตอบคำขอนี้แล้ว' }).waitFor({ timeout: 10_000 });
+    expect(await app.locator('.outcome.error').textContent()).toContain('ให้เริ่มเข้าสู่ระบบใหม่บนอีกหน้าจอ');
+    expect(await app.locator('.consent').count()).toBe(0);
     await desktop.close();
   });
 });

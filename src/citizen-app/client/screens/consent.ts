@@ -97,6 +97,7 @@ export function consentScreen(app: App): Screen {
           : h('li', {}, w('การเข้าสู่ระบบเท่านั้น ไม่มีข้อมูลส่วนบุคคล', 'Sign-in only: no personal data')),
       ),
       h('p', { class: 'asked' }, h('span', { class: 'label' }, w('ขอเมื่อ ', 'Asked at ')), dateTime(request.requestedAt)),
+      h('p', { class: 'expires' }, h('span', { class: 'label' }, w('ตอบได้ถึง ', 'Answer by ')), dateTime(request.expiresAt)),
       h('p', { class: 'browser' }, h('span', { class: 'label' }, w('จาก ', 'From ')), browserText(request.browser)),
     ),
     h('p', { id: 'number-question', class: 'label' }, w('เลือกตัวเลขที่แสดงบนอีกหน้าจอ', 'Pick the number the other screen shows')),
@@ -180,6 +181,16 @@ export function consentScreen(app: App): Screen {
     answerWithoutPin('deny', outcome(w('ปฏิเสธแล้ว', 'Refused'), w('ไม่มีข้อมูลถูกส่ง หน่วยงานได้รับแจ้งว่าคุณปฏิเสธ', 'Nothing was given; the agency is told you refused.'), 'ok'));
   const report = () =>
     answerWithoutPin('report', outcome(w('รายงานแล้ว', 'Reported'), w('คำขอถูกปฏิเสธและแจ้งกรมการปกครองแล้ว', 'The request was refused and reported to DOPA.'), 'ok'));
+
+  // The request ends at its time whether or not the citizen answers: the screen says so then, not only on an answer.
+  setTimeout(
+    () => {
+      if (!screenBody.isConnected || sending || app.scanned !== request) return;
+      app.scanned = undefined;
+      show(outcome(w('หมดเวลาตอบคำขอนี้แล้ว', 'The time to answer this request is over'), w('ให้เริ่มเข้าสู่ระบบใหม่บนอีกหน้าจอ', 'Start the sign-in again on the other screen.'), 'error'));
+    },
+    Math.max(0, Date.parse(request.expiresAt) - Date.now()),
+  );
 
   return { title: w('คำขอเข้าสู่ระบบ', 'Sign-in request'), body: screenBody };
 }
