@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.ts';
 import { declareRoute } from '../http/api-routes.ts';
 import type { RateLimiter } from '../http/rate-limits.ts';
 import { parseJson } from '../http/json-body.ts';
+import { noQuery } from '../http/query-schemas.ts';
 import { listNotifications } from '../notifications/queries.ts';
 import { lifetimes } from '../oidc/lifetimes.ts';
 import { findCitizen } from '../registry/queries.ts';
@@ -59,7 +60,11 @@ const me = declareRoute(deviceApi, {
   summary: "This device and its citizen's registry record",
   description: `With \`pinAttemptsLeft\`, the wrong PINs the device may still enter before it locks, for the phone to show after a
 wrong one: an approval's \`pin_rejected\` does not say.`,
-  responses: { 200: { description: 'The device and its citizen', body: deviceRecord } },
+  request: { query: noQuery },
+  responses: {
+    200: { description: 'The device and its citizen', body: deviceRecord },
+    400: 'invalid_request: a query parameter was sent; this address takes none',
+  },
 });
 
 const pinChange = declareRoute(deviceApi, {
@@ -92,7 +97,11 @@ const notifications = declareRoute(deviceApi, {
   path: '/notifications',
   summary:
     "The citizen's inbox, newest first, whichever of their devices each notice went to (every data request, approvals, a device being replaced, a failed enrolment, a second device scanning a sign-in)",
-  responses: { 200: { description: 'The 50 newest notifications', body: notificationList } },
+  request: { query: noQuery },
+  responses: {
+    200: { description: 'The 50 newest notifications', body: notificationList },
+    400: 'invalid_request: a query parameter was sent (the inbox is not paged or filtered); this address takes none',
+  },
 });
 
 const services = declareRoute(deviceApi, {
@@ -102,7 +111,11 @@ const services = declareRoute(deviceApi, {
   description: `Each approved sign-in grants its system the data items the citizen approved, for ${lifetimes.Grant / 86400} days; the list shows every
 system with a grant that has not expired (enrolling a new phone ends them all). A system DOPA has since suspended or
 cancelled is listed too (\`active: false\`): its tokens no longer work, but the citizen may still withdraw.`,
-  responses: { 200: { description: "The citizen's connected services", body: connectedServiceList } },
+  request: { query: noQuery },
+  responses: {
+    200: { description: "The citizen's connected services", body: connectedServiceList },
+    400: 'invalid_request: a query parameter was sent; this address takes none',
+  },
 });
 
 const withdraw = declareRoute(deviceApi, {
@@ -152,7 +165,8 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
 
   router.get(
     me.path,
-    signedRoute(db, async (_ctx, device) => {
+    signedRoute(db, async (ctx, device) => {
+      me.request.query.parse(ctx.query);
       const citizen = await findCitizen(db, device.pid);
       return {
         deviceId: device.id,
@@ -183,22 +197,28 @@ export function deviceRoutes(deps: { db: Kysely<Schema>; limits: RateLimiter }):
 
   router.get(
     notifications.path,
-    signedRoute(db, async (_ctx, device) => ({
-      notifications: (await listNotifications(db, device.pid)).map((n) => ({
-        // A bigserial: PostgreSQL's driver reads it as a string, the embedded database as a number.
-        id: String(n.id),
-        kind: n.kind,
-        th: n.message_th,
-        en: n.message_en,
-        details: n.details,
-        createdAt: n.created_at,
-      })),
-    })),
+    signedRoute(db, async (ctx, device) => {
+      notifications.request.query.parse(ctx.query);
+      return {
+        notifications: (await listNotifications(db, device.pid)).map((n) => ({
+          // A bigserial: PostgreSQL's driver reads it as a string, the embedded database as a number.
+          id: String(n.id),
+          kind: n.kind,
+          th: n.message_th,
+          en: n.message_en,
+          details: n.details,
+          createdAt: n.created_at,
+        })),
+      };
+    }),
   );
 
   router.get(
     services.path,
-    signedRoute(db, async (_ctx, device) => ({ services: await connectedServices(db, device.pid) })),
+    signedRoute(db, async (ctx, device) => {
+      services.request.query.parse(ctx.query);
+      return { services: await connectedServices(db, device.pid) };
+    }),
   );
 
   router.delete(

@@ -16,6 +16,12 @@ export const strictQuery = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =
   });
 };
 
+/** The query of an address that takes no parameters: any sent is refused, not just ignored. */
+export const noQuery = z.strictObject(
+  {},
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}: this address takes no query parameters` : undefined) },
+);
+
 /** How many items a page holds: a whole number from 1 to `max`, `fallback` when absent. */
 export const pageSize = (max: number, fallback: number) => {
   const message = `must be a whole number from 1 to ${max}`;

@@ -59,6 +59,18 @@ describe('signed device requests', () => {
   });
 });
 
+describe('a device API address that takes no query parameters', () => {
+  it('refuses any sent, naming it, instead of answering as if it were not there', async () => {
+    for (const path of ['/me?x=1', '/notifications?limit=1', '/connected-services?client_id=a']) {
+      const { url, init } = await device.signedRequest('GET', path, undefined);
+      const refused = await send(url, init);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.error, path).toBe('invalid_request');
+      expect(refused.body.error_description, path).toMatch(/^unknown parameter (x|limit|client_id): this address takes no query parameters$/);
+    }
+  });
+});
+
 describe('stale signed requests', () => {
   it('are refused when signed more than a minute away from the server clock', async () => {
     const fiveMinutesAgo = Math.floor(Date.now() / 1000) - 5 * 60;
