@@ -6,6 +6,7 @@ import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /*
  * The ThaID app's consent screen keeps the citizen's answer in progress when it is drawn in the other language, says
@@ -24,14 +25,7 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   config = await discoverAsDemoClient(server);
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', testPin);
-  await app.fill('#confirm-pin', testPin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen);
 });
 afterAll(async () => {
   await browser?.close();

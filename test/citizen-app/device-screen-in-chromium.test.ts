@@ -4,6 +4,7 @@ import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { testPin } from '../support/browser-login.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /*
  * The ThaID app's device screen: a wrong current PIN in the PIN change is one of the five wrong PINs in a row that
@@ -22,14 +23,7 @@ beforeAll(async () => {
   if (!chromiumPath) return;
   server = await startTestServer();
   browser = await launchChromium();
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', testPin);
-  await app.fill('#confirm-pin', testPin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen);
   await app.goto(`${server.issuer}/app/#/device`);
   await app.locator('#current-pin').waitFor();
 });

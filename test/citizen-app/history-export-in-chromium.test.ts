@@ -3,8 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { testPin } from '../support/browser-login.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /* The citizen saves their whole history from the ThaID app's history screen, as CSV or JSON. */
 
@@ -18,14 +18,7 @@ beforeAll(async () => {
   if (!chromiumPath) return;
   server = await startTestServer();
   browser = await launchChromium();
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true, acceptDownloads: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', testPin);
-  await app.fill('#confirm-pin', testPin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen, { acceptDownloads: true });
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { selfProof, testPin } from '../support/browser-login.ts';
+import { selfProof } from '../support/browser-login.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /*
  * The citizen's inbox in the ThaID app: the notices kept for them, those that came while the app was closed
@@ -21,14 +22,7 @@ beforeAll(async () => {
   if (!chromiumPath) return;
   server = await startTestServer();
   browser = await launchChromium();
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', testPin);
-  await app.fill('#confirm-pin', testPin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen);
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,6 +7,7 @@ import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { startRelyingPartyLogin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /*
  * The ThaID app's home screen as a citizen typing the code under the QR code meets it: a code refused is kept to
@@ -14,7 +15,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  */
 
 const citizen = demoPersonas[3]!;
-const pin = '40718263';
 
 let server: TestServer;
 let browser: Browser;
@@ -26,14 +26,7 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   config = await discoverAsDemoClient(server);
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', pin);
-  await app.fill('#confirm-pin', pin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen);
 });
 afterAll(async () => {
   await browser?.close();

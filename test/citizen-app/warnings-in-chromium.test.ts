@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceApiError, VirtualDevice } from '../../src/devices/virtual-device.ts';
 import { demoPersonas } from '../../src/registry/personas.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { enrolledDevice, selfProof, startRelyingPartyLogin, testPin } from '../support/browser-login.ts';
+import { enrolledDevice, selfProof, startRelyingPartyLogin } from '../support/browser-login.ts';
 import { demo, discoverAsDemoClient } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { enrolledAppPage } from '../support/app-in-chromium.ts';
 
 /*
  * The notices that ask the citizen to act reach the ThaID app as they are written, on the screen that is open:
@@ -25,14 +26,7 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
   config = await discoverAsDemoClient(server);
-  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
-  app = await phone.newPage();
-  await app.goto(`${server.issuer}/app/`);
-  await app.getByRole('button', { name: `${citizen.givenNameTh} ${citizen.familyNameTh}` }).tap();
-  await app.fill('#new-pin', testPin);
-  await app.fill('#confirm-pin', testPin);
-  await app.click('form button[type=submit]');
-  await app.locator('.scan-start').waitFor();
+  app = await enrolledAppPage(browser, server.issuer, citizen);
 });
 afterAll(async () => {
   await browser?.close();
