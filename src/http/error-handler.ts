@@ -5,6 +5,7 @@ import { isDatabaseUnavailable, isTransactionConflict } from '../db/unavailable.
 import { AppError, InvalidClientError, MethodNotAllowedError, RetryLaterError } from '../errors.ts';
 import { isBodyTooLargeForProvider, providerBodyLimitBytes } from '../oidc/provider-internals.ts';
 import { bodyTooLarge } from './json-body.ts';
+import { thaiErrorWords } from './thai-error-words.ts';
 import { render } from './views.ts';
 
 interface ErrorResponse {
@@ -94,9 +95,13 @@ function send(ctx: Context, response: ErrorResponse) {
   if (response.status === 503) ctx.set('Retry-After', '5');
   if (response.headers) ctx.set(response.headers);
   if (wantsHtml(ctx)) {
+    const thai = thaiErrorWords(response.error, response.status);
+    const heading = response.status >= 500 ? 'ThaID is temporarily unavailable' : 'The request could not be completed';
     ctx.type = 'html';
-    ctx.body = render('error', 'Error', {
-      heading: response.status >= 500 ? 'ThaID is temporarily unavailable' : 'The request could not be completed',
+    ctx.body = render('error', `${thai.heading} · ${heading}`, {
+      headingTh: thai.heading,
+      messageTh: thai.message,
+      heading,
       message: response.message,
       code: response.error,
       requestId: String(ctx.state.requestId ?? ''),

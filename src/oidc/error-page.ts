@@ -1,4 +1,5 @@
 import type { Configuration } from 'oidc-provider';
+import { thaiErrorWords } from '../http/thai-error-words.ts';
 import { render } from '../http/views.ts';
 
 /** What a person who lands on an error page can do about it, by OAuth error code. */
@@ -33,8 +34,11 @@ const fallback = {
 export const renderError: NonNullable<Configuration['renderError']> = async (ctx, out) => {
   const { heading, message } = advice[out.error] ?? fallback;
   const details = out.error_description && out.error !== 'server_error' ? ` (${out.error_description})` : '';
+  const thai = thaiErrorWords(out.error, ctx.status);
   ctx.type = 'html';
-  ctx.body = render('error', heading, {
+  ctx.body = render('error', `${thai.heading} · ${heading}`, {
+    headingTh: thai.heading,
+    messageTh: thai.message,
     heading,
     message: `${message}${details}`,
     code: out.error,
