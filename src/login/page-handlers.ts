@@ -8,6 +8,7 @@ import { mayRenewEarly } from './expiry-warning.ts';
 import { loginPage, qrSvg } from './login-page.ts';
 import { currentAppLink, secondsToNextQr } from './qr-links.ts';
 import { loginPagePath } from './paths.ts';
+import { formatShortCode } from './short-codes.ts';
 import type { LoginRouteDeps } from './routes.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
 
@@ -90,7 +91,7 @@ export function pageHandlers(deps: LoginRouteDeps) {
     if (login?.status !== 'pending') throw new ConflictError('login_not_pending', 'This sign-in shows no QR code now: it was scanned, answered or ended.');
     const appLink = await currentAppLink(deps.db, deps.issuer, login.id);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { appLink, svg: await qrSvg(appLink), changesInSeconds: Math.ceil(secondsToNextQr()) };
+    ctx.body = { appLink, svg: await qrSvg(appLink), changesInSeconds: Math.ceil(secondsToNextQr()), code: formatShortCode(login.short_code) };
   }
 
   /**

@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import type { BrowserInteraction } from './interaction-results.ts';
 import type { LoginRouteDeps } from './routes.ts';
+import { formatShortCode } from './short-codes.ts';
+import type { LoginTransaction } from './queries.ts';
 import { currentLogin } from './transactions.ts';
 
 const SSE_RECHECK_MS = 5000;
@@ -9,13 +11,20 @@ const SSE_RECHECK_MS = 5000;
 /** Statuses a stream waits no further after: an answer, or a code that needs a new page to be replaced. */
 const final = new Set(['approved', 'denied', 'expired', 'cancelled']);
 
+/**
+ * The sign-in's status and the code it is at: a page showing another code (one tab asked for a new code, and
+ * another shows the old one) draws itself again, so that its number is the one the phone offers.
+ */
+const statusOf = (login: LoginTransaction | undefined) =>
+  login ? { status: login.status, code: formatShortCode(login.short_code) } : { status: 'pending' as const };
+
 /** The login page's live status: polled as JSON, or streamed as server-sent events. */
 export function statusHandlers(deps: LoginRouteDeps, interactionOf: (ctx: Context) => Promise<BrowserInteraction>) {
   async function poll(ctx: Context) {
     const details = await interactionOf(ctx);
     const login = await currentLogin(deps.db, details.uid);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { status: login?.status ?? 'pending' };
+    ctx.body = statusOf(login);
   }
 
   /** The status each time it changes, whichever server process the device reached. */
@@ -29,12 +38,12 @@ export function statusHandlers(deps: LoginRouteDeps, interactionOf: (ctx: Contex
       const login = await currentLogin(deps.db, details.uid).catch(() => undefined);
       // A recheck or a late notice may still arrive after the answer ended the stream.
       if (events.writableEnded) return;
-      const status = login?.status ?? 'pending';
-      if (status !== last) {
-        last = status;
-        events.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
+      const current = JSON.stringify(statusOf(login));
+      if (current !== last) {
+        last = current;
+        events.write(`event: status\ndata: ${current}\n\n`);
       }
-      if (final.has(status)) events.end();
+      if (final.has(login?.status ?? 'pending')) events.end();
     };
     const unsubscribe = deps.changes.subscribe(details.uid, () => void send());
     // NOTIFY is best effort; a periodic look at the database makes sure no change goes unseen.

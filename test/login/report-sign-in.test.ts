@@ -130,7 +130,7 @@ describe("\"this wasn't me\"", () => {
     expect(await refusal(other.report(id))).toMatchObject({ status: 404, code: 'not_found' });
     expect(await refusal(other.report('no-such-sign-in'))).toMatchObject({ status: 404 });
     // The sign-in waits on for the phone that scanned it.
-    expect((await login.browser.get(`${login.loginPath}/status`)).body).toEqual({ status: 'scanned' });
+    expect((await login.browser.get(`${login.loginPath}/status`)).body).toMatchObject({ status: 'scanned' });
   });
 
   it('is recorded in the history even after the system was suspended', async () => {

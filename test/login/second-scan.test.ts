@@ -44,7 +44,7 @@ describe('a second phone scanning a sign-in another phone holds', () => {
     const second = await refusal(other.scan(login.shortCode));
     expect(second).toMatchObject({ status: 409, code: 'login_already_used' });
     expect(second?.message).not.toMatch(/lock/i);
-    expect((await login.browser.get(`${login.loginPath}/status`)).body).toEqual({ status: 'scanned' });
+    expect((await login.browser.get(`${login.loginPath}/status`)).body).toMatchObject({ status: 'scanned' });
     expect(await refusal(locked.approve(held.id, login.matchNumber, testPin))).toMatchObject({ code: 'pin_rejected' });
     // The locked phone itself is told, when it reads a new code.
     const next = await openLoginPage(server, (await startRelyingPartyLogin(await discoverAsDemoClient(server), demo.redirectUris[0], 'openid')).url);

@@ -11,6 +11,10 @@
   // By status: a new code where it gains time, the sign-in's end where it does not; answer on the phone once scanned.
   const warnings = JSON.parse(section.dataset.warnings || '{}');
   const renewable = section.dataset.renewable === 'true';
+  // Another tab of this sign-in may ask for a new code: this page's code, number and QR code are then no longer
+  // the sign-in's, and a page showing the new QR code beside the old number would have the phone refuse it.
+  const pageCode = section.querySelector('.short-code')?.textContent;
+  const replaced = (code) => Boolean(code) && code !== pageCode;
   let done = false;
   let warned = false;
   const isOpen = () => section.dataset.status === 'pending' || section.dataset.status === 'scanned';
@@ -36,8 +40,12 @@
     statusLine.replaceChildren(...words);
     if (isOpen()) renewForm.hidden = !(warned && status === 'pending' && renewable);
   };
-  const show = (status) => {
+  const show = (status, code) => {
     if (done) return;
+    if (replaced(code)) {
+      done = true;
+      return window.location.reload();
+    }
     // An answer always moves the browser on, even one the page was already drawn with.
     const answered = status === 'approved' || status === 'denied';
     if (!answered && status === section.dataset.status) return;
@@ -59,7 +67,10 @@
       if (done) return clearInterval(timer);
       try {
         const response = await fetch(section.dataset.poll, { headers: { accept: 'application/json' } });
-        if (response.ok) show((await response.json()).status);
+        if (response.ok) {
+          const current = await response.json();
+          show(current.status, current.code);
+        }
         else if (response.status < 500) {
           // The sign-in itself has ended; the page says so.
           done = true;
@@ -77,6 +88,7 @@
       const response = await fetch(section.dataset.qr, { headers: { accept: 'application/json' } });
       if (response.ok) {
         const qr = await response.json();
+        if (replaced(qr.code)) return show(section.dataset.status, qr.code);
         section.querySelector('.qr-image').innerHTML = qr.svg;
         section.querySelector('.app-link').href = qr.appLink;
         return setTimeout(redrawQr, qr.changesInSeconds * 1000 + 100);
@@ -105,7 +117,10 @@
   if (initial === 'pending') setTimeout(redrawQr, Number(section.dataset.qrSeconds) * 1000);
   if (!('EventSource' in window)) return poll();
   const events = new EventSource(section.dataset.events);
-  events.addEventListener('status', (event) => show(JSON.parse(event.data).status));
+  events.addEventListener('status', (event) => {
+    const current = JSON.parse(event.data);
+    show(current.status, current.code);
+  });
   events.onerror = () => {
     if (done) return events.close();
     events.close();
