@@ -16,7 +16,10 @@ const statusText: Record<LoginTransaction['status'], [th: string, en: string]> =
   approved: ['ยืนยันแล้ว กำลังดำเนินการต่อ', 'Approved; continuing'],
   denied: ['ปฏิเสธแล้ว', 'Refused'],
   expired: ['QR code หมดอายุ', 'The QR code has expired'],
-  cancelled: ['ยกเลิกแล้ว', 'Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled'],
+  cancelled: [
+    'ยกเลิกแล้ว: โทรศัพท์ที่สแกนไม่ได้ลงทะเบียนไว้แล้ว หรือมีการยกเลิกการเข้าสู่ระบบ',
+    'Cancelled: the phone that scanned it is no longer registered, or the sign-in was cancelled',
+  ],
 };
 
 /** What the page adds to the status near the code's end: what to do, by the advice for it. */
