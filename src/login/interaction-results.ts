@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import { GrantEndedError } from '../oidc/adapter.ts';
 import { grantIdOfSignIn } from '../oidc/grant-queries.ts';
 import type { LoginTransaction } from './queries.ts';
+import type { ReportReason } from './report-step.ts';
 
 /** The interaction a browser is in, as the provider reads it from the browser's cookie. */
 export type BrowserInteraction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -13,6 +14,8 @@ const refusals = {
   denied: 'The citizen refused the request on their ThaID device',
   expired: 'The sign-in expired before the citizen answered on their ThaID device',
   cancelled: 'The citizen cancelled the sign-in',
+  wrong_number: "The number picked on the citizen's ThaID device was not the one the sign-in page showed, so the sign-in was refused",
+  citizen_report: 'The citizen reported on their ThaID device that they did not start this sign-in',
 } as const;
 
 /**
@@ -41,6 +44,7 @@ export async function finishInteraction(
   provider: Provider,
   interaction: BrowserInteraction,
   outcome: (Approved & Pick<LoginTransaction, 'status'>) | { status: 'cancelled' },
+  reported?: ReportReason,
 ): Promise<void> {
   // An approval always names its citizen; one that did not would be refused, never granted.
   const approved = outcome.status === 'approved' && 'pid' in outcome && outcome.pid ? { ...outcome, pid: outcome.pid } : undefined;
@@ -48,9 +52,9 @@ export async function finishInteraction(
   if (approved && grantId) {
     interaction.result = { login: { accountId: approved.pid }, consent: { grantId } };
   } else {
-    // The citizen refused on the phone, or reported an approval as not theirs; a browser that gave up on a sign-in
-    // that had expired unanswered says it expired.
-    const reason = outcome.status === 'denied' || outcome.status === 'approved' ? 'denied' : outcome.status === 'expired' ? 'expired' : 'cancelled';
+    // The citizen refused on the phone, picked a wrong number or reported the sign-in as not theirs (the relying
+    // party's developer learns which); a browser that gave up on a sign-in that had expired unanswered says it expired.
+    const reason = outcome.status === 'denied' || outcome.status === 'approved' ? (reported ?? 'denied') : outcome.status === 'expired' ? 'expired' : 'cancelled';
     interaction.result = { error: 'access_denied', error_description: refusals[reason] };
   }
   await interaction.save(interaction.exp - epochSeconds());

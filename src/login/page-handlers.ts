@@ -8,6 +8,7 @@ import { mayRenewEarly } from './expiry-warning.ts';
 import { loginPage, qrSvg } from './login-page.ts';
 import { currentAppLink, secondsToNextQr } from './qr-links.ts';
 import { loginPagePath } from './paths.ts';
+import { reportReasonOf } from './report-step.ts';
 import { formatShortCode } from './short-codes.ts';
 import type { LoginRouteDeps } from './routes.ts';
 import { cancelFromBrowser, currentLogin, loginForPage, renewLogin, type LoginRequest } from './transactions.ts';
@@ -75,7 +76,8 @@ export function pageHandlers(deps: LoginRouteDeps) {
     // The device has answered: its answer becomes the interaction's result, and the provider resumes from it in
     // this same request.
     if (answered.has(login.status)) {
-      await finishInteraction(deps.providers.provider, details, login);
+      const reported = login.status === 'denied' ? await reportReasonOf(deps.db, login.id) : undefined;
+      await finishInteraction(deps.providers.provider, details, login, reported);
       return next();
     }
     // The page holds a live sign-in code; no cache may keep it.

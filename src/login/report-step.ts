@@ -85,3 +85,9 @@ const reportQueries = {
   citizen_report: compiledOnce((db, t: Report) => reportQuery(db, t, 'citizen_report')),
   wrong_number: compiledOnce((db, t: Report) => reportQuery(db, t, 'wrong_number')),
 };
+
+/** Why a refused sign-in was refused by a report, if it was: a wrong number picked, or the citizen's report. */
+export async function reportReasonOf(db: Kysely<Schema>, loginId: string): Promise<ReportReason | undefined> {
+  const report = await db.selectFrom('reported_sign_ins').select('reason').where('login_id', '=', loginId).executeTakeFirst();
+  return report?.reason as ReportReason | undefined;
+}

@@ -19,7 +19,6 @@ async function scannedSignIn() {
   return { device, login, shown: await device.scan(login.shortCode) };
 }
 
-const callbackError = (callback: string) => new URL(callback).searchParams.get('error');
 
 describe('number matching', () => {
   it('draws three different two-digit numbers, one of them the number on the screen', () => {
@@ -59,7 +58,10 @@ describe('number matching', () => {
     expect(row.failed_pin_attempts).toBe(0);
     // Refused for good: the right number afterwards does not bring it back.
     expect(await refusal(device.approve(shown.id, login.matchNumber, testPin))).toMatchObject({ status: 409 });
-    expect(callbackError(await login.continueToRelyingParty())).toBe('access_denied');
+    const callback = new URL(await login.continueToRelyingParty());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    // The relying party's developer learns it was the number, not a refusal on the phone.
+    expect(callback.searchParams.get('error_description')).toMatch(/number picked .* was not the one the sign-in page showed/);
     expect((await device.history()).entries[0]).toMatchObject({ kind: 'event', event: 'wrong_number' });
     const reports = await fetch(`${server.url}/admin/api/reported-sign-ins?system=${demo.clientId}`, { headers: { authorization: `Bearer ${testAdminToken}` } });
     expect(((await reports.json()) as { reports: unknown[] }).reports).toContainEqual(
