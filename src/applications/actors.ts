@@ -18,7 +18,6 @@ export type ApplicationActor =
   | { kind: 'first_start' };
 
 export const adminTokenActor: ApplicationActor = { kind: 'admin_token' };
-export const firstStartActor: ApplicationActor = { kind: 'first_start' };
 
 /** A citizen acting for an agency, as the agency portal knows them after sign-in. */
 export const agencyAdministrator = (pid: string): ApplicationActor => ({ kind: 'agency', pid });

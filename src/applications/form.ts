@@ -55,7 +55,6 @@ const administrator = person.extend({
 });
 
 export const agencyTypes = ['state', 'private'] as const;
-export type AgencyType = (typeof agencyTypes)[number];
 
 const agency = z.object({
   nameTh: text(200).optional(),
@@ -165,7 +164,6 @@ export const applicationForm = z
   .meta({ id: 'ApplicationForm' });
 
 export type ApplicationForm = z.output<typeof applicationForm>;
-export type ApplicationFormInput = z.input<typeof applicationForm>;
 
 /** Whether an e-mail address is on the domain or one of its subdomains. */
 export function isOnDomain(address: string, domain: string): boolean {

@@ -107,4 +107,3 @@ export const queueQuery = z.object({
   q: z.preprocess(blank, z.string().trim().max(200, 'must be at most 200 characters').optional()),
   after: z.preprocess(blank, z.uuid('is not a next-page link of this page').optional()),
 });
-export type QueueQuery = z.infer<typeof queueQuery>;
