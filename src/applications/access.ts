@@ -34,7 +34,7 @@ export async function applicationsOf(db: Kysely<Schema>, pid: string): Promise<A
 }
 
 /** Whether the actor may read this application: staff and the admin token always; a citizen, if it is theirs or their agency's. */
-export async function mayReadApplication(db: Kysely<Schema>, actor: ApplicationActor, application: ApplicationRow): Promise<boolean> {
+async function mayReadApplication(db: Kysely<Schema>, actor: ApplicationActor, application: ApplicationRow): Promise<boolean> {
   if (actor.kind !== 'agency') return true;
   if (application.administrator_pid === actor.pid) return true;
   return application.agency_id !== null && (await administers(db, actor.pid, application.agency_id));
@@ -47,7 +47,7 @@ export async function mayActForAgency(db: Kysely<Schema>, actor: ApplicationActo
 
 export const noSuchApplication = (id: string) => new NotFoundError(`No application with id ${id}.`);
 export const noSuchAgency = (id: string) => new NotFoundError(`No agency with id ${id}.`);
-export const noSuchSystem = (clientId: string) => new NotFoundError(`No system with client_id ${clientId}.`);
+const noSuchSystem = (clientId: string) => new NotFoundError(`No system with client_id ${clientId}.`);
 export const noSuchLetter = (number: string) => new NotFoundError(`No permission letter numbered ${number}.`);
 
 /** Throws not_found unless the actor may read the application. */

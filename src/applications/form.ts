@@ -18,7 +18,7 @@ const lines = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(isLinesOfText, controlCharactersRefused);
 
 /** A host name such as dopa.go.th: the agency's own domain, on which its people's e-mail addresses must be. */
-export const domainName = z
+const domainName = z
   .string()
   .trim()
   .toLowerCase()
@@ -54,7 +54,7 @@ const administrator = person.extend({
   nameEn: text(200).optional().meta({ description: "the administrator's name in English" }),
 });
 
-export const agencyTypes = ['state', 'private'] as const;
+const agencyTypes = ['state', 'private'] as const;
 
 const agency = z.object({
   nameTh: text(200).optional(),
@@ -82,7 +82,7 @@ const dataItemRequest = z.object({
   reason: lines(1000).optional().meta({ description: 'why the system needs it' }),
 });
 
-export const systemUses = ['api', 'website'] as const;
+const systemUses = ['api', 'website'] as const;
 
 const systemRequest = z
   .object({
@@ -166,7 +166,7 @@ export const applicationForm = z
 export type ApplicationForm = z.output<typeof applicationForm>;
 
 /** Whether an e-mail address is on the domain or one of its subdomains. */
-export function isOnDomain(address: string, domain: string): boolean {
+function isOnDomain(address: string, domain: string): boolean {
   const host = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
   const own = domain.toLowerCase();
   return host === own || host.endsWith(`.${own}`);

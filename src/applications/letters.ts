@@ -12,7 +12,7 @@ import { toLetter, type LetterSystem, type PermissionLetter } from './views.ts';
  */
 
 /** The Buddhist era counts from 543 BCE: 2026 is 2569. */
-export const buddhistYear = (gregorianYear: number): number => gregorianYear + 543;
+const buddhistYear = (gregorianYear: number): number => gregorianYear + 543;
 
 export const letterNumber = (yearBe: number, sequence: number): string => `DOPA-DID-${yearBe}-${String(sequence).padStart(4, '0')}`;
 

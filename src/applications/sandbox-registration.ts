@@ -57,7 +57,7 @@ export interface RelyingPartyCredentials {
 }
 
 /** The application a sandbox registration makes: what `rp create` knows, accepting the conditions in force. */
-export function sandboxForm(request: RelyingPartyRequest, conditionsVersion: number): ApplicationForm {
+function sandboxForm(request: RelyingPartyRequest, conditionsVersion: number): ApplicationForm {
   return {
     kind: 'new',
     agency: { nameTh: request.name, nameEn: request.nameEn ?? request.name },

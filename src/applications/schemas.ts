@@ -115,7 +115,7 @@ export const permissionLetter = z
   })
   .meta({ id: 'PermissionLetter' });
 
-export const applicationSummary = z.object({
+const applicationSummary = z.object({
   id: z.string(),
   kind: z.enum(['new', 'change']),
   origin: z.enum(['form', 'sandbox']).meta({ description: 'form: the whole request form; sandbox: rp create or the demo relying party' }),

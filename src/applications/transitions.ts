@@ -55,7 +55,7 @@ export const applicationTransitions = {
 
 /** While an application is in one of these, its administrator may edit its form; after, it is read-only. */
 export const editableStatuses: readonly ApplicationStatus[] = ['draft', 'changes_requested'];
-export const finalStatuses: readonly ApplicationStatus[] = ['approved', 'rejected'];
+const finalStatuses: readonly ApplicationStatus[] = ['approved', 'rejected'];
 
 const described: Record<ActingRole, string> = {
   agency_admin: "the agency's administrator named on it",

@@ -20,7 +20,7 @@ export const auditQuery = strictQuery({
   cursor: pageCursor,
 });
 
-export const auditEventBody = z.object({
+const auditEventBody = z.object({
   id: z.string().meta({ description: 'increasing with time' }),
   at: z.iso.datetime(),
   actor: z.object({

@@ -25,7 +25,7 @@ export interface AppFiles {
 }
 
 /** The shell the service worker keeps, as paths. */
-export const shellPaths = ['/app/', '/app/app.js', '/app/app.css', '/app/manifest.webmanifest', '/app/icon-192.png', '/app/icon-512.png', '/app/photo-placeholder.svg'];
+const shellPaths = ['/app/', '/app/app.js', '/app/app.css', '/app/manifest.webmanifest', '/app/icon-192.png', '/app/icon-512.png', '/app/photo-placeholder.svg'];
 
 async function bundled(entry: string, define: Record<string, string> = {}): Promise<string> {
   // Loaded when the app is built, not by every CLI command that imports the server.

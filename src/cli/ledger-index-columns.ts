@@ -11,7 +11,7 @@ import type { IndexColumnsBody } from '../disclosures/ledger-schemas.ts';
 const asText = (value: unknown): string | null => (value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value));
 
 /** Microseconds since the epoch (a timestamptz's resolution) of an ISO 8601 instant, or null when it is not one. */
-export function microsecondsOf(instant: string): bigint | null {
+function microsecondsOf(instant: string): bigint | null {
   const match = /^(.+T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(instant);
   if (!match) return null;
   const [, seconds, fraction = '', zone] = match;

@@ -32,7 +32,7 @@ export const conditionsVersionBody = z.object({
 });
 export type ConditionsVersionBody = z.infer<typeof conditionsVersionBody>;
 
-export const acceptanceBody = z.object({
+const acceptanceBody = z.object({
   agencyId: z.string(),
   agencyNameTh: z.string(),
   agencyNameEn: z.string(),
@@ -41,7 +41,7 @@ export const acceptanceBody = z.object({
   acceptedAt: z.iso.datetime(),
 });
 
-export const pendingAgencyBody = z.object({
+const pendingAgencyBody = z.object({
   agencyId: z.string(),
   nameTh: z.string(),
   nameEn: z.string(),

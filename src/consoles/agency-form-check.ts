@@ -32,7 +32,7 @@ export class UnusableForm extends Error {
   }
 }
 
-export const reasonWithoutItem = 'has a reason, but its data item is not ticked: tick the item, or clear the reason';
+const reasonWithoutItem = 'has a reason, but its data item is not ticked: tick the item, or clear the reason';
 
 /** Where an issue of the candidate lies on the page: its field's key, and what to leave out for the form to pass. */
 function locate(path: readonly PropertyKey[], positions: ReturnType<typeof candidateOf>['positions']): { key: string; exclude: string } | undefined {

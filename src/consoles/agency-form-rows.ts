@@ -11,7 +11,7 @@ import { claimScopes } from '../oidc/scopes.ts';
 /** Beyond these, a page offers no more rows (the schema allows no more). */
 export const rowLimits = { systems: 10, redirectUris: 20, accessControllers: 20 } as const;
 
-export const scalarFields = [
+const scalarFields = [
   'agency.nameTh',
   'agency.nameEn',
   'agency.abbreviationTh',
@@ -36,7 +36,7 @@ export const scalarFields = [
 ] as const;
 export type ScalarField = (typeof scalarFields)[number];
 
-export const systemFields = ['clientId', 'name', 'use', 'estimatedDailyTransactions', 'profile', 'idTokenAlg'] as const;
+const systemFields = ['clientId', 'name', 'use', 'estimatedDailyTransactions', 'profile', 'idTokenAlg'] as const;
 export type SystemField = (typeof systemFields)[number];
 
 export interface SystemRow extends Record<SystemField, string> {

@@ -28,7 +28,7 @@ const maxBytes = 2800;
 const maxValue = 4000;
 
 /** The note at a field whose value did not fit whole; agency-form-labels.ts has its Thai. */
-export const shortenedProblem = 'was too long to bring back whole: only its beginning is shown, or none of it';
+const shortenedProblem = 'was too long to bring back whole: only its beginning is shown, or none of it';
 
 /** The first code points of `value` that take at most `bytes` bytes of UTF-8. */
 function cutToBytes(value: string, bytes: number): string {

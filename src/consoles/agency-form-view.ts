@@ -28,7 +28,7 @@ export interface FieldView {
   describedBy: string;
 }
 
-export const fieldId = (key: string) => `f-${key.replace(/\./g, '-')}`;
+const fieldId = (key: string) => `f-${key.replace(/\./g, '-')}`;
 
 /** The form's rows as the page shows them: what is saved, with what could not be saved put back as typed. */
 export function rowsWithState(saved: FormRows, state: FormState | undefined): FormRows {

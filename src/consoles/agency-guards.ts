@@ -40,7 +40,7 @@ export const conditionsPath = `${site.basePath}/conditions`;
  * current conditions of use, a page shows the conditions first (and comes back after accepting), and a form
  * does nothing, saying why.
  */
-export const requireAcceptedConditions =
+const requireAcceptedConditions =
   (db: Kysely<Schema>): Middleware =>
   async (ctx, next) => {
     const pending = await pendingConditionsOf(db, signedInSession(ctx).pid);
@@ -61,7 +61,7 @@ export const requireAcceptedConditions =
  * To an agency's administrator another agency's application, system, letter or notices do not exist: the domain
  * answers not_found, and the portal a 404 page that says as much in Thai and English.
  */
-export const notFoundAsPage: Middleware = async (ctx, next) => {
+const notFoundAsPage: Middleware = async (ctx, next) => {
   try {
     await next();
   } catch (error) {

@@ -6,7 +6,7 @@ import type { ConsoleSession } from './session-queries.ts';
  * writes it); every POST is checked against it (guards.ts, checkedForm). A page on another site cannot read the
  * token, so it cannot make a signed-in browser send a form that passes.
  */
-export const csrfFieldName = '_csrf';
+const csrfFieldName = '_csrf';
 
 export function csrfTokenMatches(session: ConsoleSession, form: URLSearchParams): boolean {
   const given = Buffer.from(form.get(csrfFieldName) ?? '', 'utf8');

@@ -22,7 +22,7 @@ export const loadSession =
   };
 
 /** Where the sign-in brings the browser back to: this page, when it is one of the console's own. */
-export const loginPathFor = (basePath: string, returnTo: string) => `${basePath}/login?${new URLSearchParams({ next: returnTo })}`;
+const loginPathFor = (basePath: string, returnTo: string) => `${basePath}/login?${new URLSearchParams({ next: returnTo })}`;
 
 /**
  * A page needs someone signed in: a GET without a session goes to the sign-in and comes back; anything else (a

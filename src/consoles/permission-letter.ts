@@ -15,7 +15,7 @@ const thaiDate = new Intl.DateTimeFormat('th-TH-u-ca-buddhist', { dateStyle: 'lo
 const englishDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
 /** The letter's date (YYYY-MM-DD in Thailand) as it is written on a letter: 3 ธันวาคม 2569, 3 December 2026. */
-export function letterDate(issuedOn: string): { th: string; en: string } {
+function letterDate(issuedOn: string): { th: string; en: string } {
   const day = new Date(`${issuedOn}T00:00:00Z`);
   return { th: thaiDate.format(day), en: englishDate.format(day) };
 }

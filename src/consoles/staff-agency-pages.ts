@@ -38,7 +38,7 @@ import { statusForm } from './staff-status-form.ts';
  * Who may suspend, reinstate or cancel an agency or a system: approvers, who decide what an agency may do, and
  * administrators, who run the service. Reviewers read.
  */
-export const statusChangeRoles: readonly Role[] = ['approver', 'administrator'];
+const statusChangeRoles: readonly Role[] = ['approver', 'administrator'];
 
 const violationsShown = 50;
 const agenciesShown = 200;

@@ -212,7 +212,7 @@ export const reviewForms = (refused: RefusedForm | undefined) => ({
 });
 
 /** What the signed-in member of staff may do with the application now, by their roles and its status. */
-export function availableActions(application: ApplicationDetail, viewer: { pid: string; roles: readonly Role[] }) {
+function availableActions(application: ApplicationDetail, viewer: { pid: string; roles: readonly Role[] }) {
   const has = (role: Role) => viewer.roles.includes(role);
   const status = application.status;
   const preparer = application.events.findLast((e) => e.transition === 'prepare')?.actor.pid ?? null;

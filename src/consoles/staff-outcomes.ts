@@ -29,7 +29,7 @@ const thaiReasons: Record<string, string> = {
 };
 
 /** A refusal of the domain as the notice on the page the browser goes back to. */
-export function problemNotice(error: AppError): Notice {
+function problemNotice(error: AppError): Notice {
   return { kind: 'problem', th: `ไม่ได้ดำเนินการ: ${thaiReasons[error.code] ?? 'คำขอไม่ถูกต้อง'}`, en: `Nothing was done: ${error.message}` };
 }
 

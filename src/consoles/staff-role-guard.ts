@@ -15,7 +15,7 @@ const site = consoles.staff;
  * After requireStaff: the signed-in member of staff must hold at least one of `roles` now. For pages and forms
  * that more than one role may use, such as suspending a system (approvers and administrators).
  */
-export const requireOneOf =
+const requireOneOf =
   (roles: readonly Role[]): Middleware =>
   async (ctx, next) => {
     const state = consoleStateOf(ctx);

@@ -12,7 +12,7 @@ import { refusedForm, type FieldProblem, type FormOutcome } from './staff-form-s
  * its problem, for the page to show beside it.
  */
 
-export const statusChanges = ['suspend', 'reinstate', 'cancel'] as const;
+const statusChanges = ['suspend', 'reinstate', 'cancel'] as const;
 export type StatusChange = (typeof statusChanges)[number];
 
 const statusOf = { suspend: 'suspended', reinstate: 'active', cancel: 'cancelled' } as const;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.ts';
 
-export const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
+const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 // Any fixed number: processes starting at once on one PostgreSQL server take turns applying migrations.
 const MIGRATION_LOCK = 20_240_618;

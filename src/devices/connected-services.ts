@@ -55,7 +55,7 @@ export async function connectedServices(db: Kysely<Schema>, pid: string): Promis
     .sort((a, b) => b.lastGrantedAt.localeCompare(a.lastGrantedAt));
 }
 
-export const noLiveGrant = () =>
+const noLiveGrant = () =>
   new NotFoundError('You have not consented to this system, or your consent has already expired or been withdrawn: there is nothing to withdraw.');
 
 /**

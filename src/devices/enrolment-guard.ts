@@ -15,11 +15,11 @@ import { clearFailures, recordFailure, takeAttempt, type FailurePolicy } from '.
  */
 
 const MINUTE = 60;
-export const citizenPolicy: FailurePolicy = {
+const citizenPolicy: FailurePolicy = {
   waitAfter: (failures) => (failures >= 5 ? 24 * 60 * MINUTE : failures === 4 ? 5 * MINUTE : failures === 3 ? MINUTE : 0),
   ceiling: 5,
 };
-export const addressPolicy: FailurePolicy = { waitAfter: (failures) => (failures >= 10 ? 60 * MINUTE : 0), ceiling: 10 };
+const addressPolicy: FailurePolicy = { waitAfter: (failures) => (failures >= 10 ? 60 * MINUTE : 0), ceiling: 10 };
 
 const citizenKey = (pid: string) => `pid:${pid}`;
 // As the rate limits count it: an IPv6 address as its /64.

@@ -32,7 +32,7 @@ export async function compareWithTakenAttempt(hash: string | undefined, pin: str
 }
 
 /** Checks a device's PIN, spending one attempt (see compareWithTakenAttempt). */
-export async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string, slot?: HashingSlot): Promise<void> {
+async function spendPinAttempt(db: Kysely<Schema>, deviceId: string, pin: string, slot?: HashingSlot): Promise<void> {
   await compareWithTakenAttempt(await takePinAttempt(db, deviceId), pin, slot);
 }
 

@@ -15,7 +15,7 @@ import { findDevice, recordDeviceRequest, rememberNonce, type Device, type Devic
  */
 export const signatureScheme = 'ThaID-Device';
 export const signatureType = 'thaid-device-request+jwt';
-export const MAX_CLOCK_SKEW_SECONDS = 60;
+const MAX_CLOCK_SKEW_SECONDS = 60;
 
 export interface SignedRequestClaims {
   htm: string;
@@ -164,7 +164,7 @@ export async function verifyDeviceSignature(db: Kysely<Schema>, facts: RequestFa
  * Refuses a verified request once its nonce is recorded (see withDeviceRequestRecorded): a device that is no
  * longer known or active, or a nonce that was used before.
  */
-export function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded: T | undefined): asserts recorded is T {
+function acceptRecordedRequest<T extends RecordedDeviceRequest>(recorded: T | undefined): asserts recorded is T {
   if (!recorded) throw unknownDevice();
   if (recorded.device_status !== 'active') throw deviceRevoked();
   if (!recorded.nonce_is_new) throw replayed();

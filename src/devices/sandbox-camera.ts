@@ -26,12 +26,12 @@ import { requestFacts } from './signed-route.ts';
 
 const demoPids = new Set(demoPersonas.map((persona) => persona.pid));
 
-export const sandboxCameraBody = z.object({
+const sandboxCameraBody = z.object({
   pid: z.string().regex(/^\d{13}$/, 'must be 13 digits').meta(citizenIdDocumentation),
   face: z.enum(['pass', 'fail']).meta({ description: "pass: the citizen's own face before the camera; fail: someone else's" }),
 });
 
-export const sandboxCameraSample = z.object({
+const sandboxCameraSample = z.object({
   faceSample: z.string().meta({ description: 'the sample to send with the self-service enrolment (proof.faceSample)' }),
 });
 

@@ -63,7 +63,7 @@ const historyRowsQuery = compiledOnce((db, p: RowParams) =>
 );
 
 /** The stored entries of one citizen's history page, newest first: their leaf indexes and exact texts. */
-export async function historyRows(db: Db, pid: string, options: HistoryOptions): Promise<{ leafIndex: number; entry: string }[]> {
+async function historyRows(db: Db, pid: string, options: HistoryOptions): Promise<{ leafIndex: number; entry: string }[]> {
   const rows = await historyRowsQuery.all(db as Kysely<Schema>, {
     pid,
     before: options.before ?? newest,

@@ -76,7 +76,7 @@ const entryFields = {
   purpose: z.string().meta({ description: 'what the system was approved for' }),
 };
 
-export const historyEntry = z
+const historyEntry = z
   .discriminatedUnion('kind', [
     z.object({
       leafIndex,

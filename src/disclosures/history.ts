@@ -61,7 +61,7 @@ const csvColumns: [string, (entry: HistoryEntry) => string][] = [
  * before one) gets a leading apostrophe, so opening the export runs nothing an agency's name put there; then
  * RFC 4180 quoting where the cell has a comma, a quote or a line break.
  */
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -106,7 +106,7 @@ async function requireTreeOfSize(db: Kysely<Schema>, field: string, treeSize: nu
 }
 
 /** The public tree head and proofs. */
-export function ledgerPublicRoutes(deps: { db: Kysely<Schema> }): Router {
+function ledgerPublicRoutes(deps: { db: Kysely<Schema> }): Router {
   const { db } = deps;
   const router = new Router({ prefix: '/ledger' });
 

@@ -71,7 +71,7 @@ const indexColumns = z
   })
   .meta({ description: 'the columns the database read from the entry when it was written, which histories and counts are found by; as stored' });
 
-export const ledgerEntry = z.object({
+const ledgerEntry = z.object({
   leaf_index: z.number().int(),
   entry: z.string().meta({ description: 'the entry as stored: the leaf is its UTF-8 bytes' }),
   leaf_hash: hash.meta({ description: 'SHA-256(0x00 || entry) as stored, base64' }),
@@ -84,14 +84,14 @@ export const entryPage = z.object({
   next_from: z.number().int().nullable().meta({ description: 'from of the next page; null on the last' }),
 });
 
-export const inclusionProof = z.object({
+const inclusionProof = z.object({
   leaf_index: z.number().int(),
   tree_size: z.number().int(),
   leaf_hash: hash,
   inclusion_path: z.array(hash).meta({ description: 'PATH(leaf_index, D[tree_size]) of RFC 9162, the leaf’s sibling first' }),
 });
 
-export const consistencyProofBody = z.object({
+const consistencyProofBody = z.object({
   first: z.number().int(),
   second: z.number().int(),
   consistency_path: z.array(hash).meta({ description: 'PROOF(first, D[second]) of RFC 9162' }),

@@ -9,7 +9,7 @@ import type { DisclosureEntry, Requester } from './ledger-entry.ts';
 import { appendEntry } from './ledger-queries.ts';
 
 /** A release that could not be recorded is not made: the relying party is told to try again. */
-export class ReleaseNotRecordedError extends AppError {
+class ReleaseNotRecordedError extends AppError {
   constructor(cause: unknown) {
     super(503, 'temporarily_unavailable', 'The release of this citizen’s data could not be recorded in their history, so nothing was released. Try again in a few seconds.');
     this.cause = cause;
@@ -33,7 +33,7 @@ interface ClientFields {
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
-export function requesterOf(client: ClientFields): Requester {
+function requesterOf(client: ClientFields): Requester {
   return {
     agency: { id: text(client.agency_id), th: text(client.agency_name_th), en: text(client.agency_name_en) },
     system: { clientId: client.clientId, name: text(client.system_name) },

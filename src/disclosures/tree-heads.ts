@@ -13,7 +13,7 @@ import { insertTreeHead, treeHeadOfSize, type StoredTreeHead } from './tree-quer
  */
 
 /** How often the signer looks for new entries to cover: a change can go unsigned for at most this long. */
-export const TREE_HEAD_INTERVAL_MS = 60_000;
+const TREE_HEAD_INTERVAL_MS = 60_000;
 
 /**
  * Signs a head for the log as it is now, and returns it. When the log has not grown since a head of its size

@@ -19,7 +19,7 @@ export interface VolumeChartInput extends DayRange {
 }
 
 /** Agencies drawn with lines of their own; the rest are summed into one line. */
-export const MAX_CHART_SERIES = 8;
+const MAX_CHART_SERIES = 8;
 
 // Okabe and Ito's palette, which people with the common colour vision deficiencies can tell apart.
 const colours = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#000000', '#B8860B'];
@@ -51,7 +51,7 @@ function niceStep(max: number, ticks: number): number {
 }
 
 /** An agency's name as the legend shows it: Thai and English when they differ. */
-export function agencyLabel(agency: { th: string; en: string }): string {
+function agencyLabel(agency: { th: string; en: string }): string {
   return agency.th === agency.en ? agency.th : `${agency.th} · ${agency.en}`;
 }
 

@@ -17,7 +17,7 @@ import { volumeChartSvg } from './volume-chart.ts';
 import { agencyVolume, allAgenciesVolume, nextDay, todayInThailand, VOLUME_TIME_ZONE, type DayRange } from './volume-queries.ts';
 
 /** The longest range one request may ask for, in days. */
-export const MAX_RANGE_DAYS = 366;
+const MAX_RANGE_DAYS = 366;
 /** The range when none is given: the last 30 days, today included. */
 const DEFAULT_DAYS = 30;
 

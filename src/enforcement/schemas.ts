@@ -9,7 +9,7 @@ export const violationsQuery = strictQuery({
   cursor: pageCursor,
 });
 
-export const violationBody = z.object({
+const violationBody = z.object({
   id: z.string().meta({ description: 'increasing with time' }),
   at: z.iso.datetime(),
   kind: z.enum(['unapproved_scope']).meta({ description: 'unapproved_scope: the system asked for data items it is not approved for, and was refused with invalid_scope' }),

@@ -5,7 +5,7 @@ import { supportedScopes } from '../oidc/scopes.ts';
 import { insertViolation } from './violation-queries.ts';
 
 /** The data items in `requested` that the service knows and `allowed` (a client's scope) does not hold. */
-export function unapprovedItems(requested: string, allowed: string): string[] {
+function unapprovedItems(requested: string, allowed: string): string[] {
   const known = new Set(supportedScopes);
   const approved = new Set(allowed.split(' '));
   return [...new Set(requested.split(' '))].filter((scope) => known.has(scope) && !approved.has(scope));

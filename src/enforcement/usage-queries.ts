@@ -56,7 +56,7 @@ export interface SystemUsage {
 }
 
 /** The quota, today's requests and the violations of each system named, for staff. */
-export async function usageOfSystems(db: Kysely<Schema>, clientIds: readonly string[]): Promise<Map<string, SystemUsage>> {
+async function usageOfSystems(db: Kysely<Schema>, clientIds: readonly string[]): Promise<Map<string, SystemUsage>> {
   if (clientIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('agency_systems as s')

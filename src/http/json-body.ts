@@ -10,7 +10,7 @@ export const nulRefused = () => new InvalidRequestError('The request contains a 
  * A JSON string may escape half of a surrogate pair alone ("\ud800"), which is no character: PostgreSQL's json
  * refuses it, and its text would keep a replacement character instead. Said at once, as NUL is.
  */
-export const loneSurrogateRefused = () =>
+const loneSurrogateRefused = () =>
   new InvalidRequestError(
     'The request contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half), which is not a character: no field accepts it.',
   );

@@ -38,7 +38,7 @@ export type QrFreshness = 'fresh' | 'stale' | 'forged';
 const WINDOWS_OF_A_SIGN_IN = Math.ceil(600 / QR_WINDOW_SECONDS);
 
 /** Whether an app link read for `loginId` is one this installation drew for it in the current window or next to it. */
-export async function qrFreshness(db: Kysely<Schema>, loginId: string, link: URL, now = Date.now()): Promise<QrFreshness> {
+async function qrFreshness(db: Kysely<Schema>, loginId: string, link: URL, now = Date.now()): Promise<QrFreshness> {
   const mac = Buffer.from(link.searchParams.get('m') ?? '', 'base64url');
   if (mac.length !== 12) return 'forged';
   const key = await installationKey(db, 'qr_key');

@@ -13,7 +13,7 @@ export interface StreamedNotice {
 }
 
 /** How long a notice may take between being numbered and being committed, and still reach an open stream. */
-export const LATE_NOTICE_SECONDS = 10;
+const LATE_NOTICE_SECONDS = 10;
 const BATCH = 100;
 
 /** The newest notice of the citizen, '0' when there is none: a new stream sends what comes after it. */

@@ -16,7 +16,7 @@ import { latestNoticeId, noticesForDevice, type StreamedNotice } from './stream-
 /** Streams one device may hold open in one server process; opening another closes its oldest. */
 export const MAX_STREAMS_PER_DEVICE = 3;
 /** A comment this often keeps proxies from closing an idle stream, and the stream looks at the database again. */
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 /** What a client waits before reconnecting after a stream broke (the SSE `retry` field). */
 const RECONNECT_MS = 5_000;
 

@@ -48,7 +48,7 @@ function addressClaim(citizen: Citizen): AddressClaim {
 }
 
 /** A Gregorian YYYY-MM-DD date as the v1 API's `dob`: Buddhist-era year, no separators (1988-05-14 → 25310514). */
-export function buddhistEraDate(isoDate: string): string {
+function buddhistEraDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-');
   return `${Number(year) + 543}${month}${day}`;
 }

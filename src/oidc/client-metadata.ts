@@ -18,7 +18,7 @@ export const extraClientFields = [
 ] as const;
 
 /** The columns of an active system that its client metadata is made of. */
-export const clientColumns = [
+const clientColumns = [
   'client_id',
   'client_secret_hash',
   'name',

@@ -10,7 +10,7 @@ import { releasableScopes } from './scopes.ts';
  * The `version` claim of ID tokens from the v2 endpoints. The real service's ID tokens carry one and its samples
  * show it, but its value is not public; the v1 ID token seen in public code has none.
  */
-export const idTokenVersion = '2.0';
+const idTokenVersion = '2.0';
 
 /**
  * The account id is the citizen's pid. It never leaves the server as `sub` (subjects are pairwise per agency,

@@ -13,7 +13,7 @@ import type { Schema } from '../db/schema.ts';
  * one says so instead of failing to decrypt.
  */
 
-export const keyEncryptionKeyFile = (dataDir: string) => path.join(dataDir, 'key-encryption-key');
+const keyEncryptionKeyFile = (dataDir: string) => path.join(dataDir, 'key-encryption-key');
 const fingerprintOf = (key: Uint8Array) => createHash('sha256').update(key).digest('base64url').slice(0, 12);
 
 export class KeySealer {

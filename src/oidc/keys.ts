@@ -5,7 +5,7 @@ import type { Schema } from '../db/schema.ts';
 import { retiredKeyPublishSeconds } from './lifetimes.ts';
 import { sealerOf, type KeySealer } from './key-sealing.ts';
 
-export const signingAlgorithms = ['RS256', 'ES256'] as const;
+const signingAlgorithms = ['RS256', 'ES256'] as const;
 type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 // Any fixed number: processes starting together must not each create a first key.
@@ -97,7 +97,7 @@ export async function loadSigningKeys(db: Kysely<Schema>): Promise<JWK[]> {
 const publicMembers = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'];
 
 /** The public half of a JWK: what anyone may hold to check a signature. */
-export const publicJwkOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([name]) => publicMembers.includes(name))) as JWK;
+const publicJwkOf = (jwk: JWK): JWK => Object.fromEntries(Object.entries(jwk).filter(([name]) => publicMembers.includes(name))) as JWK;
 
 /**
  * The public JWKs of every signing key the provider has ever had, oldest first. Rows are never deleted, so a

@@ -14,7 +14,7 @@ export const endpointPaths = {
 } as const;
 
 /** The older v1 API's prefix: the same endpoints, with the v1 names of claims (README, "The v1 API"). */
-export const v1Prefix = '/api/v1/oauth2';
+const v1Prefix = '/api/v1/oauth2';
 
 const discoveryPath = '/.well-known/openid-configuration';
 

@@ -29,7 +29,7 @@ function wrapFind<T>(model: object, wrap: (original: Find<T>) => Find<T>): void 
 }
 
 /** The headers integrations send the API key in: the real service's own, and the one another integration uses. */
-export const apiKeyHeaders = ['x-imauth-apikey', 'x-api-key'] as const;
+const apiKeyHeaders = ['x-imauth-apikey', 'x-api-key'] as const;
 
 /** invalid_client, with 401 as for a failed client authentication (the library's class answers 400). */
 function apiKeyRefused(description: string) {

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { WireProfile } from '../db/schema.ts';
 
 /** The profile a client (system) was registered with; clients of older metadata behave as the real service. */
-export function wireProfileOf(client: unknown): WireProfile {
+function wireProfileOf(client: unknown): WireProfile {
   return (client as { wire_profile?: unknown } | undefined)?.wire_profile === 'strict' ? 'strict' : 'thaid';
 }
 

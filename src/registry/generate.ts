@@ -10,8 +10,8 @@ import { ADULT_AGE, titlesAtAge } from './titles.ts';
 export const MAX_CITIZENS_PER_SEED = 10_000_000_000;
 
 /** From this age on the issue day, a card never expires. */
-export const LIFELONG_CARD_AGE = 70;
-export const LIFELONG_EXPIRY = '9999-12-31';
+const LIFELONG_CARD_AGE = 70;
+const LIFELONG_EXPIRY = '9999-12-31';
 
 const CARD_VALIDITY_YEARS = 8;
 const FIRST_CARD_AGE = 7;

@@ -19,7 +19,7 @@ function agencyName(entry: HistoryEntry): string {
  * One entry on one line: when, what kind, how (endpoint) or what the citizen did (event), who, which data items.
  * Names are the agency's own words, kept as written in the ledger: printable() keeps them to the line.
  */
-export function historyLine(entry: HistoryEntry): string {
+function historyLine(entry: HistoryEntry): string {
   const what = entry.kind === 'disclosure' ? `endpoint ${entry.endpoint}` : `event ${entry.event}`;
   return printable(
     [
