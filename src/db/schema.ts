@@ -224,8 +224,8 @@ export interface LedgerSubtreesTable {
 }
 
 /**
- * One action recorded in the audit log (migration 0015): never changed or removed. actor_kind is 'admin_token'
- * for now; later a member of staff or an agency's administrator, with their citizen ID and role.
+ * One action recorded in the audit log (migration 0015): never changed or removed. actor_kind is 'admin_token',
+ * 'staff' or 'agency'; a member of staff or an agency's administrator comes with their citizen ID and role.
  */
 export interface AuditEventsTable {
   id: ColumnType<string, never, never>;
