@@ -17,7 +17,7 @@ export const signatureScheme = 'ThaID-Device';
 export const signatureType = 'thaid-device-request+jwt';
 const MAX_CLOCK_SKEW_SECONDS = 60;
 
-export interface SignedRequestClaims {
+interface SignedRequestClaims {
   htm: string;
   /** The request's path and query string, as sent. */
   htu: string;

@@ -29,7 +29,7 @@ export async function currentAppLink(db: Kysely<Schema>, issuer: string, loginId
 /** Seconds until the QR code changes. */
 export const secondsToNextQr = (now = Date.now()) => QR_WINDOW_SECONDS - ((now / 1000) % QR_WINDOW_SECONDS);
 
-export type QrFreshness = 'fresh' | 'stale' | 'forged';
+type QrFreshness = 'fresh' | 'stale' | 'forged';
 
 /**
  * How far back a link is told to be stale rather than made up: the windows of the interaction's 10 minutes, well

@@ -3,7 +3,7 @@ import { formatAddressTh } from '../registry/addresses.ts';
 import { v1DataItems } from './scopes.ts';
 
 /** The address claim: OpenID Connect's standard members plus the parts of a Thai house-registration address. */
-export interface AddressClaim {
+interface AddressClaim {
   formatted: string;
   street_address: string;
   locality: string;
