@@ -30,7 +30,7 @@ const dashes = ['', '', '', '', '6 3', '6 3', '2 3', '2 3'];
 const notXmlCharacters = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text made safe for XML character data and attribute values. */
-export function xmlEscape(value: string): string {
+function xmlEscape(value: string): string {
   return value
     .replace(notXmlCharacters, '\uFFFD')
     .replace(/&/g, '&amp;')

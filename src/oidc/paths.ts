@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { MethodNotAllowedError } from '../errors.ts';
 
 /** The real service's endpoint paths (see the ThaID profile). */
-export const oidcPrefix = '/api/v2/oauth2';
+const oidcPrefix = '/api/v2/oauth2';
 
 export const endpointPaths = {
   authorization: `${oidcPrefix}/auth/`,
