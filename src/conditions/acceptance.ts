@@ -112,8 +112,3 @@ export async function acceptancesOf(db: Kysely<Schema>, agencyId: string): Promi
   await agencyOf(db, agencyId);
   return listAcceptancesOf(db, agencyId);
 }
-
-/** Only the active agencies that have not accepted the current version, for the staff console's list. */
-export async function agenciesNotAcceptingCurrent(db: Kysely<Schema>): Promise<AgencyPendingAcceptance[]> {
-  return activeAgenciesNotAccepting(db, (await currentConditions(db)).version);
-}

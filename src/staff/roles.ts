@@ -19,8 +19,3 @@ export async function rolesOf(db: Kysely<Schema>, pid: string): Promise<Role[]> 
   const held = new Set(await activeRolesOf(db, pid));
   return staffRoles.filter((role) => held.has(role));
 }
-
-/** Whether a citizen holds a role right now. */
-export async function hasRole(db: Kysely<Schema>, pid: string, role: Role): Promise<boolean> {
-  return (await rolesOf(db, pid)).includes(role);
-}
