@@ -79,7 +79,3 @@ export class Rng {
     return this.next() < p;
   }
 }
-
-export function createRng(seed: number, stream = 0): Rng {
-  return new Rng(seed, stream);
-}

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { RegisteredAddress } from '../../src/registry/citizen.ts';
 import { addressAreas, formatAddressTh, randomAddress } from '../../src/registry/addresses.ts';
-import { createRng } from '../../src/registry/random.ts';
+import { Rng } from '../../src/registry/random.ts';
 import { isKnownArea } from '../support/thai-data-reference.ts';
 
 const chiangMai: RegisteredAddress = {
@@ -27,7 +27,7 @@ describe('addressAreas', () => {
 });
 
 describe('randomAddress', () => {
-  const rng = createRng(2024);
+  const rng = new Rng(2024);
   const addresses = Array.from({ length: 5000 }, () => randomAddress(rng));
 
   it('uses real subdistrict, district, province and postal code combinations', () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { createRng } from '../../src/registry/random.ts';
+import { Rng } from '../../src/registry/random.ts';
 
 function draws(seed: number, stream: number, count: number): number[] {
-  const rng = createRng(seed, stream);
+  const rng = new Rng(seed, stream);
   return Array.from({ length: count }, () => rng.nextUint32());
 }
 
@@ -19,7 +19,7 @@ describe('Rng', () => {
   });
 
   it('keeps int() within its inclusive bounds and reaches both ends', () => {
-    const rng = createRng(1);
+    const rng = new Rng(1);
     const seen = new Set<number>();
     for (let i = 0; i < 10_000; i++) {
       const value = rng.int(-2, 3);
@@ -32,14 +32,14 @@ describe('Rng', () => {
   });
 
   it('picks only items of the list and refuses an empty list', () => {
-    const rng = createRng(2);
+    const rng = new Rng(2);
     const items = ['a', 'b', 'c'] as const;
     for (let i = 0; i < 100; i++) expect(items).toContain(rng.pick(items));
     expect(() => rng.pick([])).toThrow(RangeError);
   });
 
   it('returns true from chance(p) about p of the time', () => {
-    const rng = createRng(3);
+    const rng = new Rng(3);
     let hits = 0;
     for (let i = 0; i < 100_000; i++) if (rng.chance(0.3)) hits++;
     expect(hits / 100_000).toBeCloseTo(0.3, 1);
