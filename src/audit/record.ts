@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { insertAuditEvent, type AuditEventInput } from './queries.ts';
 
-export type { AuditActor, AuditEventInput } from './queries.ts';
+export type { AuditActor } from './queries.ts';
 
 /**
  * Records one action in the audit log. Pass the action's transaction where it has one, so the record and the

@@ -25,8 +25,6 @@ import { isUuid } from '../db/uuid.ts';
  * checks that the citizen administers the agency before it calls acceptConditions.
  */
 
-export type { AcceptanceWithAgency, AgencyPendingAcceptance, ConditionsAcceptance } from './acceptance-queries.ts';
-
 async function agencyOf(db: Kysely<Schema>, agencyId: string) {
   const agency = isUuid(agencyId) ? await findAgencyStatus(db, agencyId) : undefined;
   if (!agency) throw new NotFoundError(`No agency with id ${agencyId}.`);

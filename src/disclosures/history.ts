@@ -7,8 +7,8 @@ import { thailandTime } from '../thailand-time.ts';
  * the reading of one entry in history-entry.ts; here, what the APIs make of them (cursors, periods, the export).
  */
 
-export { citizenHistory, wholeHistory, type HistoryOptions, type HistoryPage } from './history-queries.ts';
-export { historyEntryOf, historyItem, type HistoryEntry, type HistoryItem } from './history-entry.ts';
+export { citizenHistory, wholeHistory } from './history-queries.ts';
+export type { HistoryEntry } from './history-entry.ts';
 
 /**
  * The cursor of the page after one whose last entry has this leaf index. Clients pass it back as it is; it is the
