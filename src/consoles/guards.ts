@@ -28,7 +28,7 @@ const loginPathFor = (basePath: string, returnTo: string) => `${basePath}/login?
  * A page needs someone signed in: a GET without a session goes to the sign-in and comes back; anything else (a
  * form sent after the session ended) is refused with 401, as it cannot be replayed after signing in.
  */
-export const requireSignIn: Middleware = async (ctx, next) => {
+const requireSignIn: Middleware = async (ctx, next) => {
   const { site, session } = consoleStateOf(ctx);
   if (!session) {
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
@@ -62,7 +62,7 @@ const consoleFormLimitBytes = 512 * 1024;
  * A POST carries a form with the session's CSRF token; the form is read here, once, for the route. A form
  * without the token, or with another session's, is refused with 403 and nothing is done.
  */
-export const checkedForm: Middleware = async (ctx, next) => {
+const checkedForm: Middleware = async (ctx, next) => {
   const state = consoleStateOf(ctx);
   const form = await readForm(ctx, consoleFormLimitBytes);
   if (!csrfTokenMatches(signedInSession(ctx), form)) {

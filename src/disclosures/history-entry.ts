@@ -40,7 +40,7 @@ export type HistoryEntry = HistoryDisclosure | HistoryEvent;
 const labels = new Map(allDataItems.map((item) => [item.scope, item]));
 
 /** A scope name with its Thai and English labels, where it is a known data item (openid is the sign-in itself). */
-export function historyItem(scope: string): HistoryItem {
+function historyItem(scope: string): HistoryItem {
   const known = labels.get(scope);
   return known ? { scope, th: known.th, en: known.en } : { scope };
 }

@@ -12,7 +12,7 @@ import type { Schema } from '../db/schema.ts';
  */
 
 /** Today in Thailand, by the database's clock (Thailand keeps no daylight saving time). */
-export const bangkokToday = sql<string>`cast(now() at time zone 'Asia/Bangkok' as date)`;
+const bangkokToday = sql<string>`cast(now() at time zone 'Asia/Bangkok' as date)`;
 
 /**
  * Whether the quota of the system row `system` (a table or alias with daily_quota and client_id, such as

@@ -25,7 +25,7 @@ import { drawNumbers } from './number-matching.ts';
  * A sign-in (its short code, and every QR code drawn for it, each changing every few seconds) lives three minutes;
  * then the browser shows a new one on request.
  */
-export const LOGIN_TTL_SECONDS = 180;
+const LOGIN_TTL_SECONDS = 180;
 
 const newTransaction = (request: LoginRequest): NewLoginTransaction => ({
   ...request,
