@@ -120,7 +120,7 @@ export const requireStaff =
 
 /**
  * The middleware in front of a console page (GET): its error pages, the session, and someone signed in; then
- * `checks` (such as requireStaff). Later pages are declared the same way:
+ * `checks` (such as requireStaff). A page is declared as:
  *   router.get('/staff/x', ...consolePage(consoles.staff, db, requireStaff(db, 'approver')), handler)
  */
 export const consolePage = (site: ConsoleDefinition, db: Kysely<Schema>, ...checks: Middleware[]): Middleware[] => [
