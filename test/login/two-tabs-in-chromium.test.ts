@@ -41,7 +41,9 @@ describe.skipIf(!chromiumPath)('one sign-in open in two tabs', () => {
 
     await expect.poll(() => second.textContent('.short-code'), { timeout: 15_000, interval: 250 }).toBe(renewed.code);
     expect(await second.textContent('.match-number')).toBe(renewed.number);
-    expect(await second.getAttribute('.app-link', 'href')).toBe(await first.getAttribute('.app-link', 'href'));
+    // The same sign-in's link; its MAC (m) changes every few seconds, as the QR code does, so it is left out.
+    const pathOf = async (page: typeof first) => new URL((await page.getAttribute('.app-link', 'href'))!, server.issuer).pathname;
+    expect(await pathOf(second)).toBe(await pathOf(first));
     await context.close();
   });
 });
